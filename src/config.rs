@@ -1,0 +1,238 @@
+//! Alembic's `Config`: which ini file, which section, and the options the engine reads from it.
+//!
+//! Owns: locating the config file (`-c`, `ALEMBIC_CONFIG`, `alembic.ini`), the `here`
+//! default, `script_location`, `version_locations`, `file_template`, `truncate_slug_length`,
+//! `sqlalchemy.url`, and parsing SQLite URLs.
+//! Does not: read revision files or open databases.
+
+use crate::fs::{self, FileSystem};
+use crate::ini::Ini;
+
+/// The loaded configuration of one command invocation.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Absolute path of the ini file (it may not exist: Alembic then sees no options at all).
+    pub config_file: String,
+    pub section: String,
+    pub ini: Ini,
+    /// `-x` arguments, for env.py.
+    pub x_arguments: Vec<String>,
+}
+
+/// Errors Alembic reports as `FAILED: ...` while reading configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError(pub String);
+
+impl Config {
+    /// Loads the config as Alembic's CLI does. `cwd` is the working directory; `config_args`
+    /// are the `-c` values; `alembic_config_env` is `$ALEMBIC_CONFIG`.
+    pub fn load(
+        file_system: &dyn FileSystem,
+        cwd: &str,
+        config_args: &[String],
+        alembic_config_env: Option<&str>,
+        section: Option<&str>,
+        x_arguments: &[String],
+    ) -> Result<Config, ConfigError> {
+        let chosen = config_args
+            .iter()
+            .find(|path| !path.ends_with(".toml"))
+            .map(String::as_str)
+            .or(alembic_config_env)
+            .unwrap_or("alembic.ini");
+        let config_file = fs::join(cwd, chosen);
+        let here = fs::parent(&config_file);
+        let text = if file_system.is_file(&config_file) {
+            file_system
+                .read_to_string(&config_file)
+                .map_err(|error| ConfigError(error.to_string()))?
+        } else {
+            String::new()
+        };
+        let ini =
+            Ini::parse(&text, &[("here", &here)]).map_err(|error| ConfigError(error.message))?;
+        Ok(Config {
+            config_file,
+            section: section.unwrap_or("alembic").to_string(),
+            ini,
+            x_arguments: x_arguments.to_vec(),
+        })
+    }
+
+    /// A value from the main section, interpolated.
+    pub fn main_option(&self, key: &str) -> Result<Option<String>, ConfigError> {
+        if !self.ini.has_section(&self.section) {
+            return Ok(None);
+        }
+        self.ini
+            .get(&self.section, key)
+            .map_err(|error| ConfigError(error.message))
+    }
+
+    /// The directory holding the ini file (`%(here)s`).
+    pub fn here(&self) -> String {
+        fs::parent(&self.config_file)
+    }
+
+    /// `script_location`, made absolute against the working directory.
+    pub fn script_location(&self, cwd: &str) -> Result<String, ConfigError> {
+        match self.main_option("script_location")? {
+            Some(location) if !location.trim().is_empty() => Ok(fs::join(cwd, location.trim())),
+            _ => Err(ConfigError(
+                "No 'script_location' key found in configuration.".to_string(),
+            )),
+        }
+    }
+
+    /// The version directories, in configured order (default: `<script_location>/versions`).
+    pub fn version_locations(
+        &self,
+        cwd: &str,
+        script_location: &str,
+    ) -> Result<Vec<String>, ConfigError> {
+        let Some(raw) = self.main_option("version_locations")? else {
+            return Ok(vec![fs::join(script_location, "versions")]);
+        };
+        let separator = self
+            .main_option("path_separator")?
+            .unwrap_or_else(|| "os".to_string());
+        let parts: Vec<String> = match separator.trim() {
+            "space" => raw.split_whitespace().map(str::to_string).collect(),
+            "newline" => raw.lines().map(str::to_string).collect(),
+            "," | "comma" => raw.split(',').map(str::to_string).collect(),
+            ";" | "semicolon" => raw.split(';').map(str::to_string).collect(),
+            ":" | "colon" | "os" => raw.split(':').map(str::to_string).collect(),
+            _ => raw.split_whitespace().map(str::to_string).collect(),
+        };
+        let locations: Vec<String> = parts
+            .iter()
+            .map(|part| part.trim())
+            .filter(|part| !part.is_empty())
+            .map(|part| fs::join(cwd, part))
+            .collect();
+        if locations.is_empty() {
+            return Ok(vec![fs::join(script_location, "versions")]);
+        }
+        Ok(locations)
+    }
+
+    pub fn file_template(&self) -> Result<String, ConfigError> {
+        Ok(self
+            .main_option("file_template")?
+            .unwrap_or_else(|| "%(rev)s_%(slug)s".to_string()))
+    }
+
+    pub fn truncate_slug_length(&self) -> Result<usize, ConfigError> {
+        match self.main_option("truncate_slug_length")? {
+            None => Ok(40),
+            Some(value) => value.trim().parse().map_err(|_| {
+                ConfigError(format!("invalid literal for int() with base 10: '{value}'"))
+            }),
+        }
+    }
+
+    pub fn boolean_option(&self, key: &str) -> Result<bool, ConfigError> {
+        Ok(matches!(
+            self.main_option(key)?
+                .map(|value| value.trim().to_lowercase())
+                .as_deref(),
+            Some("true" | "1" | "yes" | "on")
+        ))
+    }
+
+    pub fn sqlalchemy_url(&self) -> Result<Option<String>, ConfigError> {
+        self.main_option("sqlalchemy.url")
+    }
+}
+
+/// Where a `sqlite://` URL points.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SqliteTarget {
+    Memory,
+    /// An absolute path, or a path relative to the working directory (as SQLite opens it).
+    File(String),
+}
+
+/// Parses the URL forms SQLAlchemy accepts for SQLite: `sqlite://` and `sqlite:///:memory:`
+/// (memory), `sqlite:///relative.db`, `sqlite:////absolute.db`, with optional `+pysqlite`
+/// and a `?query` that is ignored.
+pub fn parse_sqlite_url(url: &str) -> Result<SqliteTarget, String> {
+    let url = url.trim();
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return Err(format!(
+            "Could not parse SQLAlchemy URL from given URL string"
+        ));
+    };
+    let dialect = scheme.split('+').next().unwrap_or("");
+    if dialect != "sqlite" {
+        return Err(format!(
+            "the playground runs SQLite only; sqlalchemy.url uses the '{dialect}' dialect (try sqlite:///app.db)"
+        ));
+    }
+    let rest = rest.split('?').next().unwrap_or("");
+    if rest.is_empty() {
+        return Ok(SqliteTarget::Memory);
+    }
+    let Some(path) = rest.strip_prefix('/') else {
+        return Err(format!(
+            "Could not parse SQLAlchemy URL from given URL string"
+        ));
+    };
+    if path.is_empty() || path == ":memory:" {
+        return Ok(SqliteTarget::Memory);
+    }
+    Ok(SqliteTarget::File(path.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fs::MemoryFs;
+
+    #[test]
+    fn loads_script_location_relative_to_here_and_cwd() {
+        let mut files = MemoryFs::new();
+        files
+            .write("/p/alembic.ini", "[alembic]\nscript_location = %(here)s/migrations\nsqlalchemy.url = sqlite:///%(here)s/app.db\n")
+            .unwrap();
+        let config = Config::load(&files, "/p", &[], None, None, &[]).unwrap();
+        assert_eq!(config.script_location("/p").unwrap(), "/p/migrations");
+        assert_eq!(
+            config.version_locations("/p", "/p/migrations").unwrap(),
+            vec!["/p/migrations/versions"]
+        );
+        assert_eq!(
+            config.sqlalchemy_url().unwrap().unwrap(),
+            "sqlite:////p/app.db"
+        );
+        assert_eq!(config.truncate_slug_length().unwrap(), 40);
+        assert_eq!(config.file_template().unwrap(), "%(rev)s_%(slug)s");
+
+        let missing = Config::load(&files, "/elsewhere", &[], None, None, &[]).unwrap();
+        assert_eq!(
+            missing.script_location("/elsewhere").unwrap_err().0,
+            "No 'script_location' key found in configuration."
+        );
+    }
+
+    #[test]
+    fn parses_sqlite_urls() {
+        assert_eq!(parse_sqlite_url("sqlite://").unwrap(), SqliteTarget::Memory);
+        assert_eq!(
+            parse_sqlite_url("sqlite:///:memory:").unwrap(),
+            SqliteTarget::Memory
+        );
+        assert_eq!(
+            parse_sqlite_url("sqlite:///app.db").unwrap(),
+            SqliteTarget::File("app.db".into())
+        );
+        assert_eq!(
+            parse_sqlite_url("sqlite+pysqlite:////tmp/a.db").unwrap(),
+            SqliteTarget::File("/tmp/a.db".into())
+        );
+        assert!(parse_sqlite_url("postgresql://u@h/db")
+            .unwrap_err()
+            .contains("'postgresql'"));
+        assert!(parse_sqlite_url("driver://user:pass@localhost/dbname").is_err());
+    }
+}

@@ -1,0 +1,239 @@
+//! The project's file tree as the engine sees it.
+//!
+//! Commands read `alembic.ini`, `env.py`, `script.py.mako` and `versions/*.py`, and write new
+//! revision files, only through [`FileSystem`]. The native CLI maps it onto the real disk
+//! (see `native.rs`); the page keeps an in-memory tree ([`MemoryFs`]) that it persists itself.
+//!
+//! Paths are absolute, `/`-separated strings. This module never interprets file contents.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+/// Why a file operation failed, phrased for the user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FsError {
+    pub path: String,
+    pub message: String,
+}
+
+impl fmt::Display for FsError {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(formatter, "{}: {}", self.path, self.message)
+    }
+}
+
+impl std::error::Error for FsError {}
+
+/// The file operations the engine needs; nothing more.
+pub trait FileSystem {
+    fn read_to_string(&self, path: &str) -> Result<String, FsError>;
+    fn write(&mut self, path: &str, contents: &str) -> Result<(), FsError>;
+    fn is_file(&self, path: &str) -> bool;
+    fn is_dir(&self, path: &str) -> bool;
+    /// Creates the directory and its parents.
+    fn create_dir_all(&mut self, path: &str) -> Result<(), FsError>;
+    /// Names (not paths) of the entries directly inside `path`, sorted.
+    fn list_dir(&self, path: &str) -> Result<Vec<String>, FsError>;
+    fn remove_file(&mut self, path: &str) -> Result<(), FsError>;
+}
+
+/// Joins `base` and `relative` the way `os.path.join` does for absolute `relative` paths.
+pub fn join(base: &str, relative: &str) -> String {
+    if relative.starts_with('/') {
+        return normalize(relative);
+    }
+    if base.is_empty() {
+        return normalize(relative);
+    }
+    normalize(&format!("{}/{}", base.trim_end_matches('/'), relative))
+}
+
+/// Collapses `.`, `..` and repeated separators (like `os.path.normpath`).
+pub fn normalize(path: &str) -> String {
+    let absolute = path.starts_with('/');
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                if parts.last().is_some_and(|last| *last != "..") {
+                    parts.pop();
+                } else if !absolute {
+                    parts.push("..");
+                }
+            }
+            other => parts.push(other),
+        }
+    }
+    let joined = parts.join("/");
+    if absolute {
+        format!("/{joined}")
+    } else if joined.is_empty() {
+        ".".to_string()
+    } else {
+        joined
+    }
+}
+
+/// The directory part of a path (`/a/b/c.py` → `/a/b`).
+pub fn parent(path: &str) -> String {
+    match path.rfind('/') {
+        Some(0) => "/".to_string(),
+        Some(index) => path[..index].to_string(),
+        None => ".".to_string(),
+    }
+}
+
+/// The last component of a path.
+pub fn file_name(path: &str) -> &str {
+    match path.rfind('/') {
+        Some(index) => &path[index + 1..],
+        None => path,
+    }
+}
+
+/// An in-memory file tree: the page's project, and the tests' fixtures.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MemoryFs {
+    files: BTreeMap<String, String>,
+    dirs: BTreeSet<String>,
+}
+
+impl MemoryFs {
+    pub fn new() -> Self {
+        let mut dirs = BTreeSet::new();
+        dirs.insert("/".to_string());
+        MemoryFs {
+            files: BTreeMap::new(),
+            dirs,
+        }
+    }
+
+    /// Every file, path and contents, in path order.
+    pub fn files(&self) -> impl Iterator<Item = (&String, &String)> {
+        self.files.iter()
+    }
+
+    /// Every directory that exists, including empty ones.
+    pub fn dirs(&self) -> impl Iterator<Item = &String> {
+        self.dirs.iter()
+    }
+
+    fn ensure_parents(&mut self, path: &str) {
+        let mut current = parent(path);
+        loop {
+            if !self.dirs.insert(current.clone()) || current == "/" || current == "." {
+                break;
+            }
+            current = parent(&current);
+        }
+    }
+}
+
+impl FileSystem for MemoryFs {
+    fn read_to_string(&self, path: &str) -> Result<String, FsError> {
+        let path = normalize(path);
+        self.files.get(&path).cloned().ok_or_else(|| FsError {
+            path,
+            message: "No such file or directory".to_string(),
+        })
+    }
+
+    fn write(&mut self, path: &str, contents: &str) -> Result<(), FsError> {
+        let path = normalize(path);
+        if self.dirs.contains(&path) {
+            return Err(FsError {
+                path,
+                message: "Is a directory".to_string(),
+            });
+        }
+        self.ensure_parents(&path);
+        self.files.insert(path, contents.to_string());
+        Ok(())
+    }
+
+    fn is_file(&self, path: &str) -> bool {
+        self.files.contains_key(&normalize(path))
+    }
+
+    fn is_dir(&self, path: &str) -> bool {
+        self.dirs.contains(&normalize(path))
+    }
+
+    fn create_dir_all(&mut self, path: &str) -> Result<(), FsError> {
+        let path = normalize(path);
+        if self.files.contains_key(&path) {
+            return Err(FsError {
+                path,
+                message: "File exists".to_string(),
+            });
+        }
+        self.ensure_parents(&path);
+        self.dirs.insert(path);
+        Ok(())
+    }
+
+    fn list_dir(&self, path: &str) -> Result<Vec<String>, FsError> {
+        let path = normalize(path);
+        if !self.dirs.contains(&path) {
+            return Err(FsError {
+                path,
+                message: "No such file or directory".to_string(),
+            });
+        }
+        let prefix = if path == "/" {
+            "/".to_string()
+        } else {
+            format!("{path}/")
+        };
+        let mut names: BTreeSet<String> = BTreeSet::new();
+        for entry in self.files.keys().chain(self.dirs.iter()) {
+            if let Some(rest) = entry.strip_prefix(&prefix) {
+                if !rest.is_empty() && !rest.contains('/') {
+                    names.insert(rest.to_string());
+                }
+            }
+        }
+        Ok(names.into_iter().collect())
+    }
+
+    fn remove_file(&mut self, path: &str) -> Result<(), FsError> {
+        let path = normalize(path);
+        match self.files.remove(&path) {
+            Some(_) => Ok(()),
+            None => Err(FsError {
+                path,
+                message: "No such file or directory".to_string(),
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalize_and_join_follow_posix_rules() {
+        assert_eq!(normalize("/a/./b//c/../d"), "/a/b/d");
+        assert_eq!(normalize("/.."), "/");
+        assert_eq!(join("/p", "migrations"), "/p/migrations");
+        assert_eq!(join("/p", "/abs/x"), "/abs/x");
+        assert_eq!(parent("/p/a.py"), "/p");
+        assert_eq!(parent("/a.py"), "/");
+        assert_eq!(file_name("/p/a.py"), "a.py");
+    }
+
+    #[test]
+    fn memory_fs_lists_files_and_empty_dirs_sorted() {
+        let mut fs = MemoryFs::new();
+        fs.write("/p/b.py", "b").unwrap();
+        fs.write("/p/a.py", "a").unwrap();
+        fs.create_dir_all("/p/versions").unwrap();
+        assert_eq!(fs.list_dir("/p").unwrap(), vec!["a.py", "b.py", "versions"]);
+        assert!(fs.is_dir("/p/versions"));
+        assert!(fs.list_dir("/nope").is_err());
+        assert_eq!(fs.read_to_string("/p/a.py").unwrap(), "a");
+        assert!(fs.write("/p/versions", "x").is_err());
+    }
+}

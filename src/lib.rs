@@ -1,0 +1,17 @@
+//! Alembic Playground's engine: an Alembic 1.20.1-compatible migration tool over SQLite.
+//!
+//! The core modules below compile natively with no web crate; `web` (the Yew page) exists only
+//! on wasm32, and `native` (the command-line shell) only off it. Both shells call
+//! [`commands::run`] with a [`commands::Host`] and print the [`output::Output`] it returns.
+
+pub mod commands;
+pub mod config;
+pub mod fs;
+pub mod ini;
+pub mod output;
+pub mod runtime;
+pub mod script;
+pub mod sqlite;
+
+#[cfg(not(target_arch = "wasm32"))]
+pub mod native;

@@ -1,0 +1,553 @@
+//! The migration runtime: the database port, the `alembic_version` table, and running or
+//! printing statements with Alembic-on-SQLite transaction behaviour.
+//!
+//! Owns: the [`Database`] trait (the only way the engine reaches SQLite), the version table's
+//! exact SQL (online with bound parameters, offline with literals), and pysqlite's legacy
+//! transaction rules (DDL autocommits until the first DML opens a transaction; every step
+//! commits on its own; a failure rolls back only what that transaction holds — reference §7).
+//! Does not: parse text, decide which revisions run (that is `graph`), or render DDL (`ops`).
+
+use std::fmt;
+
+use crate::output::Output;
+
+/// A value bound to, or read from, SQLite.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SqlValue {
+    Null,
+    Integer(i64),
+    Real(f64),
+    Text(String),
+    Blob(Vec<u8>),
+}
+
+impl SqlValue {
+    /// The value as SQLAlchemy renders a literal bind on SQLite (`'o''neil'`, `NULL`, `1`).
+    pub fn literal(&self) -> String {
+        match self {
+            SqlValue::Null => "NULL".to_string(),
+            SqlValue::Integer(value) => value.to_string(),
+            SqlValue::Real(value) => python_float_repr(*value),
+            SqlValue::Text(text) => format!("'{}'", text.replace('\'', "''")),
+            SqlValue::Blob(bytes) => {
+                let hex: String = bytes.iter().map(|byte| format!("{byte:02X}")).collect();
+                format!("X'{hex}'")
+            }
+        }
+    }
+
+    /// The value as a terminal shows it in a result grid.
+    pub fn display(&self) -> String {
+        match self {
+            SqlValue::Null => "NULL".to_string(),
+            SqlValue::Integer(value) => value.to_string(),
+            SqlValue::Real(value) => python_float_repr(*value),
+            SqlValue::Text(text) => text.clone(),
+            SqlValue::Blob(bytes) => format!("<{} bytes>", bytes.len()),
+        }
+    }
+}
+
+/// Python's `repr(float)`: shortest round-trip form, always with a `.` or exponent.
+pub fn python_float_repr(value: f64) -> String {
+    if value.is_nan() {
+        return "nan".to_string();
+    }
+    if value.is_infinite() {
+        return if value > 0.0 { "inf" } else { "-inf" }.to_string();
+    }
+    let text = format!("{value}");
+    if text.contains('.') || text.contains('e') {
+        text
+    } else {
+        format!("{text}.0")
+    }
+}
+
+/// The DB-API exception class Python's sqlite3 would raise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DbErrorKind {
+    Operational,
+    Integrity,
+    Programming,
+    Other,
+}
+
+impl DbErrorKind {
+    pub fn python_name(self) -> &'static str {
+        match self {
+            DbErrorKind::Operational => "OperationalError",
+            DbErrorKind::Integrity => "IntegrityError",
+            DbErrorKind::Programming => "ProgrammingError",
+            DbErrorKind::Other => "DatabaseError",
+        }
+    }
+}
+
+/// An error from SQLite, with SQLite's own message (`no such table: t`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DbError {
+    pub kind: DbErrorKind,
+    pub message: String,
+}
+
+impl fmt::Display for DbError {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            formatter,
+            "(sqlite3.{}) {}",
+            self.kind.python_name(),
+            self.message
+        )
+    }
+}
+
+/// The database port: a SQLite connection. Implemented over rusqlite in `sqlite.rs`.
+pub trait Database {
+    /// Runs one statement; rows it returns (e.g. `RETURNING`) are discarded. Returns the
+    /// number of rows changed.
+    fn execute(&mut self, sql: &str, params: &[SqlValue]) -> Result<usize, DbError>;
+    /// Runs one query and returns its column names and rows.
+    fn query(
+        &mut self,
+        sql: &str,
+        params: &[SqlValue],
+    ) -> Result<(Vec<String>, Vec<Vec<SqlValue>>), DbError>;
+    /// Whether a transaction is open (SQLite is not in autocommit mode).
+    fn in_transaction(&self) -> bool;
+}
+
+/// A statement as the runtime executes it online and prints it offline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Statement {
+    /// The text SQLAlchemy sends to SQLite (tabs, `?` parameters).
+    pub sql: String,
+    pub params: Vec<SqlValue>,
+    /// The text `--sql` prints, without the trailing `;`.
+    pub offline_sql: String,
+}
+
+impl Statement {
+    /// A statement without parameters: offline text is the online text with tabs as four
+    /// spaces, stripped (what Alembic's offline mode does to compiled DDL).
+    pub fn plain(sql: impl Into<String>) -> Statement {
+        let sql = sql.into();
+        let offline_sql = sql.replace('\t', "    ").trim().to_string();
+        Statement {
+            sql,
+            params: Vec::new(),
+            offline_sql,
+        }
+    }
+}
+
+/// The version table's names (`context.configure(version_table=..., version_table_pk=...)`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionTable {
+    pub name: String,
+    pub pk: bool,
+}
+
+impl Default for VersionTable {
+    fn default() -> Self {
+        VersionTable {
+            name: "alembic_version".to_string(),
+            pk: true,
+        }
+    }
+}
+
+impl VersionTable {
+    pub fn create_statement(&self) -> Statement {
+        let constraint = if self.pk {
+            format!(
+                ", \n\tCONSTRAINT {}_pkc PRIMARY KEY (version_num)",
+                self.name
+            )
+        } else {
+            String::new()
+        };
+        Statement::plain(format!(
+            "\nCREATE TABLE {} (\n\tversion_num VARCHAR(32) NOT NULL{}\n)\n\n",
+            self.name, constraint
+        ))
+    }
+
+    pub fn insert_statement(&self, revision: &str) -> Statement {
+        Statement {
+            sql: format!(
+                "INSERT INTO {} (version_num) VALUES (?) RETURNING version_num",
+                self.name
+            ),
+            params: vec![SqlValue::Text(revision.to_string())],
+            offline_sql: format!(
+                "INSERT INTO {} (version_num) VALUES ({}) RETURNING version_num",
+                self.name,
+                SqlValue::Text(revision.to_string()).literal()
+            ),
+        }
+    }
+
+    pub fn update_statement(&self, from: &str, to: &str) -> Statement {
+        Statement {
+            sql: format!(
+                "UPDATE {name} SET version_num=? WHERE {name}.version_num = ?",
+                name = self.name
+            ),
+            params: vec![
+                SqlValue::Text(to.to_string()),
+                SqlValue::Text(from.to_string()),
+            ],
+            offline_sql: format!(
+                "UPDATE {name} SET version_num={} WHERE {name}.version_num = {}",
+                SqlValue::Text(to.to_string()).literal(),
+                SqlValue::Text(from.to_string()).literal(),
+                name = self.name
+            ),
+        }
+    }
+
+    pub fn delete_statement(&self, revision: &str) -> Statement {
+        Statement {
+            sql: format!(
+                "DELETE FROM {name} WHERE {name}.version_num = ?",
+                name = self.name
+            ),
+            params: vec![SqlValue::Text(revision.to_string())],
+            offline_sql: format!(
+                "DELETE FROM {name} WHERE {name}.version_num = {}",
+                SqlValue::Text(revision.to_string()).literal(),
+                name = self.name
+            ),
+        }
+    }
+
+    pub fn purge_statement(&self) -> Statement {
+        Statement::plain(format!("DELETE FROM {}", self.name))
+    }
+}
+
+/// A change to one row of the version table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VersionChange {
+    Insert(String),
+    Update { from: String, to: String },
+    Delete(String),
+}
+
+/// Why running a statement failed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RuntimeError {
+    /// SQLite refused a statement; `sql` is what was sent.
+    Database {
+        error: DbError,
+        sql: String,
+        params: Vec<SqlValue>,
+    },
+    /// Alembic's own consistency check on the version table.
+    VersionRowCount(String),
+}
+
+impl fmt::Display for RuntimeError {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RuntimeError::Database { error, sql, params } => {
+                write!(formatter, "{error}\n[SQL: {sql}]")?;
+                if !params.is_empty() {
+                    let rendered: Vec<String> = params.iter().map(python_param_repr).collect();
+                    let tuple = if rendered.len() == 1 {
+                        format!("({},)", rendered.join(", "))
+                    } else {
+                        format!("({})", rendered.join(", "))
+                    };
+                    write!(formatter, "\n[parameters: {tuple}]")?;
+                }
+                Ok(())
+            }
+            RuntimeError::VersionRowCount(message) => write!(formatter, "{message}"),
+        }
+    }
+}
+
+fn python_param_repr(value: &SqlValue) -> String {
+    match value {
+        SqlValue::Null => "None".to_string(),
+        SqlValue::Text(text) => format!("'{}'", text.replace('\\', "\\\\").replace('\'', "\\'")),
+        other => other.literal(),
+    }
+}
+
+/// Is this statement one that makes Python's sqlite3 (legacy transaction control) open a
+/// transaction first? Only INSERT, UPDATE, DELETE and REPLACE do.
+pub fn opens_transaction(sql: &str) -> bool {
+    let keyword: String = sql
+        .trim_start()
+        .chars()
+        .take_while(|character| character.is_ascii_alphabetic())
+        .collect::<String>()
+        .to_ascii_uppercase();
+    matches!(keyword.as_str(), "INSERT" | "UPDATE" | "DELETE" | "REPLACE")
+}
+
+/// Runs statements against a database, or collects them as `--sql` text.
+pub struct MigrationContext<'a> {
+    target: Target<'a>,
+    pub version_table: VersionTable,
+    /// `context.configure(transactional_ddl=True)`: BEGIN at the start of each step.
+    pub transactional_ddl: bool,
+    /// Every statement executed online, as SQLAlchemy's engine log would show it (for the
+    /// page's "SQL of the last command").
+    pub executed: Vec<Statement>,
+}
+
+enum Target<'a> {
+    Online(&'a mut dyn Database),
+    Offline(&'a mut Output),
+}
+
+impl<'a> MigrationContext<'a> {
+    pub fn online(database: &'a mut dyn Database) -> Self {
+        MigrationContext {
+            target: Target::Online(database),
+            version_table: VersionTable::default(),
+            transactional_ddl: false,
+            executed: Vec::new(),
+        }
+    }
+
+    pub fn offline(output: &'a mut Output) -> Self {
+        MigrationContext {
+            target: Target::Offline(output),
+            version_table: VersionTable::default(),
+            transactional_ddl: false,
+            executed: Vec::new(),
+        }
+    }
+
+    pub fn is_offline(&self) -> bool {
+        matches!(self.target, Target::Offline(_))
+    }
+
+    /// The database, when online (for reflection and `op.get_bind()` reads).
+    pub fn database(&mut self) -> Option<&mut dyn Database> {
+        match &mut self.target {
+            Target::Online(database) => Some(&mut **database),
+            Target::Offline(_) => None,
+        }
+    }
+
+    /// Executes a statement online (opening a transaction first for DML, as pysqlite does),
+    /// or prints it offline followed by a blank line.
+    pub fn execute(&mut self, statement: &Statement) -> Result<usize, RuntimeError> {
+        match &mut self.target {
+            Target::Offline(output) => {
+                output.stdout(format!("{};\n\n", statement.offline_sql));
+                Ok(1)
+            }
+            Target::Online(database) => {
+                if opens_transaction(&statement.sql) && !database.in_transaction() {
+                    database
+                        .execute("BEGIN", &[])
+                        .map_err(|error| RuntimeError::Database {
+                            error,
+                            sql: "BEGIN".to_string(),
+                            params: Vec::new(),
+                        })?;
+                }
+                self.executed.push(statement.clone());
+                database
+                    .execute(&statement.sql, &statement.params)
+                    .map_err(|error| RuntimeError::Database {
+                        error,
+                        sql: statement.sql.clone(),
+                        params: statement.params.clone(),
+                    })
+            }
+        }
+    }
+
+    /// Prints a comment line offline (`-- Running upgrade a -> b`); nothing online.
+    pub fn comment(&mut self, text: &str) {
+        if let Target::Offline(output) = &mut self.target {
+            output.stdout(format!("-- {text}\n\n"));
+        }
+    }
+
+    /// Starts a step: with transactional DDL, a real BEGIN; otherwise nothing (SQLAlchemy's
+    /// "BEGIN (implicit)" sends nothing to SQLite under pysqlite).
+    pub fn begin_step(&mut self) -> Result<(), RuntimeError> {
+        if self.transactional_ddl {
+            if let Target::Online(database) = &mut self.target {
+                if !database.in_transaction() {
+                    database
+                        .execute("BEGIN", &[])
+                        .map_err(|error| RuntimeError::Database {
+                            error,
+                            sql: "BEGIN".to_string(),
+                            params: Vec::new(),
+                        })?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Commits the step's transaction, if one is open.
+    pub fn commit_step(&mut self) -> Result<(), RuntimeError> {
+        if let Target::Online(database) = &mut self.target {
+            if database.in_transaction() {
+                database
+                    .execute("COMMIT", &[])
+                    .map_err(|error| RuntimeError::Database {
+                        error,
+                        sql: "COMMIT".to_string(),
+                        params: Vec::new(),
+                    })?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Rolls back whatever transaction is open after a failure; DDL that ran in autocommit
+    /// mode stays, exactly as with Alembic on pysqlite.
+    pub fn rollback_step(&mut self) {
+        if let Target::Online(database) = &mut self.target {
+            if database.in_transaction() {
+                // A failed ROLLBACK leaves nothing more to undo; the original error is what the
+                // user needs to see.
+                let _ = database.execute("ROLLBACK", &[]);
+            }
+        }
+    }
+
+    /// Does the version table exist? (Offline: never consulted.)
+    pub fn has_version_table(&mut self) -> Result<bool, RuntimeError> {
+        let name = self.version_table.name.clone();
+        match &mut self.target {
+            Target::Offline(_) => Ok(false),
+            Target::Online(database) => {
+                let sql = format!("PRAGMA main.table_info(\"{name}\")");
+                let (_, rows) =
+                    database
+                        .query(&sql, &[])
+                        .map_err(|error| RuntimeError::Database {
+                            error,
+                            sql,
+                            params: Vec::new(),
+                        })?;
+                Ok(!rows.is_empty())
+            }
+        }
+    }
+
+    /// Creates the version table when it is missing (what every env.py-running command but
+    /// `current` does), or prints its DDL offline when starting from base.
+    pub fn ensure_version_table(&mut self) -> Result<(), RuntimeError> {
+        if self.is_offline() || !self.has_version_table()? {
+            let statement = self.version_table.create_statement();
+            self.execute(&statement)?;
+            self.commit_step()?;
+        }
+        Ok(())
+    }
+
+    /// The version table's rows, in table order; empty when the table does not exist.
+    pub fn current_heads(&mut self) -> Result<Vec<String>, RuntimeError> {
+        if self.is_offline() || !self.has_version_table()? {
+            return Ok(Vec::new());
+        }
+        let name = self.version_table.name.clone();
+        let sql = format!("SELECT {name}.version_num \nFROM {name}");
+        let Target::Online(database) = &mut self.target else {
+            return Ok(Vec::new());
+        };
+        let (_, rows) = database
+            .query(&sql, &[])
+            .map_err(|error| RuntimeError::Database {
+                error,
+                sql,
+                params: Vec::new(),
+            })?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|row| match row.into_iter().next() {
+                Some(SqlValue::Text(text)) => Some(text),
+                Some(SqlValue::Integer(value)) => Some(value.to_string()),
+                _ => None,
+            })
+            .collect())
+    }
+
+    /// Applies one version-table change, with Alembic's one-row check online.
+    pub fn apply_version_change(&mut self, change: &VersionChange) -> Result<(), RuntimeError> {
+        let statement = match change {
+            VersionChange::Insert(revision) => self.version_table.insert_statement(revision),
+            VersionChange::Update { from, to } => self.version_table.update_statement(from, to),
+            VersionChange::Delete(revision) => self.version_table.delete_statement(revision),
+        };
+        let changed = self.execute(&statement)?;
+        if self.is_offline() {
+            return Ok(());
+        }
+        let table = self.version_table.name.clone();
+        match change {
+            VersionChange::Update { from, to } if changed != 1 => Err(RuntimeError::VersionRowCount(format!(
+                "Online migration expected to match one row when updating '{from}' to '{to}' in '{table}'; {changed} found"
+            ))),
+            VersionChange::Delete(revision) if changed != 1 => Err(RuntimeError::VersionRowCount(format!(
+                "Online migration expected to match one row when deleting '{revision}' in '{table}'; {changed} found"
+            ))),
+            _ => Ok(()),
+        }
+    }
+
+    /// `stamp --purge`: empties the version table.
+    pub fn purge_version_table(&mut self) -> Result<(), RuntimeError> {
+        let statement = self.version_table.purge_statement();
+        self.execute(&statement)?;
+        self.commit_step()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn version_table_sql_matches_alembic() {
+        let table = VersionTable::default();
+        assert_eq!(
+            table.create_statement().offline_sql,
+            "CREATE TABLE alembic_version (\n    version_num VARCHAR(32) NOT NULL, \n    CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)\n)"
+        );
+        assert_eq!(
+            table.insert_statement("1975ea83b712").offline_sql,
+            "INSERT INTO alembic_version (version_num) VALUES ('1975ea83b712') RETURNING version_num"
+        );
+        assert_eq!(
+            table.update_statement("1975ea83b712", "ae1027a6acf0").offline_sql,
+            "UPDATE alembic_version SET version_num='ae1027a6acf0' WHERE alembic_version.version_num = '1975ea83b712'"
+        );
+        assert_eq!(
+            table.delete_statement("1975ea83b712").offline_sql,
+            "DELETE FROM alembic_version WHERE alembic_version.version_num = '1975ea83b712'"
+        );
+    }
+
+    #[test]
+    fn only_dml_opens_a_transaction() {
+        assert!(opens_transaction("  insert into t values (1)"));
+        assert!(opens_transaction("UPDATE t SET a = 1"));
+        assert!(!opens_transaction("\nCREATE TABLE t (a INTEGER)"));
+        assert!(!opens_transaction("ALTER TABLE t ADD COLUMN b INTEGER"));
+        assert!(!opens_transaction("SELECT 1"));
+    }
+
+    #[test]
+    fn literals_render_like_sqlalchemy() {
+        assert_eq!(SqlValue::Text("o'neil".into()).literal(), "'o''neil'");
+        assert_eq!(SqlValue::Null.literal(), "NULL");
+        assert_eq!(SqlValue::Real(2.0).literal(), "2.0");
+        assert_eq!(SqlValue::Integer(-3).literal(), "-3");
+    }
+}
