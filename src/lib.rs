@@ -11,7 +11,12 @@ pub mod ini;
 pub mod output;
 pub mod runtime;
 pub mod script;
+pub mod session;
 pub mod sqlite;
+pub mod templates;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod native;
+
+#[cfg(target_arch = "wasm32")]
+pub mod web;

@@ -1,0 +1,441 @@
+//! A playground session: the project's files, its SQLite databases and the terminal, as one
+//! value the page (and tests) drive with command lines.
+//!
+//! Owns: the starter project, the terminal's own commands (`help`, `clear`, `sql`), the
+//! transcript and command history, and snapshots for undo and persistence.
+//! Does not: render anything or know about browsers; `alembic ...` lines go to
+//! [`commands::run`], exactly as the CLI's do.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::commands::{self, Clock, DatabaseProvider, Host, IdSource};
+use crate::config::SqliteTarget;
+use crate::fs::{FileSystem, MemoryFs};
+use crate::output::{Channel, Output};
+use crate::runtime::{Database, DbError, SqlValue};
+use crate::sqlite::SqliteDatabase;
+use crate::templates;
+
+/// Where the project lives in the page's file tree.
+pub const PROJECT_DIR: &str = "/project";
+
+/// In-memory SQLite databases, one per `sqlalchemy.url` path.
+#[derive(Default)]
+pub struct MemoryDatabases {
+    databases: BTreeMap<String, SqliteDatabase>,
+}
+
+impl MemoryDatabases {
+    fn key(target: &SqliteTarget, cwd: &str) -> String {
+        match target {
+            SqliteTarget::Memory => ":memory:".to_string(),
+            SqliteTarget::File(path) => crate::fs::join(cwd, path),
+        }
+    }
+
+    /// The database at `path` (created empty when first asked for).
+    pub fn get(&mut self, path: &str) -> Result<&mut SqliteDatabase, DbError> {
+        if !self.databases.contains_key(path) {
+            self.databases
+                .insert(path.to_string(), SqliteDatabase::open_in_memory()?);
+        }
+        self.databases.get_mut(path).ok_or_else(|| DbError {
+            kind: crate::runtime::DbErrorKind::Other,
+            message: "database disappeared".to_string(),
+        })
+    }
+
+    pub fn paths(&self) -> impl Iterator<Item = &String> {
+        self.databases.keys()
+    }
+}
+
+impl DatabaseProvider for MemoryDatabases {
+    fn connect(&mut self, target: &SqliteTarget, cwd: &str) -> Result<&mut dyn Database, String> {
+        let key = Self::key(target, cwd);
+        // `sqlite://` is a fresh database for every connection in SQLAlchemy; here the command
+        // keeps one for its duration and the next command starts over.
+        if key == ":memory:" {
+            self.databases.remove(&key);
+        }
+        self.get(&key)
+            .map(|database| database as &mut dyn Database)
+            .map_err(|error| error.to_string())
+    }
+}
+
+/// One entry of the terminal transcript.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TranscriptEntry {
+    /// What the user typed.
+    Command(String),
+    /// What came back, in order.
+    Output { channel: Channel, text: String },
+    /// The playground's own notes (help text, explanations), never Alembic's output.
+    Note(String),
+}
+
+/// What running one terminal line produced.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LineResult {
+    pub output: Output,
+    /// The terminal should be cleared.
+    pub clear: bool,
+}
+
+/// A saved session: everything needed to restore it exactly.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionSnapshot {
+    pub files: Vec<(String, String)>,
+    pub dirs: Vec<String>,
+    /// Each database as SQL statements that rebuild it.
+    pub databases: Vec<(String, Vec<String>)>,
+    pub history: Vec<String>,
+    pub transcript: Vec<TranscriptEntry>,
+}
+
+/// The playground's state.
+pub struct Session {
+    pub files: MemoryFs,
+    pub databases: MemoryDatabases,
+    pub history: Vec<String>,
+    /// The terminal's contents since the last `clear`.
+    pub transcript: Vec<TranscriptEntry>,
+    pub cwd: String,
+}
+
+const HELP_TEXT: &str = "\
+Commands:
+  alembic <command> [options]   run Alembic (try: alembic --help)
+  sql <statement>               run SQL against the project's database
+  clear                         clear the terminal
+  help                          show this help
+
+Try the tutorial's first steps:
+  alembic revision -m \"create account table\"
+  (edit the new file in alembic/versions/, then)
+  alembic upgrade head
+  alembic history
+";
+
+impl Session {
+    /// A session on the starter project.
+    pub fn starter() -> Session {
+        let mut files = MemoryFs::new();
+        for (path, contents) in templates::starter_project(PROJECT_DIR) {
+            // Writing into a fresh in-memory tree cannot fail.
+            let _ = files.write(&path, &contents);
+        }
+        let _ = files.create_dir_all(&format!("{PROJECT_DIR}/alembic/versions"));
+        Session {
+            files,
+            databases: MemoryDatabases::default(),
+            history: Vec::new(),
+            transcript: Vec::new(),
+            cwd: PROJECT_DIR.to_string(),
+        }
+    }
+
+    /// The path of the project's main database (from `sqlalchemy.url`), if it is SQLite.
+    pub fn database_path(&self) -> Option<String> {
+        let config =
+            crate::config::Config::load(&self.files, &self.cwd, &[], None, None, &[]).ok()?;
+        let url = config.sqlalchemy_url().ok()??;
+        match crate::config::parse_sqlite_url(&url).ok()? {
+            SqliteTarget::File(path) => Some(crate::fs::join(&self.cwd, &path)),
+            SqliteTarget::Memory => None,
+        }
+    }
+
+    /// Runs one terminal line and records it and its output in the transcript.
+    pub fn run_line(
+        &mut self,
+        line: &str,
+        clock: &dyn Clock,
+        ids: &mut dyn IdSource,
+    ) -> LineResult {
+        let result = self.execute_line(line, clock, ids);
+        if result.clear {
+            self.transcript.clear();
+        } else if !line.trim().is_empty() {
+            self.transcript
+                .push(TranscriptEntry::Command(line.trim().to_string()));
+            for (channel, text) in &result.output.pieces {
+                self.transcript.push(TranscriptEntry::Output {
+                    channel: *channel,
+                    text: text.clone(),
+                });
+            }
+        }
+        result
+    }
+
+    fn execute_line(
+        &mut self,
+        line: &str,
+        clock: &dyn Clock,
+        ids: &mut dyn IdSource,
+    ) -> LineResult {
+        let trimmed = line.trim();
+        let mut result = LineResult::default();
+        if trimmed.is_empty() {
+            return result;
+        }
+        self.history.push(trimmed.to_string());
+        let words = match commands::args::split_command_line(trimmed) {
+            Ok(words) => words,
+            Err(message) => {
+                result.output.stderr(format!("{message}\n"));
+                result.output.exit_code = 2;
+                return result;
+            }
+        };
+        let Some(program) = words.first() else {
+            return result;
+        };
+        match program.as_str() {
+            "alembic" | "alembic-playground" => {
+                let mut host = Host {
+                    files: &mut self.files,
+                    databases: &mut self.databases,
+                    clock,
+                    ids,
+                    cwd: self.cwd.clone(),
+                    alembic_config: None,
+                };
+                result.output = commands::run(&words[1..], &mut host);
+            }
+            "help" => result.output.stdout(HELP_TEXT),
+            "clear" => result.clear = true,
+            "sql" => {
+                let statement = trimmed.strip_prefix("sql").unwrap_or("").trim();
+                result.output = self.run_sql(statement);
+            }
+            other => {
+                result.output.stderr(format!("{other}: command not found (type 'help' for the commands this terminal knows)\n"));
+                result.output.exit_code = 127;
+            }
+        }
+        result
+    }
+
+    /// Runs SQL against the project's database and formats the result as a table.
+    pub fn run_sql(&mut self, statement: &str) -> Output {
+        let mut output = Output::default();
+        if statement.is_empty() {
+            output.stderr("usage: sql <statement>   e.g. sql SELECT * FROM alembic_version\n");
+            output.exit_code = 2;
+            return output;
+        }
+        let Some(path) = self.database_path() else {
+            output.stderr(
+                "sql: sqlalchemy.url in alembic.ini does not name a SQLite file database\n",
+            );
+            output.exit_code = 1;
+            return output;
+        };
+        let database = match self.databases.get(&path) {
+            Ok(database) => database,
+            Err(error) => {
+                output.stderr(format!("sql: {error}\n"));
+                output.exit_code = 1;
+                return output;
+            }
+        };
+        match database.query(statement, &[]) {
+            Ok((columns, rows)) => {
+                if columns.is_empty() {
+                    output.stdout(format!(
+                        "OK ({} row(s) changed)\n",
+                        database.connection.changes()
+                    ));
+                } else {
+                    output.stdout(format_table(&columns, &rows));
+                }
+            }
+            Err(error) => {
+                output.stderr(format!("sql: {error}\n"));
+                output.exit_code = 1;
+            }
+        }
+        output
+    }
+
+    /// The whole session as data (for persistence, undo and share links).
+    pub fn snapshot(&mut self) -> Result<SessionSnapshot, DbError> {
+        let mut databases = Vec::new();
+        let paths: Vec<String> = self.databases.paths().cloned().collect();
+        for path in paths {
+            if path == ":memory:" {
+                continue;
+            }
+            let dump = self.databases.get(&path)?.dump()?;
+            databases.push((path, dump));
+        }
+        Ok(SessionSnapshot {
+            files: self
+                .files
+                .files()
+                .map(|(path, text)| (path.clone(), text.clone()))
+                .collect(),
+            dirs: self.files.dirs().cloned().collect(),
+            databases,
+            history: self.history.clone(),
+            transcript: self.transcript.clone(),
+        })
+    }
+
+    /// Rebuilds a session from a snapshot; on error nothing of the current session is lost
+    /// because the caller keeps it until this returns Ok.
+    pub fn from_snapshot(snapshot: &SessionSnapshot) -> Result<Session, String> {
+        let mut files = MemoryFs::new();
+        for dir in &snapshot.dirs {
+            files
+                .create_dir_all(dir)
+                .map_err(|error| error.to_string())?;
+        }
+        for (path, text) in &snapshot.files {
+            files.write(path, text).map_err(|error| error.to_string())?;
+        }
+        let mut databases = MemoryDatabases::default();
+        for (path, statements) in &snapshot.databases {
+            databases
+                .get(path)
+                .and_then(|database| database.restore(statements))
+                .map_err(|error| format!("could not restore database {path}: {error}"))?;
+        }
+        Ok(Session {
+            files,
+            databases,
+            history: snapshot.history.clone(),
+            transcript: snapshot.transcript.clone(),
+            cwd: PROJECT_DIR.to_string(),
+        })
+    }
+}
+
+/// A plain-text result grid: header, separator, rows.
+pub fn format_table(columns: &[String], rows: &[Vec<SqlValue>]) -> String {
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| row.iter().map(SqlValue::display).collect())
+        .collect();
+    let mut widths: Vec<usize> = columns.iter().map(|name| name.chars().count()).collect();
+    for row in &cells {
+        for (index, cell) in row.iter().enumerate() {
+            if let Some(width) = widths.get_mut(index) {
+                *width = (*width).max(cell.chars().count());
+            }
+        }
+    }
+    let render = |values: &[String]| -> String {
+        let padded: Vec<String> = values
+            .iter()
+            .enumerate()
+            .map(|(index, value)| {
+                let width = widths.get(index).copied().unwrap_or(0);
+                format!("{value:<width$}")
+            })
+            .collect();
+        padded.join(" | ").trim_end().to_string()
+    };
+    let mut text = render(columns);
+    text.push('\n');
+    let separator: Vec<String> = widths.iter().map(|width| "-".repeat(*width)).collect();
+    text.push_str(&separator.join("-+-"));
+    text.push('\n');
+    for row in &cells {
+        text.push_str(&render(row));
+        text.push('\n');
+    }
+    text.push_str(&format!(
+        "({} row{})\n",
+        rows.len(),
+        if rows.len() == 1 { "" } else { "s" }
+    ));
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct FixedClock;
+    impl Clock for FixedClock {
+        fn now(&self) -> crate::script::naming::CreateDate {
+            crate::script::naming::CreateDate::from_unix_micros(1_795_826_626_094_752)
+        }
+    }
+
+    struct CountingIds(u32);
+    impl IdSource for CountingIds {
+        fn new_revision_id(&mut self) -> String {
+            self.0 += 1;
+            format!("{:012x}", self.0)
+        }
+    }
+
+    #[test]
+    fn starter_project_has_the_tutorial_files() {
+        let session = Session::starter();
+        for file in [
+            "alembic.ini",
+            "alembic/env.py",
+            "alembic/script.py.mako",
+            "models.py",
+        ] {
+            assert!(
+                session.files.is_file(&format!("{PROJECT_DIR}/{file}")),
+                "{file}"
+            );
+        }
+        assert!(session
+            .files
+            .is_dir(&format!("{PROJECT_DIR}/alembic/versions")));
+        assert_eq!(session.database_path().unwrap(), "/project/app.db");
+    }
+
+    #[test]
+    fn terminal_commands_and_sql() {
+        let mut session = Session::starter();
+        let mut ids = CountingIds(0);
+        let help = session.run_line("help", &FixedClock, &mut ids);
+        assert!(help.output.stdout_text().contains("alembic <command>"));
+        assert!(session.run_line("clear", &FixedClock, &mut ids).clear);
+        let unknown = session.run_line("ls -l", &FixedClock, &mut ids);
+        assert_eq!(unknown.output.exit_code, 127);
+        let created = session.run_line("sql CREATE TABLE t (a INTEGER)", &FixedClock, &mut ids);
+        assert_eq!(created.output.exit_code, 0, "{:?}", created.output);
+        session.run_line("sql INSERT INTO t VALUES (1)", &FixedClock, &mut ids);
+        let selected = session.run_line("sql SELECT a FROM t", &FixedClock, &mut ids);
+        assert_eq!(selected.output.stdout_text(), "a\n-\n1\n(1 row)\n");
+        let bad = session.run_line("sql SELEC 1", &FixedClock, &mut ids);
+        assert_eq!(bad.output.exit_code, 1);
+        assert!(bad.output.stderr_text().contains("syntax error"));
+        let unterminated = session.run_line("alembic revision -m 'x", &FixedClock, &mut ids);
+        assert_eq!(unterminated.output.exit_code, 2);
+    }
+
+    #[test]
+    fn snapshot_round_trip_restores_files_and_data() {
+        let mut session = Session::starter();
+        let mut ids = CountingIds(0);
+        session.run_line("sql CREATE TABLE t (a INTEGER)", &FixedClock, &mut ids);
+        session.run_line("sql INSERT INTO t VALUES (7)", &FixedClock, &mut ids);
+        session
+            .files
+            .write("/project/models.py", "# changed\n")
+            .unwrap();
+        let snapshot = session.snapshot().unwrap();
+        let mut restored = Session::from_snapshot(&snapshot).unwrap();
+        assert_eq!(
+            restored.files.read_to_string("/project/models.py").unwrap(),
+            "# changed\n"
+        );
+        let output = restored.run_sql("SELECT a FROM t");
+        assert!(output.stdout_text().contains('7'));
+        assert_eq!(restored.history, session.history);
+    }
+}

@@ -1,0 +1,125 @@
+//! `window.playground`: the scripting API for host pages and tests.
+//!
+//! `run(line)` → `{stdout, stderr, exitCode}`; `readFile(path)`, `writeFile(path, text)`,
+//! `listFiles()`, `query(sql)` → `{columns, rows}` or throws, `reset()`. Paths are relative to
+//! the project (`alembic/versions/x.py`) or absolute (`/project/...`).
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::app::SessionHandle;
+use crate::fs::FileSystem;
+use crate::session::PROJECT_DIR;
+
+fn project_path(path: &str) -> String {
+    crate::fs::join(PROJECT_DIR, path)
+}
+
+fn set(target: &js_sys::Object, name: &str, value: &JsValue) {
+    let _ = js_sys::Reflect::set(target, &JsValue::from_str(name), value);
+}
+
+/// Installs `window.playground` for this session.
+pub fn install(handle: SessionHandle) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let api = js_sys::Object::new();
+
+    let run_handle = handle.clone();
+    let run = Closure::<dyn Fn(String) -> JsValue>::new(move |line: String| {
+        let output = run_handle.run(&line);
+        let result = js_sys::Object::new();
+        set(&result, "stdout", &JsValue::from_str(&output.stdout_text()));
+        set(&result, "stderr", &JsValue::from_str(&output.stderr_text()));
+        set(
+            &result,
+            "exitCode",
+            &JsValue::from_f64(output.exit_code as f64),
+        );
+        result.into()
+    });
+    set(&api, "run", run.as_ref().unchecked_ref());
+    run.forget();
+
+    let read_handle = handle.clone();
+    let read_file =
+        Closure::<dyn Fn(String) -> JsValue>::new(move |path: String| {
+            match read_handle
+                .session()
+                .files
+                .read_to_string(&project_path(&path))
+            {
+                Ok(text) => JsValue::from_str(&text),
+                Err(_) => JsValue::NULL,
+            }
+        });
+    set(&api, "readFile", read_file.as_ref().unchecked_ref());
+    read_file.forget();
+
+    let write_handle = handle.clone();
+    let write_file = Closure::<dyn Fn(String, String)>::new(move |path: String, text: String| {
+        write_handle.write_file(&project_path(&path), &text);
+    });
+    set(&api, "writeFile", write_file.as_ref().unchecked_ref());
+    write_file.forget();
+
+    let list_handle = handle.clone();
+    let list_files = Closure::<dyn Fn() -> JsValue>::new(move || {
+        let prefix = format!("{PROJECT_DIR}/");
+        let list = js_sys::Array::new();
+        for (path, _) in list_handle.session().files.files() {
+            list.push(&JsValue::from_str(
+                path.strip_prefix(&prefix).unwrap_or(path),
+            ));
+        }
+        list.into()
+    });
+    set(&api, "listFiles", list_files.as_ref().unchecked_ref());
+    list_files.forget();
+
+    let query_handle = handle.clone();
+    let query = Closure::<dyn Fn(String) -> Result<JsValue, JsValue>>::new(move |sql: String| {
+        let mut session = query_handle.session.borrow_mut();
+        let path = session
+            .database_path()
+            .ok_or_else(|| JsValue::from_str("sqlalchemy.url does not name a SQLite file"))?;
+        let database = session
+            .databases
+            .get(&path)
+            .map_err(|error| JsValue::from_str(&error.to_string()))?;
+        let (columns, rows) = crate::runtime::Database::query(database, &sql, &[])
+            .map_err(|error| JsValue::from_str(&error.to_string()))?;
+        let result = js_sys::Object::new();
+        let column_list = js_sys::Array::new();
+        for column in columns {
+            column_list.push(&JsValue::from_str(&column));
+        }
+        let row_list = js_sys::Array::new();
+        for row in rows {
+            let values = js_sys::Array::new();
+            for value in row {
+                values.push(&match value {
+                    crate::runtime::SqlValue::Null => JsValue::NULL,
+                    crate::runtime::SqlValue::Integer(number) => JsValue::from_f64(number as f64),
+                    crate::runtime::SqlValue::Real(number) => JsValue::from_f64(number),
+                    other => JsValue::from_str(&other.display()),
+                });
+            }
+            row_list.push(&values);
+        }
+        set(&result, "columns", &column_list);
+        set(&result, "rows", &row_list);
+        Ok(result.into())
+    });
+    set(&api, "query", query.as_ref().unchecked_ref());
+    query.forget();
+
+    let reset_handle = handle;
+    let reset = Closure::<dyn Fn()>::new(move || reset_handle.reset());
+    set(&api, "reset", reset.as_ref().unchecked_ref());
+    reset.forget();
+
+    set(&api, "ready", &JsValue::TRUE);
+    set(&window, "playground", &api);
+}

@@ -1,0 +1,166 @@
+//! The page layout: file tree, editor, terminal and the database panel around one session.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use super::editor::Editor;
+use super::file_tree::FileTree;
+use super::host::{BrowserClock, BrowserIds};
+use super::side_panel::SidePanel;
+use super::storage;
+use super::terminal::Terminal;
+use crate::fs::FileSystem;
+use crate::session::{Session, PROJECT_DIR};
+
+/// The session shared by every component; mutations go through [`SessionHandle`]'s methods,
+/// which save the result and ask Yew to re-render.
+#[derive(Clone)]
+pub struct SessionHandle {
+    pub(super) session: Rc<RefCell<Session>>,
+    /// Bumped on every change; `version` is its value when this handle was made, so a new
+    /// handle compares unequal and the context's consumers re-render.
+    counter: Rc<std::cell::Cell<u64>>,
+    version: u64,
+    force_update: UseForceUpdateHandle,
+    storage_error: UseStateHandle<Option<String>>,
+    open_file: UseStateHandle<Option<String>>,
+}
+
+impl PartialEq for SessionHandle {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.session, &other.session)
+            && self.version == other.version
+            && *self.open_file == *other.open_file
+    }
+}
+
+impl SessionHandle {
+    pub fn session(&self) -> std::cell::Ref<'_, Session> {
+        self.session.borrow()
+    }
+
+    fn changed(&self) {
+        let saved = self
+            .session
+            .borrow_mut()
+            .snapshot()
+            .map_err(|error| error.to_string())
+            .and_then(|snapshot| storage::save(&snapshot));
+        self.storage_error.set(saved.err());
+        self.counter.set(self.counter.get().wrapping_add(1));
+        self.force_update.force_update();
+    }
+
+    /// Runs a terminal line; files the command created open in the editor.
+    pub fn run(&self, line: &str) -> crate::output::Output {
+        let result = self
+            .session
+            .borrow_mut()
+            .run_line(line, &BrowserClock, &mut BrowserIds);
+        if let Some(path) = result.output.touched_files.last() {
+            self.open_file.set(Some(path.clone()));
+        }
+        self.changed();
+        result.output
+    }
+
+    pub fn write_file(&self, path: &str, text: &str) {
+        let written = self.session.borrow_mut().files.write(path, text);
+        if let Err(error) = written {
+            self.storage_error.set(Some(error.to_string()));
+            return;
+        }
+        self.changed();
+    }
+
+    pub fn open(&self, path: &str) {
+        self.open_file.set(Some(path.to_string()));
+    }
+
+    pub fn open_file(&self) -> Option<String> {
+        (*self.open_file).clone()
+    }
+
+    pub fn reset(&self) {
+        *self.session.borrow_mut() = Session::starter();
+        let _ = storage::clear();
+        self.open_file.set(Some(format!("{PROJECT_DIR}/models.py")));
+        self.changed();
+    }
+}
+
+fn initial_session() -> (Session, Option<String>) {
+    match storage::load() {
+        Ok(Some(snapshot)) => match Session::from_snapshot(&snapshot) {
+            Ok(session) => (session, None),
+            Err(error) => (Session::starter(), Some(format!("your saved session could not be restored ({error}); it is kept in storage, and this tab starts from the starter project"))),
+        },
+        Ok(None) => (Session::starter(), None),
+        Err(error) => (Session::starter(), Some(error)),
+    }
+}
+
+#[function_component(App)]
+pub fn app() -> Html {
+    let startup_error = use_mut_ref(|| None::<String>);
+    let session = use_mut_ref(|| {
+        let (session, error) = initial_session();
+        *startup_error.borrow_mut() = error;
+        session
+    });
+    let counter = use_memo((), |_| Rc::new(std::cell::Cell::new(0u64)));
+    let force_update = use_force_update();
+    let storage_error = use_state(|| startup_error.borrow().clone());
+    let open_file = use_state(|| Some(format!("{PROJECT_DIR}/models.py")));
+    let handle = SessionHandle {
+        session,
+        counter: (*counter).clone(),
+        version: counter.get(),
+        force_update,
+        storage_error: storage_error.clone(),
+        open_file,
+    };
+    {
+        let handle = handle.clone();
+        use_effect_with((), move |_| {
+            super::api::install(handle);
+        });
+    }
+    let on_reset = {
+        let handle = handle.clone();
+        Callback::from(move |_: MouseEvent| {
+            let confirmed = web_sys::window()
+                .and_then(|window| window.confirm_with_message("Start over from the starter project? Your files and database will be lost.").ok())
+                .unwrap_or(false);
+            if confirmed {
+                handle.reset();
+            }
+        })
+    };
+    html! {
+        <ContextProvider<SessionHandle> context={handle.clone()}>
+            <div class="playground">
+                <header class="topbar">
+                    <h1>{"Alembic Playground"}</h1>
+                    <span class="subtitle">{"real Alembic commands on SQLite, in your browser"}</span>
+                    <div class="actions">
+                        <button type="button" onclick={on_reset} aria-label="Reset to the starter project">{"Reset"}</button>
+                    </div>
+                </header>
+                if let Some(message) = (*storage_error).clone() {
+                    <div class="banner error" role="alert">{message}</div>
+                }
+                <main class="workspace">
+                    <FileTree />
+                    <section class="center">
+                        <Editor />
+                        <Terminal />
+                    </section>
+                    <SidePanel />
+                </main>
+            </div>
+        </ContextProvider<SessionHandle>>
+    }
+}

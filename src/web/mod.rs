@@ -1,0 +1,35 @@
+//! The page: a Yew app over a [`Session`](crate::session::Session).
+//!
+//! Owns: components, browser storage, the browser's clock and random ids, and the
+//! `window.playground` scripting API. Contains no migration logic: every command goes through
+//! `Session::run_line`, the same path the CLI's commands take.
+
+mod api;
+mod app;
+mod editor;
+mod file_tree;
+mod host;
+mod side_panel;
+mod storage;
+mod terminal;
+
+pub use app::App;
+
+/// Starts the page: mounts the app into `#app` and removes the loading indicator.
+pub fn start() {
+    let document = web_sys::window().and_then(|window| window.document());
+    let Some(document) = document else {
+        return;
+    };
+    if let Some(loader) = document.get_element_by_id("loading") {
+        loader.remove();
+    }
+    match document.get_element_by_id("app") {
+        Some(root) => {
+            yew::Renderer::<App>::with_root(root).render();
+        }
+        None => {
+            yew::Renderer::<App>::new().render();
+        }
+    }
+}

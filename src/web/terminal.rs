@@ -1,0 +1,102 @@
+//! The terminal: type `alembic <command>`; stdout, log lines (stderr) and errors look different.
+
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use super::app::SessionHandle;
+use crate::output::Channel;
+use crate::session::TranscriptEntry;
+
+#[function_component(Terminal)]
+pub fn terminal() -> Html {
+    let Some(handle) = use_context::<SessionHandle>() else {
+        return html! {};
+    };
+    let input = use_node_ref();
+    let scroll = use_node_ref();
+    // Position in the command history while browsing with up/down (None = editing a new line).
+    let history_position = use_mut_ref(|| None::<usize>);
+    {
+        let scroll = scroll.clone();
+        let length = handle.session().transcript.len();
+        use_effect_with(length, move |_| {
+            if let Some(element) = scroll.cast::<web_sys::Element>() {
+                element.set_scroll_top(element.scroll_height());
+            }
+        });
+    }
+    let onkeydown = {
+        let handle = handle.clone();
+        let input = input.clone();
+        let history_position = history_position.clone();
+        Callback::from(move |event: KeyboardEvent| {
+            let Some(field) = input.cast::<HtmlInputElement>() else {
+                return;
+            };
+            match event.key().as_str() {
+                "Enter" => {
+                    let line = field.value();
+                    field.set_value("");
+                    *history_position.borrow_mut() = None;
+                    handle.run(&line);
+                }
+                "ArrowUp" | "ArrowDown" => {
+                    event.prevent_default();
+                    let history = handle.session().history.clone();
+                    if history.is_empty() {
+                        return;
+                    }
+                    let mut position = history_position.borrow_mut();
+                    let next = match (event.key().as_str(), *position) {
+                        ("ArrowUp", None) => Some(history.len() - 1),
+                        ("ArrowUp", Some(index)) => Some(index.saturating_sub(1)),
+                        ("ArrowDown", Some(index)) if index + 1 < history.len() => Some(index + 1),
+                        _ => None,
+                    };
+                    *position = next;
+                    field.set_value(
+                        next.and_then(|index| history.get(index))
+                            .map(String::as_str)
+                            .unwrap_or(""),
+                    );
+                }
+                _ => {}
+            }
+        })
+    };
+    let focus = {
+        let input = input.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(field) = input.cast::<HtmlInputElement>() {
+                let _ = field.focus();
+            }
+        })
+    };
+    let session = handle.session();
+    html! {
+        <section class="terminal" aria-label="Terminal" onclick={focus}>
+            <div class="terminal-scroll" ref={scroll} role="log" aria-live="polite">
+                if session.transcript.is_empty() {
+                    <div class="note">{"Type alembic commands here, e.g. alembic revision -m \"create account table\", then alembic upgrade head. Type help for more."}</div>
+                }
+                { for session.transcript.iter().map(|entry| match entry {
+                    TranscriptEntry::Command(line) => html! { <div class="line command"><span class="prompt">{"$ "}</span>{line}</div> },
+                    TranscriptEntry::Output { channel: Channel::Stdout, text } => {
+                        let failed = text.starts_with("FAILED:");
+                        html! { <pre class={classes!("line", "stdout", failed.then_some("failed"))}>{text}</pre> }
+                    }
+                    TranscriptEntry::Output { channel: Channel::Stderr, text } => {
+                        let error = text.contains("ERROR [") || text.contains("Traceback") || text.contains("error:");
+                        html! { <pre class={classes!("line", "stderr", error.then_some("error"))}>{text}</pre> }
+                    }
+                    TranscriptEntry::Note(text) => html! { <div class="line note">{text}</div> },
+                }) }
+            </div>
+            <div class="terminal-input">
+                <span class="prompt" aria-hidden="true">{"$"}</span>
+                <input ref={input} id="terminal-input" type="text" spellcheck="false" autocomplete="off"
+                    aria-label="Terminal command" placeholder="alembic upgrade head" {onkeydown} />
+            </div>
+        </section>
+    }
+}
