@@ -10,7 +10,7 @@ mod editor;
 mod file_tree;
 mod host;
 mod side_panel;
-mod storage;
+pub mod storage;
 mod terminal;
 
 pub use app::App;

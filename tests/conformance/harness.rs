@@ -1,0 +1,413 @@
+//! The conformance harness: one project, two tools. Every scenario starts from a folder made
+//! by real `alembic init` (with `sqlalchemy.url = sqlite:///%(here)s/app.db`), copies it, and
+//! runs each step through real Alembic 1.20.1 (from PyPI, `$ALEMBIC_BIN`, default
+//! `.venv/bin/alembic`) in one copy and through `alembic-playground` in the other, comparing
+//! after every command: exit code, stdout, stderr (log lines), the SQLite schema
+//! (`sqlite_master`), the `alembic_version` rows, and every file in the project.
+//!
+//! Normalised before comparing: the two project paths (both become `<project>`), the
+//! `Create Date:` line of revision files, and Python's install path in warnings.
+//! Unhandled errors (exit 1) are Python tracebacks: only their last line is compared.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use alembic_playground::runtime::{Database, SqlValue};
+use alembic_playground::sqlite::SqliteDatabase;
+
+/// One thing a scenario does.
+pub enum Step {
+    /// Run `alembic <line>` in both projects and compare.
+    Run(&'static str),
+    /// Replace the `pass` bodies of a generated revision file (found by id prefix).
+    EditRevision {
+        revision: &'static str,
+        upgrade: &'static str,
+        downgrade: &'static str,
+    },
+    /// Write a file (path relative to the project) in both projects.
+    Write(&'static str, String),
+    /// Remove a file in both projects.
+    Remove(&'static str),
+    /// Replace text in a project file (e.g. to change `env.py` or `alembic.ini`).
+    Replace {
+        path: &'static str,
+        from: &'static str,
+        to: &'static str,
+    },
+}
+
+/// What one tool did for one command, normalised for comparison.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Observation {
+    pub exit_code: i32,
+    pub stdout: String,
+    pub stderr: String,
+    pub schema: Vec<String>,
+    pub version_rows: Vec<String>,
+    pub files: BTreeMap<String, String>,
+}
+
+fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn alembic_bin() -> PathBuf {
+    let path = std::env::var_os("ALEMBIC_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join(".venv/bin/alembic"));
+    assert!(
+        path.exists(),
+        "real Alembic is needed for conformance tests but {} does not exist: run scripts/setup --tests (or set ALEMBIC_BIN)",
+        path.display()
+    );
+    path
+}
+
+fn playground_bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_alembic-playground"))
+}
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+fn scratch_dir(label: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "alembic-conformance-{}-{}-{label}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create scratch dir");
+    dir
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create dir");
+    for entry in std::fs::read_dir(from).expect("read dir") {
+        let entry = entry.expect("dir entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            if entry.file_name() != "__pycache__" {
+                copy_tree(&entry.path(), &target);
+            }
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy file");
+        }
+    }
+}
+
+/// A project made by real `alembic init migrations`, pointed at `app.db`.
+fn init_project(dir: &Path) {
+    let output = Command::new(alembic_bin())
+        .args(["init", "migrations"])
+        .current_dir(dir)
+        .output()
+        .expect("run alembic init");
+    assert!(output.status.success(), "alembic init failed: {output:?}");
+    let ini_path = dir.join("alembic.ini");
+    let ini = std::fs::read_to_string(&ini_path).expect("read alembic.ini");
+    let ini = ini.replace(
+        "sqlalchemy.url = driver://user:pass@localhost/dbname",
+        "sqlalchemy.url = sqlite:///%(here)s/app.db",
+    );
+    std::fs::write(&ini_path, ini).expect("write alembic.ini");
+}
+
+fn normalise(text: &str, project: &Path) -> String {
+    let project = project.to_string_lossy();
+    let mut lines = Vec::new();
+    for line in text.replace(project.as_ref(), "<project>").lines() {
+        // Python's warnings name the installed module's path and line.
+        let line = match line.find("/alembic/") {
+            Some(index) if line.contains(": UserWarning: ") => {
+                format!("<python>{}", &line[index..])
+            }
+            _ => line.to_string(),
+        };
+        lines.push(line);
+    }
+    let mut joined = lines.join("\n");
+    if text.ends_with('\n') {
+        joined.push('\n');
+    }
+    joined
+}
+
+/// For unhandled errors Python prints a traceback; keep only the final exception line(s).
+fn traceback_tail(stderr: &str) -> String {
+    let mut kept: Vec<&str> = Vec::new();
+    let mut in_traceback = false;
+    for line in stderr.lines() {
+        if line.starts_with("Traceback (most recent call last):") {
+            in_traceback = true;
+            continue;
+        }
+        if in_traceback {
+            if line.starts_with(' ') || line.is_empty() || line.starts_with("The above exception") {
+                continue;
+            }
+            // Keep exception lines, but only the last one matters when exceptions chain.
+            kept.retain(|previous| !previous.contains("Error: ") && !previous.contains("Error:"));
+            kept.push(line);
+        } else {
+            kept.push(line);
+        }
+    }
+    kept.join("\n")
+}
+
+fn read_files(project: &Path) -> BTreeMap<String, String> {
+    let mut files = BTreeMap::new();
+    let mut stack = vec![project.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name == "__pycache__" || name == "app.db" || name.ends_with(".pyc") {
+                continue;
+            }
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let relative = path
+                    .strip_prefix(project)
+                    .unwrap_or(&path)
+                    .to_string_lossy()
+                    .into_owned();
+                let text =
+                    std::fs::read_to_string(&path).unwrap_or_else(|_| "<binary>".to_string());
+                let text: Vec<String> = text
+                    .lines()
+                    .map(|line| {
+                        if line.starts_with("Create Date: ") {
+                            "Create Date: <date>".to_string()
+                        } else {
+                            line.to_string()
+                        }
+                    })
+                    .collect();
+                files.insert(relative, normalise(&text.join("\n"), project));
+            }
+        }
+    }
+    files
+}
+
+fn read_database(project: &Path) -> (Vec<String>, Vec<String>) {
+    let path = project.join("app.db");
+    if !path.exists() {
+        return (vec!["<no database file>".to_string()], Vec::new());
+    }
+    let mut database = SqliteDatabase::open(&path.to_string_lossy()).expect("open app.db");
+    let (_, rows) = database
+        .query(
+            "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name",
+            &[],
+        )
+        .expect("read sqlite_master");
+    let schema = rows
+        .iter()
+        .map(|row| {
+            row.iter()
+                .map(SqlValue::display)
+                .collect::<Vec<_>>()
+                .join(" | ")
+        })
+        .collect();
+    let version_rows = match database.query("SELECT version_num FROM alembic_version", &[]) {
+        Ok((_, rows)) => {
+            let mut values: Vec<String> = rows
+                .iter()
+                .filter_map(|row| row.first().map(SqlValue::display))
+                .collect();
+            // The row order of several heads comes from Python set iteration (reference §11 #7).
+            values.sort();
+            values
+        }
+        Err(_) => vec!["<no alembic_version table>".to_string()],
+    };
+    (schema, version_rows)
+}
+
+fn run_tool(binary: &Path, project: &Path, line: &str) -> Observation {
+    let words = alembic_playground::commands::args::split_command_line(line)
+        .expect("scenario command line");
+    let output = Command::new(binary)
+        .args(&words)
+        .current_dir(project)
+        .env_remove("ALEMBIC_CONFIG")
+        .env("COLUMNS", "80")
+        .output()
+        .expect("run tool");
+    let exit_code = output.status.code().unwrap_or(-1);
+    let stdout = normalise(&String::from_utf8_lossy(&output.stdout), project);
+    let mut stderr = normalise(&String::from_utf8_lossy(&output.stderr), project);
+    if exit_code == 1 {
+        stderr = traceback_tail(&stderr);
+    }
+    let (schema, version_rows) = read_database(project);
+    Observation {
+        exit_code,
+        stdout,
+        stderr,
+        schema,
+        version_rows,
+        files: read_files(project),
+    }
+}
+
+fn find_revision_file(project: &Path, revision: &str) -> PathBuf {
+    let versions = project.join("migrations/versions");
+    for entry in std::fs::read_dir(&versions)
+        .expect("read versions")
+        .flatten()
+    {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with(revision) && name.ends_with(".py") {
+            return entry.path();
+        }
+    }
+    panic!(
+        "no revision file starting with {revision} in {}",
+        versions.display()
+    );
+}
+
+fn apply_edit(project: &Path, step: &Step) {
+    match step {
+        Step::EditRevision {
+            revision,
+            upgrade,
+            downgrade,
+        } => {
+            let path = find_revision_file(project, revision);
+            let text = std::fs::read_to_string(&path).expect("read revision");
+            let text = text
+                .replacen(
+                    "    \"\"\"Upgrade schema.\"\"\"\n    pass",
+                    &format!("    \"\"\"Upgrade schema.\"\"\"\n{upgrade}"),
+                    1,
+                )
+                .replacen(
+                    "    \"\"\"Downgrade schema.\"\"\"\n    pass",
+                    &format!("    \"\"\"Downgrade schema.\"\"\"\n{downgrade}"),
+                    1,
+                );
+            std::fs::write(&path, text).expect("write revision");
+        }
+        Step::Write(path, text) => {
+            let target = project.join(path);
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent).expect("create parent");
+            }
+            std::fs::write(target, text).expect("write file");
+        }
+        Step::Remove(path) => std::fs::remove_file(project.join(path)).expect("remove file"),
+        Step::Replace { path, from, to } => {
+            let target = project.join(path);
+            let text = std::fs::read_to_string(&target).expect("read file");
+            assert!(text.contains(from), "{path} does not contain {from:?}");
+            std::fs::write(target, text.replacen(from, to, 1)).expect("write file");
+        }
+        Step::Run(_) => {}
+    }
+}
+
+/// Runs a scenario through both tools; returns a report of every mismatch (empty = conformant).
+pub fn run_scenario(name: &str, steps: &[Step]) -> Vec<String> {
+    let base = scratch_dir(name);
+    let template = base.join("template");
+    std::fs::create_dir_all(&template).expect("create template dir");
+    init_project(&template);
+    let real = base.join("real");
+    let ours = base.join("ours");
+    copy_tree(&template, &real);
+    copy_tree(&template, &ours);
+    let mut mismatches = Vec::new();
+    for (index, step) in steps.iter().enumerate() {
+        match step {
+            Step::Run(line) => {
+                let expected = run_tool(&alembic_bin(), &real, line);
+                let actual = run_tool(&playground_bin(), &ours, line);
+                if expected != actual {
+                    mismatches.push(describe_mismatch(name, index, line, &expected, &actual));
+                }
+            }
+            edit => {
+                apply_edit(&real, edit);
+                apply_edit(&ours, edit);
+            }
+        }
+    }
+    if mismatches.is_empty() {
+        let _ = std::fs::remove_dir_all(&base);
+    }
+    mismatches
+}
+
+fn describe_mismatch(
+    name: &str,
+    index: usize,
+    line: &str,
+    expected: &Observation,
+    actual: &Observation,
+) -> String {
+    let mut report = format!("scenario {name}, step {index}: alembic {line}\n");
+    if expected.exit_code != actual.exit_code {
+        report.push_str(&format!(
+            "  exit code: alembic {} vs playground {}\n",
+            expected.exit_code, actual.exit_code
+        ));
+    }
+    for (label, left, right) in [
+        ("stdout", &expected.stdout, &actual.stdout),
+        ("stderr", &expected.stderr, &actual.stderr),
+    ] {
+        if left != right {
+            report.push_str(&format!(
+                "  {label} differs:\n--- alembic\n{left}\n--- playground\n{right}\n---\n"
+            ));
+        }
+    }
+    if expected.schema != actual.schema {
+        report.push_str(&format!(
+            "  schema differs:\n--- alembic\n{}\n--- playground\n{}\n---\n",
+            expected.schema.join("\n"),
+            actual.schema.join("\n")
+        ));
+    }
+    if expected.version_rows != actual.version_rows {
+        report.push_str(&format!(
+            "  alembic_version: alembic {:?} vs playground {:?}\n",
+            expected.version_rows, actual.version_rows
+        ));
+    }
+    if expected.files != actual.files {
+        for (path, text) in &expected.files {
+            match actual.files.get(path) {
+                None => report.push_str(&format!("  file {path} missing in playground project\n")),
+                Some(other) if other != text => report.push_str(&format!(
+                    "  file {path} differs:\n--- alembic\n{text}\n--- playground\n{other}\n---\n"
+                )),
+                _ => {}
+            }
+        }
+        for path in actual.files.keys() {
+            if !expected.files.contains_key(path) {
+                report.push_str(&format!("  file {path} only in playground project\n"));
+            }
+        }
+    }
+    report
+}
+
+/// Asserts a scenario is conformant, printing every mismatch.
+pub fn assert_conformant(name: &str, steps: &[Step]) {
+    let mismatches = run_scenario(name, steps);
+    assert!(mismatches.is_empty(), "\n{}", mismatches.join("\n"));
+}

@@ -1,0 +1,69 @@
+// The first journey of the seed tutorial, in real Chromium against the release build:
+// open the page, create a revision in the terminal, write its upgrade() in the editor,
+// `alembic upgrade head`, and see the terminal, the schema and the version table change.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { openPlayground, typeCommand, terminalText, artifacts } from './browser.mjs';
+
+const upgradeBody = `    op.create_table(
+        'account',
+        sa.Column('id', sa.Integer, primary_key=True),
+        sa.Column('name', sa.String(50), nullable=False),
+    )`;
+
+test('first revision and upgrade head, as the tutorial teaches', async () => {
+  const playground = await openPlayground();
+  const { page, consoleErrors } = playground;
+  try {
+    await page.goto(playground.server.url);
+    await page.waitForFunction(() => window.playground && window.playground.ready === true);
+    await page.screenshot({ path: path.join(artifacts, 'start.png') });
+    // The starter project is there.
+    for (const name of ['alembic.ini', 'env.py', 'script.py.mako', 'models.py']) {
+      assert.ok(await page.locator('.file-tree').getByText(name, { exact: true }).count() > 0, `file tree shows ${name}`);
+    }
+
+    await typeCommand(page, 'alembic revision -m "create account table"');
+    let text = await terminalText(page);
+    const generated = text.match(/Generating \/project\/alembic\/versions\/([0-9a-f]{12})_create_account_table\.py \.\.\.  done/);
+    assert.ok(generated, `terminal shows the Generating line, got:\n${text}`);
+    const revisionId = generated[1];
+
+    // The new file opens in the editor; write the upgrade and downgrade bodies.
+    const editor = page.locator('textarea.code');
+    const source = await editor.inputValue();
+    assert.match(source, new RegExp(`revision: str = '${revisionId}'`));
+    const edited = source
+      .replace('    """Upgrade schema."""\n    pass', `    """Upgrade schema."""\n${upgradeBody}`)
+      .replace('    """Downgrade schema."""\n    pass', `    """Downgrade schema."""\n    op.drop_table('account')`);
+    await editor.fill(edited);
+
+    await typeCommand(page, 'alembic upgrade head');
+    text = await terminalText(page);
+    assert.ok(text.includes('INFO  [alembic.runtime.migration] Context impl SQLiteImpl.'), text);
+    assert.ok(text.includes(`INFO  [alembic.runtime.migration] Running upgrade  -> ${revisionId}, create account table`), text);
+    await page.locator('.schema summary', { hasText: 'account' }).waitFor();
+    assert.equal(await page.locator('.version-rows code').innerText(), revisionId);
+
+    await typeCommand(page, 'alembic current');
+    text = await terminalText(page);
+    assert.ok(text.includes(`${revisionId} (head)`), text);
+
+    await typeCommand(page, 'alembic upgrade nosuch');
+    text = await terminalText(page);
+    assert.ok(text.includes("FAILED: Can't locate revision identified by 'nosuch'"), text);
+
+    await page.screenshot({ path: path.join(artifacts, 'after-upgrade.png') });
+
+    // A reload restores the same state.
+    await page.reload();
+    await page.waitForFunction(() => window.playground && window.playground.ready === true);
+    assert.equal(await page.locator('.version-rows code').innerText(), revisionId);
+    assert.ok((await terminalText(page)).includes(`Running upgrade  -> ${revisionId}`));
+
+    assert.deepEqual(consoleErrors, [], 'no console errors');
+  } finally {
+    await playground.close();
+  }
+});
