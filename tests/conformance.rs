@@ -101,3 +101,21 @@ fn broken_revision_file_and_unknown_command() {
         ],
     );
 }
+
+#[test]
+fn init_and_list_templates() {
+    assert_conformant(
+        "init",
+        &[
+            Step::Run("list_templates"),
+            Step::Run("init other"),
+            Step::Run("init migrations"),
+            Step::Run("init --package -t generic pkg"),
+            Step::Run("-c second.ini init ./third"),
+            Step::Run("--version"),
+            Step::Run("frobnicate"),
+            Step::Run(""),
+            Step::Run("init"),
+        ],
+    );
+}

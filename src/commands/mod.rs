@@ -1,16 +1,23 @@
 //! The `alembic` commands: argv in, [`Output`] out, with Alembic's exact text and exit codes.
 //!
-//! Owns: the argv grammar (`args`), one function per verb, Alembic's messages.
+//! Owns: the argv grammar (`args`), one function per verb (`init.rs`, `revision.rs`,
+//! `migrate.rs`, `inspect.rs`), and how failures print: `FAILED: <message>` on stdout plus
+//! `ERROR [alembic.util.messaging] <message>` on stderr once env.py has configured logging
+//! (exit 255), Python-style tracebacks for errors Alembic does not catch (exit 1), argparse
+//! usage errors (exit 2).
 //! Does not: know whether it runs in a terminal or a page; touch anything but the [`Host`].
 
 pub mod args;
 pub mod help;
+mod init;
 
-use crate::config::SqliteTarget;
+use crate::config::{Config, SqliteTarget};
 use crate::fs::FileSystem;
 use crate::output::Output;
 use crate::runtime::Database;
 use crate::script::naming::CreateDate;
+
+use args::{ArgsOutcome, ParsedArgs};
 
 /// Opens the SQLite database a `sqlalchemy.url` points to.
 pub trait DatabaseProvider {
@@ -39,20 +46,178 @@ pub struct Host<'a> {
     pub alembic_config: Option<String>,
 }
 
+/// How a command failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    /// A `CommandError` (or a graph error Alembic catches): `FAILED: <message>`, exit 255.
+    Command(String),
+    /// An exception Alembic does not catch: a traceback, exit 1. `frames` are the
+    /// `File "...", line N, in f` / source-line pairs worth showing (may be empty).
+    Unhandled {
+        frames: Vec<String>,
+        exception: String,
+        message: String,
+    },
+}
+
+impl Failure {
+    pub fn command(message: impl Into<String>) -> Failure {
+        Failure::Command(message.into())
+    }
+
+    pub fn unhandled(exception: impl Into<String>, message: impl Into<String>) -> Failure {
+        Failure::Unhandled {
+            frames: Vec::new(),
+            exception: exception.into(),
+            message: message.into(),
+        }
+    }
+}
+
+pub type CommandResult = Result<(), Failure>;
+
+/// A running command: its arguments, its host, and what it has printed so far.
+pub struct Invocation<'h, 'a> {
+    pub host: &'h mut Host<'a>,
+    pub args: ParsedArgs,
+    pub out: Output,
+    /// Set once env.py "runs" (it calls `fileConfig`): from then on log lines print.
+    pub logging: bool,
+    /// `[logger_alembic] level` allows INFO lines.
+    pub info_enabled: bool,
+}
+
+impl Invocation<'_, '_> {
+    /// A result line (`msg()` in Alembic): stdout, suppressed by `-q`.
+    pub fn message(&mut self, text: &str) {
+        if !self.args.global.quiet {
+            self.out.stdout(format!("{text}\n"));
+        }
+    }
+
+    /// Listing output (`history`, `heads`, ...): stdout, suppressed by `-q` like everything
+    /// printed through Alembic's `config.print_stdout`.
+    pub fn print(&mut self, text: &str) {
+        self.message(text);
+    }
+
+    /// An INFO log line from `logger`, once logging is configured.
+    pub fn info(&mut self, logger: &str, text: &str) {
+        if self.logging && self.info_enabled {
+            self.out.stderr(format!("INFO  [{logger}] {text}\n"));
+        }
+    }
+
+    /// A Python `UserWarning` as the `warnings` module prints it.
+    pub fn warn(&mut self, module_path: &str, line: u32, text: &str) {
+        self.out.stderr(format!(
+            "{}/{module_path}:{line}: UserWarning: {text}\n  util.warn(\n",
+            PYTHON_SITE_PACKAGES
+        ));
+    }
+
+    /// Loads the config, as every command but `init` and `list_templates` does first.
+    pub fn config(&self) -> Result<Config, Failure> {
+        Config::load(
+            &*self.host.files,
+            &self.host.cwd,
+            &self.args.global.config,
+            self.host.alembic_config.as_deref(),
+            self.args.global.name.as_deref(),
+            &self.args.global.x,
+        )
+        .map_err(|error| Failure::unhandled("configparser.ParsingError", error.0))
+    }
+
+    /// Marks env.py as having run: logging is configured from the ini file.
+    pub fn configure_logging(&mut self, config: &Config) {
+        self.logging = config.ini.has_section("loggers");
+        let level = config
+            .ini
+            .get("logger_alembic", "level")
+            .ok()
+            .flatten()
+            .or_else(|| config.ini.get("logger_root", "level").ok().flatten())
+            .unwrap_or_else(|| "WARNING".to_string());
+        self.info_enabled = matches!(
+            level.trim().to_uppercase().as_str(),
+            "INFO" | "DEBUG" | "NOTSET"
+        );
+    }
+}
+
+/// Where Python's warnings say Alembic lives; only the part after it is Alembic's.
+pub const PYTHON_SITE_PACKAGES: &str = "/usr/lib/python3/site-packages";
+
 /// Runs one `alembic` command line (without the program name).
 pub fn run(argv: &[String], host: &mut Host<'_>) -> Output {
-    let mut output = Output::default();
-    match args::parse(argv) {
-        args::ArgsOutcome::Print(text) => output.stdout(text),
-        args::ArgsOutcome::Error(text) => {
+    let parsed = match args::parse(argv) {
+        ArgsOutcome::Print(text) => {
+            let mut output = Output::default();
+            output.stdout(text);
+            return output;
+        }
+        ArgsOutcome::Error(text) => {
+            let mut output = Output::default();
             output.stderr(text);
             output.exit_code = 2;
+            return output;
         }
-        args::ArgsOutcome::Run(parsed) => {
-            let _ = (parsed, host);
-            output.stdout("FAILED: not implemented yet\n");
+        ArgsOutcome::Run(parsed) => parsed,
+    };
+    let mut invocation = Invocation {
+        host,
+        args: parsed,
+        out: Output::default(),
+        logging: false,
+        info_enabled: true,
+    };
+    let result = dispatch(&mut invocation);
+    let raiseerr = invocation.args.global.raiseerr;
+    let quiet = invocation.args.global.quiet;
+    let mut output = invocation.out;
+    match result {
+        Ok(()) => {}
+        Err(Failure::Command(message)) if raiseerr => {
+            output.stderr(format!(
+                "Traceback (most recent call last):\n  File \"alembic/command.py\", in {}\nalembic.util.exc.CommandError: {message}\n",
+                invocation.args.command
+            ));
+            output.exit_code = 1;
+        }
+        Err(Failure::Command(message)) => {
+            if invocation.logging {
+                output.stderr(format!("ERROR [alembic.util.messaging] {message}\n"));
+            }
+            if !quiet {
+                output.stdout(format!("FAILED: {message}\n"));
+            }
             output.exit_code = 255;
+        }
+        Err(Failure::Unhandled {
+            frames,
+            exception,
+            message,
+        }) => {
+            let mut text = String::from("Traceback (most recent call last):\n");
+            for frame in frames {
+                text.push_str(&frame);
+                text.push('\n');
+            }
+            text.push_str(&format!("{exception}: {message}\n"));
+            output.stderr(text);
+            output.exit_code = 1;
         }
     }
     output
+}
+
+fn dispatch(invocation: &mut Invocation<'_, '_>) -> CommandResult {
+    match invocation.args.command.as_str() {
+        "init" => init::init(invocation),
+        "list_templates" => init::list_templates(invocation),
+        other => Err(Failure::command(format!(
+            "the '{other}' command is not available yet"
+        ))),
+    }
 }
