@@ -7,8 +7,11 @@
 pub mod commands;
 pub mod config;
 pub mod fs;
+pub mod graph;
 pub mod ini;
+pub mod ops;
 pub mod output;
+pub mod python;
 pub mod runtime;
 pub mod script;
 pub mod session;

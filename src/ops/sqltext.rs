@@ -1,0 +1,245 @@
+//! Text primitives shared by the renderers: SQLite identifier quoting as
+//! SQLAlchemy's `SQLiteIdentifierPreparer` does it, SQL string literals, and
+//! Python `repr()` of strings and floats.
+//!
+//! Nothing here knows about operations or tables.
+
+/// SQLite reserved words as listed by SQLAlchemy 2.1.9's SQLite dialect.
+const RESERVED_WORDS: &[&str] = &[
+    "add",
+    "after",
+    "all",
+    "alter",
+    "analyze",
+    "and",
+    "as",
+    "asc",
+    "attach",
+    "autoincrement",
+    "before",
+    "begin",
+    "between",
+    "by",
+    "cascade",
+    "case",
+    "cast",
+    "check",
+    "collate",
+    "column",
+    "commit",
+    "conflict",
+    "constraint",
+    "create",
+    "cross",
+    "current_date",
+    "current_time",
+    "current_timestamp",
+    "database",
+    "default",
+    "deferrable",
+    "deferred",
+    "delete",
+    "desc",
+    "detach",
+    "distinct",
+    "drop",
+    "each",
+    "else",
+    "end",
+    "escape",
+    "except",
+    "exclusive",
+    "exists",
+    "explain",
+    "fail",
+    "false",
+    "for",
+    "foreign",
+    "from",
+    "full",
+    "glob",
+    "group",
+    "having",
+    "if",
+    "ignore",
+    "immediate",
+    "in",
+    "index",
+    "indexed",
+    "initially",
+    "inner",
+    "insert",
+    "instead",
+    "intersect",
+    "into",
+    "is",
+    "isnull",
+    "join",
+    "key",
+    "left",
+    "like",
+    "limit",
+    "match",
+    "natural",
+    "not",
+    "notnull",
+    "null",
+    "of",
+    "offset",
+    "on",
+    "or",
+    "order",
+    "outer",
+    "plan",
+    "pragma",
+    "primary",
+    "query",
+    "raise",
+    "references",
+    "reindex",
+    "rename",
+    "replace",
+    "restrict",
+    "right",
+    "rollback",
+    "row",
+    "select",
+    "set",
+    "table",
+    "temp",
+    "temporary",
+    "then",
+    "to",
+    "transaction",
+    "trigger",
+    "true",
+    "union",
+    "unique",
+    "update",
+    "using",
+    "vacuum",
+    "values",
+    "view",
+    "virtual",
+    "when",
+    "where",
+];
+
+/// Whether SQLAlchemy would quote `name` (`IdentifierPreparer._requires_quotes`).
+pub fn requires_quotes(name: &str) -> bool {
+    let Some(first) = name.chars().next() else {
+        return true;
+    };
+    let lower = name.to_lowercase();
+    RESERVED_WORDS.contains(&lower.as_str())
+        || first.is_ascii_digit()
+        || first == '$'
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
+        || lower != name
+}
+
+/// `preparer.quote(name)`: double-quote when required, doubling inner quotes.
+pub fn quote(name: &str) -> String {
+    if requires_quotes(name) {
+        quote_identifier(name)
+    } else {
+        name.to_string()
+    }
+}
+
+/// Unconditional quoting (`quote_identifier`).
+pub fn quote_identifier(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// A SQL string literal as SQLAlchemy's String literal processor renders it.
+pub fn sql_string(value: &str) -> String {
+    format!("'{}'", value.replace('\'', "''"))
+}
+
+/// Python's `repr()` of a `str`.
+pub fn py_repr_str(value: &str) -> String {
+    let quote_char = if value.contains('\'') && !value.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut out = String::new();
+    out.push(quote_char);
+    for c in value.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c == quote_char => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32));
+            }
+            c if (0x80..0xa0).contains(&(c as u32)) => {
+                out.push_str(&format!("\\x{:02x}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push(quote_char);
+    out
+}
+
+/// Python's `repr()` of a `float` (shortest round-trip digits; scientific
+/// notation below 1e-4 and from 1e16 on).
+pub fn py_float_repr(value: f64) -> String {
+    if value.is_nan() {
+        return "nan".to_string();
+    }
+    if value.is_infinite() {
+        return if value > 0.0 { "inf" } else { "-inf" }.to_string();
+    }
+    if value == 0.0 {
+        return if value.is_sign_negative() {
+            "-0.0"
+        } else {
+            "0.0"
+        }
+        .to_string();
+    }
+    // `{:e}` gives the shortest round-trip digits, e.g. "1.2345e-5".
+    let sci = format!("{value:e}");
+    let (mantissa, exponent) = match sci.split_once('e') {
+        Some((m, e)) => (m.to_string(), e.parse::<i32>().unwrap_or(0)),
+        None => (sci.clone(), 0),
+    };
+    let negative = mantissa.starts_with('-');
+    let digits: String = mantissa.chars().filter(|c| c.is_ascii_digit()).collect();
+    let sign = if negative { "-" } else { "" };
+    if (-4..16).contains(&exponent) {
+        let point = exponent + 1; // digits before the decimal point
+        if point <= 0 {
+            let zeros = "0".repeat(point.unsigned_abs() as usize);
+            format!("{sign}0.{zeros}{digits}")
+        } else {
+            let point = point as usize;
+            if digits.len() <= point {
+                let zeros = "0".repeat(point - digits.len());
+                format!("{sign}{digits}{zeros}.0")
+            } else {
+                let (int_part, frac_part) = digits.split_at(point);
+                format!("{sign}{int_part}.{frac_part}")
+            }
+        }
+    } else {
+        let (first, rest) = digits.split_at(1.min(digits.len()));
+        let exp_sign = if exponent < 0 { '-' } else { '+' };
+        let exp_abs = exponent.unsigned_abs();
+        if rest.is_empty() {
+            format!("{sign}{first}e{exp_sign}{exp_abs:02}")
+        } else {
+            format!("{sign}{first}.{rest}e{exp_sign}{exp_abs:02}")
+        }
+    }
+}

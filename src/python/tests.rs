@@ -1,0 +1,1 @@
+// replaced when the parser lands
