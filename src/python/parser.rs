@@ -21,9 +21,11 @@ use super::strings::{decode_bytes, decode_text_escapes};
 use super::token::{Operator, ReservedWord, Token, TokenKind};
 use super::SyntaxError;
 
-/// How deeply expressions and blocks may nest (counting roughly two units per bracket level).
-/// Deeper input is a syntax error instead of a stack overflow.
-pub const MAX_NESTING_DEPTH: u32 = 200;
+/// How deeply expressions and blocks may nest, in units of roughly one per block, two per
+/// bracket and one per operator or trailer that nests the tree (about 70 nested brackets).
+/// Deeper input is a syntax error instead of a stack overflow: at this limit a release build
+/// uses about 250 KB of stack, an unoptimized one under 1 MB.
+pub const MAX_NESTING_DEPTH: u32 = 150;
 
 type ParseResult<T> = Result<T, SyntaxError>;
 
@@ -229,6 +231,37 @@ fn invalid_target(expression: &Expr, context: TargetContext) -> Option<&Expr> {
     }
 }
 
+/// What the arguments of one call have shown so far.
+#[derive(Default)]
+struct CallArguments {
+    args: Vec<Expr>,
+    keywords: Vec<Keyword>,
+    seen_keyword: bool,
+    seen_double_star: bool,
+    /// Whether the last argument parsed was a keyword (`Some(true)`) or positional.
+    last_was_keyword: Option<bool>,
+}
+
+impl CallArguments {
+    fn last_value(&self) -> Option<&Expr> {
+        match self.last_was_keyword {
+            Some(true) => self.keywords.last().map(|keyword| &keyword.value),
+            Some(false) => self.args.last(),
+            None => None,
+        }
+    }
+}
+
+fn walrus_target_error(expression: &Expr) -> SyntaxError {
+    SyntaxError::new(
+        format!(
+            "cannot use assignment expressions with {}",
+            expression.description()
+        ),
+        expression.span.start,
+    )
+}
+
 struct Parser {
     tokens: Vec<Token>,
     position: usize,
@@ -359,13 +392,6 @@ impl Parser {
     }
 
     fn enter(&mut self) -> ParseResult<()> {
-        let marker = 0u8;
-        let address = &marker as *const u8 as usize;
-        STACK_LOW.with(|low| {
-            if address < low.get() {
-                low.set(address)
-            }
-        });
         self.depth = self.depth.saturating_add(1);
         if self.depth > MAX_NESTING_DEPTH {
             return Err(SyntaxError::new(
@@ -1424,133 +1450,173 @@ impl Parser {
     }
 
     /// Arguments after `(` up to and including `)`.
+    ///
+    /// Each argument is parsed by a separate small function: nested calls recurse through
+    /// here, and in unoptimized builds every local of a function occupies its frame.
     fn parse_call_arguments(&mut self) -> ParseResult<(Vec<Expr>, Vec<Keyword>)> {
-        let mut args: Vec<Expr> = Vec::new();
-        let mut keywords: Vec<Keyword> = Vec::new();
-        let mut seen_keyword = false;
-        let mut seen_double_star = false;
+        let mut arguments = CallArguments::default();
         loop {
             if self.at_operator(Operator::RightParenthesis) {
                 break;
             }
-            let argument_start = self.start();
-            let previous_expression;
-            if self.eat_operator(Operator::Star) {
-                let value = self.parse_test()?;
-                if seen_double_star {
-                    return Err(SyntaxError::new(
-                        "iterable argument unpacking follows keyword argument unpacking",
-                        argument_start,
-                    ));
+            let generator_ends_arguments = self.parse_call_argument(&mut arguments)?;
+            if generator_ends_arguments {
+                break;
+            }
+            if !self.eat_operator(Operator::Comma) {
+                if self.at_operator(Operator::RightParenthesis) {
+                    break;
                 }
-                let span = Span::new(argument_start, value.span.end);
-                args.push(Expr::new(ExprKind::Starred(Box::new(value)), span));
-                previous_expression = args.len().checked_sub(1).map(|index| (true, index));
-            } else if self.eat_operator(Operator::DoubleStar) {
-                let value = self.parse_test()?;
-                let span = Span::new(argument_start, value.span.end);
-                keywords.push(Keyword {
-                    name: None,
-                    value,
-                    span,
-                });
-                seen_double_star = true;
-                previous_expression = keywords.len().checked_sub(1).map(|index| (false, index));
-            } else if matches!(self.kind(), TokenKind::Name(_))
-                && matches!(self.peek_kind(1), TokenKind::Operator(Operator::Equal))
-            {
-                let (name, _) = self.expect_name()?;
-                self.bump();
-                let value = self.parse_test()?;
-                if keywords
-                    .iter()
-                    .any(|keyword| keyword.name.as_deref() == Some(name.as_str()))
-                {
-                    return Err(SyntaxError::new(
-                        format!("keyword argument repeated: {name}"),
-                        argument_start,
-                    ));
-                }
-                let span = Span::new(argument_start, value.span.end);
-                keywords.push(Keyword {
-                    name: Some(name),
-                    value,
-                    span,
-                });
-                seen_keyword = true;
-                previous_expression = keywords.len().checked_sub(1).map(|index| (false, index));
-            } else if let (TokenKind::Keyword(word), TokenKind::Operator(Operator::Equal)) =
-                (self.kind(), self.peek_kind(1))
-            {
+                return Err(self.missing_comma_error(arguments.last_value()));
+            }
+        }
+        self.expect_operator(Operator::RightParenthesis)?;
+        Ok((arguments.args, arguments.keywords))
+    }
+
+    /// One argument; returns true after an unparenthesized generator expression (the only argument).
+    fn parse_call_argument(&mut self, arguments: &mut CallArguments) -> ParseResult<bool> {
+        match (self.kind(), self.peek_kind(1)) {
+            (TokenKind::Operator(Operator::Star), _) => {
+                self.parse_unpacked_positional_argument(arguments)?;
+                Ok(false)
+            }
+            (TokenKind::Operator(Operator::DoubleStar), _) => {
+                self.parse_unpacked_keyword_argument(arguments)?;
+                Ok(false)
+            }
+            (TokenKind::Name(_), TokenKind::Operator(Operator::Equal)) => {
+                self.parse_keyword_argument(arguments)?;
+                Ok(false)
+            }
+            (TokenKind::Keyword(word), TokenKind::Operator(Operator::Equal)) => {
                 if matches!(
                     word,
                     ReservedWord::True | ReservedWord::False | ReservedWord::None
                 ) {
                     return Err(SyntaxError::new(
                         format!("cannot assign to {}", word.as_str()),
-                        argument_start,
+                        self.start(),
                     ));
                 }
-                return Err(self.invalid_syntax());
-            } else {
-                let value = self.parse_named_expression()?;
-                if self.at_comprehension_start() {
-                    let generators = self.parse_comprehension_clauses()?;
-                    let span = self.span_from(value.span.start);
-                    let generator = Expr::new(
-                        ExprKind::GeneratorExp {
-                            element: Box::new(value),
-                            generators,
-                        },
-                        span,
-                    );
-                    if !args.is_empty()
-                        || !keywords.is_empty()
-                        || !self.at_operator(Operator::RightParenthesis)
-                    {
-                        return Err(SyntaxError::new(
-                            "Generator expression must be parenthesized",
-                            span.start,
-                        ));
-                    }
-                    args.push(generator);
-                    break;
-                }
-                if self.at_operator(Operator::Equal) {
-                    return Err(SyntaxError::new(
-                        "expression cannot contain assignment, perhaps you meant \"==\"?",
-                        value.span.start,
-                    ));
-                }
-                if seen_double_star {
-                    return Err(SyntaxError::new(
-                        "positional argument follows keyword argument unpacking",
-                        value.span.start,
-                    ));
-                }
-                if seen_keyword {
-                    return Err(SyntaxError::new(
-                        "positional argument follows keyword argument",
-                        value.span.start,
-                    ));
-                }
-                args.push(value);
-                previous_expression = args.len().checked_sub(1).map(|index| (true, index));
+                Err(self.invalid_syntax())
             }
-            if !self.eat_operator(Operator::Comma) {
-                if self.at_operator(Operator::RightParenthesis) {
-                    break;
-                }
-                let previous = match previous_expression {
-                    Some((true, index)) => args.get(index),
-                    Some((false, index)) => keywords.get(index).map(|keyword| &keyword.value),
-                    None => None,
-                };
-                return Err(self.missing_comma_error(previous));
+            _ => {
+                let value = self.parse_named_expression()?;
+                self.finish_positional_argument(arguments, value)
             }
         }
-        self.expect_operator(Operator::RightParenthesis)?;
-        Ok((args, keywords))
+    }
+
+    fn parse_unpacked_positional_argument(
+        &mut self,
+        arguments: &mut CallArguments,
+    ) -> ParseResult<()> {
+        let start = self.bump().start;
+        let value = self.parse_test()?;
+        if arguments.seen_double_star {
+            return Err(SyntaxError::new(
+                "iterable argument unpacking follows keyword argument unpacking",
+                start,
+            ));
+        }
+        let span = Span::new(start, value.span.end);
+        arguments
+            .args
+            .push(Expr::new(ExprKind::Starred(Box::new(value)), span));
+        arguments.last_was_keyword = Some(false);
+        Ok(())
+    }
+
+    fn parse_unpacked_keyword_argument(
+        &mut self,
+        arguments: &mut CallArguments,
+    ) -> ParseResult<()> {
+        let start = self.bump().start;
+        let value = self.parse_test()?;
+        let span = Span::new(start, value.span.end);
+        arguments.keywords.push(Keyword {
+            name: None,
+            value,
+            span,
+        });
+        arguments.seen_double_star = true;
+        arguments.last_was_keyword = Some(true);
+        Ok(())
+    }
+
+    fn parse_keyword_argument(&mut self, arguments: &mut CallArguments) -> ParseResult<()> {
+        let (name, name_span) = self.expect_name()?;
+        self.bump();
+        let value = self.parse_test()?;
+        if arguments
+            .keywords
+            .iter()
+            .any(|keyword| keyword.name.as_deref() == Some(name.as_str()))
+        {
+            return Err(SyntaxError::new(
+                format!("keyword argument repeated: {name}"),
+                name_span.start,
+            ));
+        }
+        let span = Span::new(name_span.start, value.span.end);
+        arguments.keywords.push(Keyword {
+            name: Some(name),
+            value,
+            span,
+        });
+        arguments.seen_keyword = true;
+        arguments.last_was_keyword = Some(true);
+        Ok(())
+    }
+
+    fn finish_positional_argument(
+        &mut self,
+        arguments: &mut CallArguments,
+        value: Expr,
+    ) -> ParseResult<bool> {
+        if self.at_comprehension_start() {
+            let generators = self.parse_comprehension_clauses()?;
+            let span = self.span_from(value.span.start);
+            if !arguments.args.is_empty()
+                || !arguments.keywords.is_empty()
+                || !self.at_operator(Operator::RightParenthesis)
+            {
+                return Err(SyntaxError::new(
+                    "Generator expression must be parenthesized",
+                    span.start,
+                ));
+            }
+            arguments.args.push(Expr::new(
+                ExprKind::GeneratorExp {
+                    element: Box::new(value),
+                    generators,
+                },
+                span,
+            ));
+            return Ok(true);
+        }
+        if self.at_operator(Operator::Equal) {
+            return Err(SyntaxError::new(
+                "expression cannot contain assignment, perhaps you meant \"==\"?",
+                value.span.start,
+            ));
+        }
+        if arguments.seen_double_star {
+            return Err(SyntaxError::new(
+                "positional argument follows keyword argument unpacking",
+                value.span.start,
+            ));
+        }
+        if arguments.seen_keyword {
+            return Err(SyntaxError::new(
+                "positional argument follows keyword argument",
+                value.span.start,
+            ));
+        }
+        arguments.args.push(value);
+        arguments.last_was_keyword = Some(false);
+        Ok(false)
     }
 
     /// Inside brackets, an element followed by something that starts another expression.
@@ -1588,6 +1654,9 @@ impl Parser {
     }
 
     // ----- expressions --------------------------------------------------------------------
+    //
+    // Functions on the recursion path of nested brackets keep only the common path inline and
+    // move everything else into helpers: unoptimized builds give every local its own stack slot.
 
     /// Statement-level expression list: `a, *b` becomes a tuple; no walrus.
     fn parse_star_expressions(&mut self) -> ParseResult<Expr> {
@@ -1595,25 +1664,39 @@ impl Parser {
         if !self.at_operator(Operator::Comma) {
             return Ok(first);
         }
+        self.parse_tuple_rest(first, Parser::parse_star_expression)
+    }
+
+    /// The `, element` items after the first element of an unparenthesized tuple.
+    fn parse_tuple_rest(
+        &mut self,
+        first: Expr,
+        parse_element: fn(&mut Parser) -> ParseResult<Expr>,
+    ) -> ParseResult<Expr> {
         let start = first.span.start;
         let mut elements = vec![first];
         while self.eat_operator(Operator::Comma) {
             if !(token_starts_expression(self.kind()) || self.at_operator(Operator::Star)) {
                 break;
             }
-            elements.push(self.parse_star_expression()?);
+            elements.push(parse_element(self)?);
         }
         Ok(Expr::new(ExprKind::Tuple(elements), self.span_from(start)))
     }
 
     fn parse_star_expression(&mut self) -> ParseResult<Expr> {
         if self.at_operator(Operator::Star) {
-            let start = self.bump().start;
-            let value = self.parse_bitwise_or()?;
-            let span = Span::new(start, value.span.end);
-            return Ok(Expr::new(ExprKind::Starred(Box::new(value)), span));
+            return self.parse_starred();
         }
         self.parse_test()
+    }
+
+    /// `*value` with `value` at `bitwise_or` level.
+    fn parse_starred(&mut self) -> ParseResult<Expr> {
+        let start = self.bump().start;
+        let value = self.parse_bitwise_or()?;
+        let span = Span::new(start, value.span.end);
+        Ok(Expr::new(ExprKind::Starred(Box::new(value)), span))
     }
 
     /// A list with walrus allowed (f-string fields, parenthesized contents).
@@ -1622,75 +1705,66 @@ impl Parser {
         if !self.at_operator(Operator::Comma) {
             return Ok(first);
         }
-        let start = first.span.start;
-        let mut elements = vec![first];
-        while self.eat_operator(Operator::Comma) {
-            if !(token_starts_expression(self.kind()) || self.at_operator(Operator::Star)) {
-                break;
-            }
-            elements.push(self.parse_star_named_expression()?);
-        }
-        Ok(Expr::new(ExprKind::Tuple(elements), self.span_from(start)))
+        self.parse_tuple_rest(first, Parser::parse_star_named_expression)
     }
 
     fn parse_star_named_expression(&mut self) -> ParseResult<Expr> {
         if self.at_operator(Operator::Star) {
-            let start = self.bump().start;
-            let value = self.parse_bitwise_or()?;
-            let span = Span::new(start, value.span.end);
-            return Ok(Expr::new(ExprKind::Starred(Box::new(value)), span));
+            return self.parse_starred();
         }
         self.parse_named_expression()
     }
 
     fn parse_named_expression(&mut self) -> ParseResult<Expr> {
-        if let (TokenKind::Name(name), TokenKind::Operator(Operator::ColonEqual)) =
-            (self.kind(), self.peek_kind(1))
+        if matches!(self.kind(), TokenKind::Name(_))
+            && matches!(self.peek_kind(1), TokenKind::Operator(Operator::ColonEqual))
         {
-            let name = name.clone();
-            let name_span = self.bump();
-            self.bump();
-            let value = self.parse_test()?;
-            let span = Span::new(name_span.start, value.span.end);
-            return Ok(Expr::new(
-                ExprKind::NamedExpr {
-                    target: Box::new(Expr::new(ExprKind::Name(name), name_span)),
-                    value: Box::new(value),
-                },
-                span,
-            ));
+            return self.parse_walrus();
         }
         let expression = self.parse_test()?;
         if self.at_operator(Operator::ColonEqual) {
-            return Err(SyntaxError::new(
-                format!(
-                    "cannot use assignment expressions with {}",
-                    expression.description()
-                ),
-                expression.span.start,
-            ));
+            return Err(walrus_target_error(&expression));
         }
         Ok(expression)
+    }
+
+    fn parse_walrus(&mut self) -> ParseResult<Expr> {
+        let (name, name_span) = self.expect_name()?;
+        self.bump();
+        let value = self.parse_test()?;
+        let span = Span::new(name_span.start, value.span.end);
+        Ok(Expr::new(
+            ExprKind::NamedExpr {
+                target: Box::new(Expr::new(ExprKind::Name(name), name_span)),
+                value: Box::new(value),
+            },
+            span,
+        ))
     }
 
     /// CPython's `expression`: a conditional expression, a lambda, or a disjunction.
     ///
     /// Like the other recursive entry points, this restores `depth` only on success: an error
-    /// ends the parse (the one backtracking site, `with`, restores the depth itself), and one
-    /// function instead of a wrapper keeps stack frames per nesting level few.
+    /// ends the parse (the one backtracking site, `with`, restores the depth itself).
     fn parse_test(&mut self) -> ParseResult<Expr> {
         let depth_before = self.depth;
         self.enter()?;
-        if self.at_word(ReservedWord::Lambda) {
-            let lambda = self.parse_lambda()?;
-            self.depth = depth_before;
-            return Ok(lambda);
-        }
-        let body = self.parse_binary(PRECEDENCE_OR)?;
-        if !self.at_word(ReservedWord::If) {
-            self.depth = depth_before;
-            return Ok(body);
-        }
+        let expression = if self.at_word(ReservedWord::Lambda) {
+            self.parse_lambda()?
+        } else {
+            let body = self.parse_binary(PRECEDENCE_OR)?;
+            if self.at_word(ReservedWord::If) {
+                self.parse_conditional_rest(body)?
+            } else {
+                body
+            }
+        };
+        self.depth = depth_before;
+        Ok(expression)
+    }
+
+    /// `if test else orelse` after the body of a conditional expression.
+    fn parse_conditional_rest(&mut self, body: Expr) -> ParseResult<Expr> {
         self.bump();
         let test = self.parse_binary(PRECEDENCE_OR)?;
         if !self.eat_word(ReservedWord::Else) {
@@ -1704,7 +1778,6 @@ impl Parser {
         }
         let orelse = self.parse_test()?;
         let span = Span::new(body.span.start, orelse.span.end);
-        self.depth = depth_before;
         Ok(Expr::new(
             ExprKind::IfExp {
                 test: Box::new(test),
@@ -1717,17 +1790,23 @@ impl Parser {
 
     fn parse_lambda(&mut self) -> ParseResult<Expr> {
         let start = self.bump().start;
-        let parameters = self.parse_parameters(false, Operator::Colon)?;
-        self.expect_operator(Operator::Colon)?;
+        let parameters = self.parse_lambda_parameters()?;
         let body = self.parse_test()?;
         let span = Span::new(start, body.span.end);
         Ok(Expr::new(
             ExprKind::Lambda {
-                parameters: Box::new(parameters),
+                parameters,
                 body: Box::new(body),
             },
             span,
         ))
+    }
+
+    /// Kept apart from `parse_lambda`, which is on the recursion path of `lambda: lambda: ...`.
+    fn parse_lambda_parameters(&mut self) -> ParseResult<Box<Parameters>> {
+        let parameters = self.parse_parameters(false, Operator::Colon)?;
+        self.expect_operator(Operator::Colon)?;
+        Ok(Box::new(parameters))
     }
 
     fn parse_bitwise_or(&mut self) -> ParseResult<Expr> {
@@ -1781,12 +1860,8 @@ impl Parser {
         }
     }
 
-    /// Precedence climbing over `or` … `*`, with prefix `not` and unary `+ - ~`.
-    fn parse_binary(&mut self, minimum_precedence: u8) -> ParseResult<Expr> {
-        let depth_before = self.depth;
-        self.enter()?;
-        let start = self.start();
-        let unary = match self.kind() {
+    fn prefix_operator(&self, minimum_precedence: u8) -> Option<(UnaryOperator, u8)> {
+        match self.kind() {
             TokenKind::Keyword(ReservedWord::Not) if minimum_precedence <= PRECEDENCE_NOT => {
                 Some((UnaryOperator::Not, PRECEDENCE_NOT))
             }
@@ -1798,27 +1873,54 @@ impl Parser {
             }
             TokenKind::Operator(Operator::Tilde) => Some((UnaryOperator::Invert, PRECEDENCE_UNARY)),
             _ => None,
-        };
-        let mut left = match unary {
-            Some((operator, precedence)) => {
-                self.bump();
-                let operand = self.parse_binary(precedence)?;
-                let span = Span::new(start, operand.span.end);
-                Expr::new(
-                    ExprKind::UnaryOp {
-                        operator,
-                        operand: Box::new(operand),
-                    },
-                    span,
-                )
-            }
+        }
+    }
+
+    /// Precedence climbing over `or` … `*`, with prefix `not` and unary `+ - ~`.
+    fn parse_binary(&mut self, minimum_precedence: u8) -> ParseResult<Expr> {
+        let depth_before = self.depth;
+        self.enter()?;
+        let left = match self.prefix_operator(minimum_precedence) {
+            Some((operator, precedence)) => self.parse_unary(operator, precedence)?,
             None => self.parse_power()?,
         };
+        let continues = self
+            .current_infix()
+            .is_some_and(|(_, precedence)| precedence >= minimum_precedence);
+        let expression = if continues {
+            self.parse_infix_operations(left, minimum_precedence)?
+        } else {
+            left
+        };
+        self.depth = depth_before;
+        Ok(expression)
+    }
+
+    fn parse_unary(&mut self, operator: UnaryOperator, precedence: u8) -> ParseResult<Expr> {
+        let start = self.bump().start;
+        let operand = self.parse_binary(precedence)?;
+        let span = Span::new(start, operand.span.end);
+        Ok(Expr::new(
+            ExprKind::UnaryOp {
+                operator,
+                operand: Box::new(operand),
+            },
+            span,
+        ))
+    }
+
+    /// The operators after `left` binding at least as tightly as `minimum_precedence`.
+    fn parse_infix_operations(
+        &mut self,
+        mut left: Expr,
+        minimum_precedence: u8,
+    ) -> ParseResult<Expr> {
+        let start = left.span.start;
         while let Some((infix, precedence)) = self.current_infix() {
             if precedence < minimum_precedence {
                 break;
             }
-            match infix {
+            let kind = match infix {
                 Infix::Or | Infix::And => {
                     let operator = if infix == Infix::Or {
                         BoolOperator::Or
@@ -1830,8 +1932,7 @@ impl Parser {
                         self.bump();
                         values.push(self.parse_binary(precedence + 1)?);
                     }
-                    self.enter()?;
-                    left = Expr::new(ExprKind::BoolOp { operator, values }, self.span_from(start));
+                    ExprKind::BoolOp { operator, values }
                 }
                 Infix::Comparison(..) => {
                     let mut comparisons = Vec::new();
@@ -1843,48 +1944,50 @@ impl Parser {
                         }
                         comparisons.push((operator, self.parse_binary(PRECEDENCE_BIT_OR)?));
                     }
-                    self.enter()?;
-                    left = Expr::new(
-                        ExprKind::Compare {
-                            left: Box::new(left),
-                            comparisons,
-                        },
-                        self.span_from(start),
-                    );
+                    ExprKind::Compare {
+                        left: Box::new(left),
+                        comparisons,
+                    }
                 }
                 Infix::Binary(operator) => {
                     self.bump();
                     let right = self.parse_binary(precedence + 1)?;
-                    // Left-associative chains nest the tree; count them like recursion.
-                    self.enter()?;
-                    left = Expr::new(
-                        ExprKind::BinOp {
-                            left: Box::new(left),
-                            operator,
-                            right: Box::new(right),
-                        },
-                        self.span_from(start),
-                    );
+                    ExprKind::BinOp {
+                        left: Box::new(left),
+                        operator,
+                        right: Box::new(right),
+                    }
                 }
-            }
+            };
+            // Left-associative chains nest the tree; count them like recursion.
+            self.enter()?;
+            left = Expr::new(kind, self.span_from(start));
         }
-        self.depth = depth_before;
         Ok(left)
     }
 
     /// `await`, a primary, and a right-associative `**` whose exponent may be unary.
     fn parse_power(&mut self) -> ParseResult<Expr> {
         let base = if self.at_word(ReservedWord::Await) {
-            let start = self.bump().start;
-            let value = self.parse_primary()?;
-            let span = Span::new(start, value.span.end);
-            Expr::new(ExprKind::Await(Box::new(value)), span)
+            self.parse_await()?
         } else {
             self.parse_primary()?
         };
-        if !self.eat_operator(Operator::DoubleStar) {
-            return Ok(base);
+        if self.at_operator(Operator::DoubleStar) {
+            return self.parse_power_rest(base);
         }
+        Ok(base)
+    }
+
+    fn parse_await(&mut self) -> ParseResult<Expr> {
+        let start = self.bump().start;
+        let value = self.parse_primary()?;
+        let span = Span::new(start, value.span.end);
+        Ok(Expr::new(ExprKind::Await(Box::new(value)), span))
+    }
+
+    fn parse_power_rest(&mut self, base: Expr) -> ParseResult<Expr> {
+        self.bump();
         let exponent = self.parse_binary(PRECEDENCE_UNARY)?;
         let span = Span::new(base.span.start, exponent.span.end);
         Ok(Expr::new(
@@ -1898,38 +2001,28 @@ impl Parser {
     }
 
     fn parse_primary(&mut self) -> ParseResult<Expr> {
+        let atom = self.parse_atom()?;
+        if matches!(
+            self.kind(),
+            TokenKind::Operator(Operator::Dot | Operator::LeftParenthesis | Operator::LeftBracket)
+        ) {
+            return self.parse_trailers(atom);
+        }
+        Ok(atom)
+    }
+
+    /// `.name`, `(arguments)` and `[index]` after an atom; each one nests the tree.
+    fn parse_trailers(&mut self, mut expression: Expr) -> ParseResult<Expr> {
         let depth_before = self.depth;
-        let mut expression = self.parse_atom()?;
         let start = expression.span.start;
         loop {
-            let kind = match self.kind() {
-                TokenKind::Operator(Operator::Dot) => {
-                    self.bump();
-                    let (attr, _) = self.expect_name()?;
-                    ExprKind::Attribute {
-                        value: Box::new(expression),
-                        attr,
-                    }
-                }
+            expression = match self.kind() {
+                TokenKind::Operator(Operator::Dot) => self.parse_attribute_trailer(expression)?,
                 TokenKind::Operator(Operator::LeftParenthesis) => {
-                    self.bump();
-                    self.enter()?;
-                    let (args, keywords) = self.parse_call_arguments()?;
-                    ExprKind::Call {
-                        func: Box::new(expression),
-                        args,
-                        keywords,
-                    }
+                    self.parse_call_trailer(expression)?
                 }
                 TokenKind::Operator(Operator::LeftBracket) => {
-                    self.bump();
-                    self.enter()?;
-                    let index = self.parse_slices()?;
-                    self.expect_closing(Operator::RightBracket, Some(&index))?;
-                    ExprKind::Subscript {
-                        value: Box::new(expression),
-                        index: Box::new(index),
-                    }
+                    self.parse_subscript_trailer(expression)?
                 }
                 _ => {
                     self.depth = depth_before;
@@ -1937,8 +2030,51 @@ impl Parser {
                 }
             };
             self.enter()?;
-            expression = Expr::new(kind, self.span_from(start));
+            expression.span.start = start;
         }
+    }
+
+    fn parse_attribute_trailer(&mut self, value: Expr) -> ParseResult<Expr> {
+        self.bump();
+        let (attr, attr_span) = self.expect_name()?;
+        let span = Span::new(value.span.start, attr_span.end);
+        Ok(Expr::new(
+            ExprKind::Attribute {
+                value: Box::new(value),
+                attr,
+            },
+            span,
+        ))
+    }
+
+    fn parse_call_trailer(&mut self, func: Expr) -> ParseResult<Expr> {
+        self.bump();
+        self.enter()?;
+        let (args, keywords) = self.parse_call_arguments()?;
+        let span = self.span_from(func.span.start);
+        Ok(Expr::new(
+            ExprKind::Call {
+                func: Box::new(func),
+                args,
+                keywords,
+            },
+            span,
+        ))
+    }
+
+    fn parse_subscript_trailer(&mut self, value: Expr) -> ParseResult<Expr> {
+        self.bump();
+        self.enter()?;
+        let index = self.parse_slices()?;
+        self.expect_closing(Operator::RightBracket, Some(&index))?;
+        let span = self.span_from(value.span.start);
+        Ok(Expr::new(
+            ExprKind::Subscript {
+                value: Box::new(value),
+                index: Box::new(index),
+            },
+            span,
+        ))
     }
 
     fn parse_slices(&mut self) -> ParseResult<Expr> {
@@ -2154,11 +2290,20 @@ impl Parser {
             ));
         }
         if self.at_word(ReservedWord::Yield) {
-            let value = self.parse_yield()?;
-            self.expect_closing(Operator::RightParenthesis, Some(&value))?;
-            return Ok(value);
+            return self.parse_parenthesized_yield();
         }
         let first = self.parse_star_named_expression()?;
+        self.finish_parenthesized(start, first)
+    }
+
+    fn parse_parenthesized_yield(&mut self) -> ParseResult<Expr> {
+        let value = self.parse_yield()?;
+        self.expect_closing(Operator::RightParenthesis, Some(&value))?;
+        Ok(value)
+    }
+
+    /// A generator expression, a tuple or a parenthesized expression, after its first element.
+    fn finish_parenthesized(&mut self, start: Pos, first: Expr) -> ParseResult<Expr> {
         if self.at_comprehension_start() {
             let generators = self.parse_comprehension_clauses()?;
             self.expect_operator(Operator::RightParenthesis)?;
@@ -2204,6 +2349,10 @@ impl Parser {
             return Ok(Expr::new(ExprKind::List(Vec::new()), self.span_from(start)));
         }
         let first = self.parse_star_named_expression()?;
+        self.finish_list_display(start, first)
+    }
+
+    fn finish_list_display(&mut self, start: Pos, first: Expr) -> ParseResult<Expr> {
         if self.at_comprehension_start() {
             let generators = self.parse_comprehension_clauses()?;
             self.expect_operator(Operator::RightBracket)?;
@@ -2225,64 +2374,78 @@ impl Parser {
             self.bump();
             return Ok(Expr::new(ExprKind::Dict(Vec::new()), self.span_from(start)));
         }
-        let first_entry = if self.eat_operator(Operator::DoubleStar) {
-            DictEntry {
-                key: None,
-                value: self.parse_bitwise_or()?,
-            }
-        } else {
-            let first = self.parse_star_named_expression()?;
-            if !self.at_operator(Operator::Colon) {
-                // A set display or set comprehension.
-                if self.at_comprehension_start() {
-                    let generators = self.parse_comprehension_clauses()?;
-                    self.expect_operator(Operator::RightBrace)?;
-                    return Ok(Expr::new(
-                        ExprKind::SetComp {
-                            element: Box::new(first),
-                            generators,
-                        },
-                        self.span_from(start),
-                    ));
-                }
-                let elements = self.parse_display_elements(first, Operator::RightBrace)?;
-                return Ok(Expr::new(ExprKind::Set(elements), self.span_from(start)));
-            }
-            if matches!(first.kind, ExprKind::Starred(_)) {
-                return Err(SyntaxError::new(
-                    "cannot use a starred expression in a dictionary key",
-                    first.span.start,
-                ));
-            }
-            self.bump();
-            let value = self.parse_test()?;
-            if self.at_comprehension_start() {
-                let generators = self.parse_comprehension_clauses()?;
-                self.expect_operator(Operator::RightBrace)?;
-                return Ok(Expr::new(
-                    ExprKind::DictComp {
-                        key: Box::new(first),
-                        value: Box::new(value),
-                        generators,
-                    },
-                    self.span_from(start),
-                ));
-            }
-            DictEntry {
-                key: Some(first),
-                value,
-            }
+        if self.at_operator(Operator::DoubleStar) {
+            let first_entry = self.parse_dict_unpacking()?;
+            return self.finish_dict_display(start, first_entry);
+        }
+        let first = self.parse_star_named_expression()?;
+        if self.at_operator(Operator::Colon) {
+            return self.finish_dict_after_first_key(start, first);
+        }
+        self.finish_set_display(start, first)
+    }
+
+    fn parse_dict_unpacking(&mut self) -> ParseResult<DictEntry> {
+        self.bump();
+        Ok(DictEntry {
+            key: None,
+            value: self.parse_bitwise_or()?,
+        })
+    }
+
+    fn finish_set_display(&mut self, start: Pos, first: Expr) -> ParseResult<Expr> {
+        if self.at_comprehension_start() {
+            let generators = self.parse_comprehension_clauses()?;
+            self.expect_operator(Operator::RightBrace)?;
+            return Ok(Expr::new(
+                ExprKind::SetComp {
+                    element: Box::new(first),
+                    generators,
+                },
+                self.span_from(start),
+            ));
+        }
+        let elements = self.parse_display_elements(first, Operator::RightBrace)?;
+        Ok(Expr::new(ExprKind::Set(elements), self.span_from(start)))
+    }
+
+    /// A dict display or comprehension whose first key has been parsed; `:` is next.
+    fn finish_dict_after_first_key(&mut self, start: Pos, key: Expr) -> ParseResult<Expr> {
+        if matches!(key.kind, ExprKind::Starred(_)) {
+            return Err(SyntaxError::new(
+                "cannot use a starred expression in a dictionary key",
+                key.span.start,
+            ));
+        }
+        self.bump();
+        let value = self.parse_test()?;
+        if self.at_comprehension_start() {
+            let generators = self.parse_comprehension_clauses()?;
+            self.expect_operator(Operator::RightBrace)?;
+            return Ok(Expr::new(
+                ExprKind::DictComp {
+                    key: Box::new(key),
+                    value: Box::new(value),
+                    generators,
+                },
+                self.span_from(start),
+            ));
+        }
+        let first_entry = DictEntry {
+            key: Some(key),
+            value,
         };
+        self.finish_dict_display(start, first_entry)
+    }
+
+    fn finish_dict_display(&mut self, start: Pos, first_entry: DictEntry) -> ParseResult<Expr> {
         let mut entries = vec![first_entry];
         while self.eat_operator(Operator::Comma) {
             if self.at_operator(Operator::RightBrace) {
                 break;
             }
-            if self.eat_operator(Operator::DoubleStar) {
-                entries.push(DictEntry {
-                    key: None,
-                    value: self.parse_bitwise_or()?,
-                });
+            if self.at_operator(Operator::DoubleStar) {
+                entries.push(self.parse_dict_unpacking()?);
                 continue;
             }
             let key = self.parse_test()?;
@@ -2302,14 +2465,10 @@ impl Parser {
                 value,
             });
         }
-        let previous = entries.last().map(|entry| &entry.value);
-        if self.at_operator(Operator::RightBrace) {
-            self.bump();
-        } else {
-            return Err(self.missing_comma_error(previous));
+        if !self.at_operator(Operator::RightBrace) {
+            return Err(self.missing_comma_error(entries.last().map(|entry| &entry.value)));
         }
+        self.bump();
         Ok(Expr::new(ExprKind::Dict(entries), self.span_from(start)))
     }
 }
-
-thread_local! { pub(crate) static STACK_LOW: std::cell::Cell<usize> = const { std::cell::Cell::new(usize::MAX) }; }
