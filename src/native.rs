@@ -133,6 +133,40 @@ impl IdSource for RandomIds {
     }
 }
 
+/// `alembic edit`: `$EDITOR`, `$VISUAL`, then the usual editors, as Alembic tries them.
+fn open_in_editor(path: &str) -> Result<(), String> {
+    let mut candidates: Vec<String> = ["EDITOR", "VISUAL"]
+        .iter()
+        .filter_map(|name| std::env::var(name).ok())
+        .filter(|value| !value.trim().is_empty())
+        .collect();
+    candidates.extend(["sensible-editor", "editor", "nano", "vim", "code"].map(str::to_string));
+    for candidate in candidates {
+        let mut words = candidate.split_whitespace();
+        let Some(program) = words.next() else {
+            continue;
+        };
+        match std::process::Command::new(program)
+            .args(words)
+            .arg(path)
+            .status()
+        {
+            Ok(status) if status.success() => return Ok(()),
+            Ok(status) => {
+                return Err(format!(
+                    "Command '['{program}', '{path}']' returned non-zero exit status {}.",
+                    status.code().unwrap_or(1)
+                ))
+            }
+            Err(_) => continue,
+        }
+    }
+    Err(
+        "No suitable editor found. Please set the \"EDITOR\" or \"VISUAL\" environment variables"
+            .to_string(),
+    )
+}
+
 /// Runs the CLI with the process's arguments and returns the exit status.
 pub fn main_with_args(argv: Vec<String>) -> i32 {
     let cwd = std::env::current_dir()
@@ -142,6 +176,7 @@ pub fn main_with_args(argv: Vec<String>) -> i32 {
     let mut databases = DiskDatabases::default();
     let clock = SystemClock;
     let mut ids = RandomIds;
+    let mut editor = open_in_editor;
     let mut host = Host {
         files: &mut files,
         databases: &mut databases,
@@ -149,6 +184,7 @@ pub fn main_with_args(argv: Vec<String>) -> i32 {
         ids: &mut ids,
         cwd,
         alembic_config: std::env::var("ALEMBIC_CONFIG").ok(),
+        editor: Some(&mut editor),
     };
     let output = commands::run(&argv, &mut host);
     let stdout = std::io::stdout();

@@ -44,6 +44,14 @@ impl Output {
         self.pieces.push((channel, text));
     }
 
+    /// Appends another output's pieces (and touched files) after this one's.
+    pub fn append(&mut self, other: Output) {
+        for (channel, text) in other.pieces {
+            self.push(channel, text);
+        }
+        self.touched_files.extend(other.touched_files);
+    }
+
     /// Everything written to stdout.
     pub fn stdout_text(&self) -> String {
         self.channel_text(Channel::Stdout)

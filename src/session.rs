@@ -204,6 +204,7 @@ impl Session {
                     ids,
                     cwd: self.cwd.clone(),
                     alembic_config: None,
+                    editor: None,
                 };
                 result.output = commands::run(&words[1..], &mut host);
             }

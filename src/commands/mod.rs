@@ -8,8 +8,13 @@
 //! Does not: know whether it runs in a terminal or a page; touch anything but the [`Host`].
 
 pub mod args;
+mod directory;
+mod environment;
 pub mod help;
 mod init;
+mod inspect;
+mod migrate;
+mod revision;
 
 use crate::config::{Config, SqliteTarget};
 use crate::fs::FileSystem;
@@ -44,6 +49,9 @@ pub struct Host<'a> {
     pub cwd: String,
     /// `$ALEMBIC_CONFIG`.
     pub alembic_config: Option<String>,
+    /// Opens a file for the user (`alembic edit`): `$EDITOR` natively, the page's editor in
+    /// the browser. `None`: the command only reports the file in `Output::touched_files`.
+    pub editor: Option<&'a mut dyn FnMut(&str) -> Result<(), String>>,
 }
 
 /// How a command failed.
@@ -51,6 +59,10 @@ pub struct Host<'a> {
 pub enum Failure {
     /// A `CommandError` (or a graph error Alembic catches): `FAILED: <message>`, exit 255.
     Command(String),
+    /// Something the playground itself cannot do (valid Python it cannot run, a feature not
+    /// built yet): `alembic-playground: error: <message>` on stderr, exit 1. Never printed in
+    /// place of an Alembic message.
+    Playground(String),
     /// An exception Alembic does not catch: a traceback, exit 1. `frames` are the
     /// `File "...", line N, in f` / source-line pairs worth showing (may be empty).
     Unhandled {
@@ -114,6 +126,17 @@ impl Invocation<'_, '_> {
             "{}/{module_path}:{line}: UserWarning: {text}\n  util.warn(\n",
             PYTHON_SITE_PACKAGES
         ));
+    }
+
+    /// `util.open_in_editor`.
+    pub fn open_in_editor(&mut self, path: &str) -> Result<(), Failure> {
+        self.out.touched_files.push(path.to_string());
+        if let Some(editor) = self.host.editor.as_mut() {
+            editor(path).map_err(|message| {
+                Failure::Command(format!("Error executing editor ({message})"))
+            })?;
+        }
+        Ok(())
     }
 
     /// Loads the config, as every command but `init` and `list_templates` does first.
@@ -194,6 +217,10 @@ pub fn run(argv: &[String], host: &mut Host<'_>) -> Output {
             }
             output.exit_code = 255;
         }
+        Err(Failure::Playground(message)) => {
+            output.stderr(format!("alembic-playground: error: {message}\n"));
+            output.exit_code = 1;
+        }
         Err(Failure::Unhandled {
             frames,
             exception,
@@ -216,6 +243,19 @@ fn dispatch(invocation: &mut Invocation<'_, '_>) -> CommandResult {
     match invocation.args.command.as_str() {
         "init" => init::init(invocation),
         "list_templates" => init::list_templates(invocation),
+        "revision" => revision::revision(invocation),
+        "merge" => revision::merge(invocation),
+        "upgrade" => migrate::upgrade(invocation),
+        "downgrade" => migrate::downgrade(invocation),
+        "stamp" => migrate::stamp(invocation),
+        "ensure_version" => migrate::ensure_version(invocation),
+        "edit" => migrate::edit(invocation),
+        "check" => migrate::check(invocation),
+        "heads" => inspect::heads(invocation),
+        "branches" => inspect::branches(invocation),
+        "history" => inspect::history(invocation),
+        "show" => inspect::show(invocation),
+        "current" => inspect::current(invocation),
         other => Err(Failure::command(format!(
             "the '{other}' command is not available yet"
         ))),

@@ -290,8 +290,12 @@ pub fn opens_transaction(sql: &str) -> bool {
 }
 
 /// Runs statements against a database, or collects them as `--sql` text.
+///
+/// The context owns the output of the migration run (offline SQL on stdout, log lines the
+/// caller writes to `out` on stderr) so both stay in the order they happened.
 pub struct MigrationContext<'a> {
     target: Target<'a>,
+    pub out: Output,
     pub version_table: VersionTable,
     /// `context.configure(transactional_ddl=True)`: BEGIN at the start of each step.
     pub transactional_ddl: bool,
@@ -302,22 +306,24 @@ pub struct MigrationContext<'a> {
 
 enum Target<'a> {
     Online(&'a mut dyn Database),
-    Offline(&'a mut Output),
+    Offline,
 }
 
 impl<'a> MigrationContext<'a> {
     pub fn online(database: &'a mut dyn Database) -> Self {
         MigrationContext {
             target: Target::Online(database),
+            out: Output::default(),
             version_table: VersionTable::default(),
             transactional_ddl: false,
             executed: Vec::new(),
         }
     }
 
-    pub fn offline(output: &'a mut Output) -> Self {
+    pub fn offline() -> Self {
         MigrationContext {
-            target: Target::Offline(output),
+            target: Target::Offline,
+            out: Output::default(),
             version_table: VersionTable::default(),
             transactional_ddl: false,
             executed: Vec::new(),
@@ -325,14 +331,14 @@ impl<'a> MigrationContext<'a> {
     }
 
     pub fn is_offline(&self) -> bool {
-        matches!(self.target, Target::Offline(_))
+        matches!(self.target, Target::Offline)
     }
 
     /// The database, when online (for reflection and `op.get_bind()` reads).
     pub fn database(&mut self) -> Option<&mut dyn Database> {
         match &mut self.target {
             Target::Online(database) => Some(&mut **database),
-            Target::Offline(_) => None,
+            Target::Offline => None,
         }
     }
 
@@ -340,8 +346,8 @@ impl<'a> MigrationContext<'a> {
     /// or prints it offline followed by a blank line.
     pub fn execute(&mut self, statement: &Statement) -> Result<usize, RuntimeError> {
         match &mut self.target {
-            Target::Offline(output) => {
-                output.stdout(format!("{};\n\n", statement.offline_sql));
+            Target::Offline => {
+                self.out.stdout(format!("{};\n\n", statement.offline_sql));
                 Ok(1)
             }
             Target::Online(database) => {
@@ -368,8 +374,8 @@ impl<'a> MigrationContext<'a> {
 
     /// Prints a comment line offline (`-- Running upgrade a -> b`); nothing online.
     pub fn comment(&mut self, text: &str) {
-        if let Target::Offline(output) = &mut self.target {
-            output.stdout(format!("-- {text}\n\n"));
+        if let Target::Offline = self.target {
+            self.out.stdout(format!("-- {text}\n\n"));
         }
     }
 
@@ -424,7 +430,7 @@ impl<'a> MigrationContext<'a> {
     pub fn has_version_table(&mut self) -> Result<bool, RuntimeError> {
         let name = self.version_table.name.clone();
         match &mut self.target {
-            Target::Offline(_) => Ok(false),
+            Target::Offline => Ok(false),
             Target::Online(database) => {
                 let sql = format!("PRAGMA main.table_info(\"{name}\")");
                 let (_, rows) =

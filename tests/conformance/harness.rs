@@ -126,6 +126,11 @@ fn normalise(text: &str, project: &Path) -> String {
             }
             _ => line.to_string(),
         };
+        // Creation times differ between the two runs.
+        let line = match line.find("Create Date: ") {
+            Some(index) => format!("{}Create Date: <date>", &line[..index]),
+            None => line,
+        };
         lines.push(line);
     }
     let mut joined = lines.join("\n");
@@ -135,26 +140,27 @@ fn normalise(text: &str, project: &Path) -> String {
     joined
 }
 
-/// For unhandled errors Python prints a traceback; keep only the final exception line(s).
+/// For unhandled errors Python prints a traceback; keep what precedes it (log lines) and the
+/// final exception's own lines (after the last `Traceback` header, unindented).
 fn traceback_tail(stderr: &str) -> String {
-    let mut kept: Vec<&str> = Vec::new();
-    let mut in_traceback = false;
-    for line in stderr.lines() {
-        if line.starts_with("Traceback (most recent call last):") {
-            in_traceback = true;
-            continue;
-        }
-        if in_traceback {
-            if line.starts_with(' ') || line.is_empty() || line.starts_with("The above exception") {
-                continue;
-            }
-            // Keep exception lines, but only the last one matters when exceptions chain.
-            kept.retain(|previous| !previous.contains("Error: ") && !previous.contains("Error:"));
-            kept.push(line);
-        } else {
-            kept.push(line);
-        }
-    }
+    let lines: Vec<&str> = stderr.lines().collect();
+    let Some(first) = lines
+        .iter()
+        .position(|line| line.starts_with("Traceback (most recent call last):"))
+    else {
+        return stderr.to_string();
+    };
+    let last = lines
+        .iter()
+        .rposition(|line| line.starts_with("Traceback (most recent call last):"))
+        .unwrap_or(first);
+    let mut kept: Vec<&str> = lines[..first].to_vec();
+    kept.push("Traceback (most recent call last):");
+    kept.extend(
+        lines[last + 1..]
+            .iter()
+            .filter(|line| !line.starts_with(' ')),
+    );
     kept.join("\n")
 }
 
@@ -181,17 +187,7 @@ fn read_files(project: &Path) -> BTreeMap<String, String> {
                     .into_owned();
                 let text =
                     std::fs::read_to_string(&path).unwrap_or_else(|_| "<binary>".to_string());
-                let text: Vec<String> = text
-                    .lines()
-                    .map(|line| {
-                        if line.starts_with("Create Date: ") {
-                            "Create Date: <date>".to_string()
-                        } else {
-                            line.to_string()
-                        }
-                    })
-                    .collect();
-                files.insert(relative, normalise(&text.join("\n"), project));
+                files.insert(relative, normalise(&text, project));
             }
         }
     }

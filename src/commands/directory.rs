@@ -1,0 +1,201 @@
+//! Alembic's `ScriptDirectory` as the commands use it: where the scripts live, the loaded
+//! revision files, and the revision map built from them on first use (as Alembic does lazily).
+
+use super::{Failure, Invocation};
+use crate::config::Config;
+use crate::graph::{GraphError, GraphWarning, RevisionMap};
+use crate::script::load::{self, RevisionScript, ScriptError};
+
+pub struct ScriptDirectory {
+    /// The script directory (`script_location`), absolute.
+    pub dir: String,
+    pub version_locations: Vec<String>,
+    scripts: Option<Vec<RevisionScript>>,
+    map: Option<Result<RevisionMap, GraphError>>,
+}
+
+/// A Python-style traceback frame for a line of a file, with CPython's caret.
+pub fn syntax_frames(path: &str, line: u32, column: u32, source_line: &str) -> Vec<String> {
+    let stripped = source_line.trim_start();
+    let removed = source_line.chars().count() - stripped.chars().count();
+    let caret_offset = (column as usize).saturating_sub(1).saturating_sub(removed);
+    vec![
+        format!("  File \"{path}\", line {line}"),
+        format!("    {stripped}"),
+        format!("    {}^", " ".repeat(caret_offset)),
+    ]
+}
+
+/// How a script-loading error prints.
+pub fn script_failure(error: ScriptError) -> Failure {
+    match error {
+        ScriptError::Command(message) => Failure::Command(message),
+        ScriptError::Syntax {
+            path,
+            line,
+            column,
+            message,
+            exception,
+            source_line,
+        } => Failure::Unhandled {
+            frames: syntax_frames(&path, line, column, &source_line),
+            exception: exception.to_string(),
+            message,
+        },
+        ScriptError::Unsupported {
+            path,
+            line,
+            column,
+            message,
+        } => Failure::Unhandled {
+            frames: vec![format!("  File \"{path}\", line {line}, column {column}")],
+            exception: "PlaygroundUnsupported".to_string(),
+            message,
+        },
+    }
+}
+
+impl ScriptDirectory {
+    /// `ScriptDirectory.from_config`.
+    pub fn from_config(
+        invocation: &Invocation<'_, '_>,
+        config: &Config,
+    ) -> Result<ScriptDirectory, Failure> {
+        let cwd = invocation.host.cwd.clone();
+        let dir = config
+            .script_location(&cwd)
+            .map_err(|error| Failure::Command(error.0))?;
+        if !invocation.host.files.is_dir(&dir) {
+            return Err(Failure::Command(format!(
+                "Path doesn't exist: '{dir}'.  Please use the 'init' command to create a new scripts folder."
+            )));
+        }
+        let version_locations = config
+            .version_locations(&cwd, &dir)
+            .map_err(|error| Failure::Command(error.0))?;
+        Ok(ScriptDirectory {
+            dir,
+            version_locations,
+            scripts: None,
+            map: None,
+        })
+    }
+
+    /// The default version directory (`<script_location>/versions` unless configured).
+    pub fn versions(&self) -> &str {
+        self.version_locations
+            .first()
+            .map(String::as_str)
+            .unwrap_or(&self.dir)
+    }
+
+    fn ensure_loaded(&mut self, invocation: &mut Invocation<'_, '_>) -> Result<(), Failure> {
+        if self.scripts.is_none() {
+            let scripts = load::load_revisions(&*invocation.host.files, &self.version_locations)
+                .map_err(script_failure)?;
+            self.scripts = Some(scripts);
+        }
+        Ok(())
+    }
+
+    /// The revision map; a file that cannot be loaded fails the command. Graph errors are
+    /// returned as they are, because whether Alembic catches them depends on the command.
+    pub fn map(
+        &mut self,
+        invocation: &mut Invocation<'_, '_>,
+    ) -> Result<Result<&RevisionMap, GraphError>, Failure> {
+        self.ensure_loaded(invocation)?;
+        if self.map.is_none() {
+            let revisions = self
+                .scripts
+                .as_deref()
+                .unwrap_or(&[])
+                .iter()
+                .map(RevisionScript::to_revision)
+                .collect();
+            let (map, warnings) = RevisionMap::build(revisions);
+            for warning in warnings {
+                self.print_warning(invocation, &warning);
+            }
+            self.map = Some(map);
+        }
+        match &self.map {
+            Some(Ok(map)) => Ok(Ok(map)),
+            Some(Err(error)) => Ok(Err(error.clone())),
+            None => Err(Failure::unhandled("RuntimeError", "revision map missing")),
+        }
+    }
+
+    /// The map, with graph errors caught (`_catch_revision_errors`): `FAILED: ...`.
+    pub fn caught_map(
+        &mut self,
+        invocation: &mut Invocation<'_, '_>,
+    ) -> Result<&RevisionMap, Failure> {
+        match self.map(invocation)? {
+            Ok(map) => Ok(map),
+            Err(error) => Err(Failure::Command(error.to_command_error().message)),
+        }
+    }
+
+    /// The map, with graph errors uncaught: a traceback, as `alembic heads` shows them.
+    pub fn uncaught_map(
+        &mut self,
+        invocation: &mut Invocation<'_, '_>,
+    ) -> Result<&RevisionMap, Failure> {
+        match self.map(invocation)? {
+            Ok(map) => Ok(map),
+            Err(error) => Err(graph_traceback(&error)),
+        }
+    }
+
+    /// The loaded script of a revision id.
+    pub fn script(&self, id: &str) -> Option<&RevisionScript> {
+        self.scripts
+            .as_deref()?
+            .iter()
+            .rev()
+            .find(|script| script.id == id)
+    }
+
+    /// The first paragraph of a revision's docstring.
+    pub fn doc(&self, id: &str) -> String {
+        self.script(id).map(RevisionScript::doc).unwrap_or_default()
+    }
+
+    pub fn print_warning(&self, invocation: &mut Invocation<'_, '_>, warning: &GraphWarning) {
+        let (line, text) = match warning {
+            GraphWarning::DuplicateRevision { .. } => (208, warning.message()),
+            GraphWarning::MissingReference {
+                referenced_from, ..
+            } => {
+                let doc = self.doc(referenced_from);
+                (
+                    236,
+                    warning.message_with_doc(if doc.is_empty() { None } else { Some(&doc) }),
+                )
+            }
+            GraphWarning::AmbiguousRelativeDowngrade => (1168, warning.message()),
+        };
+        invocation.warn("alembic/script/revision.py", line, &text);
+    }
+
+    /// Reloads after a new file was written (`revision`, `merge`).
+    pub fn forget(&mut self) {
+        self.scripts = None;
+        self.map = None;
+    }
+}
+
+/// A graph error as the uncaught exception Alembic would show.
+pub fn graph_traceback(error: &GraphError) -> Failure {
+    let name = error.exception_name();
+    let exception = match name {
+        "KeyError" | "AssertionError" => name.to_string(),
+        revision_error => format!("alembic.script.revision.{revision_error}"),
+    };
+    Failure::Unhandled {
+        frames: Vec::new(),
+        exception,
+        message: error.message(),
+    }
+}

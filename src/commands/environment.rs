@@ -1,0 +1,370 @@
+//! "Running env.py": reading it, configuring logging, the banner lines, connecting (or going
+//! offline), and Alembic's `MigrationContext.run_migrations` loop over a plan.
+
+use super::directory::{syntax_frames, ScriptDirectory};
+use super::{Failure, Invocation};
+use crate::config::{parse_sqlite_url, Config, SqliteTarget};
+use crate::graph::{GraphError, MigrationStep, RevisionMap, StepKind};
+use crate::output::Output;
+use crate::runtime::{MigrationContext, RuntimeError, VersionChange, VersionTable};
+use crate::script::environment::{read_env, EnvOptions};
+use crate::script::exec::{self, ExecError, PlannedOp};
+
+pub const MIGRATION_LOGGER: &str = "alembic.runtime.migration";
+
+/// Whether INFO lines print (a copy of the invocation's logging state, usable while the
+/// migration context borrows the host).
+#[derive(Debug, Clone, Copy)]
+pub struct Logger {
+    pub enabled: bool,
+}
+
+impl Logger {
+    pub fn info(self, out: &mut Output, logger: &str, text: &str) {
+        if self.enabled {
+            out.stderr(format!("INFO  [{logger}] {text}\n"));
+        }
+    }
+}
+
+/// What env.py set up for this run.
+pub struct Environment {
+    pub options: EnvOptions,
+    pub url: String,
+    pub target: Option<SqliteTarget>,
+    pub logger: Logger,
+}
+
+/// Reads env.py, configures logging and prints the banner, as `script.run_env()` does up to
+/// `context.configure(...)`. Offline runs need no database.
+pub fn start(
+    invocation: &mut Invocation<'_, '_>,
+    config: &Config,
+    directory: &ScriptDirectory,
+    as_sql: bool,
+) -> Result<Environment, Failure> {
+    let env_path = format!("{}/env.py", directory.dir);
+    let source = invocation
+        .host
+        .files
+        .read_to_string(&env_path)
+        .map_err(|_| {
+            Failure::unhandled(
+                "FileNotFoundError",
+                format!("[Errno 2] No such file or directory: '{env_path}'"),
+            )
+        })?;
+    let options = read_env(&source, as_sql).map_err(|error| Failure::Unhandled {
+        frames: syntax_frames(&env_path, error.line, error.column, &error.source_line),
+        exception: error.exception.to_string(),
+        message: error.message,
+    })?;
+    invocation.configure_logging(config);
+    let url = config
+        .sqlalchemy_url()
+        .map_err(|error| Failure::unhandled("configparser.InterpolationError", error.0))?;
+    let Some(url) = url else {
+        return Err(Failure::unhandled("KeyError", "'url'"));
+    };
+    let target = parse_sqlite_url(&url).map_err(|message| {
+        if message.starts_with("Could not parse") {
+            Failure::unhandled("sqlalchemy.exc.ArgumentError", format!("{message} '{url}'"))
+        } else {
+            Failure::unhandled("sqlalchemy.exc.NoSuchModuleError", message)
+        }
+    })?;
+    invocation.info(MIGRATION_LOGGER, "Context impl SQLiteImpl.");
+    if as_sql {
+        invocation.info(MIGRATION_LOGGER, "Generating static SQL");
+    }
+    let transactional = options.transactional_ddl.unwrap_or(false);
+    invocation.info(
+        MIGRATION_LOGGER,
+        if transactional {
+            "Will assume transactional DDL."
+        } else {
+            "Will assume non-transactional DDL."
+        },
+    );
+    Ok(Environment {
+        options,
+        url,
+        target: Some(target),
+        logger: Logger {
+            enabled: invocation.logging && invocation.info_enabled,
+        },
+    })
+}
+
+/// Applies env.py's options to a context.
+pub fn configure_context(context: &mut MigrationContext<'_>, options: &EnvOptions) {
+    context.version_table = VersionTable {
+        name: options.version_table.clone(),
+        pk: options.version_table_pk,
+    };
+    context.transactional_ddl = options.transactional_ddl.unwrap_or(false);
+}
+
+/// Runs `body` with a migration context (online: connected to the URL's database), then
+/// appends everything the context printed to the invocation's output.
+pub fn with_context<T>(
+    invocation: &mut Invocation<'_, '_>,
+    environment: &Environment,
+    as_sql: bool,
+    body: impl FnOnce(&mut MigrationContext<'_>) -> Result<T, Failure>,
+) -> Result<T, Failure> {
+    let cwd = invocation.host.cwd.clone();
+    let (result, output) = if as_sql {
+        let mut context = MigrationContext::offline();
+        configure_context(&mut context, &environment.options);
+        let result = body(&mut context);
+        (result, std::mem::take(&mut context.out))
+    } else {
+        let Some(target) = &environment.target else {
+            return Err(Failure::unhandled(
+                "sqlalchemy.exc.ArgumentError",
+                "no database URL",
+            ));
+        };
+        let database = invocation
+            .host
+            .databases
+            .connect(target, &cwd)
+            .map_err(|message| Failure::unhandled("sqlalchemy.exc.OperationalError", message))?;
+        let mut context = MigrationContext::online(database);
+        configure_context(&mut context, &environment.options);
+        let result = body(&mut context);
+        (result, std::mem::take(&mut context.out))
+    };
+    invocation.out.append(output);
+    result
+}
+
+/// A database error as SQLAlchemy raises it (the last lines of the traceback).
+pub fn database_failure(error: &RuntimeError, frames: Vec<String>) -> Failure {
+    match error {
+        RuntimeError::Database {
+            error: database_error,
+            ..
+        } => {
+            let code = match database_error.kind {
+                crate::runtime::DbErrorKind::Integrity => "gkpj",
+                crate::runtime::DbErrorKind::Programming => "f405",
+                crate::runtime::DbErrorKind::Other => "4xp6",
+                crate::runtime::DbErrorKind::Operational => "e3q8",
+            };
+            Failure::Unhandled {
+                frames,
+                exception: format!("sqlalchemy.exc.{}", database_error.kind.python_name()),
+                message: format!(
+                    "{error}\n(Background on this error at: https://sqlalche.me/e/21/{code})"
+                ),
+            }
+        }
+        RuntimeError::VersionRowCount(message) => Failure::Unhandled {
+            frames,
+            exception: "alembic.util.exc.CommandError".to_string(),
+            message: message.clone(),
+        },
+    }
+}
+
+fn exec_failure(error: ExecError, function: &str) -> Failure {
+    match error {
+        ExecError::Unsupported {
+            path,
+            line,
+            column,
+            message,
+        } => Failure::Playground(format!("{path}:{line}:{column}: {message}")),
+        ExecError::Python {
+            exception,
+            message,
+            path,
+            line,
+            source_line,
+        } => Failure::Unhandled {
+            frames: vec![
+                format!("  File \"{path}\", line {line}, in {function}"),
+                format!("    {}", source_line.trim()),
+            ],
+            exception,
+            message,
+        },
+        ExecError::Database {
+            error,
+            path,
+            line,
+            source_line,
+        } => database_failure(
+            &error,
+            vec![
+                format!("  File \"{path}\", line {line}, in {function}"),
+                format!("    {}", source_line.trim()),
+            ],
+        ),
+    }
+}
+
+/// What a migration run does with its steps.
+pub enum Action {
+    Upgrade(String),
+    Downgrade(String),
+    Stamp(Vec<String>),
+}
+
+/// Options of one `run_migrations` call.
+pub struct RunOptions {
+    pub as_sql: bool,
+    /// The `start` of an offline `start:end` range.
+    pub starting_rev: Option<String>,
+    pub purge: bool,
+}
+
+/// The log text of a step: `upgrade a -> b, doc` (or without `, doc` when there is none).
+pub fn step_text(step: &MigrationStep, directory: &ScriptDirectory) -> String {
+    let doc = match (&step.kind, &step.revision) {
+        (StepKind::Stamp { .. }, _) | (_, None) => String::new(),
+        (_, Some(revision)) => directory.doc(revision),
+    };
+    if doc.is_empty() {
+        step.short_log()
+    } else {
+        format!("{}, {doc}", step.short_log())
+    }
+}
+
+/// `MigrationContext.run_migrations` for upgrade, downgrade and stamp.
+pub fn run_migrations(
+    context: &mut MigrationContext<'_>,
+    map: Result<&RevisionMap, GraphError>,
+    directory: &ScriptDirectory,
+    logger: Logger,
+    action: &Action,
+    options: &RunOptions,
+) -> Result<(), Failure> {
+    let runtime_failure = |error: RuntimeError| database_failure(&error, Vec::new());
+    let heads: Vec<String> = if options.purge {
+        if options.as_sql {
+            return Err(Failure::command("Can't use --purge with --sql mode"));
+        }
+        context.ensure_version_table().map_err(runtime_failure)?;
+        context.purge_version_table().map_err(runtime_failure)?;
+        Vec::new()
+    } else if options.as_sql {
+        match options.starting_rev.as_deref() {
+            None => Vec::new(),
+            Some(start) => {
+                let map = map
+                    .clone()
+                    .map_err(|error| Failure::Command(error.to_command_error().message))?;
+                map.offline_start(start)
+                    .map_err(|error| Failure::Command(error.message))?
+            }
+        }
+    } else {
+        let rows = context.current_heads().map_err(runtime_failure)?;
+        if rows.is_empty() {
+            context.ensure_version_table().map_err(runtime_failure)?;
+        }
+        rows
+    };
+    let map = map.map_err(|error| Failure::Command(error.to_command_error().message))?;
+    let steps: Vec<MigrationStep> = match action {
+        Action::Upgrade(destination) => {
+            let plan = map
+                .plan_upgrade(destination, &heads)
+                .map_err(|error| Failure::Command(error.message))?;
+            plan.steps
+        }
+        Action::Downgrade(destination) => {
+            let plan = map
+                .plan_downgrade(destination, &heads)
+                .map_err(|error| Failure::Command(error.message))?;
+            for warning in &plan.warnings {
+                context.out.stderr(format!(
+                    "{}/alembic/script/revision.py:1168: UserWarning: {}\n  util.warn(\n",
+                    super::PYTHON_SITE_PACKAGES,
+                    warning.message()
+                ));
+            }
+            plan.steps
+        }
+        Action::Stamp(destinations) => map
+            .plan_stamp(destinations, &heads)
+            .map_err(|error| Failure::Command(error.message))?,
+    };
+    // Evaluate every step's function before running any: a construct the playground cannot
+    // run must stop the command before anything changes.
+    let mut planned: Vec<Option<Vec<PlannedOp>>> = Vec::with_capacity(steps.len());
+    for step in &steps {
+        let function = match step.kind {
+            StepKind::Upgrade => "upgrade",
+            StepKind::Downgrade => "downgrade",
+            StepKind::Stamp { .. } => {
+                planned.push(None);
+                continue;
+            }
+        };
+        let Some(script) = step.revision.as_deref().and_then(|id| directory.script(id)) else {
+            planned.push(None);
+            continue;
+        };
+        let operations =
+            exec::plan_function(script, function).map_err(|error| exec_failure(error, function))?;
+        planned.push(Some(operations));
+    }
+    let mut rows = heads;
+    for (step, operations) in steps.iter().zip(planned.iter()) {
+        context.begin_step().map_err(runtime_failure)?;
+        if options.as_sql && rows.is_empty() {
+            let create = context.version_table.create_statement();
+            context.execute(&create).map_err(runtime_failure)?;
+        }
+        logger.info(
+            &mut context.out,
+            MIGRATION_LOGGER,
+            &format!("Running {}", step_text(step, directory)),
+        );
+        if options.as_sql {
+            context.comment(&format!("Running {}", step.short_log()));
+        }
+        if let (Some(operations), Some(script)) = (
+            operations,
+            step.revision.as_deref().and_then(|id| directory.script(id)),
+        ) {
+            let function = if step.is_upgrade() {
+                "upgrade"
+            } else {
+                "downgrade"
+            };
+            match exec::run_planned(script, operations, context) {
+                Ok(warnings) => {
+                    for warning in warnings {
+                        context.out.stderr(warning);
+                    }
+                }
+                Err(error) => {
+                    context.rollback_step();
+                    return Err(exec_failure(error, function));
+                }
+            }
+        }
+        let changes = map
+            .update_to_step(&mut rows, step)
+            .map_err(|error| Failure::unhandled("KeyError", error.message()))?;
+        for change in changes {
+            let change = match change {
+                crate::graph::RowChange::Insert(revision) => VersionChange::Insert(revision),
+                crate::graph::RowChange::Update { from, to } => VersionChange::Update { from, to },
+                crate::graph::RowChange::Delete(revision) => VersionChange::Delete(revision),
+            };
+            if let Err(error) = context.apply_version_change(&change) {
+                context.rollback_step();
+                return Err(runtime_failure(error));
+            }
+        }
+        context.commit_step().map_err(runtime_failure)?;
+    }
+    Ok(())
+}

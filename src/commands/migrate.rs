@@ -1,0 +1,195 @@
+//! The commands that change (or print the SQL that would change) the database: `upgrade`,
+//! `downgrade`, `stamp`, `ensure_version`; and `edit`, `check`.
+
+use super::directory::ScriptDirectory;
+use super::environment::{self, run_migrations, with_context, Action, RunOptions};
+use super::{CommandResult, Failure, Invocation};
+
+pub fn upgrade(invocation: &mut Invocation<'_, '_>) -> CommandResult {
+    migrate(invocation, true)
+}
+
+pub fn downgrade(invocation: &mut Invocation<'_, '_>) -> CommandResult {
+    migrate(invocation, false)
+}
+
+fn migrate(invocation: &mut Invocation<'_, '_>, up: bool) -> CommandResult {
+    let config = invocation.config()?;
+    let mut directory = ScriptDirectory::from_config(invocation, &config)?;
+    let as_sql = invocation.args.flag("sql");
+    let revision = invocation.args.positional().unwrap_or("").to_string();
+    let (starting_rev, destination) = match revision.split_once(':') {
+        Some((start, end)) => {
+            if !as_sql {
+                return Err(Failure::command("Range revision not allowed"));
+            }
+            if end.contains(':') {
+                return Err(Failure::unhandled(
+                    "ValueError",
+                    "too many values to unpack (expected 2)",
+                ));
+            }
+            (Some(start.to_string()), end.to_string())
+        }
+        None => {
+            if as_sql && !up {
+                return Err(Failure::command(
+                    "downgrade with --sql requires <fromrev>:<torev>",
+                ));
+            }
+            (None, revision.clone())
+        }
+    };
+    let map = directory.map(invocation)?.cloned();
+    let environment = environment::start(invocation, &config, &directory, as_sql)?;
+    let logger = environment.logger;
+    let action = if up {
+        Action::Upgrade(destination)
+    } else {
+        Action::Downgrade(destination)
+    };
+    let options = RunOptions {
+        as_sql,
+        starting_rev,
+        purge: false,
+    };
+    let map_ref = map.as_ref().map_err(Clone::clone);
+    with_context(invocation, &environment, as_sql, |context| {
+        run_migrations(context, map_ref, &directory, logger, &action, &options)
+    })
+}
+
+pub fn stamp(invocation: &mut Invocation<'_, '_>) -> CommandResult {
+    let config = invocation.config()?;
+    let mut directory = ScriptDirectory::from_config(invocation, &config)?;
+    let as_sql = invocation.args.flag("sql");
+    let purge = invocation.args.flag("purge");
+    let arguments: Vec<String> = invocation.args.positionals.clone();
+    let mut destinations = Vec::new();
+    let mut starting_rev: Option<String> = None;
+    if as_sql {
+        for argument in &arguments {
+            let destination = match argument.split_once(':') {
+                Some((start, end)) => {
+                    match &starting_rev {
+                        None => starting_rev = Some(start.to_string()),
+                        Some(existing) if existing != start => {
+                            return Err(Failure::command(
+                                "Stamp operation with --sql only supports a single starting revision at a time",
+                            ))
+                        }
+                        Some(_) => {}
+                    }
+                    end.to_string()
+                }
+                None => argument.clone(),
+            };
+            destinations.push(destination);
+        }
+    } else {
+        destinations = arguments;
+    }
+    let map = directory.map(invocation)?.cloned();
+    let environment = environment::start(invocation, &config, &directory, as_sql)?;
+    let logger = environment.logger;
+    let action = Action::Stamp(destinations);
+    let options = RunOptions {
+        as_sql,
+        starting_rev,
+        purge,
+    };
+    let map_ref = map.as_ref().map_err(Clone::clone);
+    with_context(invocation, &environment, as_sql, |context| {
+        run_migrations(context, map_ref, &directory, logger, &action, &options)
+    })
+}
+
+pub fn ensure_version(invocation: &mut Invocation<'_, '_>) -> CommandResult {
+    let config = invocation.config()?;
+    let directory = ScriptDirectory::from_config(invocation, &config)?;
+    let as_sql = invocation.args.flag("sql");
+    let environment = environment::start(invocation, &config, &directory, as_sql)?;
+    with_context(invocation, &environment, as_sql, |context| {
+        let failure = |error| environment::database_failure(&error, Vec::new());
+        if as_sql {
+            let create = context.version_table.create_statement();
+            context.execute(&create).map_err(failure)?;
+            return Ok(());
+        }
+        context.ensure_version_table().map_err(failure)
+    })
+}
+
+pub fn edit(invocation: &mut Invocation<'_, '_>) -> CommandResult {
+    let config = invocation.config()?;
+    let mut directory = ScriptDirectory::from_config(invocation, &config)?;
+    let revision = invocation.args.positional().unwrap_or("").to_string();
+    let map_result = directory.map(invocation)?.cloned();
+    let ids = if revision == "current" {
+        let environment = environment::start(invocation, &config, &directory, false)?;
+        let rows = with_context(invocation, &environment, false, |context| {
+            let failure = |error| environment::database_failure(&error, Vec::new());
+            let rows = context.current_heads().map_err(failure)?;
+            if rows.is_empty() {
+                context.ensure_version_table().map_err(failure)?;
+            }
+            Ok(rows)
+        })?;
+        if rows.is_empty() {
+            return Err(Failure::command("No current revisions"));
+        }
+        let map = map_result.map_err(|error| Failure::Command(error.to_command_error().message))?;
+        map.resolve_rows_for_command(&rows)
+            .map_err(|error| Failure::Command(error.message))?
+    } else {
+        let map = map_result.map_err(|error| Failure::Command(error.to_command_error().message))?;
+        let ids = map
+            .resolve_for_command(&revision)
+            .map_err(|error| Failure::Command(error.message))?;
+        if ids.is_empty() {
+            return Err(Failure::command(format!(
+                "No revision files indicated by symbol '{revision}'"
+            )));
+        }
+        ids
+    };
+    for id in ids {
+        if let Some(script) = directory.script(&id) {
+            let path = script.path.clone();
+            invocation.open_in_editor(&path)?;
+        }
+    }
+    Ok(())
+}
+
+pub fn check(invocation: &mut Invocation<'_, '_>) -> CommandResult {
+    let config = invocation.config()?;
+    let mut directory = ScriptDirectory::from_config(invocation, &config)?;
+    let map_result = directory.map(invocation)?.cloned();
+    let environment = environment::start(invocation, &config, &directory, false)?;
+    let rows = with_context(invocation, &environment, false, |context| {
+        let failure = |error| environment::database_failure(&error, Vec::new());
+        let rows = context.current_heads().map_err(failure)?;
+        if rows.is_empty() {
+            context.ensure_version_table().map_err(failure)?;
+        }
+        Ok(rows)
+    })?;
+    if environment.options.target_metadata.is_none() {
+        return Err(Failure::command(format!(
+            "Can't proceed with --autogenerate option; environment script {}/env.py does not provide a MetaData object or sequence of objects to the context.",
+            directory.dir
+        )));
+    }
+    let map = map_result.map_err(|error| Failure::Command(error.to_command_error().message))?;
+    let mut heads = map.heads();
+    let mut current = rows.clone();
+    heads.sort();
+    current.sort();
+    if heads != current {
+        return Err(Failure::command("Target database is not up to date."));
+    }
+    Err(Failure::Playground(
+        "autogenerate is not available in the playground yet, so `check` cannot compare models.py with the database".to_string(),
+    ))
+}
