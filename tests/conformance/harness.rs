@@ -164,6 +164,72 @@ fn traceback_tail(stderr: &str) -> String {
     kept.join("\n")
 }
 
+/// Where Alembic's output order comes from Python set iteration (reference §11 #7), which
+/// changes from run to run, put it in a canonical order before comparing:
+/// `current` lines, `Branches into:` lists, the children listed by `branches`, and, in
+/// `--sql` output, the version-table statements of steps that change two rows (which row is
+/// deleted and which updated is set-dependent; the resulting rows are compared separately).
+fn canonical_set_order(line: &str, stdout: &str) -> String {
+    let mut lines: Vec<String> = stdout
+        .lines()
+        .map(|text| match text.strip_prefix("Branches into: ") {
+            Some(list) => {
+                let mut items: Vec<&str> = list.split(", ").collect();
+                items.sort();
+                format!("Branches into: {}", items.join(", "))
+            }
+            None => text.to_string(),
+        })
+        .collect();
+    let command = line
+        .split_whitespace()
+        .find(|word| !word.starts_with('-'))
+        .unwrap_or("");
+    if command == "current" && !line.contains("-v") {
+        lines.sort();
+    }
+    if command == "branches" {
+        let mut index = 0;
+        while index < lines.len() {
+            let start = index;
+            while index < lines.len() && lines[index].trim_start().starts_with("-> ") {
+                index += 1;
+            }
+            lines[start..index].sort();
+            index += 1;
+        }
+    }
+    if line.contains("--sql") {
+        let is_version_statement = |text: &str| {
+            text.starts_with("INSERT INTO alembic_version")
+                || text.starts_with("UPDATE alembic_version")
+                || text.starts_with("DELETE FROM alembic_version")
+        };
+        let mut block_start = 0;
+        for index in 0..=lines.len() {
+            if index == lines.len() || lines[index].starts_with("-- Running ") {
+                let count = lines[block_start..index]
+                    .iter()
+                    .filter(|text| is_version_statement(text))
+                    .count();
+                if count >= 2 {
+                    for text in lines[block_start..index].iter_mut() {
+                        if is_version_statement(text) {
+                            *text = "<alembic_version change chosen by set order>".to_string();
+                        }
+                    }
+                }
+                block_start = index;
+            }
+        }
+    }
+    let mut joined = lines.join("\n");
+    if stdout.ends_with('\n') {
+        joined.push('\n');
+    }
+    joined
+}
+
 fn read_files(project: &Path) -> BTreeMap<String, String> {
     let mut files = BTreeMap::new();
     let mut stack = vec![project.to_path_buf()];
@@ -241,7 +307,10 @@ fn run_tool(binary: &Path, project: &Path, line: &str) -> Observation {
         .output()
         .expect("run tool");
     let exit_code = output.status.code().unwrap_or(-1);
-    let stdout = normalise(&String::from_utf8_lossy(&output.stdout), project);
+    let stdout = canonical_set_order(
+        line,
+        &normalise(&String::from_utf8_lossy(&output.stdout), project),
+    );
     let mut stderr = normalise(&String::from_utf8_lossy(&output.stderr), project);
     if exit_code == 1 {
         stderr = traceback_tail(&stderr);
