@@ -88,14 +88,43 @@ fn linear_chain_matches_alembic() {
     assert_conformant("linear_chain", &linear_chain());
 }
 
-/// Bad input at the foundation stage: a syntax error in a revision file, an unknown command.
+/// Bad input: a syntax error in a revision file, broken graphs, an unknown command.
 #[test]
-fn broken_revision_file_and_unknown_command() {
+fn broken_revision_files_and_graphs() {
     assert_conformant(
         "broken_input",
         &[
-            Step::Run("revision -m one --rev-id aaaa00000001"),
+            Step::Run("revision -m one --rev-id 0a0a0a0a0a01"),
+            Step::Write(
+                "migrations/versions/0a0a0a0a0a02_two.py",
+                "\"\"\"two\"\"\"\nrevision = '0a0a0a0a0a02'\ndown_revision = '0a0a0a0a0a01'\n\ndef upgrade(:\n    pass\n".to_string(),
+            ),
             Step::Run("heads"),
+            Step::Run("history"),
+            Step::Run("upgrade head"),
+            Step::Write(
+                "migrations/versions/0a0a0a0a0a02_two.py",
+                "\"\"\"two\"\"\"\nrevision = '0a0a0a0a0a02'\ndown_revision = '0a0a0a0a0a02'\n".to_string(),
+            ),
+            Step::Run("heads"),
+            Step::Run("history"),
+            Step::Write(
+                "migrations/versions/0a0a0a0a0a02_two.py",
+                "\"\"\"two\"\"\"\nrevision = '0a0a0a0a0a02'\ndown_revision = '0a0a0a0a0a01'\n".to_string(),
+            ),
+            Step::Replace {
+                path: "migrations/versions/0a0a0a0a0a01_one.py",
+                from: "down_revision: Union[str, Sequence[str], None] = None",
+                to: "down_revision: Union[str, Sequence[str], None] = '0a0a0a0a0a02'",
+            },
+            Step::Run("heads"),
+            Step::Run("history"),
+            Step::Run("upgrade head"),
+            Step::Remove("migrations/versions/0a0a0a0a0a02_two.py"),
+            Step::Write("migrations/versions/0a0a0a0a0a03_three.py", "\tx = 1\n".to_string()),
+            Step::Run("history"),
+            Step::Write("migrations/versions/0a0a0a0a0a03_three.py", "revision = 'x'\ndown_revision = None\ndef upgrade():\n  pass\n pass\n".to_string()),
+            Step::Run("history"),
             Step::Run("nosuchcommand"),
             Step::Run("--version"),
         ],

@@ -14,6 +14,40 @@ pub struct ScriptDirectory {
     map: Option<Result<RevisionMap, GraphError>>,
 }
 
+/// A revision map loaded without printing anything yet: Alembic builds its map lazily, so
+/// env-running commands print its warnings, and fail on its errors, only after env.py ran.
+pub struct DeferredMap {
+    pub result: Result<RevisionMap, MapError>,
+    pub warnings: Vec<String>,
+}
+
+/// Why the map could not be built.
+#[derive(Debug, Clone)]
+pub enum MapError {
+    /// A file could not be loaded (a syntax error: a traceback).
+    Load(Failure),
+    /// The graph is broken (caught or not depending on the command).
+    Graph(GraphError),
+}
+
+impl DeferredMap {
+    /// Prints the warnings (once).
+    pub fn emit_warnings(&mut self, out: &mut crate::output::Output) {
+        for warning in self.warnings.drain(..) {
+            out.stderr(warning);
+        }
+    }
+
+    /// The map, with graph errors caught (`FAILED: ...`).
+    pub fn caught(&self) -> Result<&RevisionMap, Failure> {
+        match &self.result {
+            Ok(map) => Ok(map),
+            Err(MapError::Load(failure)) => Err(failure.clone()),
+            Err(MapError::Graph(error)) => Err(Failure::Command(error.to_command_error().message)),
+        }
+    }
+}
+
 /// A Python-style traceback frame for a line of a file, with CPython's caret.
 pub fn syntax_frames(path: &str, line: u32, column: u32, source_line: &str) -> Vec<String> {
     let stripped = source_line.trim_start();
@@ -96,6 +130,29 @@ impl ScriptDirectory {
             self.scripts = Some(scripts);
         }
         Ok(())
+    }
+
+    /// Loads the files and builds the map without printing; see [`DeferredMap`].
+    pub fn deferred_map(&mut self, invocation: &mut Invocation<'_, '_>) -> DeferredMap {
+        let mut scratch = Invocation {
+            host: &mut *invocation.host,
+            args: invocation.args.clone(),
+            out: crate::output::Output::default(),
+            logging: invocation.logging,
+            info_enabled: invocation.info_enabled,
+        };
+        let result = match self.map(&mut scratch) {
+            Err(failure) => Err(MapError::Load(failure)),
+            Ok(Err(error)) => Err(MapError::Graph(error)),
+            Ok(Ok(map)) => Ok(map.clone()),
+        };
+        let warnings = scratch
+            .out
+            .pieces
+            .into_iter()
+            .map(|(_, text)| text)
+            .collect();
+        DeferredMap { result, warnings }
     }
 
     /// The revision map; a file that cannot be loaded fails the command. Graph errors are

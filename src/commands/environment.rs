@@ -1,10 +1,10 @@
 //! "Running env.py": reading it, configuring logging, the banner lines, connecting (or going
 //! offline), and Alembic's `MigrationContext.run_migrations` loop over a plan.
 
-use super::directory::{syntax_frames, ScriptDirectory};
+use super::directory::{syntax_frames, DeferredMap, ScriptDirectory};
 use super::{Failure, Invocation};
 use crate::config::{parse_sqlite_url, Config, SqliteTarget};
-use crate::graph::{GraphError, MigrationStep, RevisionMap, StepKind};
+use crate::graph::{MigrationStep, StepKind};
 use crate::output::Output;
 use crate::runtime::{MigrationContext, RuntimeError, VersionChange, VersionTable};
 use crate::script::environment::{read_env, EnvOptions};
@@ -237,7 +237,7 @@ pub fn step_text(step: &MigrationStep, directory: &ScriptDirectory) -> String {
 /// `MigrationContext.run_migrations` for upgrade, downgrade and stamp.
 pub fn run_migrations(
     context: &mut MigrationContext<'_>,
-    map: Result<&RevisionMap, GraphError>,
+    deferred: &mut DeferredMap,
     directory: &ScriptDirectory,
     logger: Logger,
     action: &Action,
@@ -255,9 +255,8 @@ pub fn run_migrations(
         match options.starting_rev.as_deref() {
             None => Vec::new(),
             Some(start) => {
-                let map = map
-                    .clone()
-                    .map_err(|error| Failure::Command(error.to_command_error().message))?;
+                deferred.emit_warnings(&mut context.out);
+                let map = deferred.caught()?;
                 map.offline_start(start)
                     .map_err(|error| Failure::Command(error.message))?
             }
@@ -269,7 +268,8 @@ pub fn run_migrations(
         }
         rows
     };
-    let map = map.map_err(|error| Failure::Command(error.to_command_error().message))?;
+    deferred.emit_warnings(&mut context.out);
+    let map = deferred.caught()?;
     let steps: Vec<MigrationStep> = match action {
         Action::Upgrade(destination) => {
             let plan = map

@@ -155,7 +155,7 @@ pub fn history(invocation: &mut Invocation<'_, '_>) -> CommandResult {
         || config
             .boolean_option("revision_environment")
             .unwrap_or(false);
-    let map_result = directory.map(invocation)?.cloned();
+    let mut deferred = directory.deferred_map(invocation);
     let rows = if environment_needed {
         let environment = environment::start(invocation, &config, &directory, false)?;
         with_context(invocation, &environment, false, |context| {
@@ -169,7 +169,8 @@ pub fn history(invocation: &mut Invocation<'_, '_>) -> CommandResult {
     } else {
         Vec::new()
     };
-    let map = map_result.map_err(|error| Failure::Command(error.to_command_error().message))?;
+    deferred.emit_warnings(&mut invocation.out);
+    let map = deferred.caught()?.clone();
     let ids = map
         .history(rev_range.as_deref(), &rows)
         .map_err(|error| Failure::Command(error.message))?;
@@ -185,7 +186,7 @@ pub fn show(invocation: &mut Invocation<'_, '_>) -> CommandResult {
     let config = invocation.config()?;
     let mut directory = ScriptDirectory::from_config(invocation, &config)?;
     let revision = invocation.args.positional().unwrap_or("").to_string();
-    let map_result = directory.map(invocation)?.cloned();
+    let mut deferred = directory.deferred_map(invocation);
     let ids = if revision == "current" {
         let environment = environment::start(invocation, &config, &directory, false)?;
         let rows = with_context(invocation, &environment, false, |context| {
@@ -196,19 +197,17 @@ pub fn show(invocation: &mut Invocation<'_, '_>) -> CommandResult {
             }
             Ok(rows)
         })?;
-        let map = map_result
-            .clone()
-            .map_err(|error| Failure::Command(error.to_command_error().message))?;
+        deferred.emit_warnings(&mut invocation.out);
+        let map = deferred.caught()?;
         map.resolve_rows_for_command(&rows)
             .map_err(|error| Failure::Command(error.message))?
     } else {
-        let map = map_result
-            .clone()
-            .map_err(|error| Failure::Command(error.to_command_error().message))?;
+        deferred.emit_warnings(&mut invocation.out);
+        let map = deferred.caught()?;
         map.resolve_for_command(&revision)
             .map_err(|error| Failure::Command(error.message))?
     };
-    let map = map_result.map_err(|error| Failure::Command(error.to_command_error().message))?;
+    let map = deferred.caught()?.clone();
     for id in ids {
         let entry = log_entry(&map, &directory, &id, false);
         invocation.print(&entry);
@@ -221,7 +220,7 @@ pub fn current(invocation: &mut Invocation<'_, '_>) -> CommandResult {
     let mut directory = ScriptDirectory::from_config(invocation, &config)?;
     let verbose = invocation.args.flag("verbose");
     let check_heads = invocation.args.flag("check-heads");
-    let map_result = directory.map(invocation)?.cloned();
+    let mut deferred = directory.deferred_map(invocation);
     let environment = environment::start(invocation, &config, &directory, false)?;
     let url = environment.url.clone();
     // `current` never creates the version table (dont_mutate).
@@ -233,7 +232,8 @@ pub fn current(invocation: &mut Invocation<'_, '_>) -> CommandResult {
     if verbose {
         invocation.print(&format!("Current revision(s) for {url}:"));
     }
-    let map = map_result.map_err(|error| Failure::Command(error.to_command_error().message))?;
+    deferred.emit_warnings(&mut invocation.out);
+    let map = deferred.caught()?.clone();
     if check_heads {
         map.check_heads(&rows)
             .map_err(|error| Failure::Command(error.message))?;

@@ -40,7 +40,7 @@ fn migrate(invocation: &mut Invocation<'_, '_>, up: bool) -> CommandResult {
             (None, revision.clone())
         }
     };
-    let map = directory.map(invocation)?.cloned();
+    let mut map = directory.deferred_map(invocation);
     let environment = environment::start(invocation, &config, &directory, as_sql)?;
     let logger = environment.logger;
     let action = if up {
@@ -53,9 +53,8 @@ fn migrate(invocation: &mut Invocation<'_, '_>, up: bool) -> CommandResult {
         starting_rev,
         purge: false,
     };
-    let map_ref = map.as_ref().map_err(Clone::clone);
     with_context(invocation, &environment, as_sql, |context| {
-        run_migrations(context, map_ref, &directory, logger, &action, &options)
+        run_migrations(context, &mut map, &directory, logger, &action, &options)
     })
 }
 
@@ -89,7 +88,7 @@ pub fn stamp(invocation: &mut Invocation<'_, '_>) -> CommandResult {
     } else {
         destinations = arguments;
     }
-    let map = directory.map(invocation)?.cloned();
+    let mut map = directory.deferred_map(invocation);
     let environment = environment::start(invocation, &config, &directory, as_sql)?;
     let logger = environment.logger;
     let action = Action::Stamp(destinations);
@@ -98,9 +97,8 @@ pub fn stamp(invocation: &mut Invocation<'_, '_>) -> CommandResult {
         starting_rev,
         purge,
     };
-    let map_ref = map.as_ref().map_err(Clone::clone);
     with_context(invocation, &environment, as_sql, |context| {
-        run_migrations(context, map_ref, &directory, logger, &action, &options)
+        run_migrations(context, &mut map, &directory, logger, &action, &options)
     })
 }
 
@@ -124,7 +122,7 @@ pub fn edit(invocation: &mut Invocation<'_, '_>) -> CommandResult {
     let config = invocation.config()?;
     let mut directory = ScriptDirectory::from_config(invocation, &config)?;
     let revision = invocation.args.positional().unwrap_or("").to_string();
-    let map_result = directory.map(invocation)?.cloned();
+    let mut deferred = directory.deferred_map(invocation);
     let ids = if revision == "current" {
         let environment = environment::start(invocation, &config, &directory, false)?;
         let rows = with_context(invocation, &environment, false, |context| {
@@ -135,14 +133,16 @@ pub fn edit(invocation: &mut Invocation<'_, '_>) -> CommandResult {
             }
             Ok(rows)
         })?;
+        deferred.emit_warnings(&mut invocation.out);
         if rows.is_empty() {
             return Err(Failure::command("No current revisions"));
         }
-        let map = map_result.map_err(|error| Failure::Command(error.to_command_error().message))?;
+        let map = deferred.caught()?;
         map.resolve_rows_for_command(&rows)
             .map_err(|error| Failure::Command(error.message))?
     } else {
-        let map = map_result.map_err(|error| Failure::Command(error.to_command_error().message))?;
+        deferred.emit_warnings(&mut invocation.out);
+        let map = deferred.caught()?;
         let ids = map
             .resolve_for_command(&revision)
             .map_err(|error| Failure::Command(error.message))?;
@@ -165,7 +165,7 @@ pub fn edit(invocation: &mut Invocation<'_, '_>) -> CommandResult {
 pub fn check(invocation: &mut Invocation<'_, '_>) -> CommandResult {
     let config = invocation.config()?;
     let mut directory = ScriptDirectory::from_config(invocation, &config)?;
-    let map_result = directory.map(invocation)?.cloned();
+    let mut deferred = directory.deferred_map(invocation);
     let environment = environment::start(invocation, &config, &directory, false)?;
     let rows = with_context(invocation, &environment, false, |context| {
         let failure = |error| environment::database_failure(&error, Vec::new());
@@ -181,7 +181,8 @@ pub fn check(invocation: &mut Invocation<'_, '_>) -> CommandResult {
             directory.dir
         )));
     }
-    let map = map_result.map_err(|error| Failure::Command(error.to_command_error().message))?;
+    deferred.emit_warnings(&mut invocation.out);
+    let map = deferred.caught()?;
     let mut heads = map.heads();
     let mut current = rows.clone();
     heads.sort();

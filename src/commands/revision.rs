@@ -47,7 +47,7 @@ pub fn revision(invocation: &mut Invocation<'_, '_>) -> CommandResult {
         ));
     }
     if autogenerate || revision_environment {
-        let map_result = directory.map(invocation)?.cloned();
+        let mut deferred = directory.deferred_map(invocation);
         let environment = environment::start(invocation, &config, &directory, false)?;
         if autogenerate {
             let rows = environment::with_context(invocation, &environment, false, |context| {
@@ -64,8 +64,8 @@ pub fn revision(invocation: &mut Invocation<'_, '_>) -> CommandResult {
                     directory.dir
                 )));
             }
-            let map =
-                map_result.map_err(|error| Failure::Command(error.to_command_error().message))?;
+            deferred.emit_warnings(&mut invocation.out);
+            let map = deferred.caught()?;
             let mut heads = map.heads();
             let mut current = rows;
             heads.sort();
