@@ -1,7 +1,7 @@
 //! `window.playground`: the scripting API for host pages and tests.
 //!
 //! `run(line)` → `{stdout, stderr, exitCode}`; `readFile(path)`, `writeFile(path, text)`,
-//! `listFiles()`, `query(sql)` → `{columns, rows}` or throws, `reset()`. Paths are relative to
+//! `writeFiles({path: text, ...})`, `listFiles()`, `query(sql)` → `{columns, rows}` or throws, `reset()`. Paths are relative to
 //! the project (`alembic/versions/x.py`) or absolute (`/project/...`).
 
 use wasm_bindgen::prelude::*;
@@ -64,6 +64,21 @@ pub fn install(handle: SessionHandle) {
     set(&api, "writeFile", write_file.as_ref().unchecked_ref());
     write_file.forget();
 
+    let write_many_handle = handle.clone();
+    let write_files = Closure::<dyn Fn(JsValue)>::new(move |files: JsValue| {
+        let entries = js_sys::Object::entries(&js_sys::Object::from(files));
+        let mut pairs = Vec::new();
+        for entry in entries.iter() {
+            let pair = js_sys::Array::from(&entry);
+            if let (Some(path), Some(text)) = (pair.get(0).as_string(), pair.get(1).as_string()) {
+                pairs.push((project_path(&path), text));
+            }
+        }
+        write_many_handle.write_files(&pairs);
+    });
+    set(&api, "writeFiles", write_files.as_ref().unchecked_ref());
+    write_files.forget();
+
     let list_handle = handle.clone();
     let list_files = Closure::<dyn Fn() -> JsValue>::new(move || {
         let prefix = format!("{PROJECT_DIR}/");
@@ -120,6 +135,11 @@ pub fn install(handle: SessionHandle) {
     set(&api, "reset", reset.as_ref().unchecked_ref());
     reset.forget();
 
+    let ready_at = web_sys::window()
+        .and_then(|window| window.performance())
+        .map(|performance| performance.now())
+        .unwrap_or(0.0);
+    set(&api, "readyAt", &JsValue::from_f64(ready_at));
     set(&api, "ready", &JsValue::TRUE);
     set(&window, "playground", &api);
 }

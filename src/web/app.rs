@@ -26,6 +26,9 @@ pub struct SessionHandle {
     force_update: UseForceUpdateHandle,
     storage_error: UseStateHandle<Option<String>>,
     open_file: UseStateHandle<Option<String>>,
+    /// A save is scheduled: saves run after the current event, coalesced, so a command
+    /// returns before the session is serialized (and `pagehide` flushes a pending save).
+    save_pending: Rc<std::cell::Cell<bool>>,
 }
 
 impl PartialEq for SessionHandle {
@@ -42,15 +45,28 @@ impl SessionHandle {
     }
 
     fn changed(&self) {
+        self.counter.set(self.counter.get().wrapping_add(1));
+        self.force_update.force_update();
+        if !self.save_pending.replace(true) {
+            let handle = self.clone();
+            gloo::timers::callback::Timeout::new(0, move || handle.save_now()).forget();
+        }
+    }
+
+    /// Saves the session if a save is pending.
+    pub fn save_now(&self) {
+        if !self.save_pending.replace(false) {
+            return;
+        }
         let saved = self
             .session
             .borrow_mut()
             .snapshot()
             .map_err(|error| error.to_string())
             .and_then(|snapshot| storage::save(&snapshot));
-        self.storage_error.set(saved.err());
-        self.counter.set(self.counter.get().wrapping_add(1));
-        self.force_update.force_update();
+        if saved.is_err() || self.storage_error.is_some() {
+            self.storage_error.set(saved.err());
+        }
     }
 
     /// Runs a terminal line; files the command created open in the editor.
@@ -71,6 +87,18 @@ impl SessionHandle {
         if let Err(error) = written {
             self.storage_error.set(Some(error.to_string()));
             return;
+        }
+        self.changed();
+    }
+
+    /// Writes several files and saves once.
+    pub fn write_files(&self, files: &[(String, String)]) {
+        for (path, text) in files {
+            let written = self.session.borrow_mut().files.write(path, text);
+            if let Err(error) = written {
+                self.storage_error.set(Some(error.to_string()));
+                return;
+            }
         }
         self.changed();
     }
@@ -114,6 +142,7 @@ pub fn app() -> Html {
     let force_update = use_force_update();
     let storage_error = use_state(|| startup_error.borrow().clone());
     let open_file = use_state(|| Some(format!("{PROJECT_DIR}/models.py")));
+    let save_pending = use_memo((), |_| Rc::new(std::cell::Cell::new(false)));
     let handle = SessionHandle {
         session,
         counter: (*counter).clone(),
@@ -121,11 +150,19 @@ pub fn app() -> Html {
         force_update,
         storage_error: storage_error.clone(),
         open_file,
+        save_pending: (*save_pending).clone(),
     };
     {
         let handle = handle.clone();
         use_effect_with((), move |_| {
-            super::api::install(handle);
+            super::api::install(handle.clone());
+            // Leaving the page (reload, close, navigation) flushes a pending save.
+            if let Some(window) = web_sys::window() {
+                let listener = gloo::events::EventListener::new(&window, "pagehide", move |_| {
+                    handle.save_now()
+                });
+                listener.forget();
+            }
         });
     }
     let on_reset = {

@@ -1,0 +1,63 @@
+// Browser figures for scripts/bench: page load to ready-to-type, and command times in the
+// page, in headless Chromium against dist/. Prints one JSON object on stdout.
+// usage: node scripts/bench-browser.mjs <chain-50-dir> <chain-1000-dir>
+import fs from 'node:fs';
+import path from 'node:path';
+import { openPlayground } from '../tests/e2e/browser.mjs';
+
+function readProject(dir) {
+  const files = {};
+  const versions = path.join(dir, 'migrations/versions');
+  for (const name of fs.readdirSync(versions).sort()) {
+    if (name.endsWith('.py')) files[`alembic/versions/${name}`] = fs.readFileSync(path.join(versions, name), 'utf8');
+  }
+  return files;
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+const [chain50, chain1000] = process.argv.slice(2);
+const result = {};
+const playground = await openPlayground();
+const { page } = playground;
+try {
+  const loads = [];
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const context = await playground.browser.newContext();
+    const fresh = await context.newPage();
+    await fresh.goto(playground.server.url);
+    await fresh.waitForFunction(() => window.playground && window.playground.ready === true);
+    loads.push(await fresh.evaluate(() => {
+      const navigation = performance.getEntriesByType('navigation')[0];
+      return { ready: window.playground.readyAt, loadEvent: navigation.loadEventEnd, domContentLoaded: navigation.domContentLoadedEventEnd };
+    }));
+    await context.close();
+  }
+  result.ready_ms = median(loads.map((load) => load.ready));
+  result.ready_after_load_ms = median(loads.map((load) => load.ready - Math.min(load.ready, load.loadEvent || load.ready)));
+
+  await page.goto(playground.server.url);
+  await page.waitForFunction(() => window.playground && window.playground.ready === true);
+  for (const [label, dir] of [['chain50', chain50], ['chain1000', chain1000]]) {
+    const files = readProject(dir);
+    await page.evaluate(() => window.playground.reset());
+    await page.evaluate((files) => window.playground.writeFiles(files), files);
+    const timings = {};
+    for (const command of ['alembic upgrade head', 'alembic history', 'alembic current', 'alembic downgrade base']) {
+      timings[command] = await page.evaluate((command) => {
+        const start = performance.now();
+        const output = window.playground.run(command);
+        const elapsed = performance.now() - start;
+        if (output.exitCode !== 0) throw new Error(`${command} failed: ${output.stdout}${output.stderr}`);
+        return elapsed;
+      }, command);
+    }
+    result[label] = timings;
+  }
+} finally {
+  await playground.close();
+}
+console.log(JSON.stringify(result));
