@@ -16,6 +16,8 @@ pub fn terminal() -> Html {
     let scroll = use_node_ref();
     // Position in the command history while browsing with up/down (None = editing a new line).
     let history_position = use_mut_ref(|| None::<usize>);
+    // Completion candidates shown under the prompt after an ambiguous Tab.
+    let candidates = use_state(String::new);
     {
         let scroll = scroll.clone();
         let length = handle.session().transcript.len();
@@ -29,6 +31,7 @@ pub fn terminal() -> Html {
         let handle = handle.clone();
         let input = input.clone();
         let history_position = history_position.clone();
+        let candidates = candidates.clone();
         Callback::from(move |event: KeyboardEvent| {
             let Some(field) = input.cast::<HtmlInputElement>() else {
                 return;
@@ -60,7 +63,20 @@ pub fn terminal() -> Html {
                             .unwrap_or(""),
                     );
                 }
-                _ => {}
+                "Tab" => {
+                    event.prevent_default();
+                    let line = field.value();
+                    let completion = handle.session().complete(&line);
+                    let prefix = completion.common_prefix();
+                    if completion.candidates.len() == 1 {
+                        field.set_value(&format!("{}{} ", &line[..completion.start], prefix));
+                    } else if prefix.len() > line.len() - completion.start {
+                        field.set_value(&format!("{}{}", &line[..completion.start], prefix));
+                    } else if completion.candidates.len() > 1 {
+                        candidates.set(completion.candidates.join("  "));
+                    }
+                }
+                _ => candidates.set(String::new()),
             }
         })
     };
@@ -92,6 +108,9 @@ pub fn terminal() -> Html {
                     TranscriptEntry::Note(text) => html! { <div class="line note">{text}</div> },
                 }) }
             </div>
+            if !candidates.is_empty() {
+                <div class="completions" aria-live="polite">{ (*candidates).clone() }</div>
+            }
             <div class="terminal-input">
                 <span class="prompt" aria-hidden="true">{"$"}</span>
                 <input ref={input} id="terminal-input" type="text" spellcheck="false" autocomplete="off"
