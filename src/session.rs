@@ -608,7 +608,7 @@ mod completion_tests {
         assert_eq!(session.complete("alembic st").common_prefix(), "stamp");
         assert_eq!(
             session.complete("alembic\u{3000}up").candidates,
-            Vec::<String>::new()
+            vec!["upgrade"]
         );
     }
 }

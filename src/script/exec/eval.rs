@@ -1,0 +1,1314 @@
+//! The interpreter: statements and expressions of a revision function, evaluated over
+//! [`Value`]s. Calls are dispatched to `ops_calls` (`op.*`, `batch_op.*`) and `schema_calls`
+//! (SQLAlchemy constructors and methods).
+//!
+//! Recursion follows the syntax tree (already depth-limited by the parser); module-level
+//! constants are evaluated on first use with their own small depth limit (`A = B; B = A`), and
+//! a work budget bounds loops.
+
+use std::collections::HashMap;
+
+use crate::ops::{BatchOp, Operation, SqlExpr};
+use crate::python::{
+    BinaryOperator, BoolOperator, CompareOperator, Constant, Expr, ExprKind, FStringPart, Span,
+    Stmt, StmtKind, UnaryOperator,
+};
+use crate::script::load::RevisionScript;
+
+use super::args::{Arg, KwArg};
+use super::value::Value;
+use super::{names, ops_calls, schema_calls, source_line, ExecError, PlannedOp};
+
+/// Statements (and loop iterations) one function may run.
+const WORK_BUDGET: usize = 20_000;
+/// Longest list or string an expression may build.
+const MAX_VALUE_LEN: usize = 10_000;
+/// Nested expression evaluations (the parser allows 200 levels in one expression; module-level
+/// names add their own): bounds the stack whatever the names refer to.
+const MAX_EVAL_DEPTH: u32 = 100;
+
+const SUPPORTED: &str = "it runs op.* calls, batch_alter_table blocks and simple assignments";
+
+/// Python builtins a revision might call; the playground runs none of them.
+const BUILTINS: &[&str] = &[
+    "print",
+    "len",
+    "range",
+    "str",
+    "int",
+    "float",
+    "bool",
+    "list",
+    "dict",
+    "tuple",
+    "set",
+    "open",
+    "input",
+    "exec",
+    "eval",
+    "getattr",
+    "setattr",
+    "isinstance",
+    "sorted",
+    "enumerate",
+    "zip",
+    "map",
+    "filter",
+    "repr",
+    "type",
+    "super",
+    "Exception",
+    "ValueError",
+    "RuntimeError",
+    "NotImplementedError",
+    "__import__",
+    "globals",
+    "locals",
+    "vars",
+    "id",
+    "min",
+    "max",
+    "sum",
+    "any",
+    "all",
+    "abs",
+    "round",
+    "format",
+    "hasattr",
+    "iter",
+    "next",
+    "reversed",
+];
+
+enum Global<'a> {
+    Value(Value),
+    Expr(&'a Expr),
+    /// a `def` or `class` at module level
+    Definition(&'static str),
+}
+
+/// The `with op.batch_alter_table(...) as batch_op:` block being evaluated.
+pub(super) struct ActiveBatch {
+    pub id: u32,
+    pub ops: Vec<BatchOp>,
+}
+
+/// What a statement did to the flow of control.
+enum Flow {
+    Next,
+    Break,
+    Continue,
+    Return,
+}
+
+pub(super) struct Evaluator<'a> {
+    pub script: &'a RevisionScript,
+    pub function: &'a str,
+    globals: HashMap<String, Global<'a>>,
+    evaluated_globals: HashMap<String, Value>,
+    locals: HashMap<String, Value>,
+    pub planned: Vec<PlannedOp>,
+    pub batch: Option<ActiveBatch>,
+    next_batch_id: u32,
+    work: usize,
+    /// module-level names being evaluated (to report `A = B; B = A`)
+    evaluating_globals: Vec<String>,
+    eval_depth: u32,
+}
+
+type EvalResult<T> = Result<T, ExecError>;
+
+pub(super) fn plan(script: &RevisionScript, function: &str) -> Result<Vec<PlannedOp>, ExecError> {
+    let mut evaluator = Evaluator::new(script, function);
+    let Some(definition) = script.module.function(function) else {
+        return Err(ExecError::Unsupported {
+            path: script.path.clone(),
+            line: 1,
+            column: 1,
+            message: format!(
+                "this revision file has no {function}() function; Alembic calls {function}() of every revision it runs"
+            ),
+        });
+    };
+    let parameters = &definition.parameters;
+    let required: Vec<&str> = parameters
+        .positional_only
+        .iter()
+        .chain(&parameters.positional)
+        .filter(|p| p.default.is_none())
+        .map(|p| p.name.as_str())
+        .collect();
+    if let Some(first) = required.first() {
+        let line = script
+            .module
+            .body
+            .iter()
+            .find(|s| matches!(&s.kind, StmtKind::FunctionDef(f) if f.name == function))
+            .map(|s| s.span.start)
+            .unwrap_or_default();
+        return Err(evaluator.python(
+            Span::new(line, line),
+            "TypeError",
+            format!(
+                "{function}() missing {} required positional argument{}: '{first}'",
+                required.len(),
+                if required.len() == 1 { "" } else { "s" }
+            ),
+        ));
+    }
+    if definition.is_async {
+        return Err(evaluator.unsupported(
+            definition.body.first().map(|s| s.span).unwrap_or_default(),
+            format!("the playground cannot run an async {function}()"),
+        ));
+    }
+    evaluator.exec_block(&definition.body)?;
+    Ok(evaluator.planned)
+}
+
+impl<'a> Evaluator<'a> {
+    fn new(script: &'a RevisionScript, function: &'a str) -> Evaluator<'a> {
+        let mut globals = HashMap::new();
+        for statement in &script.module.body {
+            match &statement.kind {
+                StmtKind::Import { names } => {
+                    for alias in names {
+                        match &alias.asname {
+                            Some(asname) => {
+                                globals.insert(
+                                    asname.clone(),
+                                    Global::Value(names::module_value(&alias.name)),
+                                );
+                            }
+                            None => {
+                                let top = alias.name.split('.').next().unwrap_or(&alias.name);
+                                globals.insert(
+                                    top.to_string(),
+                                    Global::Value(names::module_value(top)),
+                                );
+                            }
+                        }
+                    }
+                }
+                StmtKind::ImportFrom {
+                    module,
+                    names: imported,
+                    level,
+                } => {
+                    let module = match (level, module) {
+                        (0, Some(m)) => m.clone(),
+                        (_, m) => format!(".{}", m.clone().unwrap_or_default()),
+                    };
+                    for alias in imported {
+                        let bound = alias.asname.clone().unwrap_or_else(|| alias.name.clone());
+                        if alias.name == "*" {
+                            continue;
+                        }
+                        globals.insert(
+                            bound,
+                            Global::Value(names::import_from(&module, &alias.name)),
+                        );
+                    }
+                }
+                StmtKind::Assign { targets, value } => {
+                    for target in targets {
+                        if let Some(name) = target.as_name() {
+                            globals.insert(name.to_string(), Global::Expr(value));
+                        }
+                    }
+                }
+                StmtKind::AnnAssign {
+                    target,
+                    value: Some(value),
+                    ..
+                } => {
+                    if let Some(name) = target.as_name() {
+                        globals.insert(name.to_string(), Global::Expr(value));
+                    }
+                }
+                StmtKind::FunctionDef(definition) => {
+                    globals.insert(definition.name.clone(), Global::Definition("function"));
+                }
+                StmtKind::ClassDef(definition) => {
+                    globals.insert(definition.name.clone(), Global::Definition("class"));
+                }
+                _ => {}
+            }
+        }
+        Evaluator {
+            script,
+            function,
+            globals,
+            evaluated_globals: HashMap::new(),
+            locals: HashMap::new(),
+            planned: Vec::new(),
+            batch: None,
+            next_batch_id: 0,
+            work: 0,
+            evaluating_globals: Vec::new(),
+            eval_depth: 0,
+        }
+    }
+
+    // ------------------------------------------------------------ errors
+
+    pub fn unsupported(&self, span: Span, message: impl Into<String>) -> ExecError {
+        ExecError::Unsupported {
+            path: self.script.path.clone(),
+            line: span.start.line,
+            column: span.start.column,
+            message: message.into(),
+        }
+    }
+
+    pub fn python(
+        &self,
+        span: Span,
+        exception: impl Into<String>,
+        message: impl Into<String>,
+    ) -> ExecError {
+        ExecError::Python {
+            exception: exception.into(),
+            message: message.into(),
+            path: self.script.path.clone(),
+            line: span.start.line,
+            source_line: source_line(&self.script.source, span.start.line),
+        }
+    }
+
+    fn cannot_run(&self, span: Span, what: &str) -> ExecError {
+        self.unsupported(
+            span,
+            format!(
+                "the playground cannot run {what} inside {}(); {SUPPORTED}",
+                self.function
+            ),
+        )
+    }
+
+    fn tick(&mut self, span: Span) -> EvalResult<()> {
+        self.work += 1;
+        if self.work > WORK_BUDGET {
+            return Err(self.unsupported(
+                span,
+                format!(
+                    "{}() runs more than {WORK_BUDGET} statements; the playground stops here",
+                    self.function
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Records an operation made by the call at `span`.
+    pub fn push_op(&mut self, operation: Operation, span: Span) {
+        self.planned.push(PlannedOp {
+            operation,
+            line: span.start.line,
+            column: span.start.column,
+            source_line: source_line(&self.script.source, span.start.line),
+        });
+    }
+
+    // -------------------------------------------------------- statements
+
+    fn exec_block(&mut self, body: &[Stmt]) -> EvalResult<Flow> {
+        for statement in body {
+            match self.exec_stmt(statement)? {
+                Flow::Next => {}
+                other => return Ok(other),
+            }
+        }
+        Ok(Flow::Next)
+    }
+
+    /// One statement. As in [`Evaluator::eval_inner`], each kind runs in its own non-inlined
+    /// function to keep the frame on the block-recursion path small.
+    fn exec_stmt(&mut self, statement: &Stmt) -> EvalResult<Flow> {
+        self.tick(statement.span)?;
+        let span = statement.span;
+        match &statement.kind {
+            StmtKind::Pass => Ok(Flow::Next),
+            StmtKind::Expr(expr) => self.exec_expression_statement(expr).map(|()| Flow::Next),
+            StmtKind::Assign { targets, value } => self.exec_assign(targets, value),
+            StmtKind::AnnAssign { target, value, .. } => match value {
+                Some(value) => self.exec_assign(std::slice::from_ref(target), value),
+                None => Ok(Flow::Next),
+            },
+            StmtKind::AugAssign {
+                target,
+                operator,
+                value,
+            } => self.exec_aug_assign(target, *operator, value, span),
+            StmtKind::If { branches, orelse } => self.exec_if(branches, orelse),
+            StmtKind::For {
+                target,
+                iter,
+                body,
+                orelse,
+                is_async,
+            } => self.exec_for(target, iter, body, orelse, *is_async, span),
+            StmtKind::With {
+                items,
+                body,
+                is_async,
+            } => self.exec_with(span, items, body, *is_async),
+            StmtKind::Return(value) => {
+                if let Some(value) = value {
+                    self.eval(value)?;
+                }
+                Ok(Flow::Return)
+            }
+            StmtKind::Break => Ok(Flow::Break),
+            StmtKind::Continue => Ok(Flow::Continue),
+            _ => Err(self.cannot_run_statement(statement)),
+        }
+    }
+
+    #[inline(never)]
+    fn cannot_run_statement(&self, statement: &Stmt) -> ExecError {
+        let what = match &statement.kind {
+            StmtKind::Import { .. } | StmtKind::ImportFrom { .. } => {
+                "'import' statements (import at the top of the file instead)"
+            }
+            StmtKind::While { .. } => "'while' loops",
+            StmtKind::Try { .. } => "'try' blocks",
+            StmtKind::Raise { .. } => "'raise'",
+            StmtKind::FunctionDef(_) => "nested function definitions",
+            StmtKind::ClassDef(_) => "class definitions",
+            StmtKind::Global(_) | StmtKind::Nonlocal(_) => "'global' / 'nonlocal'",
+            StmtKind::Delete(_) => "'del'",
+            StmtKind::Assert { .. } => "'assert'",
+            _ => "this statement",
+        };
+        self.cannot_run(statement.span, what)
+    }
+
+    #[inline(never)]
+    fn exec_assign(&mut self, targets: &[Expr], value: &Expr) -> EvalResult<Flow> {
+        let value = self.eval(value)?;
+        for target in targets {
+            self.assign(target, value.clone())?;
+        }
+        Ok(Flow::Next)
+    }
+
+    #[inline(never)]
+    fn exec_aug_assign(
+        &mut self,
+        target: &Expr,
+        operator: BinaryOperator,
+        value: &Expr,
+        span: Span,
+    ) -> EvalResult<Flow> {
+        let Some(name) = target.as_name() else {
+            return Err(self.cannot_run(span, "augmented assignment to this target"));
+        };
+        let current = self.lookup(name, target.span)?;
+        let right = self.eval(value)?;
+        let result = self.binary(current, operator, right, span)?;
+        self.locals.insert(name.to_string(), result);
+        Ok(Flow::Next)
+    }
+
+    #[inline(never)]
+    fn exec_if(
+        &mut self,
+        branches: &[crate::python::ConditionalBranch],
+        orelse: &[Stmt],
+    ) -> EvalResult<Flow> {
+        for branch in branches {
+            let test = self.eval(&branch.test)?;
+            if self.truth(&test, branch.test.span)? {
+                return self.exec_block(&branch.body);
+            }
+        }
+        self.exec_block(orelse)
+    }
+
+    #[inline(never)]
+    fn exec_for(
+        &mut self,
+        target: &Expr,
+        iter: &Expr,
+        body: &[Stmt],
+        orelse: &[Stmt],
+        is_async: bool,
+        span: Span,
+    ) -> EvalResult<Flow> {
+        if is_async {
+            return Err(self.cannot_run(span, "'async for'"));
+        }
+        let iterable = self.eval(iter)?;
+        let items = self.iterate(iterable, iter.span)?;
+        for item in items {
+            self.tick(span)?;
+            self.assign(target, item)?;
+            match self.exec_block(body)? {
+                Flow::Break => return Ok(Flow::Next),
+                Flow::Return => return Ok(Flow::Return),
+                Flow::Next | Flow::Continue => {}
+            }
+        }
+        self.exec_block(orelse)
+    }
+
+    #[inline(never)]
+    fn exec_expression_statement(&mut self, expr: &Expr) -> EvalResult<()> {
+        match &expr.kind {
+            // docstrings and other bare constants do nothing
+            ExprKind::Constant(_) | ExprKind::FString(_) => Ok(()),
+            ExprKind::Call {
+                func,
+                args,
+                keywords,
+            } => {
+                let callee = self.eval(func)?;
+                let is_op = matches!(&callee, Value::Function(name)
+                    if name.starts_with("op.") || name.starts_with("batch_op."));
+                if !is_op {
+                    let what = match func.dotted_name() {
+                        Some(name) => format!("'{name}(...)'"),
+                        None => "this call".to_string(),
+                    };
+                    return Err(self.cannot_run(expr.span, &what));
+                }
+                let (args, keywords) = self.eval_arguments(args, keywords)?;
+                self.call(callee, args, keywords, expr.span)?;
+                Ok(())
+            }
+            _ => Err(self.cannot_run(expr.span, &format!("this {}", expr.description()))),
+        }
+    }
+
+    #[inline(never)]
+    fn exec_with(
+        &mut self,
+        span: Span,
+        items: &[crate::python::WithItem],
+        body: &[Stmt],
+        is_async: bool,
+    ) -> EvalResult<Flow> {
+        let not_batch = || "'with' blocks other than 'with op.batch_alter_table(...) as batch_op:'";
+        let [item] = items else {
+            return Err(self.cannot_run(span, not_batch()));
+        };
+        if is_async {
+            return Err(self.cannot_run(span, not_batch()));
+        }
+        let ExprKind::Call {
+            func,
+            args,
+            keywords,
+        } = &item.context.kind
+        else {
+            return Err(self.cannot_run(span, not_batch()));
+        };
+        let callee = self.eval(func)?;
+        if !matches!(&callee, Value::Function(name) if name == "op.batch_alter_table") {
+            return Err(self.cannot_run(span, not_batch()));
+        }
+        if self.batch.is_some() {
+            return Err(self.unsupported(
+                item.context.span,
+                "a batch_alter_table block cannot be nested inside another one",
+            ));
+        }
+        let call_span = item.context.span;
+        let (args, keywords) = self.eval_arguments(args, keywords)?;
+        let pending = ops_calls::batch_alter_table(self, args, keywords, call_span)?;
+        let id = self.next_batch_id;
+        self.next_batch_id += 1;
+        if let Some(target) = &item.target {
+            self.assign(target, Value::BatchOp(id))?;
+        }
+        self.batch = Some(ActiveBatch {
+            id,
+            ops: Vec::new(),
+        });
+        let flow = self.exec_block(body);
+        let batch = self.batch.take();
+        let flow = flow?;
+        let ops = batch.map(|b| b.ops).unwrap_or_default();
+        self.push_op(pending.into_operation(ops), call_span);
+        Ok(flow)
+    }
+
+    fn assign(&mut self, target: &Expr, value: Value) -> EvalResult<()> {
+        match &target.kind {
+            ExprKind::Name(name) => {
+                self.locals.insert(name.clone(), value);
+                Ok(())
+            }
+            ExprKind::Tuple(targets) | ExprKind::List(targets) => {
+                let items = match value {
+                    Value::Tuple(items) | Value::List(items) => items,
+                    other => {
+                        return Err(self.unsupported(
+                            target.span,
+                            format!(
+                                "the playground can only unpack a tuple or list here, not {}",
+                                other.kind_name()
+                            ),
+                        ))
+                    }
+                };
+                if items.len() != targets.len() {
+                    let message = if items.len() > targets.len() {
+                        format!("too many values to unpack (expected {})", targets.len())
+                    } else {
+                        format!(
+                            "not enough values to unpack (expected {}, got {})",
+                            targets.len(),
+                            items.len()
+                        )
+                    };
+                    return Err(self.python(target.span, "ValueError", message));
+                }
+                for (target, item) in targets.iter().zip(items) {
+                    self.assign(target, item)?;
+                }
+                Ok(())
+            }
+            _ => Err(self.cannot_run(
+                target.span,
+                &format!("assignment to a {}", target.description()),
+            )),
+        }
+    }
+
+    fn iterate(&mut self, value: Value, span: Span) -> EvalResult<Vec<Value>> {
+        match value {
+            Value::List(items) | Value::Tuple(items) => Ok(items),
+            Value::Dict(items) => Ok(items.into_iter().map(|(k, _)| k).collect()),
+            Value::Str(text) => Ok(text.chars().map(|c| Value::Str(c.to_string())).collect()),
+            other => Err(self.unsupported(
+                span,
+                format!(
+                    "the playground can loop over literal lists, tuples and dicts, not {}",
+                    other.kind_name()
+                ),
+            )),
+        }
+    }
+
+    fn truth(&self, value: &Value, span: Span) -> EvalResult<bool> {
+        match value.truthy() {
+            Some(b) => Ok(b),
+            None => Err(self.python(
+                span,
+                "TypeError",
+                "Boolean value of this clause is not defined",
+            )),
+        }
+    }
+
+    // ------------------------------------------------------- expressions
+
+    #[inline(never)]
+    fn lookup(&mut self, name: &str, span: Span) -> EvalResult<Value> {
+        if let Some(value) = self.locals.get(name) {
+            return Ok(value.clone());
+        }
+        if let Some(value) = self.evaluated_globals.get(name) {
+            return Ok(value.clone());
+        }
+        match self.globals.get(name) {
+            Some(Global::Value(value)) => Ok(value.clone()),
+            Some(Global::Expr(expr)) => {
+                let expr: &'a Expr = expr;
+                if self.evaluating_globals.iter().any(|g| g == name) {
+                    return Err(self.unsupported(
+                        expr.span,
+                        format!("the module-level value of '{name}' refers to itself"),
+                    ));
+                }
+                // module-level code sees only module-level names
+                let saved_locals = std::mem::take(&mut self.locals);
+                self.evaluating_globals.push(name.to_string());
+                let result = self.eval(expr);
+                self.evaluating_globals.pop();
+                self.locals = saved_locals;
+                let value = result?;
+                self.evaluated_globals.insert(name.to_string(), value.clone());
+                Ok(value)
+            }
+            Some(Global::Definition(kind)) => Err(self.unsupported(
+                span,
+                format!(
+                    "the playground cannot use the module-level {kind} '{name}' inside {}(); write the op.* calls in {}() itself",
+                    self.function, self.function
+                ),
+            )),
+            None if BUILTINS.contains(&name) => Ok(Value::Foreign(name.to_string())),
+            None => Err(self.python(span, "NameError", format!("name '{name}' is not defined"))),
+        }
+    }
+
+    pub fn eval(&mut self, expr: &Expr) -> EvalResult<Value> {
+        if self.eval_depth >= MAX_EVAL_DEPTH {
+            return Err(self.unsupported(
+                expr.span,
+                "this expression is nested too deeply for the playground",
+            ));
+        }
+        self.eval_depth += 1;
+        let result = self.eval_inner(expr);
+        self.eval_depth -= 1;
+        result
+    }
+
+    /// One level of evaluation. Each kind is its own non-inlined function so that the frame
+    /// on the recursion path stays small (unoptimised builds give every temporary its own slot).
+    fn eval_inner(&mut self, expr: &Expr) -> EvalResult<Value> {
+        let span = expr.span;
+        match &expr.kind {
+            ExprKind::Name(name) => self.lookup(name, span),
+            ExprKind::Constant(constant) => self.constant(constant, span),
+            ExprKind::FString(parts) => self.fstring(parts, span),
+            ExprKind::Attribute { value, attr } => self.eval_attribute(value, attr, span),
+            ExprKind::Subscript { value, index } => self.eval_subscript(value, index, span),
+            ExprKind::Call {
+                func,
+                args,
+                keywords,
+            } => self.eval_call(func, args, keywords, span),
+            ExprKind::Tuple(items) => self.eval_items(items).map(Value::Tuple),
+            ExprKind::List(items) => self.eval_items(items).map(Value::List),
+            ExprKind::Dict(entries) => self.eval_dict(entries),
+            ExprKind::BinOp {
+                left,
+                operator,
+                right,
+            } => self.eval_binop(left, *operator, right, span),
+            ExprKind::UnaryOp { operator, operand } => self.eval_unary(*operator, operand, span),
+            ExprKind::BoolOp { operator, values } => self.eval_boolop(*operator, values),
+            ExprKind::Compare { left, comparisons } => self.eval_compare(left, comparisons, span),
+            ExprKind::IfExp { test, body, orelse } => self.eval_ifexp(test, body, orelse),
+            _ => Err(self.cannot_evaluate(expr)),
+        }
+    }
+
+    #[inline(never)]
+    fn cannot_evaluate(&self, expr: &Expr) -> ExecError {
+        if matches!(expr.kind, ExprKind::Starred(_)) {
+            return self.unsupported(
+                expr.span,
+                "a starred expression is only supported as a call argument",
+            );
+        }
+        self.unsupported(
+            expr.span,
+            format!(
+                "the playground cannot evaluate a {} inside {}(); use literal values, SQLAlchemy constructs and op.* calls",
+                expr.description(),
+                self.function
+            ),
+        )
+    }
+
+    #[inline(never)]
+    fn eval_attribute(&mut self, value: &Expr, attr: &str, span: Span) -> EvalResult<Value> {
+        let value = self.eval(value)?;
+        self.attribute(value, attr, span)
+    }
+
+    #[inline(never)]
+    fn eval_subscript(&mut self, value: &Expr, index: &Expr, span: Span) -> EvalResult<Value> {
+        let value = self.eval(value)?;
+        let index = self.eval(index)?;
+        self.subscript(value, index, span)
+    }
+
+    #[inline(never)]
+    fn eval_call(
+        &mut self,
+        func: &Expr,
+        args: &[Expr],
+        keywords: &[crate::python::Keyword],
+        span: Span,
+    ) -> EvalResult<Value> {
+        let callee = self.eval(func)?;
+        let (args, keywords) = self.eval_arguments(args, keywords)?;
+        self.call(callee, args, keywords, span)
+    }
+
+    #[inline(never)]
+    fn eval_dict(&mut self, entries: &[crate::python::DictEntry]) -> EvalResult<Value> {
+        let mut out: Vec<(Value, Value)> = Vec::new();
+        for entry in entries {
+            let value = self.eval(&entry.value)?;
+            match &entry.key {
+                Some(key) => {
+                    let key = self.eval(key)?;
+                    dict_insert(&mut out, key, value);
+                }
+                None => match value {
+                    Value::Dict(items) => {
+                        for (k, v) in items {
+                            dict_insert(&mut out, k, v);
+                        }
+                    }
+                    other => {
+                        return Err(self.unsupported(
+                            entry.value.span,
+                            format!("cannot unpack {} into a dict", other.kind_name()),
+                        ))
+                    }
+                },
+            }
+        }
+        Ok(Value::Dict(out))
+    }
+
+    #[inline(never)]
+    fn eval_binop(
+        &mut self,
+        left: &Expr,
+        operator: BinaryOperator,
+        right: &Expr,
+        span: Span,
+    ) -> EvalResult<Value> {
+        let left = self.eval(left)?;
+        let right = self.eval(right)?;
+        self.binary(left, operator, right, span)
+    }
+
+    #[inline(never)]
+    fn eval_unary(
+        &mut self,
+        operator: UnaryOperator,
+        operand: &Expr,
+        span: Span,
+    ) -> EvalResult<Value> {
+        let value = self.eval(operand)?;
+        match (operator, value) {
+            (UnaryOperator::Negative, Value::Int(i)) => i
+                .checked_neg()
+                .map(Value::Int)
+                .ok_or_else(|| self.unsupported(span, "integer too large")),
+            (UnaryOperator::Negative, Value::Float(f)) => Ok(Value::Float(-f)),
+            (UnaryOperator::Positive, v @ (Value::Int(_) | Value::Float(_))) => Ok(v),
+            (UnaryOperator::Not, v) => Ok(Value::Bool(!self.truth(&v, span)?)),
+            (_, v) => Err(self.unsupported(
+                span,
+                format!(
+                    "the playground cannot apply this operator to {}",
+                    v.kind_name()
+                ),
+            )),
+        }
+    }
+
+    #[inline(never)]
+    fn eval_boolop(&mut self, operator: BoolOperator, values: &[Expr]) -> EvalResult<Value> {
+        let mut last = Value::None;
+        for value in values {
+            last = self.eval(value)?;
+            let truth = self.truth(&last, value.span)?;
+            match operator {
+                BoolOperator::And if !truth => return Ok(last),
+                BoolOperator::Or if truth => return Ok(last),
+                _ => {}
+            }
+        }
+        Ok(last)
+    }
+
+    #[inline(never)]
+    fn eval_compare(
+        &mut self,
+        left: &Expr,
+        comparisons: &[(CompareOperator, Expr)],
+        span: Span,
+    ) -> EvalResult<Value> {
+        let mut left_value = self.eval(left)?;
+        if let [(operator, right)] = comparisons {
+            let right = self.eval(right)?;
+            return self.compare(left_value, *operator, right, span);
+        }
+        for (operator, right) in comparisons {
+            let right_value = self.eval(right)?;
+            let result = self.compare(left_value, *operator, right_value.clone(), span)?;
+            if !self.truth(&result, span)? {
+                return Ok(Value::Bool(false));
+            }
+            left_value = right_value;
+        }
+        Ok(Value::Bool(true))
+    }
+
+    #[inline(never)]
+    fn eval_ifexp(&mut self, test: &Expr, body: &Expr, orelse: &Expr) -> EvalResult<Value> {
+        let test_value = self.eval(test)?;
+        if self.truth(&test_value, test.span)? {
+            self.eval(body)
+        } else {
+            self.eval(orelse)
+        }
+    }
+
+    #[inline(never)]
+    fn eval_items(&mut self, items: &[Expr]) -> EvalResult<Vec<Value>> {
+        let mut out = Vec::new();
+        for item in items {
+            if let ExprKind::Starred(inner) = &item.kind {
+                let value = self.eval(inner)?;
+                out.extend(self.iterate(value, inner.span)?);
+            } else {
+                out.push(self.eval(item)?);
+            }
+        }
+        Ok(out)
+    }
+
+    pub fn eval_arguments(
+        &mut self,
+        args: &[Expr],
+        keywords: &[crate::python::Keyword],
+    ) -> EvalResult<(Vec<Arg>, Vec<KwArg>)> {
+        let mut positional = Vec::new();
+        for arg in args {
+            if let ExprKind::Starred(inner) = &arg.kind {
+                let value = self.eval(inner)?;
+                for item in self.iterate(value, inner.span)? {
+                    positional.push(Arg {
+                        value: item,
+                        span: inner.span,
+                    });
+                }
+            } else {
+                positional.push(Arg {
+                    value: self.eval(arg)?,
+                    span: arg.span,
+                });
+            }
+        }
+        let mut named = Vec::new();
+        for keyword in keywords {
+            let value = self.eval(&keyword.value)?;
+            match &keyword.name {
+                Some(name) => named.push(KwArg {
+                    name: name.clone(),
+                    value,
+                    span: keyword.span,
+                }),
+                None => match value {
+                    Value::Dict(items) => {
+                        for (key, value) in items {
+                            let Value::Str(name) = key else {
+                                return Err(self.python(
+                                    keyword.span,
+                                    "TypeError",
+                                    "keywords must be strings",
+                                ));
+                            };
+                            named.push(KwArg {
+                                name,
+                                value,
+                                span: keyword.span,
+                            });
+                        }
+                    }
+                    other => {
+                        return Err(self.unsupported(
+                            keyword.span,
+                            format!("cannot unpack {} as keyword arguments", other.kind_name()),
+                        ))
+                    }
+                },
+            }
+        }
+        Ok((positional, named))
+    }
+
+    fn constant(&self, constant: &Constant, span: Span) -> EvalResult<Value> {
+        Ok(match constant {
+            Constant::None => Value::None,
+            Constant::Bool(b) => Value::Bool(*b),
+            Constant::Int(i) => Value::Int(i64::try_from(*i).map_err(|_| {
+                self.unsupported(span, "the playground supports integers of at most 64 bits")
+            })?),
+            Constant::Float(f) => Value::Float(*f),
+            Constant::Str(s) => Value::Str(s.clone()),
+            Constant::BigInt(_) => {
+                return Err(
+                    self.unsupported(span, "the playground supports integers of at most 64 bits")
+                )
+            }
+            Constant::Imaginary(_) | Constant::Bytes(_) | Constant::Ellipsis => {
+                return Err(self.unsupported(
+                    span,
+                    "the playground cannot use complex numbers, bytes or '...' here",
+                ))
+            }
+        })
+    }
+
+    fn fstring(&mut self, parts: &[FStringPart], span: Span) -> EvalResult<Value> {
+        let mut out = String::new();
+        for part in parts {
+            match part {
+                FStringPart::Literal(text) => out.push_str(text),
+                FStringPart::Expression(field) => {
+                    if field.format_spec.is_some() || field.debug_text.is_some() {
+                        return Err(self.unsupported(
+                            field.span,
+                            "the playground supports f-string fields without format specs only",
+                        ));
+                    }
+                    let value = self.eval(&field.value)?;
+                    let text = match field.conversion {
+                        Some('r') | Some('a') => value.to_literal().map(|l| l.python_repr()),
+                        _ => value.python_str(),
+                    };
+                    let Some(text) = text else {
+                        return Err(self.unsupported(
+                            field.span,
+                            format!(
+                                "the playground cannot format {} in an f-string",
+                                value.kind_name()
+                            ),
+                        ));
+                    };
+                    out.push_str(&text);
+                }
+            }
+        }
+        self.check_len(out.chars().count(), span)?;
+        Ok(Value::Str(out))
+    }
+
+    fn check_len(&self, len: usize, span: Span) -> EvalResult<()> {
+        if len > MAX_VALUE_LEN {
+            return Err(self.unsupported(
+                span,
+                format!(
+                    "the playground limits built values to {MAX_VALUE_LEN} items or characters"
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    fn attribute(&mut self, value: Value, attr: &str, span: Span) -> EvalResult<Value> {
+        let no_attribute = |this: &Self, what: String| {
+            this.python(
+                span,
+                "AttributeError",
+                format!("{what} has no attribute '{attr}'"),
+            )
+        };
+        match value {
+            Value::Module(path) => match names::member(&path, attr) {
+                Some(v) => Ok(v),
+                None => Err(no_attribute(self, format!("module '{path}'"))),
+            },
+            Value::Op => {
+                if ops_calls::OP_FUNCTIONS.contains(&attr) {
+                    Ok(Value::Function(format!("op.{attr}")))
+                } else {
+                    Err(no_attribute(self, "module 'alembic.op'".to_string()))
+                }
+            }
+            Value::BatchOp(id) => {
+                if self.batch.as_ref().map(|b| b.id) != Some(id) {
+                    return Err(self.unsupported(
+                        span,
+                        "batch_op is used outside its 'with op.batch_alter_table(...)' block",
+                    ));
+                }
+                if ops_calls::BATCH_FUNCTIONS.contains(&attr) {
+                    Ok(Value::Function(format!("batch_op.{attr}")))
+                } else {
+                    Err(no_attribute(self, "'BatchOperations' object".to_string()))
+                }
+            }
+            Value::Foreign(name) => Ok(Value::Foreign(format!("{name}.{attr}"))),
+            other => schema_calls::attribute(self, other, attr, span),
+        }
+    }
+
+    fn subscript(&mut self, value: Value, index: Value, span: Span) -> EvalResult<Value> {
+        match (value, index) {
+            (Value::Dict(items), key) => {
+                for (k, v) in items {
+                    if k.python_eq(&key) == Some(true) {
+                        return Ok(v);
+                    }
+                }
+                let repr = key
+                    .to_literal()
+                    .map(|l| l.python_repr())
+                    .unwrap_or_else(|| key.kind_name());
+                Err(self.python(span, "KeyError", repr))
+            }
+            (Value::List(items) | Value::Tuple(items), Value::Int(i)) => {
+                let len = items.len() as i64;
+                let position = if i < 0 { i + len } else { i };
+                usize::try_from(position)
+                    .ok()
+                    .and_then(|p| items.get(p).cloned())
+                    .ok_or_else(|| self.python(span, "IndexError", "list index out of range"))
+            }
+            (Value::TableColumns(table, columns), Value::Str(name)) => {
+                if columns.contains(&name) {
+                    Ok(Value::Sql(SqlExpr::Column { table, name }))
+                } else {
+                    Err(self.python(span, "KeyError", format!("'{name}'")))
+                }
+            }
+            (value, _) => Err(self.unsupported(
+                span,
+                format!("the playground cannot index {}", value.kind_name()),
+            )),
+        }
+    }
+
+    pub fn call(
+        &mut self,
+        callee: Value,
+        args: Vec<Arg>,
+        keywords: Vec<KwArg>,
+        span: Span,
+    ) -> EvalResult<Value> {
+        match callee {
+            Value::Function(name) => {
+                if let Some(op_name) = name.strip_prefix("op.") {
+                    let op_name = op_name.to_string();
+                    ops_calls::op_call(self, &op_name, args, keywords, span)
+                } else if let Some(op_name) = name.strip_prefix("batch_op.") {
+                    let op_name = op_name.to_string();
+                    ops_calls::batch_call(self, &op_name, args, keywords, span)
+                } else {
+                    schema_calls::function_call(self, &name, args, keywords, span)
+                }
+            }
+            Value::TypeClass(name) => schema_calls::type_call(self, &name, args, keywords, span),
+            Value::Method(receiver, name) => {
+                schema_calls::method_call(self, *receiver, &name, args, keywords, span)
+            }
+            Value::Foreign(name) => Err(self.unsupported(
+                span,
+                format!(
+                    "the playground cannot call '{name}(...)' inside {}(); {SUPPORTED}",
+                    self.function
+                ),
+            )),
+            other => Err(self.python(
+                span,
+                "TypeError",
+                format!("{} is not callable", other.kind_name()),
+            )),
+        }
+    }
+
+    // --------------------------------------------------------- operators
+
+    fn binary(
+        &mut self,
+        left: Value,
+        operator: BinaryOperator,
+        right: Value,
+        span: Span,
+    ) -> EvalResult<Value> {
+        use BinaryOperator::*;
+        let overflow = |this: &Self| this.unsupported(span, "integer overflow");
+        match (left, operator, right) {
+            (Value::Int(a), Add, Value::Int(b)) => a
+                .checked_add(b)
+                .map(Value::Int)
+                .ok_or_else(|| overflow(self)),
+            (Value::Int(a), Subtract, Value::Int(b)) => a
+                .checked_sub(b)
+                .map(Value::Int)
+                .ok_or_else(|| overflow(self)),
+            (Value::Int(a), Multiply, Value::Int(b)) => a
+                .checked_mul(b)
+                .map(Value::Int)
+                .ok_or_else(|| overflow(self)),
+            (Value::Int(a), FloorDivide | Modulo, Value::Int(0)) => {
+                let _ = a;
+                Err(self.python(
+                    span,
+                    "ZeroDivisionError",
+                    "integer division or modulo by zero",
+                ))
+            }
+            (Value::Int(a), FloorDivide, Value::Int(b)) => a
+                .checked_div_euclid(b)
+                .map(Value::Int)
+                .ok_or_else(|| overflow(self)),
+            (Value::Int(a), Modulo, Value::Int(b)) => a
+                .checked_rem_euclid(b)
+                .map(Value::Int)
+                .ok_or_else(|| overflow(self)),
+            (
+                a @ (Value::Int(_) | Value::Float(_)),
+                op @ (Add | Subtract | Multiply | Divide),
+                b @ (Value::Int(_) | Value::Float(_)),
+            ) => {
+                let x = as_float(&a);
+                let y = as_float(&b);
+                Ok(Value::Float(match op {
+                    Add => x + y,
+                    Subtract => x - y,
+                    Multiply => x * y,
+                    _ => {
+                        if y == 0.0 {
+                            return Err(self.python(span, "ZeroDivisionError", "division by zero"));
+                        }
+                        x / y
+                    }
+                }))
+            }
+            (Value::Str(a), Add, Value::Str(b)) => {
+                self.check_len(a.chars().count() + b.chars().count(), span)?;
+                Ok(Value::Str(a + &b))
+            }
+            (Value::List(mut a), Add, Value::List(b)) => {
+                self.check_len(a.len() + b.len(), span)?;
+                a.extend(b);
+                Ok(Value::List(a))
+            }
+            (Value::Tuple(mut a), Add, Value::Tuple(b)) => {
+                self.check_len(a.len() + b.len(), span)?;
+                a.extend(b);
+                Ok(Value::Tuple(a))
+            }
+            (Value::Str(a), Multiply, Value::Int(n)) | (Value::Int(n), Multiply, Value::Str(a)) => {
+                let count = usize::try_from(n).unwrap_or(0);
+                self.check_len(a.chars().count().saturating_mul(count), span)?;
+                Ok(Value::Str(a.repeat(count)))
+            }
+            (left, op, right) => {
+                let sql_left = schema_calls::as_sql_operand(&left);
+                let sql_right = schema_calls::as_sql_operand(&right);
+                if let (Some(l), Some(r)) = (sql_left, sql_right) {
+                    let either_sql = matches!(left, Value::Sql(_) | Value::LightColumn(..))
+                        || matches!(right, Value::Sql(_) | Value::LightColumn(..));
+                    if either_sql {
+                        return Ok(Value::Sql(match op {
+                            BitAnd => SqlExpr::And(vec![l, r]),
+                            BitOr => SqlExpr::Or(vec![l, r]),
+                            Add | Subtract | Multiply | Divide | Modulo => SqlExpr::Binary {
+                                left: Box::new(l),
+                                operator: op.as_str().to_string(),
+                                right: Box::new(r),
+                            },
+                            _ => {
+                                return Err(self.unsupported(
+                                    span,
+                                    format!(
+                                        "the playground cannot use '{}' in SQL expressions",
+                                        op.as_str()
+                                    ),
+                                ))
+                            }
+                        }));
+                    }
+                }
+                Err(self.unsupported(
+                    span,
+                    format!(
+                        "the playground cannot compute {} {} {}",
+                        left.kind_name(),
+                        op.as_str(),
+                        right.kind_name()
+                    ),
+                ))
+            }
+        }
+    }
+
+    fn compare(
+        &mut self,
+        left: Value,
+        operator: CompareOperator,
+        right: Value,
+        span: Span,
+    ) -> EvalResult<Value> {
+        use CompareOperator::*;
+        if matches!(left, Value::Sql(_) | Value::LightColumn(..)) {
+            return schema_calls::sql_comparison(self, left, operator, right, span);
+        }
+        let result = match operator {
+            Equal => left.python_eq(&right),
+            NotEqual => left.python_eq(&right).map(|b| !b),
+            Is => match (&left, &right) {
+                (Value::None, Value::None) => Some(true),
+                (Value::None, _) | (_, Value::None) => Some(false),
+                (Value::Bool(a), Value::Bool(b)) => Some(a == b),
+                _ => None,
+            },
+            IsNot => match (&left, &right) {
+                (Value::None, Value::None) => Some(false),
+                (Value::None, _) | (_, Value::None) => Some(true),
+                (Value::Bool(a), Value::Bool(b)) => Some(a != b),
+                _ => None,
+            },
+            In | NotIn => {
+                let found = match &right {
+                    Value::List(items) | Value::Tuple(items) => {
+                        Some(items.iter().any(|i| i.python_eq(&left) == Some(true)))
+                    }
+                    Value::Dict(items) => {
+                        Some(items.iter().any(|(k, _)| k.python_eq(&left) == Some(true)))
+                    }
+                    Value::Str(haystack) => match &left {
+                        Value::Str(needle) => Some(haystack.contains(needle.as_str())),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                found.map(|f| if operator == In { f } else { !f })
+            }
+            Less | LessEqual | Greater | GreaterEqual => {
+                let ordering = match (&left, &right) {
+                    (Value::Str(a), Value::Str(b)) => Some(a.cmp(b)),
+                    (
+                        a @ (Value::Int(_) | Value::Float(_)),
+                        b @ (Value::Int(_) | Value::Float(_)),
+                    ) => as_float(a).partial_cmp(&as_float(b)),
+                    _ => None,
+                };
+                ordering.map(|o| match operator {
+                    Less => o.is_lt(),
+                    LessEqual => o.is_le(),
+                    Greater => o.is_gt(),
+                    _ => o.is_ge(),
+                })
+            }
+        };
+        match result {
+            Some(b) => Ok(Value::Bool(b)),
+            None => Err(self.unsupported(
+                span,
+                format!(
+                    "the playground cannot compare {} with {}",
+                    left.kind_name(),
+                    right.kind_name()
+                ),
+            )),
+        }
+    }
+}
+
+fn as_float(value: &Value) -> f64 {
+    match value {
+        Value::Int(i) => *i as f64,
+        Value::Float(f) => *f,
+        _ => 0.0,
+    }
+}
+
+fn dict_insert(items: &mut Vec<(Value, Value)>, key: Value, value: Value) {
+    if let Some(slot) = items
+        .iter_mut()
+        .find(|(k, _)| k.python_eq(&key) == Some(true))
+    {
+        slot.1 = value;
+    } else {
+        items.push((key, value));
+    }
+}

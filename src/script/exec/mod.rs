@@ -1,0 +1,150 @@
+//! Running a revision's `upgrade()` / `downgrade()`: the evaluator that reads the function body
+//! as the `op.*` calls it makes, and the executor that runs them through the runtime.
+//!
+//! Owns:
+//! * [`plan_function`]: a small interpreter for the Python revision files really contain —
+//!   `op.*` calls, `with op.batch_alter_table(...) as batch_op:` blocks, assignments of
+//!   literals and SQLAlchemy constructs (`sa.Column`, types, constraints, `sa.table`,
+//!   `sa.text`), `if`/`for` over literal data — resolving names through the module's own
+//!   imports. It produces [`PlannedOp`]s and touches no database;
+//! * [`run_planned`]: executing those operations in order through a
+//!   [`MigrationContext`], online (with batch-mode reflection) or offline (`--sql`).
+//!
+//! Deliberately absent:
+//! * it never runs Python: anything outside the supported surface (`print`, `while`, `try`,
+//!   `op.get_bind()`, helper functions, imports inside the function...) is a located
+//!   [`ExecError::Unsupported`] found while planning, so nothing at all is executed;
+//! * it renders no SQL (that is `ops`) and manages no transactions (that is `runtime`);
+//! * wrong calls that Python itself would reject (`TypeError` for an unknown keyword) are
+//!   also found while planning, so unlike real Alembic the ops before them do not run.
+
+// `ExecError` (with the runtime's `RuntimeError` inside) is the shape the command layer
+// consumes; errors end a run, so their size costs nothing that matters.
+#![allow(clippy::result_large_err)]
+
+mod args;
+mod eval;
+mod names;
+mod ops_calls;
+mod run;
+mod schema_calls;
+mod value;
+
+#[cfg(test)]
+mod tests;
+
+use std::fmt;
+
+use crate::ops::Operation;
+use crate::runtime::{MigrationContext, RuntimeError};
+use crate::script::load::RevisionScript;
+
+/// One operation of a revision function, with where it was written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlannedOp {
+    pub operation: Operation,
+    /// 1-based position of the `op.<name>(` call (for a batch, of `op.batch_alter_table(`).
+    pub line: u32,
+    pub column: u32,
+    /// That line of the file, stripped (as a traceback prints it).
+    pub source_line: String,
+}
+
+/// Why a revision function could not be planned or run.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExecError {
+    /// Valid Python outside the supported surface (or a missing function): located, nothing
+    /// executed.
+    Unsupported {
+        path: String,
+        line: u32,
+        column: u32,
+        message: String,
+    },
+    /// A Python exception Alembic/SQLAlchemy (or Python itself) would raise at an op call:
+    /// `exception` is the qualified class as a traceback's last line shows it
+    /// (`NotImplementedError`, `alembic.util.exc.CommandError`, `TypeError`...), plus the frame
+    /// of the call in the revision file (`source_line` stripped).
+    Python {
+        exception: String,
+        message: String,
+        path: String,
+        line: u32,
+        source_line: String,
+    },
+    /// SQLite refused a statement (the `RuntimeError` carries the SQL); plus the op call's frame.
+    Database {
+        error: RuntimeError,
+        path: String,
+        line: u32,
+        source_line: String,
+    },
+}
+
+impl ExecError {
+    /// `path:line:column: message` for an unsupported construct; `None` for the others, which
+    /// print as tracebacks.
+    pub fn located(&self) -> Option<String> {
+        match self {
+            ExecError::Unsupported {
+                path,
+                line,
+                column,
+                message,
+            } => Some(format!("{path}:{line}:{column}: {message}")),
+            _ => None,
+        }
+    }
+
+    /// Whether Alembic's CLI prints this as `FAILED: <message>` (a `CommandError`) rather than
+    /// a traceback.
+    pub fn is_command_error(&self) -> bool {
+        matches!(self, ExecError::Python { exception, .. } if exception == "alembic.util.exc.CommandError")
+    }
+}
+
+impl fmt::Display for ExecError {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ExecError::Unsupported {
+                path,
+                line,
+                column,
+                message,
+            } => write!(formatter, "{path}:{line}:{column}: {message}"),
+            ExecError::Python {
+                exception, message, ..
+            } => write!(formatter, "{exception}: {message}"),
+            ExecError::Database { error, .. } => write!(formatter, "{error}"),
+        }
+    }
+}
+
+impl std::error::Error for ExecError {}
+
+/// Evaluates `upgrade()` or `downgrade()` of a revision into operations, without touching a
+/// database. Anything the playground cannot run is an error naming file:line:column and what
+/// is not supported — and then nothing at all is executed.
+pub fn plan_function(script: &RevisionScript, function: &str) -> Result<Vec<PlannedOp>, ExecError> {
+    eval::plan(script, function)
+}
+
+/// Executes planned operations through the context (online or offline), in order. Returns the
+/// `UserWarning` messages to print on stderr (identical ones once).
+pub fn run_planned(
+    script: &RevisionScript,
+    planned: &[PlannedOp],
+    context: &mut MigrationContext,
+) -> Result<Vec<String>, ExecError> {
+    run::run(script, planned, context)
+}
+
+/// Line `line` (1-based) of `source`, stripped.
+pub(crate) fn source_line(source: &str, line: u32) -> String {
+    source
+        .lines()
+        .nth(line.saturating_sub(1) as usize)
+        .unwrap_or("")
+        .trim()
+        .to_string()
+}

@@ -1,0 +1,178 @@
+//! The values the evaluator computes: Python literals and containers, and the handful of
+//! SQLAlchemy / Alembic objects revision files build (columns, types, constraints, `text()`,
+//! lightweight tables and the statements made from them).
+
+use crate::ops::{
+    BulkInsertTable, Column, Constraint, ForeignKey, Index, Literal, ServerDefault, SqlExpr,
+    SqlType, Table,
+};
+
+/// `t.update()`, `t.delete()` or `t.insert()` being built up by `.where()` / `.values()`.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct DmlBuilder {
+    pub kind: DmlKind,
+    pub table: String,
+    pub table_columns: Vec<String>,
+    pub values: Vec<(String, SqlExpr)>,
+    pub where_clauses: Vec<SqlExpr>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum DmlKind {
+    Update,
+    Delete,
+    Insert,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Value {
+    None,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Tuple(Vec<Value>),
+    List(Vec<Value>),
+    Dict(Vec<(Value, Value)>),
+    /// An imported module (dotted path), e.g. `sqlalchemy`, `sqlalchemy.dialects.sqlite`.
+    Module(String),
+    /// Something callable, by canonical name: `sa.Column`, `op.create_table`, `batch_op.add_column`.
+    Function(String),
+    /// A method of a value, e.g. `text(...).bindparams`, `t.update`, `t.c.name.like`.
+    Method(Box<Value>, String),
+    /// A bare type class (`sa.Integer`): callable, and usable as a type as it is; the
+    /// dotted name `SqlType::from_python_call` understands (`Integer`, `sqlite.JSON`).
+    TypeClass(String),
+    /// A type instance (`sa.String(50)`).
+    Type(SqlType),
+    Column(Column),
+    ForeignKey(ForeignKey),
+    Constraint(Constraint),
+    Index(Index),
+    /// `sa.text('...')`, with `.bindparams(...)` values.
+    Text {
+        sql: String,
+        binds: Vec<(String, Literal)>,
+    },
+    /// `sa.func.now()`, `sa.true()`, `sa.false()`.
+    SqlDefault(ServerDefault),
+    /// `sa.Sequence(...)`, ignored in a column (SQLite has no sequences).
+    Sequence,
+    /// `sa.MetaData()`
+    MetaData,
+    /// `sa.Table(...)` or the result of `op.create_table(...)`.
+    Table(Table),
+    /// `sa.table('user', sa.column('id'), ...)`
+    LightTable(BulkInsertTable),
+    /// `sa.column('id', sa.Integer)` on its own.
+    LightColumn(String, Option<SqlType>),
+    /// `t.c` of a table: its name and column names.
+    TableColumns(String, Vec<String>),
+    /// A SQL expression: `t.c.name`, `t.c.id == 2`, `op.inline_literal('x')`.
+    Sql(SqlExpr),
+    Dml(DmlBuilder),
+    /// `op` (from `from alembic import op`).
+    Op,
+    /// The `batch_op` of the `with` block with this id.
+    BatchOp(u32),
+    /// A name imported from a module the playground does not model (`typing.Sequence`,
+    /// `myapp.models.Base`): harmless until used.
+    Foreign(String),
+}
+
+impl Value {
+    /// How the value is described in messages ("a str", "a Column").
+    pub fn kind_name(&self) -> String {
+        match self {
+            Value::None => "None".into(),
+            Value::Bool(_) => "a bool".into(),
+            Value::Int(_) => "an int".into(),
+            Value::Float(_) => "a float".into(),
+            Value::Str(_) => "a str".into(),
+            Value::Tuple(_) => "a tuple".into(),
+            Value::List(_) => "a list".into(),
+            Value::Dict(_) => "a dict".into(),
+            Value::Module(name) => format!("the module '{name}'"),
+            Value::Function(name) | Value::TypeClass(name) => format!("'{name}'"),
+            Value::Method(_, name) => format!("the method '{name}'"),
+            Value::Type(_) => "a type".into(),
+            Value::Column(_) => "a Column".into(),
+            Value::ForeignKey(_) => "a ForeignKey".into(),
+            Value::Constraint(_) => "a constraint".into(),
+            Value::Index(_) => "an Index".into(),
+            Value::Text { .. } => "a text() construct".into(),
+            Value::SqlDefault(_) => "a SQL function".into(),
+            Value::Sequence => "a Sequence".into(),
+            Value::MetaData => "a MetaData".into(),
+            Value::Table(_) => "a Table".into(),
+            Value::LightTable(_) => "a table()".into(),
+            Value::LightColumn(..) => "a column()".into(),
+            Value::TableColumns(..) => "a column collection".into(),
+            Value::Sql(_) => "a SQL expression".into(),
+            Value::Dml(_) => "a SQL statement".into(),
+            Value::Op => "'op'".into(),
+            Value::BatchOp(_) => "'batch_op'".into(),
+            Value::Foreign(name) => format!("'{name}'"),
+        }
+    }
+
+    /// The value as an `ops::Literal`, for scalars.
+    pub fn to_literal(&self) -> Option<Literal> {
+        match self {
+            Value::None => Some(Literal::None),
+            Value::Bool(b) => Some(Literal::Bool(*b)),
+            Value::Int(i) => Some(Literal::Int(*i)),
+            Value::Float(f) => Some(Literal::Float(*f)),
+            Value::Str(s) => Some(Literal::Str(s.clone())),
+            _ => None,
+        }
+    }
+
+    /// Python truthiness, where it is defined without running user code.
+    pub fn truthy(&self) -> Option<bool> {
+        match self {
+            Value::None => Some(false),
+            Value::Bool(b) => Some(*b),
+            Value::Int(i) => Some(*i != 0),
+            Value::Float(f) => Some(*f != 0.0),
+            Value::Str(s) => Some(!s.is_empty()),
+            Value::Tuple(items) | Value::List(items) => Some(!items.is_empty()),
+            Value::Dict(items) => Some(!items.is_empty()),
+            Value::Sql(_) | Value::Column(_) | Value::Dml(_) => None,
+            _ => Some(true),
+        }
+    }
+
+    /// Python's `str()` of a scalar (for f-strings).
+    pub fn python_str(&self) -> Option<String> {
+        match self {
+            Value::Str(s) => Some(s.clone()),
+            other => other.to_literal().map(|literal| literal.python_repr()),
+        }
+    }
+
+    /// Python `==` between two plain values (`None` when not comparable here).
+    pub fn python_eq(&self, other: &Value) -> Option<bool> {
+        match (self, other) {
+            (Value::Int(a), Value::Float(b)) | (Value::Float(b), Value::Int(a)) => {
+                Some((*a as f64) == *b)
+            }
+            (Value::Bool(a), Value::Int(b)) | (Value::Int(b), Value::Bool(a)) => {
+                Some(i64::from(*a) == *b)
+            }
+            (Value::Tuple(a), Value::Tuple(b)) | (Value::List(a), Value::List(b)) => {
+                if a.len() != b.len() {
+                    return Some(false);
+                }
+                for (x, y) in a.iter().zip(b) {
+                    if !x.python_eq(y)? {
+                        return Some(false);
+                    }
+                }
+                Some(true)
+            }
+            (a, b) if a.to_literal().is_some() && b.to_literal().is_some() => Some(a == b),
+            _ => None,
+        }
+    }
+}
