@@ -40,6 +40,8 @@ pub fn editor() -> Html {
                 <pre class="gutter" aria-hidden="true">{ (1..=line_count).map(|n| format!("{n}\n")).collect::<String>() }</pre>
                 <textarea
                     class="code"
+                    rows={line_count.to_string()}
+                    wrap="off"
                     spellcheck="false"
                     aria-label={format!("Contents of {label}")}
                     value={text}

@@ -92,7 +92,7 @@ pub fn side_panel() -> Html {
                             <tbody>
                                 { for table.columns.into_iter().map(|(name, kind, not_null, primary_key)| html! {
                                     <tr>
-                                        <td class="column-name">{name}{ if primary_key { " 🔑" } else { "" } }</td>
+                                        <td class="column-name">{name}if primary_key { <abbr class="pk" title="primary key">{"PK"}</abbr> }</td>
                                         <td class="column-type">{kind}</td>
                                         <td class="column-null">{ if not_null { "NOT NULL" } else { "" } }</td>
                                     </tr>

@@ -7,6 +7,25 @@ use super::app::SessionHandle;
 use crate::output::Channel;
 use crate::session::TranscriptEntry;
 
+/// How one output line looks: results, log lines, and errors are told apart.
+fn line_class(channel: Channel, line: &str) -> &'static str {
+    let error = line.starts_with("FAILED:")
+        || line.starts_with("ERROR [")
+        || line.starts_with("Traceback (most recent call last):")
+        || line.starts_with("alembic-playground: error:")
+        || line.contains(": error: ")
+        || (channel == Channel::Stderr
+            && !line.starts_with("INFO ")
+            && !line.starts_with(' ')
+            && line.contains("Error"));
+    match (error, channel) {
+        (true, _) => "error",
+        (false, Channel::Stdout) => "result",
+        (false, Channel::Stderr) if line.contains("UserWarning") => "warning",
+        (false, Channel::Stderr) => "log",
+    }
+}
+
 #[function_component(Terminal)]
 pub fn terminal() -> Html {
     let Some(handle) = use_context::<SessionHandle>() else {
@@ -97,14 +116,13 @@ pub fn terminal() -> Html {
                 }
                 { for session.transcript.iter().map(|entry| match entry {
                     TranscriptEntry::Command(line) => html! { <div class="line command"><span class="prompt">{"$ "}</span>{line}</div> },
-                    TranscriptEntry::Output { channel: Channel::Stdout, text } => {
-                        let failed = text.starts_with("FAILED:");
-                        html! { <pre class={classes!("line", "stdout", failed.then_some("failed"))}>{text}</pre> }
-                    }
-                    TranscriptEntry::Output { channel: Channel::Stderr, text } => {
-                        let error = text.contains("ERROR [") || text.contains("Traceback") || text.contains("error:");
-                        html! { <pre class={classes!("line", "stderr", error.then_some("error"))}>{text}</pre> }
-                    }
+                    TranscriptEntry::Output { channel, text } => html! {
+                        <pre class={classes!("line", if *channel == Channel::Stdout { "stdout" } else { "stderr" })}>
+                            { for text.split_inclusive('\n').map(|line| html! {
+                                <span class={line_class(*channel, line)}>{line}</span>
+                            }) }
+                        </pre>
+                    },
                     TranscriptEntry::Note(text) => html! { <div class="line note">{text}</div> },
                 }) }
             </div>

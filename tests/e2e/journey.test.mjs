@@ -20,8 +20,8 @@ test('first revision and upgrade head, as the tutorial teaches', async () => {
     await page.waitForFunction(() => window.playground && window.playground.ready === true);
     await page.screenshot({ path: path.join(artifacts, 'start.png') });
     // The starter project is there.
-    for (const name of ['alembic.ini', 'env.py', 'script.py.mako', 'models.py']) {
-      assert.ok(await page.locator('.file-tree').getByText(name, { exact: true }).count() > 0, `file tree shows ${name}`);
+    for (const name of ['alembic.ini', 'alembic/env.py', 'alembic/script.py.mako', 'models.py']) {
+      assert.equal(await page.locator(`.file-tree button[title="${name}"]`).count(), 1, `file tree shows ${name}`);
     }
 
     await typeCommand(page, 'alembic revision -m "create account table"');
