@@ -6,6 +6,7 @@
 
 pub mod commands;
 pub mod config;
+pub mod explain;
 pub mod fs;
 pub mod graph;
 pub mod ini;

@@ -20,6 +20,10 @@ pub struct Output {
     /// Files the command created, changed or asked to open (`revision`, `merge`, `edit`):
     /// the page opens them in the editor.
     pub touched_files: Vec<String>,
+    /// The SQL the command executed online, as `--sql` would print it (for the page's
+    /// "SQL of the last command").
+    #[serde(default)]
+    pub executed_sql: Vec<String>,
 }
 
 impl Output {
@@ -50,6 +54,7 @@ impl Output {
             self.push(channel, text);
         }
         self.touched_files.extend(other.touched_files);
+        self.executed_sql.extend(other.executed_sql);
     }
 
     /// Everything written to stdout.

@@ -103,6 +103,8 @@ pub struct Session {
     pub history: Vec<String>,
     /// The terminal's contents since the last `clear`.
     pub transcript: Vec<TranscriptEntry>,
+    /// The SQL the last command executed (empty for commands that touch no database).
+    pub last_sql: Vec<String>,
     pub cwd: String,
 }
 
@@ -134,8 +136,34 @@ impl Session {
             databases: MemoryDatabases::default(),
             history: Vec::new(),
             transcript: Vec::new(),
+            last_sql: Vec::new(),
             cwd: PROJECT_DIR.to_string(),
         }
+    }
+
+    /// A session on the given project files (paths relative to the project directory, or
+    /// absolute), with empty databases and terminal: what loading a shared example or an
+    /// imported project starts from.
+    pub fn from_files(files: &[(String, String)]) -> Result<Session, String> {
+        let mut tree = MemoryFs::new();
+        tree.create_dir_all(PROJECT_DIR)
+            .map_err(|error| error.to_string())?;
+        for (path, contents) in files {
+            let absolute = crate::fs::join(PROJECT_DIR, path);
+            if !absolute.starts_with(&format!("{PROJECT_DIR}/")) {
+                return Err(format!("{path}: files must stay inside the project"));
+            }
+            tree.write(&absolute, contents)
+                .map_err(|error| error.to_string())?;
+        }
+        Ok(Session {
+            files: tree,
+            databases: MemoryDatabases::default(),
+            history: Vec::new(),
+            transcript: Vec::new(),
+            last_sql: Vec::new(),
+            cwd: PROJECT_DIR.to_string(),
+        })
     }
 
     /// The path of the project's main database (from `sqlalchemy.url`), if it is SQLite.
@@ -157,6 +185,9 @@ impl Session {
         ids: &mut dyn IdSource,
     ) -> LineResult {
         let result = self.execute_line(line, clock, ids);
+        if line.trim_start().starts_with("alembic") {
+            self.last_sql = result.output.executed_sql.clone();
+        }
         if result.clear {
             self.transcript.clear();
         } else if !line.trim().is_empty() {
@@ -167,6 +198,10 @@ impl Session {
                     channel: *channel,
                     text: text.clone(),
                 });
+            }
+            for explanation in crate::explain::explain(line, &result.output) {
+                self.transcript
+                    .push(TranscriptEntry::Note(explanation.text));
             }
         }
         result
@@ -312,6 +347,7 @@ impl Session {
             databases,
             history: snapshot.history.clone(),
             transcript: snapshot.transcript.clone(),
+            last_sql: Vec::new(),
             cwd: PROJECT_DIR.to_string(),
         })
     }
@@ -396,6 +432,15 @@ mod tests {
             .files
             .is_dir(&format!("{PROJECT_DIR}/alembic/versions")));
         assert_eq!(session.database_path().unwrap(), "/project/app.db");
+    }
+
+    #[test]
+    fn from_files_keeps_files_inside_the_project() {
+        let session =
+            Session::from_files(&[("migrations/versions/.keep".into(), String::new())]).unwrap();
+        assert!(session.files.is_dir("/project/migrations/versions"));
+        assert!(Session::from_files(&[("../etc/passwd".into(), String::new())]).is_err());
+        assert!(Session::from_files(&[("/etc/passwd".into(), String::new())]).is_err());
     }
 
     #[test]

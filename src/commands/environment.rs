@@ -134,7 +134,13 @@ pub fn with_context<T>(
         let mut context = MigrationContext::online(database);
         configure_context(&mut context, &environment.options);
         let result = body(&mut context);
-        (result, std::mem::take(&mut context.out))
+        let mut output = std::mem::take(&mut context.out);
+        output.executed_sql = context
+            .executed
+            .iter()
+            .map(|statement| format!("{};", statement.offline_sql))
+            .collect();
+        (result, output)
     };
     invocation.out.append(output);
     result

@@ -1,7 +1,7 @@
 //! `window.playground`: the scripting API for host pages and tests.
 //!
 //! `run(line)` → `{stdout, stderr, exitCode}`; `readFile(path)`, `writeFile(path, text)`,
-//! `writeFiles({path: text, ...})`, `listFiles()`, `query(sql)` → `{columns, rows}` or throws, `reset()`. Paths are relative to
+//! `writeFiles({path: text, ...})`, `loadProject({path: text, ...})` (replaces the project),, `removeFile(path)`, `listFiles()`, `query(sql)` → `{columns, rows}` or throws, `reset()`. Paths are relative to
 //! the project (`alembic/versions/x.py`) or absolute (`/project/...`).
 
 use wasm_bindgen::prelude::*;
@@ -78,6 +78,32 @@ pub fn install(handle: SessionHandle) {
     });
     set(&api, "writeFiles", write_files.as_ref().unchecked_ref());
     write_files.forget();
+
+    let load_handle = handle.clone();
+    let load_project =
+        Closure::<dyn Fn(JsValue) -> Result<(), JsValue>>::new(move |files: JsValue| {
+            let entries = js_sys::Object::entries(&js_sys::Object::from(files));
+            let mut pairs = Vec::new();
+            for entry in entries.iter() {
+                let pair = js_sys::Array::from(&entry);
+                if let (Some(path), Some(text)) = (pair.get(0).as_string(), pair.get(1).as_string())
+                {
+                    pairs.push((path, text));
+                }
+            }
+            load_handle
+                .load_project(&pairs)
+                .map_err(|message| JsValue::from_str(&message))
+        });
+    set(&api, "loadProject", load_project.as_ref().unchecked_ref());
+    load_project.forget();
+
+    let remove_handle = handle.clone();
+    let remove_file = Closure::<dyn Fn(String)>::new(move |path: String| {
+        remove_handle.remove_file(&project_path(&path));
+    });
+    set(&api, "removeFile", remove_file.as_ref().unchecked_ref());
+    remove_file.forget();
 
     let list_handle = handle.clone();
     let list_files = Closure::<dyn Fn() -> JsValue>::new(move || {

@@ -91,6 +91,18 @@ impl SessionHandle {
         self.changed();
     }
 
+    pub fn remove_file(&self, path: &str) {
+        let removed = self.session.borrow_mut().files.remove_file(path);
+        if let Err(error) = removed {
+            self.storage_error.set(Some(error.to_string()));
+            return;
+        }
+        if self.open_file.as_deref() == Some(path) {
+            self.open_file.set(None);
+        }
+        self.changed();
+    }
+
     /// Writes several files and saves once.
     pub fn write_files(&self, files: &[(String, String)]) {
         for (path, text) in files {
@@ -101,6 +113,15 @@ impl SessionHandle {
             }
         }
         self.changed();
+    }
+
+    /// Replaces the project with these files (empty database and terminal).
+    pub fn load_project(&self, files: &[(String, String)]) -> Result<(), String> {
+        let session = Session::from_files(files)?;
+        *self.session.borrow_mut() = session;
+        self.open_file.set(None);
+        self.changed();
+        Ok(())
     }
 
     pub fn open(&self, path: &str) {

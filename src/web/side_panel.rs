@@ -68,6 +68,7 @@ pub fn side_panel() -> Html {
         return html! {};
     };
     let (version_rows, tables) = read_schema(&handle);
+    let last_sql = handle.session().last_sql.join("\n\n");
     html! {
         <aside class="side-panel" aria-label="Database">
             <section class="version-table">
@@ -79,6 +80,16 @@ pub fn side_panel() -> Html {
                         <ul class="version-rows">{ for rows.into_iter().map(|row| html! { <li><code>{row}</code></li> }) }</ul>
                     },
                 } }
+            </section>
+            <section class="last-sql">
+                <details>
+                    <summary><h2 class="inline">{"SQL of the last command"}</h2></summary>
+                    if last_sql.is_empty() {
+                        <p class="muted">{"The last command ran no SQL."}</p>
+                    } else {
+                        <pre class="sql">{last_sql}</pre>
+                    }
+                </details>
             </section>
             <section class="schema">
                 <h2>{"Schema"}</h2>

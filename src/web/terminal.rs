@@ -123,7 +123,11 @@ pub fn terminal() -> Html {
                             }) }
                         </pre>
                     },
-                    TranscriptEntry::Note(text) => html! { <div class="line note">{text}</div> },
+                    TranscriptEntry::Note(text) => html! {
+                        <aside class="explain" aria-label="Explanation from the playground">
+                            <strong>{"Why this happened: "}</strong>{text}
+                        </aside>
+                    },
                 }) }
             </div>
             if !candidates.is_empty() {

@@ -18,25 +18,106 @@ use alembic_playground::runtime::{Database, SqlValue};
 use alembic_playground::sqlite::SqliteDatabase;
 
 /// One thing a scenario does.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Step {
     /// Run `alembic <line>` in both projects and compare.
-    Run(&'static str),
+    Run(String),
     /// Replace the `pass` bodies of a generated revision file (found by id prefix).
     EditRevision {
-        revision: &'static str,
-        upgrade: &'static str,
-        downgrade: &'static str,
+        revision: String,
+        upgrade: String,
+        downgrade: String,
     },
     /// Write a file (path relative to the project) in both projects.
-    Write(&'static str, String),
+    Write(String, String),
     /// Remove a file in both projects.
-    Remove(&'static str),
+    Remove(String),
     /// Replace text in a project file (e.g. to change `env.py` or `alembic.ini`).
     Replace {
-        path: &'static str,
-        from: &'static str,
-        to: &'static str,
+        path: String,
+        from: String,
+        to: String,
     },
+}
+
+/// Reads a `.scenario` file (shared with the browser tests in `tests/e2e/`):
+/// `$ <command>` runs `alembic <command>`; `@edit <rev>` + upgrade body + `@downgrade` +
+/// downgrade body + `@end` fills a generated revision; `@write <path>` + content + `@end`;
+/// `@replace <path>` + old text + `@with` + new text + `@end`; `@remove <path>`; `#` comments.
+pub fn parse_scenario(text: &str) -> Vec<Step> {
+    let mut steps = Vec::new();
+    let mut lines = text.lines();
+    let block = |lines: &mut std::str::Lines<'_>, terminators: &[&str]| -> (String, String) {
+        let mut collected = Vec::new();
+        for line in lines.by_ref() {
+            if terminators.contains(&line) {
+                return (collected.join("\n"), line.to_string());
+            }
+            collected.push(line);
+        }
+        panic!("scenario block not closed by one of {terminators:?}");
+    };
+    while let Some(line) = lines.next() {
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if let Some(command) = line.strip_prefix("$ ") {
+            steps.push(Step::Run(command.to_string()));
+        } else if line == "$" {
+            steps.push(Step::Run(String::new()));
+        } else if let Some(revision) = line.strip_prefix("@edit ") {
+            let (upgrade, _) = block(&mut lines, &["@downgrade"]);
+            let (downgrade, _) = block(&mut lines, &["@end"]);
+            steps.push(Step::EditRevision {
+                revision: revision.to_string(),
+                upgrade,
+                downgrade,
+            });
+        } else if let Some(path) = line.strip_prefix("@write ") {
+            let (content, _) = block(&mut lines, &["@end"]);
+            steps.push(Step::Write(path.to_string(), format!("{content}\n")));
+        } else if let Some(path) = line.strip_prefix("@replace ") {
+            let (from, _) = block(&mut lines, &["@with"]);
+            let (to, _) = block(&mut lines, &["@end"]);
+            steps.push(Step::Replace {
+                path: path.to_string(),
+                from,
+                to,
+            });
+        } else if let Some(path) = line.strip_prefix("@remove ") {
+            steps.push(Step::Remove(path.to_string()));
+        } else {
+            panic!("unknown scenario line: {line:?}");
+        }
+    }
+    steps
+}
+
+/// Writes steps in the `.scenario` format (the inverse of [`parse_scenario`]).
+pub fn format_scenario(steps: &[Step]) -> String {
+    let mut text = String::new();
+    for step in steps {
+        match step {
+            Step::Run(line) if line.is_empty() => text.push_str("$\n"),
+            Step::Run(line) => text.push_str(&format!("$ {line}\n")),
+            Step::EditRevision {
+                revision,
+                upgrade,
+                downgrade,
+            } => text.push_str(&format!(
+                "@edit {revision}\n{upgrade}\n@downgrade\n{downgrade}\n@end\n"
+            )),
+            Step::Write(path, content) => text.push_str(&format!(
+                "@write {path}\n{}\n@end\n",
+                content.strip_suffix('\n').unwrap_or(content)
+            )),
+            Step::Remove(path) => text.push_str(&format!("@remove {path}\n")),
+            Step::Replace { path, from, to } => {
+                text.push_str(&format!("@replace {path}\n{from}\n@with\n{to}\n@end\n"))
+            }
+        }
+    }
+    text
 }
 
 /// What one tool did for one command, normalised for comparison.

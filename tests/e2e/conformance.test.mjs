@@ -1,0 +1,269 @@
+// The conformance scenarios (tests/scenarios/*.scenario) in the browser build: each step runs
+// through real Alembic 1.20.1 in a folder and through `window.playground.run(...)` in the page,
+// and exit code, stdout, stderr, the schema and the version table must match, with the same
+// normalisation as the native harness (tests/conformance/harness.rs).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { openPlayground, repoRoot } from './browser.mjs';
+
+const alembic = process.env.ALEMBIC_BIN ?? path.join(repoRoot, '.venv/bin/alembic');
+
+function parseScenario(text) {
+  const steps = [];
+  const lines = text.split('\n');
+  let index = 0;
+  const block = (terminators) => {
+    const collected = [];
+    while (index < lines.length) {
+      const line = lines[index++];
+      if (terminators.includes(line)) return collected.join('\n');
+      collected.push(line);
+    }
+    throw new Error(`scenario block not closed by ${terminators}`);
+  };
+  while (index < lines.length) {
+    const line = lines[index++];
+    if (line.trim() === '' || line.startsWith('#')) continue;
+    if (line === '$') steps.push({ run: '' });
+    else if (line.startsWith('$ ')) steps.push({ run: line.slice(2) });
+    else if (line.startsWith('@edit ')) {
+      const upgrade = block(['@downgrade']);
+      const downgrade = block(['@end']);
+      steps.push({ edit: line.slice(6), upgrade, downgrade });
+    } else if (line.startsWith('@write ')) steps.push({ write: line.slice(7), content: `${block(['@end'])}\n` });
+    else if (line.startsWith('@replace ')) {
+      const from = block(['@with']);
+      const to = block(['@end']);
+      steps.push({ replace: line.slice(9), from, to });
+    } else if (line.startsWith('@remove ')) steps.push({ remove: line.slice(8) });
+    else throw new Error(`unknown scenario line ${line}`);
+  }
+  return steps;
+}
+
+// A POSIX-shell split of simple command lines (quotes and backslashes), as the page does.
+function splitWords(line) {
+  const words = [];
+  let current = '';
+  let inWord = false;
+  for (let index = 0; index < line.length; index++) {
+    const character = line[index];
+    if (character === "'") {
+      inWord = true;
+      const end = line.indexOf("'", index + 1);
+      current += line.slice(index + 1, end);
+      index = end;
+    } else if (character === '"') {
+      inWord = true;
+      index++;
+      while (line[index] !== '"') {
+        if (line[index] === '\\' && '"\\$`'.includes(line[index + 1])) index++;
+        current += line[index++];
+      }
+    } else if (/\s/.test(character)) {
+      if (inWord) words.push(current);
+      current = '';
+      inWord = false;
+    } else {
+      inWord = true;
+      current += character;
+    }
+  }
+  if (inWord) words.push(current);
+  return words;
+}
+
+function normalise(text, project) {
+  const lines = text.split(project).join('<project>').split('\n').map((line) => {
+    const index = line.indexOf('/alembic/');
+    if (index >= 0 && line.includes(': UserWarning: ')) line = `<python>${line.slice(index)}`;
+    const date = line.indexOf('Create Date: ');
+    if (date >= 0) line = `${line.slice(0, date)}Create Date: <date>`;
+    return line;
+  });
+  return lines.join('\n');
+}
+
+function tracebackTail(stderr) {
+  const lines = stderr.split('\n');
+  const first = lines.findIndex((line) => line.startsWith('Traceback (most recent call last):'));
+  if (first < 0) return stderr;
+  let last = first;
+  lines.forEach((line, index) => { if (line.startsWith('Traceback (most recent call last):')) last = index; });
+  return [...lines.slice(0, first), 'Traceback (most recent call last):', ...lines.slice(last + 1).filter((line) => !line.startsWith(' '))].join('\n');
+}
+
+function canonicalSetOrder(line, stdout) {
+  let lines = stdout.split('\n').map((text) => (text.startsWith('Branches into: ')
+    ? `Branches into: ${text.slice(15).split(', ').sort().join(', ')}` : text));
+  const trailing = lines.length > 0 && lines[lines.length - 1] === '' ? lines.pop() : null;
+  const command = splitWords(line).find((word) => !word.startsWith('-')) ?? '';
+  if (command === 'current' && !line.includes('-v')) lines.sort();
+  if (command === 'branches') {
+    let index = 0;
+    while (index < lines.length) {
+      const start = index;
+      while (index < lines.length && lines[index].trimStart().startsWith('-> ')) index++;
+      const sorted = lines.slice(start, index).sort();
+      lines.splice(start, sorted.length, ...sorted);
+      index++;
+    }
+  }
+  if (line.includes('--sql')) {
+    const isVersion = (text) => /^(INSERT INTO|UPDATE|DELETE FROM) alembic_version/.test(text);
+    let blockStart = 0;
+    for (let index = 0; index <= lines.length; index++) {
+      if (index === lines.length || lines[index].startsWith('-- Running ')) {
+        const count = lines.slice(blockStart, index).filter(isVersion).length;
+        if (count >= 2) {
+          for (let at = blockStart; at < index; at++) if (isVersion(lines[at])) lines[at] = '<alembic_version change chosen by set order>';
+        }
+        blockStart = index;
+      }
+    }
+  }
+  if (trailing !== null) lines.push(trailing);
+  return lines.join('\n');
+}
+
+const readDatabase = `
+import sqlite3, sys, json, os
+path = sys.argv[1]
+if not os.path.exists(path):
+    print(json.dumps({"schema": [], "rows": None})); sys.exit()
+db = sqlite3.connect(path)
+schema = [" | ".join("NULL" if v is None else str(v) for v in row) for row in db.execute("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name")]
+try:
+    rows = sorted(r[0] for r in db.execute("SELECT version_num FROM alembic_version"))
+except sqlite3.OperationalError:
+    rows = None
+print(json.dumps({"schema": schema, "rows": rows}))
+`;
+
+async function pageDatabase(page) {
+  return page.evaluate(() => {
+    const display = (value) => (value === null ? 'NULL' : String(value));
+    const schema = window.playground.query('SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name')
+      .rows.map((row) => row.map(display).join(' | '));
+    let rows = null;
+    try {
+      rows = window.playground.query('SELECT version_num FROM alembic_version').rows.map((row) => String(row[0])).sort();
+    } catch (error) {
+      rows = null;
+    }
+    return { schema, rows };
+  });
+}
+
+function readTree(root) {
+  const files = {};
+  const walk = (dir) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.name === '__pycache__' || entry.name === 'app.db') continue;
+      if (entry.isDirectory()) walk(full);
+      else files[path.relative(root, full)] = fs.readFileSync(full, 'utf8');
+    }
+  };
+  walk(root);
+  return files;
+}
+
+function findRevisionFile(files, revision) {
+  return Object.keys(files).find((name) => name.startsWith('migrations/versions/') && path.basename(name).startsWith(revision) && name.endsWith('.py'));
+}
+
+function applyEdit(step, read, write, remove, list) {
+  if (step.edit) {
+    const name = findRevisionFile(list(), step.edit);
+    const text = read(name)
+      .replace('    """Upgrade schema."""\n    pass', `    """Upgrade schema."""\n${step.upgrade}`)
+      .replace('    """Downgrade schema."""\n    pass', `    """Downgrade schema."""\n${step.downgrade}`);
+    write(name, text);
+  } else if (step.write) write(step.write, step.content);
+  else if (step.remove) remove(step.remove);
+  else if (step.replace) write(step.replace, read(step.replace).replace(step.from, step.to));
+}
+
+async function runScenario(page, name) {
+  const steps = parseScenario(fs.readFileSync(path.join(repoRoot, 'tests/scenarios', `${name}.scenario`), 'utf8'));
+  const project = fs.mkdtempSync(path.join(os.tmpdir(), `browser-conformance-${name}-`));
+  const init = spawnSync(alembic, ['init', 'migrations'], { cwd: project });
+  assert.equal(init.status, 0, String(init.stderr));
+  const ini = path.join(project, 'alembic.ini');
+  fs.writeFileSync(ini, fs.readFileSync(ini, 'utf8').replace('sqlalchemy.url = driver://user:pass@localhost/dbname', 'sqlalchemy.url = sqlite:///%(here)s/app.db'));
+  await page.evaluate((files) => window.playground.loadProject(files), readTree(project));
+  const mismatches = [];
+  for (const [index, step] of steps.entries()) {
+    if (step.run === undefined) {
+      applyEdit(step,
+        (name) => fs.readFileSync(path.join(project, name), 'utf8'),
+        (name, text) => { fs.mkdirSync(path.dirname(path.join(project, name)), { recursive: true }); fs.writeFileSync(path.join(project, name), text); },
+        (name) => fs.rmSync(path.join(project, name)),
+        () => readTree(project));
+      const pageFiles = await page.evaluate(() => {
+        const files = {};
+        for (const name of window.playground.listFiles()) files[name] = window.playground.readFile(name);
+        return files;
+      });
+      const edits = [];
+      applyEdit(step,
+        (name) => pageFiles[name],
+        (name, text) => { pageFiles[name] = text; edits.push([name, text]); },
+        (name) => edits.push([name, null]),
+        () => pageFiles);
+      await page.evaluate((edits) => {
+        for (const [name, text] of edits) {
+          if (text === null) window.playground.removeFile(name);
+          else window.playground.writeFile(name, text);
+        }
+      }, edits);
+      continue;
+    }
+    const real = spawnSync(alembic, splitWords(step.run), { cwd: project, env: { ...process.env, COLUMNS: '80' } });
+    const ours = await page.evaluate((line) => window.playground.run(`alembic ${line}`), step.run);
+    const expected = {
+      exitCode: real.status,
+      stdout: canonicalSetOrder(step.run, normalise(real.stdout.toString(), project)),
+      stderr: normalise(real.stderr.toString(), project),
+    };
+    const actual = {
+      exitCode: ours.exitCode,
+      stdout: canonicalSetOrder(step.run, normalise(ours.stdout, '/project')),
+      stderr: normalise(ours.stderr, '/project'),
+    };
+    if (expected.exitCode === 1) {
+      expected.stderr = tracebackTail(expected.stderr);
+      actual.stderr = tracebackTail(actual.stderr);
+    }
+    const realDatabase = JSON.parse(spawnSync('python3', ['-c', readDatabase, path.join(project, 'app.db')]).stdout.toString());
+    Object.assign(expected, realDatabase);
+    Object.assign(actual, await pageDatabase(page));
+    try {
+      assert.deepEqual(actual, expected);
+    } catch (error) {
+      mismatches.push(`step ${index}: alembic ${step.run}\n${error.message}`);
+    }
+  }
+  fs.rmSync(project, { recursive: true, force: true });
+  return mismatches;
+}
+
+for (const name of ['linear_chain', 'branched', 'identifiers', 'broken_input']) {
+  test(`scenario ${name} in the page matches real Alembic`, async () => {
+    const playground = await openPlayground();
+    try {
+      await playground.page.goto(playground.server.url);
+      await playground.page.waitForFunction(() => window.playground && window.playground.ready === true);
+      const mismatches = await runScenario(playground.page, name);
+      assert.deepEqual(mismatches, []);
+      assert.deepEqual(playground.consoleErrors, []);
+    } finally {
+      await playground.close();
+    }
+  });
+}
