@@ -52,6 +52,15 @@ pub fn explain(command_line: &str, output: &Output) -> Vec<Explanation> {
     if all.contains("Cannot add a NOT NULL column with default value NULL") {
         add("The table already has rows, and a new NOT NULL column needs a value for them. Give the column a `server_default=...`, or add it as nullable, fill it with `op.execute(\"UPDATE ...\")`, then make it NOT NULL in batch mode.");
     }
+    let failed_step = stderr.contains("Traceback (most recent call last):")
+        && (stderr.contains("] Running upgrade") || stderr.contains("] Running downgrade"));
+    if failed_step {
+        if stderr.contains("Will assume transactional DDL.") {
+            add("What happened to the database: with transactional DDL the failing step was rolled back as a whole (and, without transaction_per_migration, every earlier step of this command too); alembic_version names the last revision that committed.");
+        } else {
+            add("What happened to the database: on SQLite Alembic commits each revision on its own, so the revisions before the failing one are applied; of the failing revision, the DDL that ran before its first INSERT/UPDATE/DELETE stayed in the database (SQLite's Python driver runs it outside the transaction) while alembic_version still names the previous revision. Look at the schema before you retry: a retry may fail on what is already there.");
+        }
+    }
     if all.contains("Relative revision") && all.contains("didn't produce") {
         add("A relative target (`+N`/`-N`) counts steps from the current revision, and there are not that many in that direction. `alembic current` shows where the database is and `alembic history` what lies above and below it.");
     }
@@ -93,6 +102,10 @@ mod tests {
         assert!(explain("alembic upgrade head", &alter)[0]
             .text
             .contains("batch_alter_table"));
+        let failed = output("", "INFO  [alembic.runtime.migration] Will assume non-transactional DDL.\nINFO  [alembic.runtime.migration] Running upgrade a -> b, x\nTraceback (most recent call last):\nsqlalchemy.exc.OperationalError: (sqlite3.OperationalError) no such table: t\n");
+        assert!(explain("alembic upgrade head", &failed)[0]
+            .text
+            .contains("alembic_version still names the previous revision"));
         let fine = output(
             "ae1027a6acf0 (head)\n",
             "INFO  [alembic.runtime.migration] Context impl SQLiteImpl.\n",

@@ -51,6 +51,37 @@ scenario!(
     "init"
 );
 
+scenario!(
+    /// The op API: create/drop table, add/drop/alter column, indexes, renames, execute,
+    /// bulk_insert, batch recreate with data, online and `--sql` over ranges.
+    operations_match_alembic,
+    "ops"
+);
+
+scenario!(
+    /// Every type of reference §12, in sqlite_master and in `--sql`.
+    types_match_alembic,
+    "types"
+);
+
+scenario!(
+    /// Failing steps: half-applied DDL, retries, NotImplementedError, ALTER COLUMN.
+    failing_steps_leave_the_database_as_alembic_does,
+    "failures"
+);
+
+scenario!(
+    /// A failing batch copy leaves `_alembic_tmp_<table>` behind; offline batch needs copy_from.
+    failing_batch_leaves_the_temporary_table,
+    "batch_failure"
+);
+
+scenario!(
+    /// transactional_ddl with the engine-event recipe: failing steps roll back.
+    transactional_ddl_rolls_back,
+    "transactional"
+);
+
 #[test]
 fn scenario_files_round_trip_through_the_parser() {
     for text in [

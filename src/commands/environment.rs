@@ -103,6 +103,7 @@ pub fn configure_context(context: &mut MigrationContext<'_>, options: &EnvOption
         pk: options.version_table_pk,
     };
     context.transactional_ddl = options.transactional_ddl.unwrap_or(false);
+    context.transaction_per_migration = options.transaction_per_migration;
 }
 
 /// Runs `body` with a migration context (online: connected to the URL's database), then
@@ -184,6 +185,9 @@ fn exec_failure(error: ExecError, function: &str) -> Failure {
             message,
         } => Failure::Playground(format!("{path}:{line}:{column}: {message}")),
         ExecError::Python {
+            exception, message, ..
+        } if exception == "alembic.util.exc.CommandError" => Failure::Command(message),
+        ExecError::Python {
             exception,
             message,
             path,
@@ -210,6 +214,41 @@ fn exec_failure(error: ExecError, function: &str) -> Failure {
             ],
         ),
     }
+}
+
+/// A warning from an operation, as Python's `warnings` module prints it: the module and line
+/// that raised it (measured with Alembic 1.20.1 / SQLAlchemy 2.1.9), the category, the
+/// message, and the source line.
+pub fn python_warning(message: &str) -> String {
+    let site = super::PYTHON_SITE_PACKAGES;
+    let (location, category, source) =
+        if message.starts_with("Skipping unsupported ALTER for creation of implicit constraint") {
+            (
+                format!("{site}/alembic/ddl/sqlite.py:84"),
+                "UserWarning",
+                "util.warn(",
+            )
+        } else if message.starts_with("autoincrement and existing_autoincrement") {
+            (
+                format!("{site}/alembic/operations/toimpl.py:57"),
+                "UserWarning",
+                "operations.impl.alter_column(",
+            )
+        } else if message.starts_with("Unnamed CHECK constraint on reflected table") {
+            (
+                format!("{site}/alembic/operations/batch.py:298"),
+                "UserWarning",
+                "util.warn(",
+            )
+        } else {
+            // SQLAlchemy's reflection warnings surface from the context manager that runs it.
+            (
+                format!("{}/contextlib.py:144", super::PYTHON_STDLIB),
+                "SAWarning",
+                "next(self.gen)",
+            )
+        };
+    format!("{location}: {category}: {message}\n  {source}\n")
 }
 
 /// What a migration run does with its steps.
@@ -242,6 +281,31 @@ pub fn step_text(step: &MigrationStep, directory: &ScriptDirectory) -> String {
 
 /// `MigrationContext.run_migrations` for upgrade, downgrade and stamp.
 pub fn run_migrations(
+    context: &mut MigrationContext<'_>,
+    deferred: &mut DeferredMap,
+    directory: &ScriptDirectory,
+    logger: Logger,
+    action: &Action,
+    options: &RunOptions,
+) -> Result<(), Failure> {
+    if !options.as_sql {
+        context
+            .begin_run()
+            .map_err(|error| database_failure(&error, Vec::new()))?;
+    }
+    let result = run_steps(context, deferred, directory, logger, action, options);
+    match result {
+        Ok(()) => context
+            .end_run()
+            .map_err(|error| database_failure(&error, Vec::new())),
+        Err(failure) => {
+            context.rollback_step();
+            Err(failure)
+        }
+    }
+}
+
+fn run_steps(
     context: &mut MigrationContext<'_>,
     deferred: &mut DeferredMap,
     directory: &ScriptDirectory,
@@ -347,7 +411,7 @@ pub fn run_migrations(
             match exec::run_planned(script, operations, context) {
                 Ok(warnings) => {
                     for warning in warnings {
-                        context.out.stderr(warning);
+                        context.out.stderr(python_warning(&warning));
                     }
                 }
                 Err(error) => {

@@ -172,6 +172,9 @@ impl Invocation<'_, '_> {
 /// Where Python's warnings say Alembic lives; only the part after it is Alembic's.
 pub const PYTHON_SITE_PACKAGES: &str = "/usr/lib/python3/site-packages";
 
+/// Where Python's standard library lives, for warnings raised from it.
+pub const PYTHON_STDLIB: &str = "/usr/lib/python3.11";
+
 /// Runs one `alembic` command line (without the program name).
 pub fn run(argv: &[String], host: &mut Host<'_>) -> Output {
     let parsed = match args::parse(argv) {

@@ -299,6 +299,9 @@ pub struct MigrationContext<'a> {
     pub version_table: VersionTable,
     /// `context.configure(transactional_ddl=True)`: BEGIN at the start of each step.
     pub transactional_ddl: bool,
+    /// `context.configure(transaction_per_migration=...)`: with transactional DDL, one
+    /// transaction per step (True) or one around the whole run (False, the default).
+    pub transaction_per_migration: bool,
     /// Every statement executed online, as SQLAlchemy's engine log would show it (for the
     /// page's "SQL of the last command").
     pub executed: Vec<Statement>,
@@ -316,6 +319,7 @@ impl<'a> MigrationContext<'a> {
             out: Output::default(),
             version_table: VersionTable::default(),
             transactional_ddl: false,
+            transaction_per_migration: false,
             executed: Vec::new(),
         }
     }
@@ -326,6 +330,7 @@ impl<'a> MigrationContext<'a> {
             out: Output::default(),
             version_table: VersionTable::default(),
             transactional_ddl: false,
+            transaction_per_migration: false,
             executed: Vec::new(),
         }
     }
@@ -379,27 +384,28 @@ impl<'a> MigrationContext<'a> {
         }
     }
 
-    /// Starts a step: with transactional DDL, a real BEGIN; otherwise nothing (SQLAlchemy's
-    /// "BEGIN (implicit)" sends nothing to SQLite under pysqlite).
-    pub fn begin_step(&mut self) -> Result<(), RuntimeError> {
-        if self.transactional_ddl {
-            if let Target::Online(database) = &mut self.target {
-                if !database.in_transaction() {
-                    database
-                        .execute("BEGIN", &[])
-                        .map_err(|error| RuntimeError::Database {
-                            error,
-                            sql: "BEGIN".to_string(),
-                            params: Vec::new(),
-                        })?;
-                }
+    /// Whether one transaction spans the whole run (transactional DDL without
+    /// `transaction_per_migration`).
+    fn whole_run_transaction(&self) -> bool {
+        self.transactional_ddl && !self.transaction_per_migration
+    }
+
+    fn begin(&mut self) -> Result<(), RuntimeError> {
+        if let Target::Online(database) = &mut self.target {
+            if !database.in_transaction() {
+                database
+                    .execute("BEGIN", &[])
+                    .map_err(|error| RuntimeError::Database {
+                        error,
+                        sql: "BEGIN".to_string(),
+                        params: Vec::new(),
+                    })?;
             }
         }
         Ok(())
     }
 
-    /// Commits the step's transaction, if one is open.
-    pub fn commit_step(&mut self) -> Result<(), RuntimeError> {
+    fn commit(&mut self) -> Result<(), RuntimeError> {
         if let Target::Online(database) = &mut self.target {
             if database.in_transaction() {
                 database
@@ -412,6 +418,40 @@ impl<'a> MigrationContext<'a> {
             }
         }
         Ok(())
+    }
+
+    /// Starts a run (env.py's `with context.begin_transaction():`): with transactional DDL and
+    /// no `transaction_per_migration`, a real BEGIN that lasts until [`Self::end_run`].
+    pub fn begin_run(&mut self) -> Result<(), RuntimeError> {
+        if self.whole_run_transaction() {
+            self.begin()?;
+        }
+        Ok(())
+    }
+
+    /// Ends a run: commits the whole-run transaction, if any.
+    pub fn end_run(&mut self) -> Result<(), RuntimeError> {
+        if self.whole_run_transaction() {
+            self.commit()?;
+        }
+        Ok(())
+    }
+
+    /// Starts a step: with transactional DDL per migration, a real BEGIN; otherwise nothing
+    /// (SQLAlchemy's "BEGIN (implicit)" sends nothing to SQLite under pysqlite).
+    pub fn begin_step(&mut self) -> Result<(), RuntimeError> {
+        if self.transactional_ddl && self.transaction_per_migration {
+            self.begin()?;
+        }
+        Ok(())
+    }
+
+    /// Commits the step's transaction, if one is open (not inside a whole-run transaction).
+    pub fn commit_step(&mut self) -> Result<(), RuntimeError> {
+        if self.whole_run_transaction() {
+            return Ok(());
+        }
+        self.commit()
     }
 
     /// Rolls back whatever transaction is open after a failure; DDL that ran in autocommit

@@ -196,17 +196,28 @@ fn init_project(dir: &Path) {
     std::fs::write(&ini_path, ini).expect("write alembic.ini");
 }
 
+/// `/any/python/path/module.py:12: SomeWarning: text` → `<python>/module.py:12: SomeWarning: text`:
+/// where Python is installed differs; the module, line and message must not.
+fn normalise_warning_path(line: &str) -> String {
+    let Some(category_at) = line.find("Warning: ") else {
+        return line.to_string();
+    };
+    let Some(py_at) = line[..category_at].rfind(".py:") else {
+        return line.to_string();
+    };
+    let start = line[..py_at].rfind('/').map(|slash| slash + 1).unwrap_or(0);
+    if !line.starts_with('/') {
+        return line.to_string();
+    }
+    format!("<python>/{}", &line[start..])
+}
+
 fn normalise(text: &str, project: &Path) -> String {
     let project = project.to_string_lossy();
     let mut lines = Vec::new();
     for line in text.replace(project.as_ref(), "<project>").lines() {
         // Python's warnings name the installed module's path and line.
-        let line = match line.find("/alembic/") {
-            Some(index) if line.contains(": UserWarning: ") => {
-                format!("<python>{}", &line[index..])
-            }
-            _ => line.to_string(),
-        };
+        let line = normalise_warning_path(line);
         // Creation times differ between the two runs.
         let line = match line.find("Create Date: ") {
             Some(index) => format!("{}Create Date: <date>", &line[..index]),
@@ -353,7 +364,7 @@ fn read_database(project: &Path) -> (Vec<String>, Vec<String>) {
             &[],
         )
         .expect("read sqlite_master");
-    let schema = rows
+    let mut schema: Vec<String> = rows
         .iter()
         .map(|row| {
             row.iter()
@@ -362,6 +373,31 @@ fn read_database(project: &Path) -> (Vec<String>, Vec<String>) {
                 .join(" | ")
         })
         .collect();
+    // The rows of every table, so data kept or lost by a migration is compared too.
+    let tables: Vec<String> = rows
+        .iter()
+        .filter(|row| matches!(row.first(), Some(SqlValue::Text(kind)) if kind == "table"))
+        .filter_map(|row| match row.get(1) {
+            // alembic_version's row order comes from Python sets; its rows are compared as a set.
+            Some(SqlValue::Text(name))
+                if !name.starts_with("sqlite_") && name != "alembic_version" =>
+            {
+                Some(name.clone())
+            }
+            _ => None,
+        })
+        .collect();
+    for table in tables {
+        let quoted = format!("\"{}\"", table.replace('"', "\"\""));
+        if let Ok((_, data)) =
+            database.query(&format!("SELECT * FROM {quoted} ORDER BY rowid"), &[])
+        {
+            for row in data {
+                let values: Vec<String> = row.iter().map(SqlValue::literal).collect();
+                schema.push(format!("row {table}: {}", values.join(", ")));
+            }
+        }
+    }
     let version_rows = match database.query("SELECT version_num FROM alembic_version", &[]) {
         Ok((_, rows)) => {
             let mut values: Vec<String> = rows

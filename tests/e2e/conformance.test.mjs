@@ -79,8 +79,11 @@ function splitWords(line) {
 
 function normalise(text, project) {
   const lines = text.split(project).join('<project>').split('\n').map((line) => {
-    const index = line.indexOf('/alembic/');
-    if (index >= 0 && line.includes(': UserWarning: ')) line = `<python>${line.slice(index)}`;
+    const category = line.indexOf('Warning: ');
+    if (category >= 0 && line.startsWith('/')) {
+      const py = line.lastIndexOf('.py:', category);
+      if (py >= 0) line = `<python>/${line.slice(line.lastIndexOf('/', py) + 1)}`;
+    }
     const date = line.indexOf('Create Date: ');
     if (date >= 0) line = `${line.slice(0, date)}Create Date: <date>`;
     return line;
