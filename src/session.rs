@@ -141,8 +141,8 @@ impl Session {
         }
     }
 
-    /// A session on the given project files (paths relative to the project directory, or
-    /// absolute), with empty databases and terminal: what loading a shared example or an
+    /// A session on the given project files (paths relative to the project directory; a path
+    /// ending in `/` is an empty directory), with empty databases and terminal: what loading a shared example or an
     /// imported project starts from.
     pub fn from_files(files: &[(String, String)]) -> Result<Session, String> {
         let mut tree = MemoryFs::new();
@@ -153,8 +153,14 @@ impl Session {
             if !absolute.starts_with(&format!("{PROJECT_DIR}/")) {
                 return Err(format!("{path}: files must stay inside the project"));
             }
-            tree.write(&absolute, contents)
-                .map_err(|error| error.to_string())?;
+            // A path ending in `/` is an (empty) directory.
+            if path.ends_with('/') {
+                tree.create_dir_all(&absolute)
+                    .map_err(|error| error.to_string())?;
+            } else {
+                tree.write(&absolute, contents)
+                    .map_err(|error| error.to_string())?;
+            }
         }
         Ok(Session {
             files: tree,
@@ -437,7 +443,7 @@ mod tests {
     #[test]
     fn from_files_keeps_files_inside_the_project() {
         let session =
-            Session::from_files(&[("migrations/versions/.keep".into(), String::new())]).unwrap();
+            Session::from_files(&[("migrations/versions/".into(), String::new())]).unwrap();
         assert!(session.files.is_dir("/project/migrations/versions"));
         assert!(Session::from_files(&[("../etc/passwd".into(), String::new())]).is_err());
         assert!(Session::from_files(&[("/etc/passwd".into(), String::new())]).is_err());

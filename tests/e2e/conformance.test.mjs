@@ -168,7 +168,10 @@ function readTree(root) {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       const full = path.join(dir, entry.name);
       if (entry.name === '__pycache__' || entry.name === 'app.db') continue;
-      if (entry.isDirectory()) walk(full);
+      if (entry.isDirectory()) {
+        files[`${path.relative(root, full)}/`] = "";
+        walk(full);
+      }
       else files[path.relative(root, full)] = fs.readFileSync(full, 'utf8');
     }
   };
@@ -256,7 +259,7 @@ async function runScenario(page, name) {
   return mismatches;
 }
 
-for (const name of ['linear_chain', 'branched', 'identifiers', 'broken_input']) {
+for (const name of ['linear_chain', 'branched', 'identifiers', 'broken_input', 'ops', 'types', 'failures', 'batch_failure', 'transactional']) {
   test(`scenario ${name} in the page matches real Alembic`, async () => {
     const playground = await openPlayground();
     try {
