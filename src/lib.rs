@@ -4,6 +4,7 @@
 //! on wasm32, and `native` (the command-line shell) only off it. Both shells call
 //! [`commands::run`] with a [`commands::Host`] and print the [`output::Output`] it returns.
 
+pub mod autogen;
 pub mod commands;
 pub mod config;
 pub mod explain;

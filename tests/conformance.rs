@@ -82,6 +82,35 @@ scenario!(
     "transactional"
 );
 
+scenario!(
+    /// Autogenerate with SQLAlchemy 2.0 typed models: the tutorial loop (add table, column,
+    /// index, NOT NULL, type change), `check` in all three states, a no-change revision.
+    autogenerate_typed_models_match_alembic,
+    "autogen_typed"
+);
+
+scenario!(
+    /// Autogenerate with classic declarative models and `render_as_batch=True`: the
+    /// reference's many-changes revision and its second round, run through batch mode.
+    autogenerate_batch_mode_matches_alembic,
+    "autogen_batch"
+);
+
+scenario!(
+    /// Autogenerate with core `Table`s, naming conventions, two metadata, `myapp.models`,
+    /// `sqlite.JSON`, Enum, every `Mapped[...]` inference, `compare_type=False`, and a missing
+    /// models module.
+    autogenerate_core_tables_and_types_match_alembic,
+    "autogen_core"
+);
+
+scenario!(
+    /// Autogenerate against a hand-made database: removed table/index/unique constraint,
+    /// a changed foreign key (unnamed drop_constraint warning), Enum, existing server default.
+    autogenerate_removals_match_alembic,
+    "autogen_removals"
+);
+
 #[test]
 fn scenario_files_round_trip_through_the_parser() {
     for text in [

@@ -3,7 +3,7 @@
 
 use super::directory::ScriptDirectory;
 use super::environment::{self, run_migrations, with_context, Action, RunOptions};
-use super::{CommandResult, Failure, Invocation};
+use super::{autogenerate, CommandResult, Failure, Invocation};
 
 pub fn upgrade(invocation: &mut Invocation<'_, '_>) -> CommandResult {
     migrate(invocation, true)
@@ -166,6 +166,7 @@ pub fn check(invocation: &mut Invocation<'_, '_>) -> CommandResult {
     let config = invocation.config()?;
     let mut directory = ScriptDirectory::from_config(invocation, &config)?;
     let mut deferred = directory.deferred_map(invocation);
+    let models = autogenerate::load_models(invocation, &config, &directory.dir)?;
     let environment = environment::start(invocation, &config, &directory, false)?;
     let rows = with_context(invocation, &environment, false, |context| {
         let failure = |error| environment::database_failure(&error, Vec::new());
@@ -175,12 +176,6 @@ pub fn check(invocation: &mut Invocation<'_, '_>) -> CommandResult {
         }
         Ok(rows)
     })?;
-    if environment.options.target_metadata.is_none() {
-        return Err(Failure::command(format!(
-            "Can't proceed with --autogenerate option; environment script {}/env.py does not provide a MetaData object or sequence of objects to the context.",
-            directory.dir
-        )));
-    }
     deferred.emit_warnings(&mut invocation.out);
     let map = deferred.caught()?;
     let mut heads = map.heads();
@@ -190,7 +185,21 @@ pub fn check(invocation: &mut Invocation<'_, '_>) -> CommandResult {
     if heads != current {
         return Err(Failure::command("Target database is not up to date."));
     }
-    Err(Failure::Playground(
-        "autogenerate is not available in the playground yet, so `check` cannot compare models.py with the database".to_string(),
-    ))
+    autogenerate::log_plugins(invocation);
+    if environment.options.target_metadata.is_none() {
+        return Err(Failure::command(format!(
+            "Can't proceed with --autogenerate option; environment script {}/env.py does not provide a MetaData object or sequence of objects to the context.",
+            directory.dir
+        )));
+    }
+    let comparison =
+        autogenerate::compare(invocation, &environment, models.as_deref().unwrap_or(&[]))?;
+    if comparison.is_empty() {
+        invocation.message("No new upgrade operations detected.");
+        return Ok(());
+    }
+    Err(Failure::Command(format!(
+        "New upgrade operations detected: {}",
+        crate::autogen::check::diffs_repr(&comparison)
+    )))
 }

@@ -8,6 +8,7 @@
 //! Does not: know whether it runs in a terminal or a page; touch anything but the [`Host`].
 
 pub mod args;
+mod autogenerate;
 mod directory;
 mod environment;
 pub mod help;

@@ -1,0 +1,210 @@
+//! Autogenerate: what `alembic revision --autogenerate` and `alembic check` do.
+//!
+//! Owns:
+//! * [`models`]: reading the models a project's env.py points `target_metadata` at
+//!   (`models.py` in the classic declarative, 2.0 typed-declarative and core `Table` styles),
+//!   by interpreting the supported subset of Python — never running it;
+//! * [`reflect`]: reading the live SQLite database the way SQLAlchemy's inspector reports it;
+//! * [`compare`]: Alembic 1.20.1's comparison (its op order, its log lines);
+//! * [`render`]: the Python text of the `upgrade()`/`downgrade()` bodies and the `imports`;
+//! * [`check`]: the `repr()` of the diff list that `alembic check` prints.
+//!
+//! Does not: print, read files itself (callers pass a reader), or decide whether the database
+//! is up to date (the command layer does that first, as Alembic does).
+//!
+//! Invariant: anything in models.py outside the supported surface is a located
+//! [`AutogenError::Unsupported`], never a silently different migration.
+
+pub mod check;
+pub mod compare;
+pub mod models;
+pub mod reflect;
+pub mod render;
+
+#[cfg(test)]
+mod tests;
+
+use crate::ops::{ServerDefault, SqlType};
+
+pub use compare::{compare_metadata, CompareOptions, Comparison, LogLine};
+pub use models::{load_target_metadata, ModelSource};
+pub use reflect::reflect_database;
+pub use render::{render_migration, RenderedMigration};
+
+/// A constraint or index name; `conv` marks names SQLAlchemy wraps in `conv()` (naming
+/// conventions, `index=True`, and every reflected name), which Alembic renders as `op.f(...)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Name {
+    pub text: String,
+    pub conv: bool,
+}
+
+impl Name {
+    pub fn plain(text: &str) -> Name {
+        Name {
+            text: text.to_string(),
+            conv: false,
+        }
+    }
+
+    pub fn conv(text: &str) -> Name {
+        Name {
+            text: text.to_string(),
+            conv: true,
+        }
+    }
+}
+
+/// A column of a model table or of a reflected table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SchemaColumn {
+    pub name: String,
+    pub type_: SqlType,
+    pub nullable: bool,
+    pub primary_key: bool,
+    pub server_default: Option<ServerDefault>,
+    /// `autoincrement=` when given explicitly (`None`: SQLAlchemy's `"auto"`).
+    pub autoincrement: Option<bool>,
+    pub comment: Option<String>,
+    /// `ForeignKey('t.c')` targets (for the `check` repr).
+    pub foreign_keys: Vec<String>,
+    /// `default=` as `Column.__repr__` shows it (`ScalarElementColumnDefault('x')`).
+    pub default_repr: Option<String>,
+}
+
+impl SchemaColumn {
+    pub fn new(name: &str, type_: SqlType) -> SchemaColumn {
+        SchemaColumn {
+            name: name.to_string(),
+            type_,
+            nullable: true,
+            primary_key: false,
+            server_default: None,
+            autoincrement: None,
+            comment: None,
+            foreign_keys: Vec::new(),
+            default_repr: None,
+        }
+    }
+}
+
+/// A foreign key constraint (column-level `ForeignKey`s become one each).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SchemaForeignKey {
+    pub name: Option<Name>,
+    pub columns: Vec<String>,
+    pub referent_table: String,
+    pub referent_columns: Vec<String>,
+    pub onupdate: Option<String>,
+    pub ondelete: Option<String>,
+    pub deferrable: Option<bool>,
+    pub initially: Option<String>,
+    pub match_: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SchemaUnique {
+    pub name: Option<Name>,
+    pub columns: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SchemaCheck {
+    pub name: Option<Name>,
+    pub sqltext: String,
+}
+
+/// `unique=` of an index: models say `True`/`False`, SQLite reflection says `1`/`0`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IndexUnique {
+    Bool(bool),
+    Int(i64),
+}
+
+impl IndexUnique {
+    pub fn is_unique(self) -> bool {
+        match self {
+            IndexUnique::Bool(value) => value,
+            IndexUnique::Int(value) => value != 0,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SchemaIndex {
+    pub name: Name,
+    pub columns: Vec<String>,
+    pub unique: IndexUnique,
+    /// `sqlite_where=` (reflected partial indexes, or given in the model).
+    pub sqlite_where: Option<String>,
+}
+
+/// A table as autogenerate sees it (from the models or from the database).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SchemaTable {
+    pub name: String,
+    pub columns: Vec<SchemaColumn>,
+    pub primary_key_name: Option<Name>,
+    pub primary_key: Vec<String>,
+    pub foreign_keys: Vec<SchemaForeignKey>,
+    pub uniques: Vec<SchemaUnique>,
+    pub checks: Vec<SchemaCheck>,
+    pub indexes: Vec<SchemaIndex>,
+    pub comment: Option<String>,
+}
+
+impl SchemaTable {
+    pub fn column(&self, name: &str) -> Option<&SchemaColumn> {
+        self.columns.iter().find(|column| column.name == name)
+    }
+}
+
+/// Why autogenerate could not run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AutogenError {
+    /// Valid Python the playground does not interpret: `path:line:column: message`.
+    Unsupported {
+        path: String,
+        line: u32,
+        column: u32,
+        message: String,
+    },
+    /// An exception Python itself would raise while importing the models
+    /// (`ModuleNotFoundError`, `SyntaxError`, `NameError`...), with the frame where.
+    Python {
+        exception: String,
+        message: String,
+        path: String,
+        line: u32,
+        source_line: String,
+    },
+}
+
+impl std::fmt::Display for AutogenError {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AutogenError::Unsupported {
+                path,
+                line,
+                column,
+                message,
+            } => write!(formatter, "{path}:{line}:{column}: {message}"),
+            AutogenError::Python {
+                exception, message, ..
+            } => write!(formatter, "{exception}: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for AutogenError {}
+
+/// The six plugin set-up lines every autogenerate/check run logs first.
+pub const PLUGIN_LOGGER: &str = "alembic.runtime.plugins";
+pub const PLUGINS: [&str; 6] = [
+    "alembic.autogenerate.schemas",
+    "alembic.autogenerate.tables",
+    "alembic.autogenerate.types",
+    "alembic.autogenerate.constraints",
+    "alembic.autogenerate.defaults",
+    "alembic.autogenerate.comments",
+];

@@ -1,0 +1,124 @@
+//! The command side of autogenerate, shared by `revision --autogenerate` and `check`:
+//! importing the models as env.py does (before its banner lines), logging the plugin set-up
+//! and detection lines, reflecting the database through the migration context, and turning
+//! [`AutogenError`]s into what Python would print.
+
+use super::environment::{self, with_context, Environment};
+use super::{Failure, Invocation};
+use crate::autogen::{
+    self, compare_metadata, reflect_database, AutogenError, CompareOptions, Comparison,
+    ModelSource, SchemaTable,
+};
+use crate::config::Config;
+use crate::script::environment::read_env;
+
+/// `sys.path` entries from `prepend_sys_path` (relative ones against the working directory).
+fn search_paths(invocation: &Invocation<'_, '_>, config: &Config) -> Vec<String> {
+    let Ok(Some(value)) = config.main_option("prepend_sys_path") else {
+        return Vec::new();
+    };
+    let separator = config.main_option("path_separator").ok().flatten();
+    let entries: Vec<&str> = match separator.as_deref().map(str::trim) {
+        Some("os") | Some(":") => value.split(':').collect(),
+        Some("space") => value.split_whitespace().collect(),
+        Some(";") => value.split(';').collect(),
+        Some("newline") => value.lines().collect(),
+        _ => value.split([' ', ',']).collect(),
+    };
+    entries
+        .into_iter()
+        .map(str::trim)
+        .filter(|entry| !entry.is_empty())
+        .map(|entry| crate::fs::join(&invocation.host.cwd, entry))
+        .collect()
+}
+
+fn autogen_failure(error: AutogenError) -> Failure {
+    match error {
+        AutogenError::Unsupported { .. } => Failure::Playground(error.to_string()),
+        AutogenError::Python {
+            exception,
+            message,
+            path,
+            line,
+            source_line,
+        } => Failure::Unhandled {
+            frames: vec![
+                format!("  File \"{path}\", line {line}, in <module>"),
+                format!("    {source_line}"),
+            ],
+            exception,
+            message,
+        },
+    }
+}
+
+/// Imports what env.py's `target_metadata` refers to, as running env.py would (so before the
+/// banner). `None` when env.py sets no metadata, or cannot be read (then
+/// `environment::start` reports that).
+pub fn load_models(
+    invocation: &Invocation<'_, '_>,
+    config: &Config,
+    script_dir: &str,
+) -> Result<Option<Vec<SchemaTable>>, Failure> {
+    let env_path = format!("{script_dir}/env.py");
+    let Ok(source) = invocation.host.files.read_to_string(&env_path) else {
+        return Ok(None);
+    };
+    let Ok(options) = read_env(&source, false) else {
+        return Ok(None);
+    };
+    let Some(target) = &options.target_metadata else {
+        return Ok(None);
+    };
+    let model_source = ModelSource {
+        files: &*invocation.host.files,
+        search_paths: search_paths(invocation, config),
+    };
+    autogen::load_target_metadata(&model_source, &env_path, &source, &options.module, target)
+        .map(Some)
+        .map_err(autogen_failure)
+}
+
+/// The plugin set-up lines `AutogenContext` logs (before it checks `target_metadata`).
+pub fn log_plugins(invocation: &mut Invocation<'_, '_>) {
+    for plugin in autogen::PLUGINS {
+        invocation.info(
+            autogen::PLUGIN_LOGGER,
+            &format!("setting up autogenerate plugin {plugin}"),
+        );
+    }
+}
+
+/// Reflects the database and compares; logs what was detected.
+pub fn compare(
+    invocation: &mut Invocation<'_, '_>,
+    environment: &Environment,
+    models: &[SchemaTable],
+) -> Result<Comparison, Failure> {
+    let version_table = environment.options.version_table.clone();
+    let conn_tables = with_context(invocation, environment, false, |context| {
+        let Some(database) = context.database() else {
+            return Ok(Vec::new());
+        };
+        reflect_database(database, &version_table).map_err(|error| {
+            environment::database_failure(
+                &crate::runtime::RuntimeError::Database {
+                    error,
+                    sql: String::new(),
+                    params: Vec::new(),
+                },
+                Vec::new(),
+            )
+        })
+    })?;
+    let options = CompareOptions {
+        compare_type: environment.options.compare_type,
+        compare_server_default: environment.options.compare_server_default,
+    };
+    let comparison = compare_metadata(models, &conn_tables, options);
+    for line in &comparison.log {
+        invocation.info(line.logger, &line.text);
+    }
+    Ok(comparison)
+}
