@@ -10,6 +10,7 @@ pub mod config;
 pub mod explain;
 pub mod fs;
 pub mod graph;
+pub mod graph_view;
 pub mod ini;
 pub mod ops;
 pub mod output;

@@ -105,6 +105,8 @@ pub struct Session {
     pub transcript: Vec<TranscriptEntry>,
     /// The SQL the last command executed (empty for commands that touch no database).
     pub last_sql: Vec<String>,
+    /// Files and databases as they were before the last `alembic` command, for undo.
+    pub undo_point: Option<(String, SessionSnapshot)>,
     pub cwd: String,
 }
 
@@ -137,6 +139,7 @@ impl Session {
             history: Vec::new(),
             transcript: Vec::new(),
             last_sql: Vec::new(),
+            undo_point: None,
             cwd: PROJECT_DIR.to_string(),
         }
     }
@@ -168,6 +171,7 @@ impl Session {
             history: Vec::new(),
             transcript: Vec::new(),
             last_sql: Vec::new(),
+            undo_point: None,
             cwd: PROJECT_DIR.to_string(),
         })
     }
@@ -190,8 +194,17 @@ impl Session {
         clock: &dyn Clock,
         ids: &mut dyn IdSource,
     ) -> LineResult {
+        let is_alembic = line.trim_start().starts_with("alembic");
+        let before = if is_alembic {
+            self.snapshot().ok()
+        } else {
+            None
+        };
         let result = self.execute_line(line, clock, ids);
-        if line.trim_start().starts_with("alembic") {
+        if let Some(snapshot) = before {
+            self.undo_point = Some((line.trim().to_string(), snapshot));
+        }
+        if is_alembic {
             self.last_sql = result.output.executed_sql.clone();
         }
         if result.clear {
@@ -261,6 +274,64 @@ impl Session {
             }
         }
         result
+    }
+
+    /// Restores files and databases to what they were before the last `alembic` command.
+    pub fn undo_last_command(&mut self) -> Result<String, String> {
+        let Some((line, snapshot)) = self.undo_point.take() else {
+            return Err("there is no command to undo".to_string());
+        };
+        let restored = Session::from_snapshot(&snapshot)?;
+        self.files = restored.files;
+        self.databases = restored.databases;
+        let note =
+            format!("Undid `{line}`: the files and the database are as they were before it.");
+        self.transcript.push(TranscriptEntry::Note(note.clone()));
+        Ok(note)
+    }
+
+    /// The revision graph laid out for drawing, with the version table's rows marked.
+    pub fn revision_graph(&mut self) -> Result<crate::graph_view::GraphView, String> {
+        let config = crate::config::Config::load(&self.files, &self.cwd, &[], None, None, &[])
+            .map_err(|error| error.0)?;
+        let script_location = config.script_location(&self.cwd).map_err(|error| error.0)?;
+        let locations = config
+            .version_locations(&self.cwd, &script_location)
+            .map_err(|error| error.0)?;
+        let scripts =
+            crate::script::load::load_revisions(&self.files, &locations).map_err(|error| {
+                match error.located() {
+                    Some(located) => located,
+                    None => match error {
+                        crate::script::load::ScriptError::Command(message) => message,
+                        _ => "the revision files could not be read".to_string(),
+                    },
+                }
+            })?;
+        let revisions = scripts.iter().map(|script| script.to_revision()).collect();
+        let map = crate::graph::RevisionMap::new(revisions).map_err(|error| error.message())?;
+        let mut rows = Vec::new();
+        if let Some(path) = self.database_path() {
+            if let Ok(database) = self.databases.get(&path) {
+                if let Ok((_, found)) =
+                    database.query("SELECT version_num FROM alembic_version", &[])
+                {
+                    rows = found
+                        .iter()
+                        .filter_map(|row| row.first().map(SqlValue::display))
+                        .collect();
+                }
+            }
+        }
+        let docs = |id: &str| {
+            scripts
+                .iter()
+                .rev()
+                .find(|script| script.id == id)
+                .map(|script| script.doc())
+                .unwrap_or_default()
+        };
+        Ok(crate::graph_view::layout(&map, &docs, &rows))
     }
 
     /// Runs SQL against the project's database and formats the result as a table.
@@ -354,6 +425,7 @@ impl Session {
             history: snapshot.history.clone(),
             transcript: snapshot.transcript.clone(),
             last_sql: Vec::new(),
+            undo_point: None,
             cwd: PROJECT_DIR.to_string(),
         })
     }
@@ -447,6 +519,36 @@ mod tests {
         assert!(session.files.is_dir("/project/migrations/versions"));
         assert!(Session::from_files(&[("../etc/passwd".into(), String::new())]).is_err());
         assert!(Session::from_files(&[("/etc/passwd".into(), String::new())]).is_err());
+    }
+
+    #[test]
+    fn undo_restores_the_database_and_files_of_the_last_command() {
+        let mut session = Session::starter();
+        let mut ids = CountingIds(0);
+        assert!(session.undo_last_command().is_err());
+        let created = session.run_line("alembic revision -m first", &FixedClock, &mut ids);
+        assert_eq!(created.output.exit_code, 0, "{:?}", created.output);
+        let path = created.output.touched_files[0].clone();
+        assert!(session.files.is_file(&path));
+        session.undo_last_command().unwrap();
+        assert!(!session.files.is_file(&path));
+        assert!(
+            matches!(session.transcript.last(), Some(TranscriptEntry::Note(note)) if note.contains("Undid"))
+        );
+        session.run_line("alembic revision -m first", &FixedClock, &mut ids);
+        session.run_line("alembic upgrade head", &FixedClock, &mut ids);
+        assert!(session
+            .run_sql("SELECT * FROM alembic_version")
+            .stdout_text()
+            .contains("(1 row)"));
+        session.undo_last_command().unwrap();
+        assert!(session
+            .run_sql("SELECT * FROM alembic_version")
+            .stderr_text()
+            .contains("no such table"));
+        let graph = session.revision_graph().unwrap();
+        assert_eq!(graph.nodes.len(), 1);
+        assert!(!graph.nodes[0].is_current);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! `window.playground`: the scripting API for host pages and tests.
 //!
 //! `run(line)` → `{stdout, stderr, exitCode}`; `readFile(path)`, `writeFile(path, text)`,
-//! `writeFiles({path: text, ...})`, `loadProject({path: text, ...})` (replaces the project),, `removeFile(path)`, `listFiles()`, `query(sql)` → `{columns, rows}` or throws, `reset()`. Paths are relative to
+//! `writeFiles({path: text, ...})`, `loadProject({path: text, ...})` (replaces the project),, `removeFile(path)`, `listFiles()`, `query(sql)` → `{columns, rows}` or throws, `undo()` (the last alembic command), `reset()`. Paths are relative to
 //! the project (`alembic/versions/x.py`) or absolute (`/project/...`).
 
 use wasm_bindgen::prelude::*;
@@ -155,6 +155,15 @@ pub fn install(handle: SessionHandle) {
     });
     set(&api, "query", query.as_ref().unchecked_ref());
     query.forget();
+
+    let undo_handle = handle.clone();
+    let undo = Closure::<dyn Fn() -> Result<(), JsValue>>::new(move || {
+        undo_handle
+            .undo()
+            .map_err(|message| JsValue::from_str(&message))
+    });
+    set(&api, "undo", undo.as_ref().unchecked_ref());
+    undo.forget();
 
     let reset_handle = handle;
     let reset = Closure::<dyn Fn()>::new(move || reset_handle.reset());

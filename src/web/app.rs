@@ -24,7 +24,7 @@ pub struct SessionHandle {
     counter: Rc<std::cell::Cell<u64>>,
     version: u64,
     force_update: UseForceUpdateHandle,
-    storage_error: UseStateHandle<Option<String>>,
+    pub(super) storage_error: UseStateHandle<Option<String>>,
     open_file: UseStateHandle<Option<String>>,
     /// A save is scheduled: saves run after the current event, coalesced, so a command
     /// returns before the session is serialized (and `pagehide` flushes a pending save).
@@ -132,6 +132,13 @@ impl SessionHandle {
         (*self.open_file).clone()
     }
 
+    /// Undoes the last `alembic` command (files and database).
+    pub fn undo(&self) -> Result<(), String> {
+        let undone = self.session.borrow_mut().undo_last_command();
+        self.changed();
+        undone.map(|_| ())
+    }
+
     pub fn reset(&self) {
         *self.session.borrow_mut() = Session::starter();
         let _ = storage::clear();
@@ -197,6 +204,15 @@ pub fn app() -> Html {
             }
         })
     };
+    let on_undo = {
+        let handle = handle.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Err(message) = handle.undo() {
+                handle.storage_error.set(Some(format!("Undo: {message}")));
+            }
+        })
+    };
+    let can_undo = handle.session().undo_point.is_some();
     html! {
         <ContextProvider<SessionHandle> context={handle.clone()}>
             <div class="playground">
@@ -204,6 +220,7 @@ pub fn app() -> Html {
                     <h1>{"Alembic Playground"}</h1>
                     <span class="subtitle">{"real Alembic commands on SQLite, in your browser"}</span>
                     <div class="actions">
+                        <button type="button" onclick={on_undo} disabled={!can_undo} title="Restore the files and database to before the last alembic command">{"Undo last command"}</button>
                         <button type="button" onclick={on_reset} aria-label="Reset to the starter project">{"Reset"}</button>
                     </div>
                 </header>

@@ -70,7 +70,8 @@ pub fn side_panel() -> Html {
     let (version_rows, tables) = read_schema(&handle);
     let last_sql = handle.session().last_sql.join("\n\n");
     html! {
-        <aside class="side-panel" aria-label="Database">
+        <aside class="side-panel" aria-label="Revision graph and database">
+            <super::revision_graph::RevisionGraph />
             <section class="version-table">
                 <h2>{"Version table"}</h2>
                 { match version_rows {

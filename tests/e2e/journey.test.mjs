@@ -56,10 +56,29 @@ test('first revision and upgrade head, as the tutorial teaches', async () => {
 
     await page.screenshot({ path: path.join(artifacts, 'after-upgrade.png') });
 
+    // A second revision, then downgrade by clicking the first one in the revision graph.
+    await typeCommand(page, 'alembic revision -m "add email"');
+    text = await terminalText(page);
+    const second = text.match(/versions\/([0-9a-f]{12})_add_email\.py/)[1];
+    await typeCommand(page, 'alembic upgrade head');
+    assert.equal(await page.locator('.version-rows code').innerText(), second);
+    await page.locator(`.revision-graph .node[aria-label^="Revision ${revisionId}"]`).click();
+    await page.locator('.graph-actions button', { hasText: 'downgrade to' }).click();
+    await page.waitForFunction((rev) => document.querySelector('.version-rows code')?.textContent === rev, revisionId);
+    text = await terminalText(page);
+    assert.ok(text.includes(`$ alembic downgrade ${revisionId}`), text);
+    assert.ok(text.includes(`Running downgrade ${second} -> ${revisionId}, add email`), text);
+    await page.screenshot({ path: path.join(artifacts, 'graph-downgrade.png') });
+
+    // Undo the downgrade: the version table is back at the second revision.
+    await page.getByRole('button', { name: 'Undo last command' }).click();
+    await page.waitForFunction((rev) => document.querySelector('.version-rows code')?.textContent === rev, second);
+    assert.ok((await terminalText(page)).includes(`Undid \`alembic downgrade ${revisionId}\``));
+
     // A reload restores the same state.
     await page.reload();
     await page.waitForFunction(() => window.playground && window.playground.ready === true);
-    assert.equal(await page.locator('.version-rows code').innerText(), revisionId);
+    assert.equal(await page.locator('.version-rows code').innerText(), second);
     assert.ok((await terminalText(page)).includes(`Running upgrade  -> ${revisionId}`));
 
     assert.deepEqual(consoleErrors, [], 'no console errors');

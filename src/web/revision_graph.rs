@@ -1,0 +1,146 @@
+//! The revision graph panel: the DAG as SVG, newest on top, heads / current / branch and
+//! merge points / labels / depends_on edges marked; choosing a revision offers upgrade,
+//! downgrade and stamp to it, run through the terminal like typed commands.
+
+use yew::prelude::*;
+
+use super::app::SessionHandle;
+use crate::graph_view::GraphView;
+
+const ROW: f64 = 34.0;
+const LANE: f64 = 22.0;
+const LEFT: f64 = 14.0;
+const TOP: f64 = 16.0;
+
+fn short(id: &str) -> String {
+    id.chars().take(12).collect()
+}
+
+#[function_component(RevisionGraph)]
+pub fn revision_graph() -> Html {
+    let Some(handle) = use_context::<SessionHandle>() else {
+        return html! {};
+    };
+    let selected = use_state(|| None::<String>);
+    let view: Result<GraphView, String> = handle.session.borrow_mut().revision_graph();
+    let view = match view {
+        Ok(view) => view,
+        Err(message) => {
+            return html! {
+                <section class="revision-graph" aria-label="Revision graph">
+                    <h2>{"Revision graph"}</h2>
+                    <p class="muted">{format!("The graph cannot be drawn: {message}")}</p>
+                </section>
+            }
+        }
+    };
+    if view.nodes.is_empty() {
+        return html! {
+            <section class="revision-graph" aria-label="Revision graph">
+                <h2>{"Revision graph"}</h2>
+                <p class="muted">{"No revisions yet: alembic revision -m \"...\" creates the first one."}</p>
+            </section>
+        };
+    }
+    let text_x = LEFT + view.lanes as f64 * LANE + 8.0;
+    let height = TOP * 2.0 + view.nodes.len() as f64 * ROW;
+    let width = text_x + 260.0;
+    let position = |row: usize, lane: usize| (LEFT + lane as f64 * LANE, TOP + row as f64 * ROW);
+    let edges = view.edges.iter().filter_map(|edge| {
+        let from = view.nodes.get(edge.from)?;
+        let to = view.nodes.get(edge.to)?;
+        let (x1, y1) = position(from.row, from.lane);
+        let (x2, y2) = position(to.row, to.lane);
+        let path = if (x1 - x2).abs() < 0.5 {
+            format!("M{x1},{y1} L{x2},{y2}")
+        } else {
+            format!("M{x1},{y1} C{x1},{} {x2},{} {x2},{y2}", y1 + ROW * 0.6, y2 - ROW * 0.6)
+        };
+        Some(html! { <path d={path} class={classes!("edge", edge.dependency.then_some("dependency"))} /> })
+    });
+    let on_action = {
+        let handle = handle.clone();
+        let selected = selected.clone();
+        move |verb: &'static str, id: String| {
+            let handle = handle.clone();
+            let selected = selected.clone();
+            Callback::from(move |_: MouseEvent| {
+                handle.run(&format!("alembic {verb} {id}"));
+                selected.set(None);
+            })
+        }
+    };
+    let nodes = view.nodes.iter().map(|node| {
+        let (x, y) = position(node.row, node.lane);
+        let choose = {
+            let selected = selected.clone();
+            let id = node.id.clone();
+            Callback::from(move |_: MouseEvent| selected.set(Some(id.clone())))
+        };
+        let on_key = {
+            let selected = selected.clone();
+            let id = node.id.clone();
+            Callback::from(move |event: KeyboardEvent| {
+                if event.key() == "Enter" || event.key() == " " {
+                    event.prevent_default();
+                    selected.set(Some(id.clone()));
+                }
+            })
+        };
+        let mut markers = Vec::new();
+        if node.is_head {
+            markers.push("head");
+        }
+        if node.is_current {
+            markers.push("current");
+        }
+        if node.is_merge_point {
+            markers.push("mergepoint");
+        }
+        if node.is_branch_point {
+            markers.push("branchpoint");
+        }
+        let label = format!(
+            "{}{}{} {}",
+            short(&node.id),
+            if node.labels.is_empty() { String::new() } else { format!(" ({})", node.labels.join(", ")) },
+            if markers.is_empty() { String::new() } else { format!(" [{}]", markers.join(", ")) },
+            node.doc
+        );
+        html! {
+            <g class={classes!("node", node.is_head.then_some("head"), node.is_current.then_some("current"), (selected.as_deref() == Some(node.id.as_str())).then_some("selected"))}
+               tabindex="0" role="button" aria-label={format!("Revision {label}")}
+               onclick={choose} onkeydown={on_key}>
+                <title>{label.clone()}</title>
+                <circle cx={x.to_string()} cy={y.to_string()} r={if node.is_merge_point { "7" } else { "6" }} />
+                <text x={text_x.to_string()} y={(y + 4.0).to_string()}>
+                    <tspan class="rev">{short(&node.id)}</tspan>
+                    { for node.labels.iter().map(|label| html! { <tspan class="label">{format!(" ({label})")}</tspan> }) }
+                    if node.is_head { <tspan class="marker">{" head"}</tspan> }
+                    if node.is_current { <tspan class="marker current">{" current"}</tspan> }
+                    <tspan class="doc">{format!(" {}", node.doc)}</tspan>
+                </text>
+            </g>
+        }
+    });
+    html! {
+        <section class="revision-graph" aria-label="Revision graph">
+            <h2>{"Revision graph"}</h2>
+            if let Some(id) = (*selected).clone() {
+                <div class="graph-actions" role="group" aria-label={format!("Actions for {}", short(&id))}>
+                    <span>{format!("{}: ", short(&id))}</span>
+                    <button type="button" onclick={on_action("upgrade", id.clone())}>{"upgrade to"}</button>
+                    <button type="button" onclick={on_action("downgrade", id.clone())}>{"downgrade to"}</button>
+                    <button type="button" onclick={on_action("stamp", id.clone())}>{"stamp"}</button>
+                    <button type="button" onclick={{ let selected = selected.clone(); Callback::from(move |_: MouseEvent| selected.set(None)) }}>{"close"}</button>
+                </div>
+            }
+            <div class="graph-scroll">
+                <svg width={width.to_string()} height={height.to_string()} viewBox={format!("0 0 {width} {height}")} role="img" aria-label="Revisions, newest on top">
+                    { for edges }
+                    { for nodes }
+                </svg>
+            </div>
+        </section>
+    }
+}
