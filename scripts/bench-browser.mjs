@@ -5,6 +5,22 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { openPlayground } from '../tests/e2e/browser.mjs';
 
+function readWholeProject(dir) {
+  const files = {};
+  const walk = (current) => {
+    for (const entry of fs.readdirSync(current, { withFileTypes: true })) {
+      const full = path.join(current, entry.name);
+      if (entry.name === '__pycache__' || entry.name === 'app.db') continue;
+      if (entry.isDirectory()) {
+        files[`${path.relative(dir, full)}/`] = '';
+        walk(full);
+      } else files[path.relative(dir, full)] = fs.readFileSync(full, 'utf8');
+    }
+  };
+  walk(dir);
+  return files;
+}
+
 function readProject(dir) {
   const files = {};
   const versions = path.join(dir, 'migrations/versions');
@@ -19,7 +35,7 @@ function median(values) {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-const [chain50, chain1000] = process.argv.slice(2);
+const [chain50, chain1000, models200] = process.argv.slice(2);
 const result = {};
 const playground = await openPlayground();
 const { page } = playground;
@@ -56,6 +72,18 @@ try {
       }, command);
     }
     result[label] = timings;
+  }
+  if (models200) {
+    await page.evaluate((files) => window.playground.loadProject(files), readWholeProject(models200));
+    const upgraded = await page.evaluate(() => window.playground.run('alembic upgrade head'));
+    if (upgraded.exitCode !== 0) throw new Error(upgraded.stdout + upgraded.stderr);
+    result.autogenerate200 = await page.evaluate(() => {
+      const start = performance.now();
+      const output = window.playground.run('alembic revision --autogenerate -m bench --rev-id benchbench');
+      const elapsed = performance.now() - start;
+      if (output.exitCode !== 0) throw new Error(output.stdout + output.stderr);
+      return elapsed;
+    });
   }
 } finally {
   await playground.close();

@@ -52,6 +52,33 @@ pub fn explain(command_line: &str, output: &Output) -> Vec<Explanation> {
     if all.contains("Cannot add a NOT NULL column with default value NULL") {
         add("The table already has rows, and a new NOT NULL column needs a value for them. Give the column a `server_default=...`, or add it as nullable, fill it with `op.execute(\"UPDATE ...\")`, then make it NOT NULL in batch mode.");
     }
+    // Autogenerate cannot see renames: a column (or table) removed and another added in the
+    // same table looks like one.
+    let detected = |kind: &str| -> Vec<String> {
+        stderr
+            .lines()
+            .filter_map(|line| {
+                line.split_once(&format!("Detected {kind} column '"))
+                    .map(|(_, rest)| rest)
+            })
+            .filter_map(|rest| rest.split_once('\'').map(|(name, _)| name.to_string()))
+            .collect()
+    };
+    let added = detected("added");
+    let removed = detected("removed");
+    let table_of = |name: &String| {
+        name.rsplit_once('.')
+            .map(|(table, _)| table.to_string())
+            .unwrap_or_default()
+    };
+    let renamed: Vec<String> = removed
+        .iter()
+        .filter(|old| added.iter().any(|new| table_of(new) == table_of(old)))
+        .cloned()
+        .collect();
+    if !renamed.is_empty() {
+        add(&format!("Autogenerate cannot see renames, CHECK constraints or server-default changes. Here a column was removed and another added in the same table ({}): if you renamed it, review the new revision and replace the add_column/drop_column pair with `op.alter_column('<table>', '<old>', new_column_name='<new>')` (in a batch block on SQLite), or the column's data is lost.", renamed.join(", ")));
+    }
     let failed_step = stderr.contains("Traceback (most recent call last):")
         && (stderr.contains("] Running upgrade") || stderr.contains("] Running downgrade"));
     if failed_step {
@@ -106,6 +133,10 @@ mod tests {
         assert!(explain("alembic upgrade head", &failed)[0]
             .text
             .contains("alembic_version still names the previous revision"));
+        let rename = output("Generating /p/x.py ...  done\n", "INFO  [alembic.autogenerate.compare.tables] Detected added column 'post.headline'\nINFO  [alembic.autogenerate.compare.tables] Detected removed column 'post.title'\n");
+        assert!(explain("alembic revision --autogenerate -m x", &rename)[0]
+            .text
+            .contains("post.title"));
         let fine = output(
             "ae1027a6acf0 (head)\n",
             "INFO  [alembic.runtime.migration] Context impl SQLiteImpl.\n",

@@ -15,18 +15,24 @@ pub struct SqliteDatabase {
     pub connection: Connection,
 }
 
+/// Settings every connection gets so SQLite behaves as it does under Python's sqlite3:
+/// rusqlite's bundled SQLite turns foreign-key enforcement on by default, Python's does not
+/// (and Alembic's batch mode relies on that when it drops and renames referenced tables).
+fn configure(connection: Connection) -> Result<SqliteDatabase, DbError> {
+    connection
+        .execute_batch("PRAGMA foreign_keys = OFF")
+        .map_err(map_error)?;
+    Ok(SqliteDatabase { connection })
+}
+
 impl SqliteDatabase {
     pub fn open_in_memory() -> Result<SqliteDatabase, DbError> {
-        Connection::open_in_memory()
-            .map(|connection| SqliteDatabase { connection })
-            .map_err(map_error)
+        configure(Connection::open_in_memory().map_err(map_error)?)
     }
 
     #[cfg(not(target_arch = "wasm32"))]
     pub fn open(path: &str) -> Result<SqliteDatabase, DbError> {
-        Connection::open(path)
-            .map(|connection| SqliteDatabase { connection })
-            .map_err(map_error)
+        configure(Connection::open(path).map_err(map_error)?)
     }
 
     /// The SQLite library version (`3.x.y`).
@@ -279,6 +285,13 @@ mod tests {
             error.to_string(),
             "(sqlite3.OperationalError) near \"ALTER\": syntax error"
         );
+    }
+
+    #[test]
+    fn foreign_keys_are_not_enforced_as_under_python() {
+        let mut database = SqliteDatabase::open_in_memory().unwrap();
+        let (_, rows) = database.query("PRAGMA foreign_keys", &[]).unwrap();
+        assert_eq!(rows, vec![vec![SqlValue::Integer(0)]]);
     }
 
     #[test]

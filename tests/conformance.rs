@@ -59,6 +59,13 @@ scenario!(
 );
 
 scenario!(
+    /// Batch mode with constraints, primary keys, naming conventions, insert_before/after,
+    /// indexes and renames; batch errors; offline batch without copy_from.
+    batch_constraints_match_alembic,
+    "batch_constraints"
+);
+
+scenario!(
     /// Every type of reference §12, in sqlite_master and in `--sql`.
     types_match_alembic,
     "types"

@@ -259,7 +259,7 @@ async function runScenario(page, name) {
   return mismatches;
 }
 
-for (const name of ['linear_chain', 'branched', 'identifiers', 'broken_input', 'ops', 'types', 'failures', 'batch_failure', 'transactional', 'autogen_typed', 'autogen_batch', 'autogen_core', 'autogen_removals']) {
+for (const name of ['linear_chain', 'branched', 'identifiers', 'broken_input', 'ops', 'types', 'failures', 'batch_failure', 'batch_constraints', 'transactional', 'autogen_typed', 'autogen_batch', 'autogen_core', 'autogen_removals']) {
   test(`scenario ${name} in the page matches real Alembic`, async () => {
     const playground = await openPlayground();
     try {
