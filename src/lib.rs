@@ -18,6 +18,7 @@ pub mod python;
 pub mod runtime;
 pub mod script;
 pub mod session;
+pub mod share;
 pub mod sqlite;
 pub mod templates;
 

@@ -1,7 +1,7 @@
 //! `window.playground`: the scripting API for host pages and tests.
 //!
 //! `run(line)` → `{stdout, stderr, exitCode}`; `readFile(path)`, `writeFile(path, text)`,
-//! `writeFiles({path: text, ...})`, `loadProject({path: text, ...})` (replaces the project),, `removeFile(path)`, `listFiles()`, `query(sql)` → `{columns, rows}` or throws, `undo()` (the last alembic command), `reset()`. Paths are relative to
+//! `writeFiles({path: text, ...})`, `loadProject({path: text, ...})` (replaces the project),, `removeFile(path)`, `listFiles()`, `query(sql)` → `{columns, rows}` or throws, `undo()` (the last alembic command), `shareUrl()`, `reset()`. Paths are relative to
 //! the project (`alembic/versions/x.py`) or absolute (`/project/...`).
 
 use wasm_bindgen::prelude::*;
@@ -155,6 +155,16 @@ pub fn install(handle: SessionHandle) {
     });
     set(&api, "query", query.as_ref().unchecked_ref());
     query.forget();
+
+    let share_handle = handle.clone();
+    let share_url = Closure::<dyn Fn() -> Result<JsValue, JsValue>>::new(move || {
+        share_handle
+            .share_url()
+            .map(|url| JsValue::from_str(&url))
+            .map_err(|message| JsValue::from_str(&message))
+    });
+    set(&api, "shareUrl", share_url.as_ref().unchecked_ref());
+    share_url.forget();
 
     let undo_handle = handle.clone();
     let undo = Closure::<dyn Fn() -> Result<(), JsValue>>::new(move || {

@@ -132,6 +132,27 @@ impl SessionHandle {
         (*self.open_file).clone()
     }
 
+    /// The address that reproduces this state.
+    pub fn share_url(&self) -> Result<String, String> {
+        let snapshot = self
+            .session
+            .borrow_mut()
+            .snapshot()
+            .map_err(|error| error.to_string())?;
+        let code = crate::share::encode(&crate::share::SharedState {
+            snapshot,
+            open_file: self.open_file(),
+        });
+        let window = web_sys::window().ok_or("no window")?;
+        let location = window.location();
+        let base = format!(
+            "{}{}",
+            location.origin().map_err(|_| "no origin")?,
+            location.pathname().map_err(|_| "no path")?
+        );
+        Ok(format!("{base}#s={code}"))
+    }
+
     /// Undoes the last `alembic` command (files and database).
     pub fn undo(&self) -> Result<(), String> {
         let undone = self.session.borrow_mut().undo_last_command();
@@ -147,29 +168,99 @@ impl SessionHandle {
     }
 }
 
-fn initial_session() -> (Session, Option<String>) {
-    match storage::load() {
+/// What the page opens on: a shared link (after asking, when it would replace saved work),
+/// else the saved session, else the starter project. The second value is a message to show.
+fn initial_session() -> (Session, Option<String>, Option<String>) {
+    let saved = storage::load();
+    let shared = shared_link();
+    if let Some(shared) = shared {
+        match crate::share::decode(&shared) {
+            Ok(state) => {
+                let has_saved_work = matches!(&saved, Ok(Some(_)));
+                let replace = !has_saved_work
+                    || web_sys::window()
+                        .and_then(|window| {
+                            window
+                                .confirm_with_message("This link opens a shared example. Replace your saved work with it? (Cancel keeps your work.)")
+                                .ok()
+                        })
+                        .unwrap_or(false);
+                clear_shared_link();
+                if replace {
+                    match Session::from_snapshot(&state.snapshot) {
+                        Ok(session) => return (session, state.open_file, None),
+                        Err(error) => {
+                            let (session, _, _) = saved_or_starter(saved);
+                            return (session, None, Some(format!("The shared link could not be opened: {error}. Your own work is unchanged.")));
+                        }
+                    }
+                }
+            }
+            Err(error) => {
+                clear_shared_link();
+                let (session, open, _) = saved_or_starter(saved);
+                return (
+                    session,
+                    open,
+                    Some(format!(
+                        "The shared link could not be opened: {error}. Your own work is unchanged."
+                    )),
+                );
+            }
+        }
+    }
+    saved_or_starter(saved)
+}
+
+fn saved_or_starter(
+    saved: Result<Option<crate::session::SessionSnapshot>, String>,
+) -> (Session, Option<String>, Option<String>) {
+    match saved {
         Ok(Some(snapshot)) => match Session::from_snapshot(&snapshot) {
-            Ok(session) => (session, None),
-            Err(error) => (Session::starter(), Some(format!("your saved session could not be restored ({error}); it is kept in storage, and this tab starts from the starter project"))),
+            Ok(session) => (session, None, None),
+            Err(error) => (Session::starter(), None, Some(format!("your saved session could not be restored ({error}); it is kept in storage, and this tab starts from the starter project"))),
         },
-        Ok(None) => (Session::starter(), None),
-        Err(error) => (Session::starter(), Some(error)),
+        Ok(None) => (Session::starter(), None, None),
+        Err(error) => (Session::starter(), None, Some(error)),
+    }
+}
+
+/// The `#s=...` part of the address, if any.
+fn shared_link() -> Option<String> {
+    let hash = web_sys::window()?.location().hash().ok()?;
+    hash.strip_prefix("#s=").map(str::to_string)
+}
+
+fn clear_shared_link() {
+    if let Some(window) = web_sys::window() {
+        let path = window.location().pathname().unwrap_or_default()
+            + &window.location().search().unwrap_or_default();
+        if let Ok(history) = window.history() {
+            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
+        }
     }
 }
 
 #[function_component(App)]
 pub fn app() -> Html {
     let startup_error = use_mut_ref(|| None::<String>);
+    let startup_file = use_mut_ref(|| None::<String>);
     let session = use_mut_ref(|| {
-        let (session, error) = initial_session();
+        let (session, open, error) = initial_session();
         *startup_error.borrow_mut() = error;
+        *startup_file.borrow_mut() = open;
         session
     });
     let counter = use_memo((), |_| Rc::new(std::cell::Cell::new(0u64)));
     let force_update = use_force_update();
     let storage_error = use_state(|| startup_error.borrow().clone());
-    let open_file = use_state(|| Some(format!("{PROJECT_DIR}/models.py")));
+    let open_file = use_state(|| {
+        startup_file
+            .borrow()
+            .clone()
+            .or_else(|| Some(format!("{PROJECT_DIR}/models.py")))
+    });
+    let share_link = use_state(|| None::<String>);
     let save_pending = use_memo((), |_| Rc::new(std::cell::Cell::new(false)));
     let handle = SessionHandle {
         session,
@@ -213,6 +304,24 @@ pub fn app() -> Html {
         })
     };
     let can_undo = handle.session().undo_point.is_some();
+    let on_share = {
+        let handle = handle.clone();
+        let share_link = share_link.clone();
+        Callback::from(move |_: MouseEvent| match handle.share_url() {
+            Ok(url) => {
+                if let Some(window) = web_sys::window() {
+                    // Copying can be refused (permissions, no focus): the link is shown anyway.
+                    let _ = window.navigator().clipboard().write_text(&url);
+                }
+                share_link.set(Some(url));
+            }
+            Err(message) => handle.storage_error.set(Some(format!("Share: {message}"))),
+        })
+    };
+    let close_share = {
+        let share_link = share_link.clone();
+        Callback::from(move |_: MouseEvent| share_link.set(None))
+    };
     html! {
         <ContextProvider<SessionHandle> context={handle.clone()}>
             <div class="playground">
@@ -220,10 +329,21 @@ pub fn app() -> Html {
                     <h1>{"Alembic Playground"}</h1>
                     <span class="subtitle">{"real Alembic commands on SQLite, in your browser"}</span>
                     <div class="actions">
+                        <button type="button" onclick={on_share} title="A link that reproduces this playground exactly">{"Share"}</button>
                         <button type="button" onclick={on_undo} disabled={!can_undo} title="Restore the files and database to before the last alembic command">{"Undo last command"}</button>
                         <button type="button" onclick={on_reset} aria-label="Reset to the starter project">{"Reset"}</button>
                     </div>
                 </header>
+                if let Some(url) = (*share_link).clone() {
+                    <div class="banner share" role="dialog" aria-label="Share link">
+                        <label for="share-url">{format!("Link copied ({} characters): anyone who opens it sees exactly this playground.", url.len())}</label>
+                        <input id="share-url" type="text" readonly=true value={url.clone()} />
+                        if url.len() > 8000 {
+                            <a download="alembic-playground-link.txt" href={format!("data:text/plain;charset=utf-8,{}", js_sys::encode_uri_component(&url))}>{"Download the link as a file"}</a>
+                        }
+                        <button type="button" onclick={close_share}>{"Close"}</button>
+                    </div>
+                }
                 if let Some(message) = (*storage_error).clone() {
                     <div class="banner error" role="alert">{message}</div>
                 }

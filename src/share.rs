@@ -1,0 +1,520 @@
+//! Share links: a whole playground state as a short URL-safe text, and back.
+//!
+//! Owns: the link format — `1.` (the format version) followed by base64url (no padding) of
+//! raw DEFLATE (miniz_oxide) of a small length-prefixed binary encoding of the state — and
+//! strict decoding of untrusted links (size limits before and after inflating, bounded
+//! counts, valid UTF-8, paths kept inside the project). Files equal to the starter project's
+//! are sent as a one-byte marker, which keeps typical links short.
+//! Does not: touch the browser (the page reads and writes `location.hash`), or run anything.
+
+use crate::output::Channel;
+use crate::session::{SessionSnapshot, TranscriptEntry, PROJECT_DIR};
+
+/// The format version written at the front of every link. Links made with an older version
+/// must keep decoding in later releases.
+pub const FORMAT_VERSION: &str = "1";
+
+/// Longest link text accepted (characters after `#s=`).
+pub const MAX_LINK_LENGTH: usize = 4 * 1024 * 1024;
+/// Largest inflated payload accepted.
+pub const MAX_PAYLOAD: usize = 16 * 1024 * 1024;
+/// Most entries of any list in a payload.
+const MAX_ITEMS: u64 = 100_000;
+
+/// Why a link could not be opened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShareError(pub String);
+
+impl std::fmt::Display for ShareError {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str(&self.0)
+    }
+}
+
+/// What a link carries: a session snapshot plus the file open in the editor.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SharedState {
+    pub snapshot: SessionSnapshot,
+    pub open_file: Option<String>,
+}
+
+const BASE64URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+fn base64url_encode(bytes: &[u8]) -> String {
+    let mut text = String::with_capacity(bytes.len() * 4 / 3 + 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        let symbols = chunk.len() + 1;
+        for index in 0..symbols {
+            let value = (n >> (18 - 6 * index)) & 63;
+            text.push(BASE64URL[value as usize] as char);
+        }
+    }
+    text
+}
+
+fn base64url_decode(text: &str) -> Result<Vec<u8>, ShareError> {
+    let mut bytes = Vec::with_capacity(text.len() * 3 / 4);
+    let mut buffer: u32 = 0;
+    let mut bits = 0;
+    for (position, character) in text.chars().enumerate() {
+        let value = match character {
+            'A'..='Z' => character as u32 - 'A' as u32,
+            'a'..='z' => character as u32 - 'a' as u32 + 26,
+            '0'..='9' => character as u32 - '0' as u32 + 52,
+            '-' => 62,
+            '_' => 63,
+            _ => {
+                return Err(ShareError(format!(
+                    "the link is damaged: unexpected character {character:?} at position {}",
+                    position + 1
+                )))
+            }
+        };
+        buffer = (buffer << 6) | value;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            bytes.push((buffer >> bits) as u8);
+            buffer &= (1 << bits) - 1;
+        }
+    }
+    Ok(bytes)
+}
+
+/// The binary payload: varint lengths and UTF-8 strings.
+struct Writer(Vec<u8>);
+
+impl Writer {
+    fn number(&mut self, mut value: u64) {
+        loop {
+            let byte = (value & 0x7f) as u8;
+            value >>= 7;
+            if value == 0 {
+                self.0.push(byte);
+                return;
+            }
+            self.0.push(byte | 0x80);
+        }
+    }
+
+    fn text(&mut self, text: &str) {
+        self.number(text.len() as u64);
+        self.0.extend_from_slice(text.as_bytes());
+    }
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    position: usize,
+}
+
+impl Reader<'_> {
+    fn damaged() -> ShareError {
+        ShareError("the link is damaged or incomplete (was it cut off when copied?)".to_string())
+    }
+
+    fn byte(&mut self) -> Result<u8, ShareError> {
+        let byte = *self.bytes.get(self.position).ok_or_else(Self::damaged)?;
+        self.position += 1;
+        Ok(byte)
+    }
+
+    fn number(&mut self) -> Result<u64, ShareError> {
+        let mut value: u64 = 0;
+        for shift in (0..64).step_by(7) {
+            let byte = self.byte()?;
+            value |= u64::from(byte & 0x7f) << shift;
+            if byte & 0x80 == 0 {
+                return Ok(value);
+            }
+        }
+        Err(Self::damaged())
+    }
+
+    fn count(&mut self) -> Result<usize, ShareError> {
+        let count = self.number()?;
+        if count > MAX_ITEMS {
+            return Err(ShareError(
+                "the link holds more entries than the playground accepts".to_string(),
+            ));
+        }
+        Ok(count as usize)
+    }
+
+    fn text(&mut self) -> Result<String, ShareError> {
+        let length = self.number()?;
+        let end = self
+            .position
+            .checked_add(usize::try_from(length).map_err(|_| Self::damaged())?)
+            .ok_or_else(Self::damaged)?;
+        let slice = self
+            .bytes
+            .get(self.position..end)
+            .ok_or_else(Self::damaged)?;
+        self.position = end;
+        String::from_utf8(slice.to_vec())
+            .map_err(|_| ShareError("the link contains text that is not UTF-8".to_string()))
+    }
+}
+
+fn starter_files() -> Vec<(String, String)> {
+    crate::templates::starter_project(PROJECT_DIR)
+}
+
+/// Encodes a state as link text (without the `#s=` prefix).
+pub fn encode(state: &SharedState) -> String {
+    let starter = starter_files();
+    let mut writer = Writer(Vec::new());
+    let snapshot = &state.snapshot;
+    writer.number(snapshot.dirs.len() as u64);
+    for dir in &snapshot.dirs {
+        writer.text(dir);
+    }
+    writer.number(snapshot.files.len() as u64);
+    for (path, text) in &snapshot.files {
+        writer.text(path);
+        // 0: as in the starter project; 1: contents follow.
+        if starter
+            .iter()
+            .any(|(starter_path, starter_text)| starter_path == path && starter_text == text)
+        {
+            writer.number(0);
+        } else {
+            writer.number(1);
+            writer.text(text);
+        }
+    }
+    writer.number(snapshot.databases.len() as u64);
+    for (path, statements) in &snapshot.databases {
+        writer.text(path);
+        writer.number(statements.len() as u64);
+        for statement in statements {
+            writer.text(statement);
+        }
+    }
+    writer.number(snapshot.history.len() as u64);
+    for line in &snapshot.history {
+        writer.text(line);
+    }
+    writer.number(snapshot.transcript.len() as u64);
+    for entry in &snapshot.transcript {
+        match entry {
+            TranscriptEntry::Command(line) => {
+                writer.number(0);
+                writer.text(line);
+            }
+            TranscriptEntry::Output {
+                channel: Channel::Stdout,
+                text,
+            } => {
+                writer.number(1);
+                writer.text(text);
+            }
+            TranscriptEntry::Output {
+                channel: Channel::Stderr,
+                text,
+            } => {
+                writer.number(2);
+                writer.text(text);
+            }
+            TranscriptEntry::Note(text) => {
+                writer.number(3);
+                writer.text(text);
+            }
+        }
+    }
+    match &state.open_file {
+        Some(path) => {
+            writer.number(1);
+            writer.text(path);
+        }
+        None => writer.number(0),
+    }
+    let compressed = miniz_oxide::deflate::compress_to_vec(&writer.0, 9);
+    format!("{FORMAT_VERSION}.{}", base64url_encode(&compressed))
+}
+
+fn check_path(path: &str) -> Result<(), ShareError> {
+    let normalized = crate::fs::normalize(path);
+    if normalized != PROJECT_DIR && !normalized.starts_with(&format!("{PROJECT_DIR}/")) {
+        return Err(ShareError(format!(
+            "the link names a file outside the project: {path}"
+        )));
+    }
+    Ok(())
+}
+
+/// Decodes link text. Untrusted input: never panics, bounds every size.
+pub fn decode(text: &str) -> Result<SharedState, ShareError> {
+    let text = text.trim();
+    if text.len() > MAX_LINK_LENGTH {
+        return Err(ShareError(format!(
+            "the link is too long ({} characters; the playground accepts up to {MAX_LINK_LENGTH})",
+            text.len()
+        )));
+    }
+    let Some((version, body)) = text.split_once('.') else {
+        return Err(ShareError(
+            "this is not a playground link (no format version)".to_string(),
+        ));
+    };
+    if version != FORMAT_VERSION {
+        return Err(ShareError(format!(
+            "the link was made by a newer playground (format {version}); this one reads format {FORMAT_VERSION}"
+        )));
+    }
+    let compressed = base64url_decode(body)?;
+    let bytes = miniz_oxide::inflate::decompress_to_vec_with_limit(&compressed, MAX_PAYLOAD)
+        .map_err(|_| ShareError("the link is damaged or too large to open".to_string()))?;
+    let starter = starter_files();
+    let mut reader = Reader {
+        bytes: &bytes,
+        position: 0,
+    };
+    let mut dirs = Vec::new();
+    for _ in 0..reader.count()? {
+        let dir = reader.text()?;
+        if dir != "/" {
+            check_path(&dir)?;
+        }
+        dirs.push(dir);
+    }
+    let mut files = Vec::new();
+    for _ in 0..reader.count()? {
+        let path = reader.text()?;
+        check_path(&path)?;
+        let text = match reader.number()? {
+            0 => starter
+                .iter()
+                .find(|(starter_path, _)| *starter_path == path)
+                .map(|(_, text)| text.clone())
+                .ok_or_else(|| {
+                    ShareError(format!(
+                        "the link refers to a starter file the playground does not have: {path}"
+                    ))
+                })?,
+            1 => reader.text()?,
+            _ => return Err(Reader::damaged()),
+        };
+        files.push((path, text));
+    }
+    let mut databases = Vec::new();
+    for _ in 0..reader.count()? {
+        let path = reader.text()?;
+        check_path(&path)?;
+        let mut statements = Vec::new();
+        for _ in 0..reader.count()? {
+            statements.push(reader.text()?);
+        }
+        databases.push((path, statements));
+    }
+    let mut history = Vec::new();
+    for _ in 0..reader.count()? {
+        history.push(reader.text()?);
+    }
+    let mut transcript = Vec::new();
+    for _ in 0..reader.count()? {
+        let kind = reader.number()?;
+        let text = reader.text()?;
+        transcript.push(match kind {
+            0 => TranscriptEntry::Command(text),
+            1 => TranscriptEntry::Output {
+                channel: Channel::Stdout,
+                text,
+            },
+            2 => TranscriptEntry::Output {
+                channel: Channel::Stderr,
+                text,
+            },
+            3 => TranscriptEntry::Note(text),
+            _ => return Err(Reader::damaged()),
+        });
+    }
+    let open_file = match reader.number()? {
+        0 => None,
+        1 => {
+            let path = reader.text()?;
+            check_path(&path)?;
+            Some(path)
+        }
+        _ => return Err(Reader::damaged()),
+    };
+    if reader.position != bytes.len() {
+        return Err(Reader::damaged());
+    }
+    Ok(SharedState {
+        snapshot: SessionSnapshot {
+            files,
+            dirs,
+            databases,
+            history,
+            transcript,
+        },
+        open_file,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::commands::{Clock, IdSource};
+    use crate::script::naming::CreateDate;
+    use crate::session::Session;
+
+    struct FixedClock;
+    impl Clock for FixedClock {
+        fn now(&self) -> CreateDate {
+            CreateDate::from_unix_micros(1_795_826_626_094_752)
+        }
+    }
+
+    struct CountingIds(u32);
+    impl IdSource for CountingIds {
+        fn new_revision_id(&mut self) -> String {
+            self.0 += 1;
+            format!("{:012x}", 0xa1b2c3d40000u64 + u64::from(self.0))
+        }
+    }
+
+    /// A tiny deterministic PRNG for the fuzz-style tests (no external crates).
+    struct XorShift(u64);
+    impl XorShift {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+    }
+
+    fn ten_revision_session() -> Session {
+        let mut session = Session::starter();
+        let mut ids = CountingIds(0);
+        for n in 0..10 {
+            let output = session
+                .run_line(
+                    &format!("alembic revision -m \"step {n}\""),
+                    &FixedClock,
+                    &mut ids,
+                )
+                .output;
+            let path = output.touched_files[0].clone();
+            let text = crate::fs::FileSystem::read_to_string(&session.files, &path).unwrap();
+            let text = text
+                .replace(
+                    "    \"\"\"Upgrade schema.\"\"\"\n    pass",
+                    &format!("    \"\"\"Upgrade schema.\"\"\"\n    op.create_table('t{n}', sa.Column('id', sa.Integer, primary_key=True))"),
+                )
+                .replace(
+                    "    \"\"\"Downgrade schema.\"\"\"\n    pass",
+                    &format!("    \"\"\"Downgrade schema.\"\"\"\n    op.drop_table('t{n}')"),
+                );
+            crate::fs::FileSystem::write(&mut session.files, &path, &text).unwrap();
+        }
+        session.run_line("alembic upgrade head", &FixedClock, &mut ids);
+        session.run_line("alembic current", &FixedClock, &mut ids);
+        session
+    }
+
+    #[test]
+    fn a_ten_revision_example_round_trips_in_under_2000_characters() {
+        let mut session = ten_revision_session();
+        let state = SharedState {
+            snapshot: session.snapshot().unwrap(),
+            open_file: Some("/project/models.py".to_string()),
+        };
+        let link = encode(&state);
+        assert!(link.len() <= 2000, "link is {} characters", link.len());
+        let decoded = decode(&link).unwrap();
+        assert_eq!(decoded, state);
+        let mut restored = Session::from_snapshot(&decoded.snapshot).unwrap();
+        assert!(restored
+            .run_sql("SELECT count(*) FROM alembic_version")
+            .stdout_text()
+            .contains('1'));
+        assert_eq!(restored.transcript, session.transcript);
+    }
+
+    #[test]
+    fn hostile_and_damaged_links_give_messages() {
+        assert!(decode("").is_err());
+        assert!(decode("hello")
+            .unwrap_err()
+            .0
+            .contains("not a playground link"));
+        assert!(decode("9.AAAA").unwrap_err().0.contains("newer playground"));
+        assert!(decode("1.!!!")
+            .unwrap_err()
+            .0
+            .contains("unexpected character"));
+        assert!(decode("1.AAAA").is_err());
+        // A payload that names a file outside the project.
+        let mut writer = Writer(Vec::new());
+        writer.number(0);
+        writer.number(1);
+        writer.text("/etc/passwd");
+        writer.number(1);
+        writer.text("x");
+        let link = format!(
+            "1.{}",
+            base64url_encode(&miniz_oxide::deflate::compress_to_vec(&writer.0, 6))
+        );
+        assert!(decode(&link).unwrap_err().0.contains("outside the project"));
+        // A zip bomb: a large run of zeros is refused after inflating past the limit.
+        let bomb = vec![0u8; MAX_PAYLOAD + 1];
+        let link = format!(
+            "1.{}",
+            base64url_encode(&miniz_oxide::deflate::compress_to_vec(&bomb, 9))
+        );
+        assert!(decode(&link).unwrap_err().0.contains("too large"));
+    }
+
+    #[test]
+    fn random_and_mutated_links_never_panic() {
+        let mut session = ten_revision_session();
+        let link = encode(&SharedState {
+            snapshot: session.snapshot().unwrap(),
+            open_file: None,
+        });
+        let mut random = XorShift(0x9e3779b97f4a7c15);
+        let alphabet: Vec<char> = "ABCxyz019-_.!é".chars().collect();
+        for _ in 0..3000 {
+            let mut mutated: Vec<char> = link.chars().collect();
+            for _ in 0..(random.next() % 4 + 1) {
+                let position = (random.next() as usize) % mutated.len().max(1);
+                match random.next() % 3 {
+                    0 if !mutated.is_empty() => {
+                        mutated.remove(position.min(mutated.len() - 1));
+                    }
+                    1 => mutated.insert(
+                        position.min(mutated.len()),
+                        alphabet[(random.next() as usize) % alphabet.len()],
+                    ),
+                    _ => mutated.truncate(position),
+                }
+            }
+            let text: String = mutated.into_iter().collect();
+            let _ = decode(&text);
+        }
+        for length in 0..200 {
+            let text: String = (0..length)
+                .map(|_| alphabet[(random.next() as usize) % alphabet.len()])
+                .collect();
+            let _ = decode(&format!("1.{text}"));
+        }
+    }
+
+    #[test]
+    fn base64url_round_trips() {
+        for length in 0..40 {
+            let bytes: Vec<u8> = (0..length).map(|n| (n * 37 + 11) as u8).collect();
+            assert_eq!(base64url_decode(&base64url_encode(&bytes)).unwrap(), bytes);
+        }
+    }
+}
