@@ -552,6 +552,50 @@ mod tests {
     }
 
     #[test]
+    fn unsupported_python_stops_the_command_before_any_migration_runs() {
+        let mut session = Session::starter();
+        let mut ids = CountingIds(0);
+        let first = session
+            .run_line("alembic revision -m one", &FixedClock, &mut ids)
+            .output
+            .touched_files[0]
+            .clone();
+        let second = session
+            .run_line("alembic revision -m two", &FixedClock, &mut ids)
+            .output
+            .touched_files[0]
+            .clone();
+        let text = session.files.read_to_string(&first).unwrap().replace(
+            "    \"\"\"Upgrade schema.\"\"\"\n    pass",
+            "    \"\"\"Upgrade schema.\"\"\"\n    op.create_table('t1', sa.Column('id', sa.Integer, primary_key=True))",
+        );
+        session.files.write(&first, &text).unwrap();
+        let text = session.files.read_to_string(&second).unwrap().replace(
+            "    \"\"\"Upgrade schema.\"\"\"\n    pass",
+            "    \"\"\"Upgrade schema.\"\"\"\n    print('hello')",
+        );
+        session.files.write(&second, &text).unwrap();
+        let output = session
+            .run_line("alembic upgrade head", &FixedClock, &mut ids)
+            .output;
+        assert_eq!(output.exit_code, 1);
+        let stderr = output.stderr_text();
+        assert!(
+            stderr.contains(&format!(
+                "alembic-playground: error: {second}:23:5: the playground cannot run 'print(...)'"
+            )),
+            "{stderr}"
+        );
+        assert!(!stderr.contains("Running upgrade"), "no step ran: {stderr}");
+        let tables = session.run_sql("SELECT name FROM sqlite_master WHERE name = 't1'");
+        assert!(
+            tables.stdout_text().contains("(0 rows)"),
+            "{}",
+            tables.stdout_text()
+        );
+    }
+
+    #[test]
     fn terminal_commands_and_sql() {
         let mut session = Session::starter();
         let mut ids = CountingIds(0);
