@@ -15,6 +15,7 @@ pub mod ini;
 pub mod ops;
 pub mod output;
 pub mod python;
+pub mod reversibility;
 pub mod runtime;
 pub mod script;
 pub mod session;

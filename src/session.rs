@@ -114,6 +114,8 @@ const HELP_TEXT: &str = "\
 Commands:
   alembic <command> [options]   run Alembic (try: alembic --help)
   sql <statement>               run SQL against the project's database
+  reversibility                 upgrade, downgrade, upgrade every revision in a scratch copy
+                                and report which ones do not come back the same
   clear                         clear the terminal
   help                          show this help
 
@@ -263,6 +265,13 @@ impl Session {
                 result.output = commands::run(&words[1..], &mut host);
             }
             "help" => result.output.stdout(HELP_TEXT),
+            "reversibility" => match crate::reversibility::check(self, clock, ids) {
+                Ok(report) => result.output.stdout(report),
+                Err(message) => {
+                    result.output.stderr(format!("reversibility: {message}\n"));
+                    result.output.exit_code = 1;
+                }
+            },
             "clear" => result.clear = true,
             "sql" => {
                 let statement = trimmed.strip_prefix("sql").unwrap_or("").trim();
@@ -707,7 +716,7 @@ impl Session {
         let word = &line[start..];
         let previous: Vec<&str> = line[..start].split_whitespace().collect();
         let mut candidates: Vec<String> = match previous.as_slice() {
-            [] => ["alembic", "sql", "help", "clear"]
+            [] => ["alembic", "sql", "help", "clear", "reversibility"]
                 .iter()
                 .map(|word| word.to_string())
                 .collect(),

@@ -1,0 +1,286 @@
+//! The reversibility check: upgrade → downgrade → upgrade each revision in a scratch copy of
+//! the project, and report per revision whether the schema (and the rows) come back equal.
+//!
+//! Owns: the walk along the revision chain and the schema comparison. Runs every command
+//! through a scratch [`Session`], exactly as typed commands run, so what it reports is what
+//! the learner would see. Does not: touch the learner's own database.
+
+use crate::commands::{Clock, IdSource};
+use crate::runtime::{Database, SqlValue};
+use crate::session::Session;
+
+/// What the database looks like, in a comparable form (schema objects and row counts).
+fn schema(session: &mut Session) -> Vec<String> {
+    let Some(path) = session.database_path() else {
+        return Vec::new();
+    };
+    let Ok(database) = session.databases.get(&path) else {
+        return Vec::new();
+    };
+    let Ok((_, objects)) = database.query(
+        "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' AND name != 'alembic_version' ORDER BY type, name",
+        &[],
+    ) else {
+        return Vec::new();
+    };
+    let mut lines = Vec::new();
+    for object in objects {
+        let text: Vec<String> = object.iter().map(SqlValue::display).collect();
+        let kind = text.first().cloned().unwrap_or_default();
+        let name = text.get(1).cloned().unwrap_or_default();
+        let sql = text.get(2).cloned().unwrap_or_default().replace('\"', "");
+        lines.push(format!(
+            "{kind} {name}: {}",
+            sql.split_whitespace().collect::<Vec<_>>().join(" ")
+        ));
+        if kind == "table" {
+            let quoted = format!("\"{}\"", name.replace('"', "\"\""));
+            if let Ok((_, rows)) = database.query(&format!("SELECT count(*) FROM {quoted}"), &[]) {
+                let count = rows
+                    .first()
+                    .and_then(|row| row.first())
+                    .map(SqlValue::display)
+                    .unwrap_or_default();
+                lines.push(format!("rows in {name}: {count}"));
+            }
+        }
+    }
+    lines
+}
+
+fn diff(before: &[String], after: &[String]) -> Vec<String> {
+    let mut lines = Vec::new();
+    for line in before {
+        if !after.contains(line) {
+            lines.push(format!("  - {line}"));
+        }
+    }
+    for line in after {
+        if !before.contains(line) {
+            lines.push(format!("  + {line}"));
+        }
+    }
+    lines
+}
+
+/// Checks every revision from base to head in a scratch copy of `session`'s files.
+pub fn check(
+    session: &Session,
+    clock: &dyn Clock,
+    ids: &mut dyn IdSource,
+) -> Result<String, String> {
+    let snapshot_files: Vec<(String, String)> = session
+        .files
+        .files()
+        .map(|(path, text)| {
+            (
+                path.strip_prefix("/project/").unwrap_or(path).to_string(),
+                text.clone(),
+            )
+        })
+        .chain(
+            session
+                .files
+                .dirs()
+                .filter(|dir| dir.starts_with("/project/"))
+                .map(|dir| {
+                    (
+                        format!("{}/", dir.trim_start_matches("/project/")),
+                        String::new(),
+                    )
+                }),
+        )
+        .collect();
+    let mut scratch = Session::from_files(&snapshot_files)?;
+    let heads = scratch.run_line("alembic heads", clock, ids).output;
+    if heads.exit_code != 0 {
+        return Err(format!(
+            "the revision graph cannot be read:\n{}{}",
+            heads.stdout_text(),
+            heads.stderr_text()
+        ));
+    }
+    if heads.stdout_text().lines().count() > 1 {
+        return Err("the reversibility check follows one line of revisions, and this project has several heads; merge them first (alembic merge heads)".to_string());
+    }
+    let history = scratch
+        .run_line("alembic history", clock, ids)
+        .output
+        .stdout_text();
+    let mut chain: Vec<String> = history
+        .lines()
+        .filter_map(|line| line.split_once(" -> ").map(|(_, rest)| rest))
+        .filter_map(|rest| rest.split([' ', ',']).next().map(str::to_string))
+        .collect();
+    if history.lines().any(|line| line.contains("(mergepoint)")) {
+        return Err("the reversibility check follows one line of revisions, and this project has merge points".to_string());
+    }
+    chain.reverse();
+    let mut report = Vec::new();
+    let mut failures = 0;
+    for revision in &chain {
+        let before = schema(&mut scratch);
+        let up = scratch
+            .run_line(&format!("alembic upgrade {revision}"), clock, ids)
+            .output;
+        if up.exit_code != 0 {
+            report.push(format!(
+                "{revision}: upgrade failed, stopping here:\n{}{}",
+                up.stdout_text(),
+                up.stderr_text()
+            ));
+            failures += 1;
+            break;
+        }
+        let after_up = schema(&mut scratch);
+        let down = scratch.run_line("alembic downgrade -1", clock, ids).output;
+        if down.exit_code != 0 {
+            report.push(format!(
+                "{revision}: downgrade failed:\n{}{}",
+                down.stdout_text(),
+                down.stderr_text()
+            ));
+            failures += 1;
+            break;
+        }
+        let after_down = schema(&mut scratch);
+        let again = scratch
+            .run_line(&format!("alembic upgrade {revision}"), clock, ids)
+            .output;
+        let after_again = schema(&mut scratch);
+        let down_differs = diff(&before, &after_down);
+        let up_differs = diff(&after_up, &after_again);
+        if down_differs.is_empty() && up_differs.is_empty() && again.exit_code == 0 {
+            report.push(format!("{revision}: reversible"));
+            continue;
+        }
+        failures += 1;
+        let mut text = format!("{revision}: NOT reversible");
+        if !down_differs.is_empty() {
+            text.push_str(&format!(
+                "\n  after downgrade the database differs from before the upgrade (- before, + after):\n{}",
+                down_differs.join("\n")
+            ));
+        }
+        if again.exit_code != 0 {
+            let last = again
+                .stderr_text()
+                .lines()
+                .rev()
+                .find(|line| !line.starts_with('[') && !line.starts_with('('))
+                .unwrap_or("")
+                .to_string();
+            text.push_str(&format!("\n  upgrading again fails: {last}"));
+            report.push(text);
+            break;
+        }
+        if !up_differs.is_empty() {
+            text.push_str(&format!(
+                "\n  upgrading again gives a different database (- first time, + second time):\n{}",
+                up_differs.join("\n")
+            ));
+        }
+        report.push(text);
+    }
+    let summary = if chain.is_empty() {
+        "No revisions to check.".to_string()
+    } else if failures == 0 {
+        format!("All {} revision(s) are reversible (upgrade, downgrade, upgrade give the same schema and row counts).", chain.len())
+    } else {
+        format!(
+            "{failures} of {} revision(s) are not reversible.",
+            chain.len()
+        )
+    };
+    Ok(format!(
+        "Checked in a scratch copy; your database is unchanged.\n{}\n{summary}\n",
+        report.join("\n")
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fs::FileSystem;
+    use crate::script::naming::CreateDate;
+
+    struct FixedClock;
+    impl Clock for FixedClock {
+        fn now(&self) -> CreateDate {
+            CreateDate::from_unix_micros(1_795_826_626_094_752)
+        }
+    }
+
+    struct CountingIds(u32);
+    impl IdSource for CountingIds {
+        fn new_revision_id(&mut self) -> String {
+            self.0 += 1;
+            format!("{:012x}", 0xfeed0000u64 + u64::from(self.0))
+        }
+    }
+
+    fn revision(
+        session: &mut Session,
+        ids: &mut CountingIds,
+        message: &str,
+        upgrade: &str,
+        downgrade: &str,
+    ) -> String {
+        let path = session
+            .run_line(
+                &format!("alembic revision -m \"{message}\""),
+                &FixedClock,
+                ids,
+            )
+            .output
+            .touched_files[0]
+            .clone();
+        let text = session
+            .files
+            .read_to_string(&path)
+            .unwrap()
+            .replace(
+                "    \"\"\"Upgrade schema.\"\"\"\n    pass",
+                &format!("    \"\"\"Upgrade schema.\"\"\"\n{upgrade}"),
+            )
+            .replace(
+                "    \"\"\"Downgrade schema.\"\"\"\n    pass",
+                &format!("    \"\"\"Downgrade schema.\"\"\"\n{downgrade}"),
+            );
+        session.files.write(&path, &text).unwrap();
+        path
+    }
+
+    #[test]
+    fn finds_a_downgrade_that_forgets_an_index_and_passes_a_correct_chain() {
+        let mut session = Session::starter();
+        let mut ids = CountingIds(0);
+        revision(&mut session, &mut ids, "create account", "    op.create_table('account', sa.Column('id', sa.Integer, primary_key=True), sa.Column('name', sa.String(50)))", "    op.drop_table('account')");
+        revision(
+            &mut session,
+            &mut ids,
+            "index name",
+            "    op.create_index('ix_account_name', 'account', ['name'])",
+            "    op.drop_index('ix_account_name', table_name='account')",
+        );
+        let report = check(&session, &FixedClock, &mut ids).unwrap();
+        assert!(
+            report.contains("All 2 revision(s) are reversible"),
+            "{report}"
+        );
+
+        revision(&mut session, &mut ids, "email index", "    op.add_column('account', sa.Column('email', sa.String(100)))\n    op.create_index('ix_account_email', 'account', ['email'])", "    pass");
+        let report = check(&session, &FixedClock, &mut ids).unwrap();
+        assert!(report.contains("NOT reversible"), "{report}");
+        assert!(report.contains("+ index ix_account_email"), "{report}");
+        assert!(
+            report.contains("1 of 3 revision(s) are not reversible"),
+            "{report}"
+        );
+        // The learner's own database was not touched.
+        assert!(session
+            .run_sql("SELECT name FROM sqlite_master WHERE name = 'account'")
+            .stdout_text()
+            .contains("(0 rows)"));
+    }
+}
