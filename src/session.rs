@@ -114,6 +114,8 @@ const HELP_TEXT: &str = "\
 Commands:
   alembic <command> [options]   run Alembic (try: alembic --help)
   sql <statement>               run SQL against the project's database
+  lint                          point out SQLite ALTER limits, data loss and irreversible
+                                downgrades in the revision files
   reversibility                 upgrade, downgrade, upgrade every revision in a scratch copy
                                 and report which ones do not come back the same
   clear                         clear the terminal
@@ -265,6 +267,20 @@ impl Session {
                 result.output = commands::run(&words[1..], &mut host);
             }
             "help" => result.output.stdout(HELP_TEXT),
+            "lint" => match self.lint(None) {
+                Ok(findings) if findings.is_empty() => result
+                    .output
+                    .stdout("lint: no findings in the revision files.\n"),
+                Ok(findings) => {
+                    for finding in findings {
+                        result.output.stdout(format!("{}\n", finding.render()));
+                    }
+                }
+                Err(message) => {
+                    result.output.stderr(format!("lint: {message}\n"));
+                    result.output.exit_code = 1;
+                }
+            },
             "reversibility" => match crate::reversibility::check(self, clock, ids) {
                 Ok(report) => result.output.stdout(report),
                 Err(message) => {
@@ -297,6 +313,57 @@ impl Session {
             format!("Undid `{line}`: the files and the database are as they were before it.");
         self.transcript.push(TranscriptEntry::Note(note.clone()));
         Ok(note)
+    }
+
+    /// Lint findings for every revision file (or only `path`), using the project's database
+    /// to know which tables have rows.
+    pub fn lint(&mut self, path: Option<&str>) -> Result<Vec<crate::lint::Finding>, String> {
+        let config = crate::config::Config::load(&self.files, &self.cwd, &[], None, None, &[])
+            .map_err(|error| error.0)?;
+        let script_location = config.script_location(&self.cwd).map_err(|error| error.0)?;
+        let locations = config
+            .version_locations(&self.cwd, &script_location)
+            .map_err(|error| error.0)?;
+        let mut findings = Vec::new();
+        for location in &locations {
+            let files = crate::script::load::revision_files(&self.files, location)
+                .map_err(|_| format!("{location}: no such directory"))?;
+            for file in files {
+                if path.is_some_and(|wanted| wanted != file) {
+                    continue;
+                }
+                let Ok(source) = self.files.read_to_string(&file) else {
+                    continue;
+                };
+                match crate::script::load::load_revision(&file, &source) {
+                    Ok(Some(script)) => {
+                        let database_path = self.database_path();
+                        let database = match database_path {
+                            Some(database_path) => self
+                                .databases
+                                .get(&database_path)
+                                .ok()
+                                .map(|database| database as &mut dyn Database),
+                            None => None,
+                        };
+                        findings.extend(crate::lint::lint_revision(&script, database));
+                    }
+                    Ok(None) => {}
+                    Err(error) => {
+                        if let Some(located) = error.located() {
+                            findings.push(crate::lint::Finding {
+                                path: file.clone(),
+                                line: 1,
+                                column: 1,
+                                rule: "syntax",
+                                message: located,
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        Ok(findings)
     }
 
     /// The revision graph laid out for drawing, with the version table's rows marked.
@@ -716,7 +783,7 @@ impl Session {
         let word = &line[start..];
         let previous: Vec<&str> = line[..start].split_whitespace().collect();
         let mut candidates: Vec<String> = match previous.as_slice() {
-            [] => ["alembic", "sql", "help", "clear", "reversibility"]
+            [] => ["alembic", "sql", "help", "clear", "lint", "reversibility"]
                 .iter()
                 .map(|word| word.to_string())
                 .collect(),

@@ -33,9 +33,26 @@ pub fn editor() -> Html {
         .strip_prefix(&format!("{PROJECT_DIR}/"))
         .unwrap_or(&path)
         .to_string();
+    // Lint findings for a revision file, shown under the title (the same as `lint` prints).
+    let findings = if path.contains("/versions/") {
+        handle
+            .session
+            .borrow_mut()
+            .lint(Some(&path))
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
     html! {
         <section class="editor">
             <div class="editor-title">{label.clone()}</div>
+            if !findings.is_empty() {
+                <ul class="findings" aria-label="Lint findings">
+                    { for findings.iter().map(|finding| html! {
+                        <li><span class="where">{format!("line {}:{}", finding.line, finding.column)}</span>{" "}<span class="rule">{finding.rule}</span>{" "}{finding.message.clone()}</li>
+                    }) }
+                </ul>
+            }
             <div class="editor-body">
                 <pre class="gutter" aria-hidden="true">{ (1..=line_count).map(|n| format!("{n}\n")).collect::<String>() }</pre>
                 <textarea
