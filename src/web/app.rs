@@ -295,6 +295,32 @@ pub fn app() -> Html {
             }
         })
     };
+    let on_theme = Callback::from(|_: MouseEvent| {
+        let root = web_sys::window()
+            .and_then(|window| window.document())
+            .and_then(|document| document.document_element());
+        if let Some(root) = root {
+            let dark_now = match root.get_attribute("data-theme").as_deref() {
+                Some("dark") => true,
+                Some("light") => false,
+                _ => web_sys::window()
+                    .and_then(|window| {
+                        window
+                            .match_media("(prefers-color-scheme: dark)")
+                            .ok()
+                            .flatten()
+                    })
+                    .is_some_and(|query| query.matches()),
+            };
+            let theme = if dark_now { "light" } else { "dark" };
+            let _ = root.set_attribute("data-theme", theme);
+            if let Some(storage) =
+                web_sys::window().and_then(|window| window.local_storage().ok().flatten())
+            {
+                let _ = storage.set_item("alembic-playground/theme", theme);
+            }
+        }
+    });
     let on_undo = {
         let handle = handle.clone();
         Callback::from(move |_: MouseEvent| {
@@ -329,6 +355,7 @@ pub fn app() -> Html {
                     <h1>{"Alembic Playground"}</h1>
                     <span class="subtitle">{"real Alembic commands on SQLite, in your browser"}</span>
                     <div class="actions">
+                        <button type="button" onclick={on_theme} aria-label="Switch between dark and light theme">{"Theme"}</button>
                         <button type="button" onclick={on_share} title="A link that reproduces this playground exactly">{"Share"}</button>
                         <button type="button" onclick={on_undo} disabled={!can_undo} title="Restore the files and database to before the last alembic command">{"Undo last command"}</button>
                         <button type="button" onclick={on_reset} aria-label="Reset to the starter project">{"Reset"}</button>

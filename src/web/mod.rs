@@ -22,6 +22,13 @@ pub fn start() {
     let Some(document) = document else {
         return;
     };
+    // The theme chosen with the Theme button (else the system's).
+    let saved_theme = web_sys::window()
+        .and_then(|window| window.local_storage().ok().flatten())
+        .and_then(|storage| storage.get_item("alembic-playground/theme").ok().flatten());
+    if let (Some(theme), Some(root)) = (saved_theme, document.document_element()) {
+        let _ = root.set_attribute("data-theme", &theme);
+    }
     if let Some(loader) = document.get_element_by_id("loading") {
         loader.remove();
     }

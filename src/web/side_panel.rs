@@ -9,7 +9,13 @@ use crate::runtime::{Database, SqlValue};
 struct TableView {
     name: String,
     columns: Vec<(String, String, bool, bool)>, // name, type, not null, primary key
+    /// The first rows, for the data view.
+    rows: Vec<Vec<String>>,
+    row_count: i64,
 }
+
+/// How many rows the data view shows per table.
+const SHOWN_ROWS: usize = 20;
 
 fn read_schema(handle: &SessionHandle) -> (Option<Vec<String>>, Vec<TableView>) {
     let mut session = handle.session.borrow_mut();
@@ -57,7 +63,28 @@ fn read_schema(handle: &SessionHandle) -> (Option<Vec<String>>, Vec<TableView>) 
                     .collect()
             })
             .unwrap_or_default();
-        views.push(TableView { name, columns });
+        let row_count = database
+            .query(&format!("SELECT count(*) FROM {quoted}"), &[])
+            .ok()
+            .and_then(|(_, rows)| match rows.first().and_then(|row| row.first()) {
+                Some(SqlValue::Integer(count)) => Some(*count),
+                _ => None,
+            })
+            .unwrap_or(0);
+        let rows = database
+            .query(&format!("SELECT * FROM {quoted} LIMIT {SHOWN_ROWS}"), &[])
+            .map(|(_, rows)| {
+                rows.iter()
+                    .map(|row| row.iter().map(SqlValue::display).collect())
+                    .collect()
+            })
+            .unwrap_or_default();
+        views.push(TableView {
+            name,
+            columns,
+            rows,
+            row_count,
+        });
     }
     (version_rows, views)
 }
@@ -102,7 +129,7 @@ pub fn side_panel() -> Html {
                         <summary><code>{table.name.clone()}</code></summary>
                         <table>
                             <tbody>
-                                { for table.columns.into_iter().map(|(name, kind, not_null, primary_key)| html! {
+                                { for table.columns.iter().cloned().map(|(name, kind, not_null, primary_key)| html! {
                                     <tr>
                                         <td class="column-name">{name}if primary_key { <abbr class="pk" title="primary key">{"PK"}</abbr> }</td>
                                         <td class="column-type">{kind}</td>
@@ -111,6 +138,23 @@ pub fn side_panel() -> Html {
                                 }) }
                             </tbody>
                         </table>
+                        if table.row_count > 0 {
+                            <details class="rows">
+                                <summary>{format!("{} row{}", table.row_count, if table.row_count == 1 { "" } else { "s" })}</summary>
+                                <table class="data">
+                                    <tbody>
+                                        { for table.rows.iter().map(|row| html! {
+                                            <tr>{ for row.iter().map(|value| html! { <td>{value.clone()}</td> }) }</tr>
+                                        }) }
+                                    </tbody>
+                                </table>
+                                if table.row_count > SHOWN_ROWS as i64 {
+                                    <p class="muted">{format!("First {SHOWN_ROWS}; type sql SELECT * FROM {} in the terminal for all.", table.name)}</p>
+                                }
+                            </details>
+                        } else {
+                            <p class="muted small">{"no rows"}</p>
+                        }
                     </details>
                 }) }
             </section>
