@@ -12,6 +12,7 @@ pub mod fs;
 pub mod graph;
 pub mod graph_view;
 pub mod ini;
+pub mod lessons;
 pub mod lint;
 pub mod ops;
 pub mod output;

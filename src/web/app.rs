@@ -115,6 +115,13 @@ impl SessionHandle {
         self.changed();
     }
 
+    /// Replaces the whole session (a lesson's project).
+    pub fn replace_session(&self, session: Session) {
+        *self.session.borrow_mut() = session;
+        self.open_file.set(None);
+        self.changed();
+    }
+
     /// Replaces the project with these files (empty database and terminal).
     pub fn load_project(&self, files: &[(String, String)]) -> Result<(), String> {
         let session = Session::from_files(files)?;
@@ -375,7 +382,10 @@ pub fn app() -> Html {
                     <div class="banner error" role="alert">{message}</div>
                 }
                 <main class="workspace">
-                    <FileTree />
+                    <div class="left">
+                        <FileTree />
+                        <super::lessons_panel::LessonsPanel />
+                    </div>
                     <section class="center">
                         <Editor />
                         <Terminal />
