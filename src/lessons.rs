@@ -220,6 +220,141 @@ fn setup_existing_database(session: &mut Session, clock: &dyn Clock, ids: &mut d
     session.transcript.clear();
 }
 
+fn setup_applied_account(session: &mut Session, clock: &dyn Clock, ids: &mut dyn IdSource) {
+    add_revision(session, clock, ids, "-m \"create account table\"", "    op.create_table('account', sa.Column('id', sa.Integer, primary_key=True), sa.Column('name', sa.String(50)))", "    op.drop_table('account')");
+    session.run_line("alembic upgrade head", clock, ids);
+    session.transcript.clear();
+}
+
+fn setup_half_applied(session: &mut Session, clock: &dyn Clock, ids: &mut dyn IdSource) {
+    add_revision(
+        session,
+        clock,
+        ids,
+        "-m \"create account table\"",
+        "    op.create_table('account', sa.Column('id', sa.Integer, primary_key=True))",
+        "    op.drop_table('account')",
+    );
+    session.run_line("alembic upgrade head", clock, ids);
+    add_revision(session, clock, ids, "-m \"audit table and seed\"", "    op.create_table('audit', sa.Column('id', sa.Integer, primary_key=True))\n    op.execute(\"INSERT INTO audit_log (id) VALUES (1)\")", "    op.drop_table('audit')");
+    session.transcript.clear();
+}
+
+fn columns_of(session: &mut Session, table: &str) -> Vec<(String, bool)> {
+    query(
+        session,
+        &format!(
+            "SELECT name, \"notnull\" FROM pragma_table_info('{}')",
+            table.replace('\'', "''")
+        ),
+    )
+    .unwrap_or_default()
+    .iter()
+    .map(|row| {
+        let name = row.first().map(SqlValue::display).unwrap_or_default();
+        let not_null = matches!(row.get(1), Some(SqlValue::Integer(value)) if *value != 0);
+        (name, not_null)
+    })
+    .collect()
+}
+
+fn at_head(session: &mut Session) -> bool {
+    let heads = heads(session);
+    !heads.is_empty() && version_rows(session).is_some_and(|rows| rows == heads)
+}
+
+fn adds_column(script: &RevisionScript, table: &str, column: &str) -> bool {
+    operations(script, "upgrade").iter().any(|operation| match operation {
+        Operation::AddColumn { table_name, add } => table_name == table && add.column.name == column,
+        Operation::BatchAlterTable { table_name, ops, .. } => {
+            table_name == table
+                && ops.iter().any(|op| matches!(op, crate::ops::BatchOp::AddColumn(add) if add.column.name == column))
+        }
+        _ => false,
+    })
+}
+
+fn autogenerate_first(session: &mut Session) -> bool {
+    scripts(session)
+        .iter()
+        .any(|script| creates_table(script, "account"))
+        && session
+            .history
+            .iter()
+            .any(|line| line.contains("--autogenerate"))
+}
+
+fn autogenerate_applied(session: &mut Session) -> bool {
+    table_exists(session, "account") && at_head(session)
+}
+
+fn autogenerate_model_changed(session: &mut Session) -> bool {
+    let models = format!("{}/models.py", session.cwd);
+    session
+        .files
+        .read_to_string(&models)
+        .is_ok_and(|text| text.contains("email") && crate::python::parse_module(&text).is_ok())
+}
+
+fn autogenerate_second(session: &mut Session) -> bool {
+    scripts(session)
+        .iter()
+        .any(|script| adds_column(script, "account", "email"))
+}
+
+fn autogenerate_second_applied(session: &mut Session) -> bool {
+    columns_of(session, "account")
+        .iter()
+        .any(|(name, _)| name == "email")
+        && at_head(session)
+}
+
+fn batch_refused(session: &mut Session) -> bool {
+    ran(
+        session,
+        &["alembic", "upgrade"],
+        "near \"ALTER\": syntax error",
+    )
+}
+
+fn batch_applied(session: &mut Session) -> bool {
+    columns_of(session, "account")
+        .iter()
+        .any(|(name, not_null)| name == "name" && *not_null)
+        && at_head(session)
+}
+
+fn half_applied_seen(session: &mut Session) -> bool {
+    ran(session, &["alembic", "upgrade"], "no such table: audit_log")
+}
+
+fn half_applied_recovered(session: &mut Session) -> bool {
+    table_exists(session, "audit")
+        && at_head(session)
+        && scripts(session)
+            .iter()
+            .all(|script| !script.source.contains("audit_log"))
+}
+
+fn edited_applied_nothing_happens(session: &mut Session) -> bool {
+    let edited = scripts(session).iter().any(|script| {
+        operations(script, "upgrade").iter().any(|operation| {
+            matches!(operation, Operation::CreateTable { table, .. } if table.name == "account" && table.columns.len() > 2)
+        })
+    });
+    let Some((line, output)) = last_command(session) else {
+        return false;
+    };
+    edited
+        && line.starts_with("alembic upgrade")
+        && !output.contains("Running upgrade")
+        && columns_of(session, "account").len() == 2
+}
+
+fn edited_applied_fixed(session: &mut Session) -> bool {
+    scripts(session).len() >= 2 && columns_of(session, "account").len() > 2 && at_head(session)
+}
+
 // ---- the lessons --------------------------------------------------------------------------
 
 fn first_lesson_revision(session: &mut Session) -> bool {
@@ -333,6 +468,19 @@ pub static LESSONS: &[Lesson] = &[
         ],
     },
     Lesson {
+        id: "autogenerate",
+        title: "4. Autogenerate from models.py",
+        introduction: "The tutorial's workflow: change the models, let Alembic write the revision, review it, apply it. models.py maps an `account` table; the database is empty.",
+        setup: setup_nothing,
+        steps: &[
+            LessonStep { text: "Generate the first revision from the models: alembic revision --autogenerate -m \"create account table\". Review the file it opens.", check: autogenerate_first },
+            LessonStep { text: "Apply it: alembic upgrade head.", check: autogenerate_applied },
+            LessonStep { text: "In models.py, add a column to Account: email: Mapped[Optional[str]] = mapped_column(String(100)) (and `from typing import Optional`).", check: autogenerate_model_changed },
+            LessonStep { text: "Generate the next revision: alembic revision --autogenerate -m \"add email\", and read what it wrote.", check: autogenerate_second },
+            LessonStep { text: "Apply it: alembic upgrade head.", check: autogenerate_second_applied },
+        ],
+    },
+    Lesson {
         id: "stamp",
         title: "5. Stamping an existing database",
         introduction: "This database already has the `account` table (made by create_all(), not by Alembic) and one row in it. Alembic does not know that yet.",
@@ -351,6 +499,36 @@ pub static LESSONS: &[Lesson] = &[
             LessonStep { text: "Try alembic upgrade head and read the error.", check: heads_lesson_fail },
             LessonStep { text: "Join the two heads with a merge revision: alembic merge heads -m \"merge alice and bob\".", check: heads_lesson_merge },
             LessonStep { text: "Now alembic upgrade head works: run it.", check: heads_lesson_upgrade },
+        ],
+    },
+    Lesson {
+        id: "batch",
+        title: "7. SQLite's ALTER limits and batch mode",
+        introduction: "`account.name` is nullable and you want it NOT NULL. On most databases that is one ALTER; SQLite has no ALTER COLUMN.",
+        setup: setup_applied_account,
+        steps: &[
+            LessonStep { text: "Create a revision (alembic revision -m \"name not null\") whose upgrade() is op.alter_column('account', 'name', nullable=False, existing_type=sa.String(50)), and run alembic upgrade head: SQLite refuses.", check: batch_refused },
+            LessonStep { text: "Rewrite upgrade() in batch mode: with op.batch_alter_table('account') as batch_op: batch_op.alter_column('name', nullable=False, existing_type=sa.String(50)); then alembic upgrade head. Alembic copies the table into a new one.", check: batch_applied },
+        ],
+    },
+    Lesson {
+        id: "half-applied",
+        title: "8. A migration that fails half-way",
+        introduction: "The newest revision creates an `audit` table and then inserts into a table that does not exist.",
+        setup: setup_half_applied,
+        steps: &[
+            LessonStep { text: "Run alembic upgrade head and read the error. Then look at the schema panel: `audit` exists, but the version table did not move (SQLite committed the DDL).", check: half_applied_seen },
+            LessonStep { text: "Recover: fix the revision (remove the INSERT into audit_log), drop the leftover table (sql DROP TABLE audit), and run alembic upgrade head again.", check: half_applied_recovered },
+        ],
+    },
+    Lesson {
+        id: "edit-applied",
+        title: "9. Editing a revision that was already applied",
+        introduction: "The `create account table` revision has been applied. What happens if you change it now?",
+        setup: setup_applied_account,
+        steps: &[
+            LessonStep { text: "Add a column to its create_table (e.g. sa.Column('email', sa.String(100))) and run alembic upgrade head: nothing happens, because the database is already at that revision.", check: edited_applied_nothing_happens },
+            LessonStep { text: "Do it properly: undo your edit, create a new revision (alembic revision -m \"add email\") with op.add_column('account', sa.Column('email', sa.String(100))), and alembic upgrade head.", check: edited_applied_fixed },
         ],
     },
 ];
@@ -438,6 +616,120 @@ mod tests {
         assert_eq!(progress(lesson, &mut session)[1], true);
         session.run_line("alembic downgrade base", &FixedClock, &mut ids);
         assert_eq!(progress(lesson, &mut session), vec![false, false, true]);
+    }
+
+    fn edit(session: &mut Session, path: &str, from: &str, to: &str) {
+        let text = session
+            .files
+            .read_to_string(path)
+            .unwrap()
+            .replace(from, to);
+        session.files.write(path, &text).unwrap();
+    }
+
+    fn newest(session: &Session) -> String {
+        let scripts = scripts(session);
+        let heads = heads(session);
+        scripts
+            .iter()
+            .find(|script| heads.contains(&script.id))
+            .map(|script| script.path.clone())
+            .unwrap()
+    }
+
+    #[test]
+    fn autogenerate_lesson() {
+        let mut ids = CountingIds(0);
+        let lesson = lesson("autogenerate");
+        let mut session = start(lesson, &FixedClock, &mut ids);
+        session.run_line(
+            "alembic revision --autogenerate -m \"create account table\"",
+            &FixedClock,
+            &mut ids,
+        );
+        session.run_line("alembic upgrade head", &FixedClock, &mut ids);
+        assert_eq!(
+            progress(lesson, &mut session),
+            vec![true, true, false, false, false]
+        );
+        edit(&mut session, "/project/models.py", "    name: Mapped[str] = mapped_column(String(50))\n", "    name: Mapped[str] = mapped_column(String(50))\n    email: Mapped[Optional[str]] = mapped_column(String(100))\n");
+        edit(
+            &mut session,
+            "/project/models.py",
+            "from sqlalchemy import String\n",
+            "from typing import Optional\n\nfrom sqlalchemy import String\n",
+        );
+        session.run_line(
+            "alembic revision --autogenerate -m \"add email\"",
+            &FixedClock,
+            &mut ids,
+        );
+        session.run_line("alembic upgrade head", &FixedClock, &mut ids);
+        assert_eq!(
+            progress(lesson, &mut session),
+            vec![true, true, true, true, true]
+        );
+    }
+
+    #[test]
+    fn batch_half_applied_and_edit_applied_lessons() {
+        let mut ids = CountingIds(0);
+        let batch = lesson("batch");
+        let mut session = start(batch, &FixedClock, &mut ids);
+        session.run_line(
+            "alembic revision -m \"name not null\"",
+            &FixedClock,
+            &mut ids,
+        );
+        let path = newest(&session);
+        edit(&mut session, &path, "    \"\"\"Upgrade schema.\"\"\"\n    pass", "    \"\"\"Upgrade schema.\"\"\"\n    op.alter_column('account', 'name', nullable=False, existing_type=sa.String(50))");
+        session.run_line("alembic upgrade head", &FixedClock, &mut ids);
+        assert_eq!(progress(batch, &mut session), vec![true, false]);
+        edit(&mut session, &path, "    op.alter_column('account', 'name', nullable=False, existing_type=sa.String(50))", "    with op.batch_alter_table('account') as batch_op:\n        batch_op.alter_column('name', nullable=False, existing_type=sa.String(50))");
+        session.run_line("alembic upgrade head", &FixedClock, &mut ids);
+        assert_eq!(progress(batch, &mut session), vec![false, true]);
+
+        let half = lesson("half-applied");
+        let mut session = start(half, &FixedClock, &mut ids);
+        session.run_line("alembic upgrade head", &FixedClock, &mut ids);
+        assert_eq!(progress(half, &mut session), vec![true, false]);
+        assert!(table_exists(&mut session, "audit"));
+        let path = newest(&session);
+        edit(
+            &mut session,
+            &path,
+            "\n    op.execute(\"INSERT INTO audit_log (id) VALUES (1)\")",
+            "",
+        );
+        // Retrying without dropping the leftover table fails again.
+        session.run_line("alembic upgrade head", &FixedClock, &mut ids);
+        assert_eq!(progress(half, &mut session)[1], false);
+        session.run_line("sql DROP TABLE audit", &FixedClock, &mut ids);
+        session.run_line("alembic upgrade head", &FixedClock, &mut ids);
+        assert_eq!(progress(half, &mut session)[1], true);
+
+        let applied = lesson("edit-applied");
+        let mut session = start(applied, &FixedClock, &mut ids);
+        let path = newest(&session);
+        edit(
+            &mut session,
+            &path,
+            "sa.Column('name', sa.String(50)))",
+            "sa.Column('name', sa.String(50)), sa.Column('email', sa.String(100)))",
+        );
+        session.run_line("alembic upgrade head", &FixedClock, &mut ids);
+        assert_eq!(progress(applied, &mut session), vec![true, false]);
+        edit(
+            &mut session,
+            &path,
+            "sa.Column('name', sa.String(50)), sa.Column('email', sa.String(100)))",
+            "sa.Column('name', sa.String(50)))",
+        );
+        session.run_line("alembic revision -m \"add email\"", &FixedClock, &mut ids);
+        let second = newest(&session);
+        edit(&mut session, &second, "    \"\"\"Upgrade schema.\"\"\"\n    pass", "    \"\"\"Upgrade schema.\"\"\"\n    op.add_column('account', sa.Column('email', sa.String(100)))");
+        session.run_line("alembic upgrade head", &FixedClock, &mut ids);
+        assert_eq!(progress(applied, &mut session)[1], true);
     }
 
     #[test]
