@@ -542,12 +542,30 @@ pub fn progress(lesson: &Lesson, session: &mut Session) -> Vec<bool> {
         .collect()
 }
 
+/// Moves a learner's progress forward: steps are done in order, and a step once done stays
+/// done (later commands may change what its check sees). Returns whether all steps are done.
+pub fn advance(lesson: &Lesson, done: &mut Vec<bool>, session: &mut Session) -> bool {
+    done.resize(lesson.steps.len(), false);
+    for (index, step) in lesson.steps.iter().enumerate() {
+        if done[index] {
+            continue;
+        }
+        if (step.check)(session) {
+            done[index] = true;
+        } else {
+            break;
+        }
+    }
+    done.iter().all(|step_done| *step_done)
+}
+
 /// A fresh session set up for the lesson.
 pub fn start(lesson: &Lesson, clock: &dyn Clock, ids: &mut dyn IdSource) -> Session {
     let mut session = Session::starter();
     (lesson.setup)(&mut session, clock, ids);
     session.history.clear();
     session.undo_point = None;
+    session.lesson = Some((lesson.id.to_string(), vec![false; lesson.steps.len()]));
     session
 }
 
@@ -616,6 +634,26 @@ mod tests {
         assert_eq!(progress(lesson, &mut session)[1], true);
         session.run_line("alembic downgrade base", &FixedClock, &mut ids);
         assert_eq!(progress(lesson, &mut session), vec![false, false, true]);
+        // Progress as the page keeps it: sticky and in order.
+        let mut session = start(lesson, &FixedClock, &mut ids);
+        let mut done = Vec::new();
+        session.run_line("alembic downgrade base", &FixedClock, &mut ids);
+        assert!(!advance(lesson, &mut done, &mut session));
+        assert_eq!(
+            done,
+            vec![false, false, false],
+            "skipping ahead does not count"
+        );
+        session.run_line("alembic upgrade head", &FixedClock, &mut ids);
+        for line in [
+            "alembic downgrade -1",
+            "alembic upgrade +1",
+            "alembic downgrade base",
+        ] {
+            session.run_line(line, &FixedClock, &mut ids);
+            advance(lesson, &mut done, &mut session);
+        }
+        assert_eq!(done, vec![true, true, true]);
     }
 
     fn edit(session: &mut Session, path: &str, from: &str, to: &str) {

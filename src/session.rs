@@ -94,6 +94,12 @@ pub struct SessionSnapshot {
     pub databases: Vec<(String, Vec<String>)>,
     pub history: Vec<String>,
     pub transcript: Vec<TranscriptEntry>,
+    /// The source of each applied revision as it was when applied (for the lint rule).
+    #[serde(default)]
+    pub applied_sources: Vec<(String, String)>,
+    /// The lesson being followed and which of its steps are done.
+    #[serde(default)]
+    pub lesson: Option<(String, Vec<bool>)>,
 }
 
 /// The playground's state.
@@ -105,6 +111,10 @@ pub struct Session {
     pub transcript: Vec<TranscriptEntry>,
     /// The SQL the last command executed (empty for commands that touch no database).
     pub last_sql: Vec<String>,
+    /// The source of each applied revision as it was when it was applied, by revision id.
+    pub applied_sources: BTreeMap<String, String>,
+    /// The lesson being followed (its id) and which of its steps are done.
+    pub lesson: Option<(String, Vec<bool>)>,
     /// Files and databases as they were before the last `alembic` command, for undo.
     pub undo_point: Option<(String, SessionSnapshot)>,
     pub cwd: String,
@@ -143,6 +153,8 @@ impl Session {
             history: Vec::new(),
             transcript: Vec::new(),
             last_sql: Vec::new(),
+            applied_sources: BTreeMap::new(),
+            lesson: None,
             undo_point: None,
             cwd: PROJECT_DIR.to_string(),
         }
@@ -175,9 +187,59 @@ impl Session {
             history: Vec::new(),
             transcript: Vec::new(),
             last_sql: Vec::new(),
+            applied_sources: BTreeMap::new(),
+            lesson: None,
             undo_point: None,
             cwd: PROJECT_DIR.to_string(),
         })
+    }
+
+    /// Remembers the source of every applied revision the first time it is seen applied, and
+    /// forgets revisions that are no longer applied (after upgrade, downgrade, stamp).
+    fn record_applied_sources(&mut self) {
+        let Ok(config) = crate::config::Config::load(&self.files, &self.cwd, &[], None, None, &[])
+        else {
+            return;
+        };
+        let Ok(location) = config.script_location(&self.cwd) else {
+            return;
+        };
+        let Ok(versions) = config.version_locations(&self.cwd, &location) else {
+            return;
+        };
+        let Ok(scripts) = crate::script::load::load_revisions(&self.files, &versions) else {
+            return;
+        };
+        let Ok(map) = crate::graph::RevisionMap::new(
+            scripts.iter().map(|script| script.to_revision()).collect(),
+        ) else {
+            return;
+        };
+        let mut rows = Vec::new();
+        if let Some(path) = self.database_path() {
+            if let Ok(database) = self.databases.get(&path) {
+                if let Ok((_, found)) =
+                    database.query("SELECT version_num FROM alembic_version", &[])
+                {
+                    rows = found
+                        .iter()
+                        .filter_map(|row| row.first().map(SqlValue::display))
+                        .collect();
+                }
+            }
+        }
+        let mut applied: Vec<String> = Vec::new();
+        for row in &rows {
+            applied.extend(map.ancestors(row, true));
+            applied.push(row.clone());
+        }
+        self.applied_sources.retain(|id, _| applied.contains(id));
+        for script in &scripts {
+            if applied.contains(&script.id) && !self.applied_sources.contains_key(&script.id) {
+                self.applied_sources
+                    .insert(script.id.clone(), script.source.clone());
+            }
+        }
     }
 
     /// The path of the project's main database (from `sqlalchemy.url`), if it is SQLite.
@@ -209,6 +271,7 @@ impl Session {
             self.undo_point = Some((line.trim().to_string(), snapshot));
         }
         if is_alembic {
+            self.record_applied_sources();
             self.last_sql = result.output.executed_sql.clone();
         }
         if result.clear {
@@ -337,6 +400,7 @@ impl Session {
                 };
                 match crate::script::load::load_revision(&file, &source) {
                     Ok(Some(script)) => {
+                        let applied_source = self.applied_sources.get(&script.id).cloned();
                         let database_path = self.database_path();
                         let database = match database_path {
                             Some(database_path) => self
@@ -347,6 +411,17 @@ impl Session {
                             None => None,
                         };
                         findings.extend(crate::lint::lint_revision(&script, database));
+                        if let Some(applied) = applied_source {
+                            if applied != script.source {
+                                findings.push(crate::lint::Finding {
+                                    path: file.clone(),
+                                    line: 1,
+                                    column: 1,
+                                    rule: "changed-after-apply",
+                                    message: "this revision was already applied to the database and has changed since: Alembic will not run it again, so the change never reaches the database (and other databases that ran the old version differ). Undo the edit and put the change in a new revision (alembic revision -m \"...\").".to_string(),
+                                });
+                            }
+                        }
                     }
                     Ok(None) => {}
                     Err(error) => {
@@ -473,6 +548,12 @@ impl Session {
             databases,
             history: self.history.clone(),
             transcript: self.transcript.clone(),
+            applied_sources: self
+                .applied_sources
+                .iter()
+                .map(|(id, source)| (id.clone(), source.clone()))
+                .collect(),
+            lesson: self.lesson.clone(),
         })
     }
 
@@ -501,6 +582,8 @@ impl Session {
             history: snapshot.history.clone(),
             transcript: snapshot.transcript.clone(),
             last_sql: Vec::new(),
+            applied_sources: snapshot.applied_sources.iter().cloned().collect(),
+            lesson: snapshot.lesson.clone(),
             undo_point: None,
             cwd: PROJECT_DIR.to_string(),
         })
@@ -669,6 +752,39 @@ mod tests {
             "{}",
             tables.stdout_text()
         );
+    }
+
+    #[test]
+    fn lint_flags_an_applied_revision_that_changed() {
+        let mut session = Session::starter();
+        let mut ids = CountingIds(0);
+        let path = session
+            .run_line("alembic revision -m one", &FixedClock, &mut ids)
+            .output
+            .touched_files[0]
+            .clone();
+        session.run_line("alembic upgrade head", &FixedClock, &mut ids);
+        assert!(session
+            .lint(None)
+            .unwrap()
+            .iter()
+            .all(|finding| finding.rule != "changed-after-apply"));
+        let text = session.files.read_to_string(&path).unwrap().replace("    \"\"\"Upgrade schema.\"\"\"\n    pass", "    \"\"\"Upgrade schema.\"\"\"\n    op.create_table('t', sa.Column('id', sa.Integer, primary_key=True))");
+        session.files.write(&path, &text).unwrap();
+        let findings = session.lint(None).unwrap();
+        assert!(
+            findings
+                .iter()
+                .any(|finding| finding.rule == "changed-after-apply"),
+            "{findings:?}"
+        );
+        // After downgrading, the revision is no longer applied: no finding.
+        session.run_line("alembic downgrade base", &FixedClock, &mut ids);
+        assert!(session
+            .lint(None)
+            .unwrap()
+            .iter()
+            .all(|finding| finding.rule != "changed-after-apply"));
     }
 
     #[test]

@@ -236,6 +236,21 @@ pub fn encode(state: &SharedState) -> String {
         }
         None => writer.number(0),
     }
+    // Applied revisions' sources: usually the file as it is now (0 + its path).
+    writer.number(snapshot.applied_sources.len() as u64);
+    for (id, source) in &snapshot.applied_sources {
+        writer.text(id);
+        match snapshot.files.iter().find(|(_, text)| text == source) {
+            Some((path, _)) => {
+                writer.number(0);
+                writer.text(path);
+            }
+            None => {
+                writer.number(1);
+                writer.text(source);
+            }
+        }
+    }
     let compressed = miniz_oxide::deflate::compress_to_vec(&writer.0, 9);
     format!("{FORMAT_VERSION}.{}", base64url_encode(&compressed))
 }
@@ -345,6 +360,23 @@ pub fn decode(text: &str) -> Result<SharedState, ShareError> {
         }
         _ => return Err(Reader::damaged()),
     };
+    let mut applied_sources = Vec::new();
+    for _ in 0..reader.count()? {
+        let id = reader.text()?;
+        let source = match reader.number()? {
+            0 => {
+                let path = reader.text()?;
+                files
+                    .iter()
+                    .find(|(file, _)| *file == path)
+                    .map(|(_, text)| text.clone())
+                    .ok_or_else(Reader::damaged)?
+            }
+            1 => reader.text()?,
+            _ => return Err(Reader::damaged()),
+        };
+        applied_sources.push((id, source));
+    }
     if reader.position != bytes.len() {
         return Err(Reader::damaged());
     }
@@ -355,6 +387,8 @@ pub fn decode(text: &str) -> Result<SharedState, ShareError> {
             databases,
             history,
             transcript,
+            applied_sources,
+            lesson: None,
         },
         open_file,
     })

@@ -122,6 +122,12 @@ impl SessionHandle {
         self.changed();
     }
 
+    /// Stops following the current lesson (the project stays).
+    pub fn close_lesson(&self) {
+        self.session.borrow_mut().lesson = None;
+        self.changed();
+    }
+
     /// Replaces the project with these files (empty database and terminal).
     pub fn load_project(&self, files: &[(String, String)]) -> Result<(), String> {
         let session = Session::from_files(files)?;

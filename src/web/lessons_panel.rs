@@ -1,16 +1,57 @@
 //! The lessons panel: pick a lesson, start it (on its own project), and see each step's goal
-//! checked against the real state after every command and edit.
+//! checked against the real state after every command and edit. Progress lives in the
+//! session (so it is saved, shared and restored with it); finished lessons are remembered in
+//! browser storage; `#lesson=<id>` links start a lesson.
 
 use yew::prelude::*;
 
 use super::app::SessionHandle;
 use super::host::{BrowserClock, BrowserIds};
-use crate::lessons::{progress, start, LESSONS};
+use crate::lessons::{advance, start, LESSONS};
 
-const ACTIVE_KEY: &str = "alembic-playground/lesson";
+const DONE_KEY: &str = "alembic-playground/lessons-done";
 
 fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
+}
+
+fn completed() -> Vec<String> {
+    local_storage()
+        .and_then(|storage| storage.get_item(DONE_KEY).ok().flatten())
+        .map(|text| {
+            text.split(',')
+                .filter(|id| !id.is_empty())
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn mark_completed(id: &str) {
+    let mut done = completed();
+    if !done.iter().any(|existing| existing == id) {
+        done.push(id.to_string());
+        if let Some(storage) = local_storage() {
+            let _ = storage.set_item(DONE_KEY, &done.join(","));
+        }
+    }
+}
+
+/// Starts a lesson on its own project after asking (the learner's files are replaced).
+fn begin(handle: &SessionHandle, id: &str) {
+    let confirmed = web_sys::window()
+        .and_then(|window| {
+            window
+                .confirm_with_message("Start this lesson on its own project? Your current files and database will be replaced (use Share first to keep a link to them).")
+                .ok()
+        })
+        .unwrap_or(false);
+    if !confirmed {
+        return;
+    }
+    if let Some(lesson) = LESSONS.iter().find(|lesson| lesson.id == id) {
+        handle.replace_session(start(lesson, &BrowserClock, &mut BrowserIds));
+    }
 }
 
 #[function_component(LessonsPanel)]
@@ -18,48 +59,71 @@ pub fn lessons_panel() -> Html {
     let Some(handle) = use_context::<SessionHandle>() else {
         return html! {};
     };
-    let active = use_state(|| {
-        local_storage().and_then(|storage| storage.get_item(ACTIVE_KEY).ok().flatten())
-    });
-    let lesson = active
-        .as_deref()
-        .and_then(|id| LESSONS.iter().find(|lesson| lesson.id == id));
+    // A link to a lesson (`#lesson=<id>`) starts it.
+    {
+        let handle = handle.clone();
+        use_effect_with((), move |_| {
+            let hash = web_sys::window()
+                .and_then(|window| window.location().hash().ok())
+                .unwrap_or_default();
+            if let Some(id) = hash.strip_prefix("#lesson=") {
+                if LESSONS.iter().any(|lesson| lesson.id == id) {
+                    begin(&handle, id);
+                }
+                if let Some(window) = web_sys::window() {
+                    let path = window.location().pathname().unwrap_or_default();
+                    if let Ok(history) = window.history() {
+                        let _ = history.replace_state_with_url(
+                            &wasm_bindgen::JsValue::NULL,
+                            "",
+                            Some(&path),
+                        );
+                    }
+                }
+            }
+        });
+    }
+    // Move the progress forward from the current state (sticky, in order).
+    let active = {
+        let mut session = handle.session.borrow_mut();
+        let current = session.lesson.clone();
+        current.and_then(|(id, mut done)| {
+            let lesson = LESSONS.iter().find(|lesson| lesson.id == id)?;
+            let finished = advance(lesson, &mut done, &mut session);
+            session.lesson = Some((id, done.clone()));
+            Some((lesson, done, finished))
+        })
+    };
+    if let Some((lesson, _, true)) = &active {
+        mark_completed(lesson.id);
+    }
+    let done_lessons = completed();
     let choices = LESSONS.iter().map(|lesson| {
         let on_start = {
             let handle = handle.clone();
-            let active = active.clone();
             let id = lesson.id;
-            Callback::from(move |_: MouseEvent| {
-                let confirmed = web_sys::window()
-                    .and_then(|window| window.confirm_with_message("Start this lesson on its own project? Your current files and database will be replaced (use Share first to keep a link to them).").ok())
-                    .unwrap_or(false);
-                if !confirmed {
-                    return;
-                }
-                if let Some(lesson) = LESSONS.iter().find(|lesson| lesson.id == id) {
-                    let session = start(lesson, &BrowserClock, &mut BrowserIds);
-                    handle.replace_session(session);
-                    if let Some(storage) = local_storage() {
-                        let _ = storage.set_item(ACTIVE_KEY, id);
-                    }
-                    active.set(Some(id.to_string()));
-                }
-            })
+            Callback::from(move |_: MouseEvent| begin(&handle, id))
         };
-        html! { <li><button type="button" class="lesson-start" onclick={on_start}>{lesson.title}</button></li> }
+        let finished = done_lessons.iter().any(|done| done == lesson.id);
+        html! {
+            <li>
+                <button type="button" class="lesson-start" onclick={on_start}>
+                    {lesson.title}
+                    if finished { <span class="check" aria-label="completed">{" ✓"}</span> }
+                </button>
+            </li>
+        }
     });
-    let current = lesson.map(|lesson| {
-        let done = progress(lesson, &mut handle.session.borrow_mut());
+    let current = active.map(|(lesson, done, finished)| {
         let first_open = done.iter().position(|step_done| !step_done);
-        let finished = first_open.is_none();
+        let restart = {
+            let handle = handle.clone();
+            let id = lesson.id;
+            Callback::from(move |_: MouseEvent| begin(&handle, id))
+        };
         let close = {
-            let active = active.clone();
-            Callback::from(move |_: MouseEvent| {
-                if let Some(storage) = local_storage() {
-                    let _ = storage.remove_item(ACTIVE_KEY);
-                }
-                active.set(None);
-            })
+            let handle = handle.clone();
+            Callback::from(move |_: MouseEvent| handle.close_lesson())
         };
         html! {
             <div class="lesson" aria-live="polite">
@@ -76,7 +140,10 @@ pub fn lessons_panel() -> Html {
                 if finished {
                     <p class="lesson-done">{"Lesson complete."}</p>
                 }
-                <button type="button" onclick={close}>{"Close lesson"}</button>
+                <div class="lesson-actions">
+                    <button type="button" onclick={restart}>{"Restart lesson"}</button>
+                    <button type="button" onclick={close}>{"Close lesson"}</button>
+                </div>
             </div>
         }
     });
