@@ -7,6 +7,7 @@
 pub mod autogen;
 pub mod commands;
 pub mod config;
+pub mod embed;
 pub mod explain;
 pub mod fs;
 pub mod graph;

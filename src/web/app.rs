@@ -29,6 +29,8 @@ pub struct SessionHandle {
     /// A save is scheduled: saves run after the current event, coalesced, so a command
     /// returns before the session is serialized (and `pagehide` flushes a pending save).
     save_pending: Rc<std::cell::Cell<bool>>,
+    /// Embedded in another page (`?embed`): what to show; nothing is saved.
+    pub embed: Option<Rc<crate::embed::EmbedOptions>>,
 }
 
 impl PartialEq for SessionHandle {
@@ -53,9 +55,10 @@ impl SessionHandle {
         }
     }
 
-    /// Saves the session if a save is pending.
+    /// Saves the session if a save is pending (never in embed mode: an embedded demo must not
+    /// touch the visitor's own saved work).
     pub fn save_now(&self) {
-        if !self.save_pending.replace(false) {
+        if !self.save_pending.replace(false) || self.embed.is_some() {
             return;
         }
         let saved = self
@@ -166,6 +169,21 @@ impl SessionHandle {
         Ok(format!("{base}#s={code}"))
     }
 
+    /// An `<iframe>` snippet embedding this exact state (editor and terminal).
+    pub fn embed_code(&self) -> Result<String, String> {
+        let url = self.share_url()?;
+        let (page, code) = url.split_once("#s=").ok_or("no share link")?;
+        let options = crate::embed::EmbedOptions {
+            panels: vec!["editor".to_string(), "terminal".to_string()],
+            read_only: false,
+            run: Vec::new(),
+            file: None,
+            height: None,
+            theme: None,
+        };
+        Ok(crate::embed::snippet(page, &options, Some(code)))
+    }
+
     /// Undoes the last `alembic` command (files and database).
     pub fn undo(&self) -> Result<(), String> {
         let undone = self.session.borrow_mut().undo_last_command();
@@ -238,6 +256,35 @@ fn saved_or_starter(
     }
 }
 
+/// An embedded playground's session: the shared state in the address, or the starter project;
+/// never the visitor's saved work.
+fn embed_session(
+    _options: &crate::embed::EmbedOptions,
+) -> (Session, Option<String>, Option<String>) {
+    if let Some(shared) = shared_link() {
+        match crate::share::decode(&shared) {
+            Ok(state) => match Session::from_snapshot(&state.snapshot) {
+                Ok(session) => return (session, state.open_file, None),
+                Err(error) => {
+                    return (
+                        Session::starter(),
+                        None,
+                        Some(format!("The example could not be opened: {error}")),
+                    )
+                }
+            },
+            Err(error) => {
+                return (
+                    Session::starter(),
+                    None,
+                    Some(format!("The example could not be opened: {error}")),
+                )
+            }
+        }
+    }
+    (Session::starter(), None, None)
+}
+
 /// The `#s=...` part of the address, if any.
 fn shared_link() -> Option<String> {
     let hash = web_sys::window()?.location().hash().ok()?;
@@ -256,10 +303,19 @@ fn clear_shared_link() {
 
 #[function_component(App)]
 pub fn app() -> Html {
+    let embed = use_memo((), |_| {
+        web_sys::window()
+            .and_then(|window| window.location().search().ok())
+            .and_then(|query| crate::embed::parse(&query))
+            .map(Rc::new)
+    });
     let startup_error = use_mut_ref(|| None::<String>);
     let startup_file = use_mut_ref(|| None::<String>);
     let session = use_mut_ref(|| {
-        let (session, open, error) = initial_session();
+        let (session, open, error) = match embed.as_ref() {
+            Some(options) => embed_session(options),
+            None => initial_session(),
+        };
         *startup_error.borrow_mut() = error;
         *startup_file.borrow_mut() = open;
         session
@@ -283,11 +339,29 @@ pub fn app() -> Html {
         storage_error: storage_error.clone(),
         open_file,
         save_pending: (*save_pending).clone(),
+        embed: (*embed).clone(),
     };
     {
         let handle = handle.clone();
         use_effect_with((), move |_| {
             super::api::install(handle.clone());
+            // Embedded demos run their commands on load, as if typed.
+            if let Some(options) = handle.embed.clone() {
+                if let Some(theme) = &options.theme {
+                    if let Some(root) = web_sys::window()
+                        .and_then(|window| window.document())
+                        .and_then(|document| document.document_element())
+                    {
+                        let _ = root.set_attribute("data-theme", theme);
+                    }
+                }
+                for line in &options.run {
+                    handle.run(line);
+                }
+                if let Some(file) = &options.file {
+                    handle.open(&format!("{PROJECT_DIR}/{file}"));
+                }
+            }
             // Leaving the page (reload, close, navigation) flushes a pending save.
             if let Some(window) = web_sys::window() {
                 let listener = gloo::events::EventListener::new(&window, "pagehide", move |_| {
@@ -361,6 +435,49 @@ pub fn app() -> Html {
         let share_link = share_link.clone();
         Callback::from(move |_: MouseEvent| share_link.set(None))
     };
+    if let Some(options) = handle.embed.clone() {
+        let full_url = web_sys::window()
+            .and_then(|window| window.location().pathname().ok())
+            .unwrap_or_default();
+        let show = |panel: &str| options.panels.iter().any(|wanted| wanted == panel);
+        let style = options
+            .height
+            .map(|height| format!("height: {height}px"))
+            .unwrap_or_default();
+        return html! {
+            <ContextProvider<SessionHandle> context={handle.clone()}>
+                <div class="playground embed" {style}>
+                    <header class="embed-bar">
+                        <span>{"Alembic Playground"}</span>
+                        <a href={full_url} target="_blank" rel="noopener">{"Open the full playground ↗"}</a>
+                    </header>
+                    if let Some(message) = (*storage_error).clone() {
+                        <div class="banner error" role="alert">{message}</div>
+                    }
+                    <main class="embed-panels">
+                        if show("files") { <FileTree /> }
+                        if show("editor") { <Editor /> }
+                        if show("terminal") { <Terminal /> }
+                        if show("graph") { <super::revision_graph::RevisionGraph /> }
+                        if show("schema") { <SidePanel /> }
+                    </main>
+                </div>
+            </ContextProvider<SessionHandle>>
+        };
+    }
+    let on_embed = {
+        let handle = handle.clone();
+        let share_link = share_link.clone();
+        Callback::from(move |_: MouseEvent| match handle.embed_code() {
+            Ok(code) => {
+                if let Some(window) = web_sys::window() {
+                    let _ = window.navigator().clipboard().write_text(&code);
+                }
+                share_link.set(Some(code));
+            }
+            Err(message) => handle.storage_error.set(Some(format!("Embed: {message}"))),
+        })
+    };
     html! {
         <ContextProvider<SessionHandle> context={handle.clone()}>
             <div class="playground">
@@ -369,6 +486,7 @@ pub fn app() -> Html {
                     <span class="subtitle">{"real Alembic commands on SQLite, in your browser"}</span>
                     <div class="actions">
                         <button type="button" onclick={on_theme} aria-label="Switch between dark and light theme">{"Theme"}</button>
+                        <button type="button" onclick={on_embed} title="An <iframe> snippet that embeds this playground in a documentation page">{"Embed code"}</button>
                         <button type="button" onclick={on_share} title="A link that reproduces this playground exactly">{"Share"}</button>
                         <button type="button" onclick={on_undo} disabled={!can_undo} title="Restore the files and database to before the last alembic command">{"Undo last command"}</button>
                         <button type="button" onclick={on_reset} aria-label="Reset to the starter project">{"Reset"}</button>
@@ -376,7 +494,7 @@ pub fn app() -> Html {
                 </header>
                 if let Some(url) = (*share_link).clone() {
                     <div class="banner share" role="dialog" aria-label="Share link">
-                        <label for="share-url">{format!("Link copied ({} characters): anyone who opens it sees exactly this playground.", url.len())}</label>
+                        <label for="share-url">{ if url.starts_with("<iframe") { format!("Embed code copied ({} characters): paste it into any HTML page.", url.len()) } else { format!("Link copied ({} characters): anyone who opens it sees exactly this playground.", url.len()) } }</label>
                         <input id="share-url" type="text" readonly=true value={url.clone()} />
                         if url.len() > 8000 {
                             <a download="alembic-playground-link.txt" href={format!("data:text/plain;charset=utf-8,{}", js_sys::encode_uri_component(&url))}>{"Download the link as a file"}</a>

@@ -62,6 +62,7 @@ pub fn editor() -> Html {
                     spellcheck="false"
                     aria-label={format!("Contents of {label}")}
                     value={text}
+                    readonly={handle.embed.as_ref().is_some_and(|options| options.read_only)}
                     {oninput} />
             </div>
         </section>
