@@ -37,7 +37,7 @@ test('the documentation page shows working embedded demos', async () => {
     await page.setContent(`<!DOCTYPE html><html><body>${snippet}</body></html>`);
     const embedded = page.frameLocator('iframe');
     await embedded.locator('.terminal-scroll', { hasText: 'Generating /project/alembic/versions/aaaa00000001_shared.py' }).waitFor();
-    assert.deepEqual(playground.consoleErrors.filter((message) => !message.includes('Content Security Policy')), []);
+    assert.deepEqual(playground.consoleErrors, []);
   } finally {
     await playground.close();
   }

@@ -19,6 +19,11 @@ test('first revision and upgrade head, as the tutorial teaches', async () => {
     await page.goto(playground.server.url);
     await page.waitForFunction(() => window.playground && window.playground.ready === true);
     await page.screenshot({ path: path.join(artifacts, 'start.png') });
+    // The site forbids inline script except Trunk's loader (by hash), and eval.
+    const policy = await page.evaluate(() => document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.content ?? '');
+    const scriptSource = policy.split(';').map((part) => part.trim()).find((part) => part.startsWith('script-src')) ?? '';
+    assert.match(scriptSource, /^script-src 'self' 'wasm-unsafe-eval' 'sha256-[A-Za-z0-9+/=]+'$/);
+    assert.ok(!scriptSource.includes('unsafe-inline') && !scriptSource.includes("'unsafe-eval'"));
     // The starter project is there.
     for (const name of ['alembic.ini', 'alembic/env.py', 'alembic/script.py.mako', 'models.py']) {
       assert.equal(await page.locator(`.file-tree button[title="${name}"]`).count(), 1, `file tree shows ${name}`);

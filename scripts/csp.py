@@ -1,0 +1,34 @@
+#!/usr/bin/env python3
+"""Trunk post-build hook: adds a Content-Security-Policy to the built index.html.
+
+Trunk's loader is an inline <script type="module">; the policy allows exactly that script by
+its SHA-256 hash, scripts from the site itself, and WebAssembly compilation; nothing else
+runs (no other inline script, no eval, no remote code). Styles may be inline (Yew sets
+style attributes). Runs in Trunk's staging directory ($TRUNK_STAGING_DIR).
+"""
+import base64
+import hashlib
+import os
+import re
+import sys
+
+staging = os.environ.get("TRUNK_STAGING_DIR")
+if not staging:
+    sys.exit("csp.py runs as a Trunk post_build hook (TRUNK_STAGING_DIR is not set)")
+path = os.path.join(staging, "index.html")
+html = open(path, encoding="utf-8").read()
+hashes = []
+for script in re.findall(r"<script type=\"module\">(.*?)</script>", html, re.S):
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
+    hashes.append(f"'sha256-{digest}'")
+policy = (
+    "default-src 'self'; "
+    f"script-src 'self' 'wasm-unsafe-eval' {' '.join(hashes)}; "
+    "style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; "
+    "connect-src 'self'; "
+    "object-src 'none'; base-uri 'none'; form-action 'none'"
+)
+meta = f'<meta http-equiv="Content-Security-Policy" content="{policy}" />'
+html = html.replace("<meta charset=\"utf-8\" />", f"<meta charset=\"utf-8\" />\n  {meta}", 1)
+open(path, "w", encoding="utf-8").write(html)
