@@ -9,6 +9,7 @@ pub mod commands;
 pub mod config;
 pub mod embed;
 pub mod explain;
+pub mod export;
 pub mod fs;
 pub mod graph;
 pub mod graph_view;

@@ -35,6 +35,14 @@ impl SqliteDatabase {
         configure(Connection::open(path).map_err(map_error)?)
     }
 
+    /// The database as a SQLite file's bytes (for export).
+    pub fn file_bytes(&mut self) -> Result<Vec<u8>, DbError> {
+        self.connection
+            .serialize(rusqlite::MAIN_DB)
+            .map(|data| data.to_vec())
+            .map_err(map_error)
+    }
+
     /// The SQLite library version (`3.x.y`).
     pub fn sqlite_version() -> &'static str {
         rusqlite::version()

@@ -1,7 +1,7 @@
 //! `window.playground`: the scripting API for host pages and tests.
 //!
 //! `run(line)` → `{stdout, stderr, exitCode}`; `readFile(path)`, `writeFile(path, text)`,
-//! `writeFiles({path: text, ...})`, `loadProject({path: text, ...})` (replaces the project),, `removeFile(path)`, `listFiles()`, `query(sql)` → `{columns, rows}` or throws, `undo()` (the last alembic command), `shareUrl()`, `reset()`. Paths are relative to
+//! `writeFiles({path: text, ...})`, `loadProject({path: text, ...})` (replaces the project),, `removeFile(path)`, `listFiles()`, `query(sql)` → `{columns, rows}` or throws, `undo()` (the last alembic command), `shareUrl()`, `exportZip(includeDatabase)` → bytes of a zip real Alembic runs, `reset()`. Paths are relative to
 //! the project (`alembic/versions/x.py`) or absolute (`/project/...`).
 
 use wasm_bindgen::prelude::*;
@@ -165,6 +165,18 @@ pub fn install(handle: SessionHandle) {
     });
     set(&api, "shareUrl", share_url.as_ref().unchecked_ref());
     share_url.forget();
+
+    let export_handle = handle.clone();
+    let export_zip = Closure::<dyn Fn(JsValue) -> Result<JsValue, JsValue>>::new(
+        move |include_database: JsValue| {
+            export_handle
+                .export_zip(include_database.is_truthy())
+                .map(|bytes| js_sys::Uint8Array::from(bytes.as_slice()).into())
+                .map_err(|message| JsValue::from_str(&message))
+        },
+    );
+    set(&api, "exportZip", export_zip.as_ref().unchecked_ref());
+    export_zip.forget();
 
     let undo_handle = handle.clone();
     let undo = Closure::<dyn Fn() -> Result<(), JsValue>>::new(move || {

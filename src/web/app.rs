@@ -3,6 +3,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::editor::Editor;
@@ -169,6 +170,27 @@ impl SessionHandle {
         Ok(format!("{base}#s={code}"))
     }
 
+    /// The project as a zip real Alembic runs unchanged (optionally with `app.db`).
+    pub fn export_zip(&self, include_database: bool) -> Result<Vec<u8>, String> {
+        let mut session = self.session.borrow_mut();
+        let database = if include_database {
+            let path = session
+                .database_path()
+                .ok_or("sqlalchemy.url does not name a SQLite file")?;
+            let bytes = session
+                .databases
+                .get(&path)
+                .and_then(|database| database.file_bytes())
+                .map_err(|error| error.to_string())?;
+            Some(bytes)
+        } else {
+            None
+        };
+        Ok(crate::export::zip(&crate::export::project_entries(
+            &session, database,
+        )))
+    }
+
     /// An `<iframe>` snippet embedding this exact state (editor and terminal).
     pub fn embed_code(&self) -> Result<String, String> {
         let url = self.share_url()?;
@@ -254,6 +276,31 @@ fn saved_or_starter(
         Ok(None) => (Session::starter(), None, None),
         Err(error) => (Session::starter(), None, Some(error)),
     }
+}
+
+/// Offers bytes as a file download.
+fn download(name: &str, bytes: &[u8]) -> Result<(), String> {
+    let array = js_sys::Uint8Array::from(bytes);
+    let parts = js_sys::Array::of1(&array);
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/zip");
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)
+        .map_err(|_| "could not build the file")?;
+    let url =
+        web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| "could not build the file")?;
+    let document = web_sys::window()
+        .and_then(|window| window.document())
+        .ok_or("no document")?;
+    let anchor: web_sys::HtmlAnchorElement = document
+        .create_element("a")
+        .map_err(|_| "no anchor")?
+        .dyn_into()
+        .map_err(|_| "no anchor")?;
+    anchor.set_href(&url);
+    anchor.set_download(name);
+    anchor.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
 }
 
 /// An embedded playground's session: the shared state in the address, or the starter project;
@@ -465,6 +512,17 @@ pub fn app() -> Html {
             </ContextProvider<SessionHandle>>
         };
     }
+    let on_export = {
+        let handle = handle.clone();
+        Callback::from(move |_: MouseEvent| {
+            let downloaded = handle
+                .export_zip(true)
+                .and_then(|bytes| download("alembic-project.zip", &bytes));
+            if let Err(message) = downloaded {
+                handle.storage_error.set(Some(format!("Export: {message}")));
+            }
+        })
+    };
     let on_embed = {
         let handle = handle.clone();
         let share_link = share_link.clone();
@@ -486,6 +544,7 @@ pub fn app() -> Html {
                     <span class="subtitle">{"real Alembic commands on SQLite, in your browser"}</span>
                     <div class="actions">
                         <button type="button" onclick={on_theme} aria-label="Switch between dark and light theme">{"Theme"}</button>
+                        <button type="button" onclick={on_export} title="Download the project (and app.db) as a zip that real Alembic runs unchanged">{"Export"}</button>
                         <button type="button" onclick={on_embed} title="An <iframe> snippet that embeds this playground in a documentation page">{"Embed code"}</button>
                         <button type="button" onclick={on_share} title="A link that reproduces this playground exactly">{"Share"}</button>
                         <button type="button" onclick={on_undo} disabled={!can_undo} title="Restore the files and database to before the last alembic command">{"Undo last command"}</button>
