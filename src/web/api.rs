@@ -199,4 +199,75 @@ pub fn install(handle: SessionHandle) {
     set(&api, "readyAt", &JsValue::from_f64(ready_at));
     set(&api, "ready", &JsValue::TRUE);
     set(&window, "playground", &api);
+    install_post_message(&window, &api);
+}
+
+/// The same API for cross-origin embeds: a host page posts `{id, method, args}` to the
+/// iframe and gets `{id, result}` or `{id, error}` back. Only `window.playground`'s methods
+/// can be called, with the given arguments; nothing else is reachable.
+fn install_post_message(window: &web_sys::Window, api: &js_sys::Object) {
+    let api = api.clone();
+    let listener = gloo::events::EventListener::new(window, "message", move |event| {
+        let Some(event) = event.dyn_ref::<web_sys::MessageEvent>() else {
+            return;
+        };
+        let data = event.data();
+        let get = |name: &str| {
+            js_sys::Reflect::get(&data, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
+        };
+        let (id, method) = (get("id"), get("method"));
+        let Some(method) = method.as_string() else {
+            return;
+        };
+        const METHODS: &[&str] = &[
+            "run",
+            "readFile",
+            "writeFile",
+            "listFiles",
+            "query",
+            "shareUrl",
+            "reset",
+            "undo",
+            "exportZip",
+        ];
+        let reply = js_sys::Object::new();
+        set(&reply, "id", &id);
+        if !METHODS.contains(&method.as_str()) {
+            set(
+                &reply,
+                "error",
+                &JsValue::from_str(&format!("unknown method {method:?}")),
+            );
+        } else {
+            let args = get("args");
+            let args = if js_sys::Array::is_array(&args) {
+                js_sys::Array::from(&args)
+            } else {
+                js_sys::Array::new()
+            };
+            let function = js_sys::Reflect::get(&api, &JsValue::from_str(&method))
+                .ok()
+                .and_then(|value| value.dyn_into::<js_sys::Function>().ok());
+            match function.map(|function| function.apply(&JsValue::NULL, &args)) {
+                Some(Ok(result)) => set(&reply, "result", &result),
+                Some(Err(error)) => set(&reply, "error", &error),
+                None => set(&reply, "error", &JsValue::from_str("method unavailable")),
+            }
+        }
+        // The source is a window of another realm (the host page): `instanceof Window` would
+        // fail there, so it is used as a window without that check.
+        if let Some(source) = event
+            .source()
+            .map(|source| source.unchecked_into::<web_sys::Window>())
+        {
+            let origin = event.origin();
+            let target = if origin.is_empty() || origin == "null" {
+                "*".to_string()
+            } else {
+                origin
+            };
+            let _ = source.post_message(&reply, &target);
+        }
+    });
+    listener.forget();
 }

@@ -37,6 +37,19 @@ test('the documentation page shows working embedded demos', async () => {
     await page.setContent(`<!DOCTYPE html><html><body>${snippet}</body></html>`);
     const embedded = page.frameLocator('iframe');
     await embedded.locator('.terminal-scroll', { hasText: 'Generating /project/alembic/versions/aaaa00000001_shared.py' }).waitFor();
+    // The scripting API over postMessage, as a cross-origin host page would use it.
+    const reply = await page.evaluate(() => new Promise((resolve) => {
+      window.addEventListener('message', (event) => resolve(event.data), { once: true });
+      document.querySelector('iframe').contentWindow.postMessage({ id: 7, method: 'run', args: ['alembic heads'] }, '*');
+    }));
+    assert.equal(reply.id, 7);
+    assert.equal(reply.result.exitCode, 0);
+    assert.equal(reply.result.stdout, 'aaaa00000001 (head)\n');
+    const refused = await page.evaluate(() => new Promise((resolve) => {
+      window.addEventListener('message', (event) => resolve(event.data), { once: true });
+      document.querySelector('iframe').contentWindow.postMessage({ id: 8, method: 'constructor', args: [] }, '*');
+    }));
+    assert.match(refused.error, /unknown method/);
     assert.deepEqual(playground.consoleErrors, []);
   } finally {
     await playground.close();
