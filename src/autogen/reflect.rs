@@ -9,10 +9,7 @@ use super::{
     IndexUnique, Name, SchemaCheck, SchemaColumn, SchemaForeignKey, SchemaIndex, SchemaTable,
     SchemaUnique,
 };
-use crate::ops::{
-    reflect_table, Constraint, IndexElement, PragmaColumn, PragmaForeignKey, PragmaIndex,
-    SqliteTableData,
-};
+use crate::ops::{reflect_table, Constraint, IndexElement, SqliteTableData};
 use crate::runtime::{Database, DbError, SqlValue};
 
 fn query(
@@ -32,17 +29,6 @@ fn text(value: Option<&SqlValue>) -> Option<String> {
     }
 }
 
-fn int(value: Option<&SqlValue>) -> i64 {
-    match value {
-        Some(SqlValue::Integer(i)) => *i,
-        _ => 0,
-    }
-}
-
-fn quoted(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
-}
-
 /// Every table of the database (but the version table), sorted by name, as reflected.
 pub fn reflect_database(
     database: &mut dyn Database,
@@ -59,8 +45,17 @@ pub fn reflect_database(
     .collect();
     let mut tables = Vec::new();
     for name in names {
-        let data = fetch_table(database, &name)?;
-        tables.push(to_schema_table(&data));
+        match crate::runtime::reflect::fetch_table(database, &name) {
+            Ok(Some(data)) => tables.push(to_schema_table(&data)),
+            Ok(None) => {}
+            Err(crate::runtime::RuntimeError::Database { error, .. }) => return Err(error),
+            Err(other) => {
+                return Err(DbError {
+                    kind: crate::runtime::DbErrorKind::Other,
+                    message: other.to_string(),
+                })
+            }
+        }
     }
     Ok(tables)
 }
@@ -137,107 +132,4 @@ pub fn to_schema_table(data: &SqliteTableData) -> SchemaTable {
         });
     }
     table
-}
-
-/// The rows SQLAlchemy's SQLite reflection reads for `table`.
-fn fetch_table(database: &mut dyn Database, table: &str) -> Result<SqliteTableData, DbError> {
-    let name = SqlValue::Text(table.to_string());
-    let master = query(
-        database,
-        "SELECT sql FROM (SELECT * FROM sqlite_master UNION ALL SELECT * FROM sqlite_temp_master) WHERE name = ? AND type in ('table', 'view')",
-        std::slice::from_ref(&name),
-    )?;
-    let sql = master.first().and_then(|row| text(row.first()));
-    let columns = query(
-        database,
-        &format!("PRAGMA main.table_xinfo({})", quoted(table)),
-        &[],
-    )?
-    .iter()
-    .map(|row| PragmaColumn {
-        cid: int(row.first()),
-        name: text(row.get(1)).unwrap_or_default(),
-        type_: text(row.get(2)).unwrap_or_default(),
-        notnull: int(row.get(3)) != 0,
-        dflt_value: text(row.get(4)),
-        pk: int(row.get(5)),
-        hidden: int(row.get(6)),
-    })
-    .collect();
-    let foreign_keys: Vec<PragmaForeignKey> = query(
-        database,
-        &format!("PRAGMA main.foreign_key_list({})", quoted(table)),
-        &[],
-    )?
-    .iter()
-    .map(|row| PragmaForeignKey {
-        id: int(row.first()),
-        seq: int(row.get(1)),
-        table: text(row.get(2)).unwrap_or_default(),
-        from: text(row.get(3)).unwrap_or_default(),
-        to: text(row.get(4)),
-        on_update: text(row.get(5)).unwrap_or_default(),
-        on_delete: text(row.get(6)).unwrap_or_default(),
-        match_: text(row.get(7)).unwrap_or_default(),
-    })
-    .collect();
-    let mut indexes = Vec::new();
-    for row in query(
-        database,
-        &format!("PRAGMA main.index_list({})", quoted(table)),
-        &[],
-    )? {
-        let index_name = text(row.get(1)).unwrap_or_default();
-        let columns = query(
-            database,
-            &format!("PRAGMA main.index_info({})", quoted(&index_name)),
-            &[],
-        )?
-        .iter()
-        .map(|info| text(info.get(2)))
-        .collect();
-        let index_sql = query(
-            database,
-            "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?",
-            &[SqlValue::Text(index_name.clone())],
-        )?
-        .first()
-        .and_then(|r| text(r.first()));
-        indexes.push(PragmaIndex {
-            name: index_name,
-            unique: int(row.get(2)) != 0,
-            origin: text(row.get(3)).unwrap_or_default(),
-            partial: int(row.get(4)) != 0,
-            columns,
-            sql: index_sql,
-        });
-    }
-    let mut referred_primary_keys = Vec::new();
-    for fk in foreign_keys.iter().filter(|fk| fk.to.is_none()) {
-        if referred_primary_keys
-            .iter()
-            .any(|(t, _): &(String, Vec<String>)| *t == fk.table)
-        {
-            continue;
-        }
-        let mut pk: Vec<(i64, String)> = query(
-            database,
-            &format!("PRAGMA main.table_info({})", quoted(&fk.table)),
-            &[],
-        )?
-        .iter()
-        .filter(|r| int(r.get(5)) > 0)
-        .map(|r| (int(r.get(5)), text(r.get(1)).unwrap_or_default()))
-        .collect();
-        pk.sort();
-        referred_primary_keys.push((fk.table.clone(), pk.into_iter().map(|p| p.1).collect()));
-    }
-    Ok(SqliteTableData {
-        name: table.to_string(),
-        sql,
-        columns,
-        foreign_keys,
-        indexes,
-        referred_primary_keys,
-    })
 }

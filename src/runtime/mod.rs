@@ -9,6 +9,8 @@
 
 use std::fmt;
 
+pub mod reflect;
+
 use crate::output::Output;
 
 /// A value bound to, or read from, SQLite.
