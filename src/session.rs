@@ -115,6 +115,8 @@ pub struct Session {
     pub applied_sources: BTreeMap<String, String>,
     /// The lesson being followed (its id) and which of its steps are done.
     pub lesson: Option<(String, Vec<bool>)>,
+    /// The last revision-graph layout and the fingerprint of what it was made from.
+    graph_cache: Option<(u64, crate::graph_view::GraphView)>,
     /// Files and databases as they were before the last `alembic` command, for undo.
     pub undo_point: Option<(String, SessionSnapshot)>,
     pub cwd: String,
@@ -155,6 +157,7 @@ impl Session {
             last_sql: Vec::new(),
             applied_sources: BTreeMap::new(),
             lesson: None,
+            graph_cache: None,
             undo_point: None,
             cwd: PROJECT_DIR.to_string(),
         }
@@ -189,6 +192,7 @@ impl Session {
             last_sql: Vec::new(),
             applied_sources: BTreeMap::new(),
             lesson: None,
+            graph_cache: None,
             undo_point: None,
             cwd: PROJECT_DIR.to_string(),
         })
@@ -449,6 +453,29 @@ impl Session {
         let locations = config
             .version_locations(&self.cwd, &script_location)
             .map_err(|error| error.0)?;
+        let rows = self.version_rows();
+        // The page redraws after every command; re-reading 1,000 revision files each time is
+        // slow, so the layout is kept until the revision files or the version table change.
+        let fingerprint = {
+            use std::hash::{Hash, Hasher};
+            let mut hasher = std::collections::hash_map::DefaultHasher::new();
+            for (path, text) in self.files.files() {
+                if locations
+                    .iter()
+                    .any(|location| path.starts_with(location.as_str()))
+                {
+                    path.hash(&mut hasher);
+                    text.hash(&mut hasher);
+                }
+            }
+            rows.hash(&mut hasher);
+            hasher.finish()
+        };
+        if let Some((cached, view)) = &self.graph_cache {
+            if *cached == fingerprint {
+                return Ok(view.clone());
+            }
+        }
         let scripts =
             crate::script::load::load_revisions(&self.files, &locations).map_err(|error| {
                 match error.located() {
@@ -461,19 +488,6 @@ impl Session {
             })?;
         let revisions = scripts.iter().map(|script| script.to_revision()).collect();
         let map = crate::graph::RevisionMap::new(revisions).map_err(|error| error.message())?;
-        let mut rows = Vec::new();
-        if let Some(path) = self.database_path() {
-            if let Ok(database) = self.databases.get(&path) {
-                if let Ok((_, found)) =
-                    database.query("SELECT version_num FROM alembic_version", &[])
-                {
-                    rows = found
-                        .iter()
-                        .filter_map(|row| row.first().map(SqlValue::display))
-                        .collect();
-                }
-            }
-        }
         let docs = |id: &str| {
             scripts
                 .iter()
@@ -482,7 +496,26 @@ impl Session {
                 .map(|script| script.doc())
                 .unwrap_or_default()
         };
-        Ok(crate::graph_view::layout(&map, &docs, &rows))
+        let view = crate::graph_view::layout(&map, &docs, &rows);
+        self.graph_cache = Some((fingerprint, view.clone()));
+        Ok(view)
+    }
+
+    /// The version table's rows (empty when there is none).
+    fn version_rows(&mut self) -> Vec<String> {
+        let Some(path) = self.database_path() else {
+            return Vec::new();
+        };
+        let Ok(database) = self.databases.get(&path) else {
+            return Vec::new();
+        };
+        match database.query("SELECT version_num FROM alembic_version", &[]) {
+            Ok((_, found)) => found
+                .iter()
+                .filter_map(|row| row.first().map(SqlValue::display))
+                .collect(),
+            Err(_) => Vec::new(),
+        }
     }
 
     /// Runs SQL against the project's database and formats the result as a table.
@@ -584,6 +617,7 @@ impl Session {
             last_sql: Vec::new(),
             applied_sources: snapshot.applied_sources.iter().cloned().collect(),
             lesson: snapshot.lesson.clone(),
+            graph_cache: None,
             undo_point: None,
             cwd: PROJECT_DIR.to_string(),
         })

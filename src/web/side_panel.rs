@@ -14,6 +14,9 @@ struct TableView {
     row_count: i64,
 }
 
+/// How many tables get their rows read for the data view.
+const ROWS_FOR_TABLES: usize = 30;
+
 /// How many rows the data view shows per table.
 const SHOWN_ROWS: usize = 20;
 
@@ -49,7 +52,10 @@ fn read_schema(handle: &SessionHandle) -> (Option<Vec<String>>, Vec<TableView>) 
         None
     };
     let mut views = Vec::new();
-    for name in tables {
+    // Large schemas (hundreds of tables) would make every redraw slow: rows are read for
+    // the first tables only; `sql SELECT ...` reaches the rest.
+    for (position, name) in tables.into_iter().enumerate() {
+        let read_rows = position < ROWS_FOR_TABLES;
         let quoted = format!("\"{}\"", name.replace('"', "\"\""));
         let columns = database
             .query(&format!("PRAGMA table_info({quoted})"), &[])
@@ -63,22 +69,30 @@ fn read_schema(handle: &SessionHandle) -> (Option<Vec<String>>, Vec<TableView>) 
                     .collect()
             })
             .unwrap_or_default();
-        let row_count = database
-            .query(&format!("SELECT count(*) FROM {quoted}"), &[])
-            .ok()
-            .and_then(|(_, rows)| match rows.first().and_then(|row| row.first()) {
-                Some(SqlValue::Integer(count)) => Some(*count),
-                _ => None,
-            })
-            .unwrap_or(0);
-        let rows = database
-            .query(&format!("SELECT * FROM {quoted} LIMIT {SHOWN_ROWS}"), &[])
-            .map(|(_, rows)| {
-                rows.iter()
-                    .map(|row| row.iter().map(SqlValue::display).collect())
-                    .collect()
-            })
-            .unwrap_or_default();
+        let row_count = if !read_rows {
+            0
+        } else {
+            database
+                .query(&format!("SELECT count(*) FROM {quoted}"), &[])
+                .ok()
+                .and_then(|(_, rows)| match rows.first().and_then(|row| row.first()) {
+                    Some(SqlValue::Integer(count)) => Some(*count),
+                    _ => None,
+                })
+                .unwrap_or(0)
+        };
+        let rows = if !read_rows {
+            Vec::new()
+        } else {
+            database
+                .query(&format!("SELECT * FROM {quoted} LIMIT {SHOWN_ROWS}"), &[])
+                .map(|(_, rows)| {
+                    rows.iter()
+                        .map(|row| row.iter().map(SqlValue::display).collect())
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
         views.push(TableView {
             name,
             columns,
