@@ -265,17 +265,18 @@ impl Session {
         ids: &mut dyn IdSource,
     ) -> LineResult {
         let is_alembic = line.trim_start().starts_with("alembic");
-        let before = if is_alembic {
-            self.snapshot().ok()
-        } else {
-            None
-        };
+        // Only commands that can change files or the database get an undo point and a
+        // re-read of the applied revisions (both read every file: slow on big projects).
+        let mutating = is_alembic && !is_read_only_command(line);
+        let before = if mutating { self.snapshot().ok() } else { None };
         let result = self.execute_line(line, clock, ids);
         if let Some(snapshot) = before {
             self.undo_point = Some((line.trim().to_string(), snapshot));
         }
-        if is_alembic {
+        if mutating {
             self.record_applied_sources();
+        }
+        if is_alembic {
             self.last_sql = result.output.executed_sql.clone();
         }
         if result.clear {
@@ -621,6 +622,25 @@ impl Session {
             undo_point: None,
             cwd: PROJECT_DIR.to_string(),
         })
+    }
+}
+
+/// `alembic` command lines that change neither files nor the database (`history` without
+/// `-i`, `current`, `heads`, `branches`, `show`, `list_templates`, help and version).
+fn is_read_only_command(line: &str) -> bool {
+    let words = commands::args::split_command_line(line).unwrap_or_default();
+    let Some(command) = words.iter().skip(1).find(|word| !word.starts_with('-')) else {
+        return true;
+    };
+    let has = |flag: &str| words.iter().any(|word| word == flag);
+    match command.as_str() {
+        "current" | "heads" | "branches" | "show" | "list_templates" => true,
+        "history" => {
+            !has("-i")
+                && !has("--indicate-current")
+                && !words.iter().any(|word| word.contains("current"))
+        }
+        _ => has("--help") || has("-h"),
     }
 }
 
