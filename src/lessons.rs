@@ -30,15 +30,7 @@ pub struct Lesson {
 // ---- reading the state --------------------------------------------------------------------
 
 fn scripts(session: &Session) -> Vec<RevisionScript> {
-    let Ok(config) =
-        crate::config::Config::load(&session.files, &session.cwd, &[], None, None, &[])
-    else {
-        return Vec::new();
-    };
-    let Ok(location) = config.script_location(&session.cwd) else {
-        return Vec::new();
-    };
-    let Ok(versions) = config.version_locations(&session.cwd, &location) else {
+    let Ok(versions) = session.version_locations() else {
         return Vec::new();
     };
     load_revisions(&session.files, &versions).unwrap_or_default()

@@ -201,14 +201,7 @@ impl Session {
     /// Remembers the source of every applied revision the first time it is seen applied, and
     /// forgets revisions that are no longer applied (after upgrade, downgrade, stamp).
     fn record_applied_sources(&mut self) {
-        let Ok(config) = crate::config::Config::load(&self.files, &self.cwd, &[], None, None, &[])
-        else {
-            return;
-        };
-        let Ok(location) = config.script_location(&self.cwd) else {
-            return;
-        };
-        let Ok(versions) = config.version_locations(&self.cwd, &location) else {
+        let Ok(versions) = self.version_locations() else {
             return;
         };
         let Ok(scripts) = crate::script::load::load_revisions(&self.files, &versions) else {
@@ -244,6 +237,16 @@ impl Session {
                     .insert(script.id.clone(), script.source.clone());
             }
         }
+    }
+
+    /// The project's version directories, from alembic.ini (as the commands find them).
+    pub fn version_locations(&self) -> Result<Vec<String>, String> {
+        let config = crate::config::Config::load(&self.files, &self.cwd, &[], None, None, &[])
+            .map_err(|error| error.0)?;
+        let script_location = config.script_location(&self.cwd).map_err(|error| error.0)?;
+        config
+            .version_locations(&self.cwd, &script_location)
+            .map_err(|error| error.0)
     }
 
     /// The path of the project's main database (from `sqlalchemy.url`), if it is SQLite.
@@ -386,12 +389,7 @@ impl Session {
     /// Lint findings for every revision file (or only `path`), using the project's database
     /// to know which tables have rows.
     pub fn lint(&mut self, path: Option<&str>) -> Result<Vec<crate::lint::Finding>, String> {
-        let config = crate::config::Config::load(&self.files, &self.cwd, &[], None, None, &[])
-            .map_err(|error| error.0)?;
-        let script_location = config.script_location(&self.cwd).map_err(|error| error.0)?;
-        let locations = config
-            .version_locations(&self.cwd, &script_location)
-            .map_err(|error| error.0)?;
+        let locations = self.version_locations()?;
         let mut findings = Vec::new();
         for location in &locations {
             let files = crate::script::load::revision_files(&self.files, location)
@@ -448,12 +446,7 @@ impl Session {
 
     /// The revision graph laid out for drawing, with the version table's rows marked.
     pub fn revision_graph(&mut self) -> Result<crate::graph_view::GraphView, String> {
-        let config = crate::config::Config::load(&self.files, &self.cwd, &[], None, None, &[])
-            .map_err(|error| error.0)?;
-        let script_location = config.script_location(&self.cwd).map_err(|error| error.0)?;
-        let locations = config
-            .version_locations(&self.cwd, &script_location)
-            .map_err(|error| error.0)?;
+        let locations = self.version_locations()?;
         let rows = self.version_rows();
         // The page redraws after every command; re-reading 1,000 revision files each time is
         // slow, so the layout is kept until the revision files or the version table change.
@@ -916,14 +909,7 @@ impl Completion {
 impl Session {
     /// Revision ids and labels of the project, read from its version files (no database).
     fn revision_words(&self) -> Vec<String> {
-        let Ok(config) = crate::config::Config::load(&self.files, &self.cwd, &[], None, None, &[])
-        else {
-            return Vec::new();
-        };
-        let Ok(script_location) = config.script_location(&self.cwd) else {
-            return Vec::new();
-        };
-        let Ok(locations) = config.version_locations(&self.cwd, &script_location) else {
+        let Ok(locations) = self.version_locations() else {
             return Vec::new();
         };
         let Ok(scripts) = crate::script::load::load_revisions(&self.files, &locations) else {
