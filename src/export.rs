@@ -6,7 +6,7 @@
 
 use crate::session::{Session, PROJECT_DIR};
 
-fn crc32(bytes: &[u8]) -> u32 {
+pub(crate) fn crc32(bytes: &[u8]) -> u32 {
     let mut table = [0u32; 256];
     for (index, entry) in table.iter_mut().enumerate() {
         let mut value = index as u32;

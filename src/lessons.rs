@@ -566,20 +566,7 @@ mod tests {
     use super::*;
     use crate::script::naming::CreateDate;
 
-    struct FixedClock;
-    impl Clock for FixedClock {
-        fn now(&self) -> CreateDate {
-            CreateDate::from_unix_micros(1_795_826_626_094_752)
-        }
-    }
-
-    struct CountingIds(u32);
-    impl IdSource for CountingIds {
-        fn new_revision_id(&mut self) -> String {
-            self.0 += 1;
-            format!("{:012x}", 0xbeef0000u64 + u64::from(self.0))
-        }
-    }
+    use crate::test_support::{CountingIds, FixedClock};
 
     fn lesson(id: &str) -> &'static Lesson {
         LESSONS.iter().find(|lesson| lesson.id == id).unwrap()
@@ -587,7 +574,7 @@ mod tests {
 
     #[test]
     fn first_lesson_is_completed_by_doing_what_it_asks_and_not_by_stamping() {
-        let mut ids = CountingIds(0);
+        let mut ids = CountingIds::new(0xbeef0000);
         let lesson = lesson("first-revision");
         let mut session = start(lesson, &FixedClock, &mut ids);
         assert_eq!(progress(lesson, &mut session), vec![false, false, false]);
@@ -616,7 +603,7 @@ mod tests {
 
     #[test]
     fn downgrade_lesson_needs_the_relative_commands() {
-        let mut ids = CountingIds(0);
+        let mut ids = CountingIds::new(0xbeef0000);
         let lesson = lesson("downgrade");
         let mut session = start(lesson, &FixedClock, &mut ids);
         assert!(table_exists(&mut session, "item"));
@@ -669,7 +656,7 @@ mod tests {
 
     #[test]
     fn autogenerate_lesson() {
-        let mut ids = CountingIds(0);
+        let mut ids = CountingIds::new(0xbeef0000);
         let lesson = lesson("autogenerate");
         let mut session = start(lesson, &FixedClock, &mut ids);
         session.run_line(
@@ -703,7 +690,7 @@ mod tests {
 
     #[test]
     fn batch_half_applied_and_edit_applied_lessons() {
-        let mut ids = CountingIds(0);
+        let mut ids = CountingIds::new(0xbeef0000);
         let batch = lesson("batch");
         let mut session = start(batch, &FixedClock, &mut ids);
         session.run_line(
@@ -764,7 +751,7 @@ mod tests {
 
     #[test]
     fn stamp_and_two_heads_lessons() {
-        let mut ids = CountingIds(0);
+        let mut ids = CountingIds::new(0xbeef0000);
         let stamp = lesson("stamp");
         let mut session = start(stamp, &FixedClock, &mut ids);
         session.run_line("alembic upgrade head", &FixedClock, &mut ids);

@@ -13,6 +13,7 @@ pub mod export;
 pub mod fs;
 pub mod graph;
 pub mod graph_view;
+pub mod import;
 pub mod ini;
 pub mod lessons;
 pub mod lint;
@@ -26,6 +27,9 @@ pub mod session;
 pub mod share;
 pub mod sqlite;
 pub mod templates;
+
+#[cfg(test)]
+mod test_support;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod native;

@@ -204,20 +204,7 @@ mod tests {
     use crate::fs::FileSystem;
     use crate::script::naming::CreateDate;
 
-    struct FixedClock;
-    impl Clock for FixedClock {
-        fn now(&self) -> CreateDate {
-            CreateDate::from_unix_micros(1_795_826_626_094_752)
-        }
-    }
-
-    struct CountingIds(u32);
-    impl IdSource for CountingIds {
-        fn new_revision_id(&mut self) -> String {
-            self.0 += 1;
-            format!("{:012x}", 0xfeed0000u64 + u64::from(self.0))
-        }
-    }
+    use crate::test_support::{CountingIds, FixedClock};
 
     fn revision(
         session: &mut Session,
@@ -254,7 +241,7 @@ mod tests {
     #[test]
     fn finds_a_downgrade_that_forgets_an_index_and_passes_a_correct_chain() {
         let mut session = Session::starter();
-        let mut ids = CountingIds(0);
+        let mut ids = CountingIds::new(0xfeed0000);
         revision(&mut session, &mut ids, "create account", "    op.create_table('account', sa.Column('id', sa.Integer, primary_key=True), sa.Column('name', sa.String(50)))", "    op.drop_table('account')");
         revision(
             &mut session,

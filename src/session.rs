@@ -47,6 +47,11 @@ impl MemoryDatabases {
         })
     }
 
+    /// Puts `database` at `path`, replacing what was there.
+    pub fn insert(&mut self, path: &str, database: SqliteDatabase) {
+        self.databases.insert(path.to_string(), database);
+    }
+
     pub fn paths(&self) -> impl Iterator<Item = &String> {
         self.databases.keys()
     }
@@ -75,6 +80,8 @@ pub enum TranscriptEntry {
     Output { channel: Channel, text: String },
     /// The playground's own notes (help text, explanations), never Alembic's output.
     Note(String),
+    /// Why a command failed or what it did, in plain words (the explainers under errors).
+    Explanation(String),
 }
 
 /// What running one terminal line produced.
@@ -295,7 +302,7 @@ impl Session {
             }
             for explanation in crate::explain::explain(line, &result.output) {
                 self.transcript
-                    .push(TranscriptEntry::Note(explanation.text));
+                    .push(TranscriptEntry::Explanation(explanation.text));
             }
         }
         result
@@ -382,6 +389,85 @@ impl Session {
         self.databases = restored.databases;
         let note =
             format!("Undid `{line}`: the files and the database are as they were before it.");
+        self.transcript.push(TranscriptEntry::Note(note.clone()));
+        Ok(note)
+    }
+
+    /// Files an import would replace (paths in the page's tree), so the page can ask first.
+    pub fn import_conflicts(&self, import: &crate::import::Import) -> Vec<String> {
+        match import {
+            crate::import::Import::Revisions(revisions) => {
+                let Some(directory) = self
+                    .version_locations()
+                    .ok()
+                    .and_then(|found| found.into_iter().next())
+                else {
+                    return Vec::new();
+                };
+                revisions
+                    .iter()
+                    .filter_map(|(name, source)| {
+                        let path = crate::fs::join(&directory, name);
+                        let existing = self.files.read_to_string(&path).ok()?;
+                        (existing != *source).then_some(path)
+                    })
+                    .collect()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// Applies an import, all or nothing: the new files and database are built first and only
+    /// then replace the old ones. "Undo last command" brings back what was there before.
+    pub fn apply_import(&mut self, import: &crate::import::Import) -> Result<String, String> {
+        let before = self.snapshot().map_err(|error| error.to_string())?;
+        match import {
+            crate::import::Import::Project { files, database } => {
+                let mut fresh = Session::from_files(files)?;
+                fresh.version_locations().map_err(|message| {
+                    format!("the project's alembic.ini cannot be used: {message}")
+                })?;
+                if let Some((path, bytes)) = database {
+                    let loaded = SqliteDatabase::from_file_bytes(bytes)
+                        .map_err(|error| format!("{path}: {}", error.message))?;
+                    let target = fresh
+                        .database_path()
+                        .unwrap_or_else(|| crate::fs::join(PROJECT_DIR, path));
+                    fresh.databases.insert(&target, loaded);
+                }
+                self.files = fresh.files;
+                self.databases = fresh.databases;
+                self.applied_sources.clear();
+                self.lesson = None;
+            }
+            crate::import::Import::Revisions(revisions) => {
+                let directory = self
+                    .version_locations()?
+                    .into_iter()
+                    .next()
+                    .ok_or("alembic.ini names no version directory")?;
+                let mut files = self.files.clone();
+                for (name, source) in revisions {
+                    files
+                        .write(&crate::fs::join(&directory, name), source)
+                        .map_err(|error| error.to_string())?;
+                }
+                self.files = files;
+            }
+            crate::import::Import::Database(bytes) => {
+                let path = self.database_path().ok_or(
+                    "sqlalchemy.url in alembic.ini does not name a SQLite file to replace",
+                )?;
+                let loaded = SqliteDatabase::from_file_bytes(bytes)
+                    .map_err(|error| format!("the database file: {}", error.message))?;
+                self.databases.insert(&path, loaded);
+                self.applied_sources.clear();
+            }
+        }
+        self.graph_cache = None;
+        self.undo_point = Some(("import".to_string(), before));
+        self.record_applied_sources();
+        let note = crate::import::describe(import);
         self.transcript.push(TranscriptEntry::Note(note.clone()));
         Ok(note)
     }
@@ -683,20 +769,7 @@ pub fn format_table(columns: &[String], rows: &[Vec<SqlValue>]) -> String {
 mod tests {
     use super::*;
 
-    struct FixedClock;
-    impl Clock for FixedClock {
-        fn now(&self) -> crate::script::naming::CreateDate {
-            crate::script::naming::CreateDate::from_unix_micros(1_795_826_626_094_752)
-        }
-    }
-
-    struct CountingIds(u32);
-    impl IdSource for CountingIds {
-        fn new_revision_id(&mut self) -> String {
-            self.0 += 1;
-            format!("{:012x}", self.0)
-        }
-    }
+    use crate::test_support::{CountingIds, FixedClock};
 
     #[test]
     fn starter_project_has_the_tutorial_files() {
@@ -730,7 +803,7 @@ mod tests {
     #[test]
     fn undo_restores_the_database_and_files_of_the_last_command() {
         let mut session = Session::starter();
-        let mut ids = CountingIds(0);
+        let mut ids = CountingIds::new(0);
         assert!(session.undo_last_command().is_err());
         let created = session.run_line("alembic revision -m first", &FixedClock, &mut ids);
         assert_eq!(created.output.exit_code, 0, "{:?}", created.output);
@@ -760,7 +833,7 @@ mod tests {
     #[test]
     fn unsupported_python_stops_the_command_before_any_migration_runs() {
         let mut session = Session::starter();
-        let mut ids = CountingIds(0);
+        let mut ids = CountingIds::new(0);
         let first = session
             .run_line("alembic revision -m one", &FixedClock, &mut ids)
             .output
@@ -804,7 +877,7 @@ mod tests {
     #[test]
     fn lint_flags_an_applied_revision_that_changed() {
         let mut session = Session::starter();
-        let mut ids = CountingIds(0);
+        let mut ids = CountingIds::new(0);
         let path = session
             .run_line("alembic revision -m one", &FixedClock, &mut ids)
             .output
@@ -837,7 +910,7 @@ mod tests {
     #[test]
     fn terminal_commands_and_sql() {
         let mut session = Session::starter();
-        let mut ids = CountingIds(0);
+        let mut ids = CountingIds::new(0);
         let help = session.run_line("help", &FixedClock, &mut ids);
         assert!(help.output.stdout_text().contains("alembic <command>"));
         assert!(session.run_line("clear", &FixedClock, &mut ids).clear);
@@ -858,7 +931,7 @@ mod tests {
     #[test]
     fn snapshot_round_trip_restores_files_and_data() {
         let mut session = Session::starter();
-        let mut ids = CountingIds(0);
+        let mut ids = CountingIds::new(0);
         session.run_line("sql CREATE TABLE t (a INTEGER)", &FixedClock, &mut ids);
         session.run_line("sql INSERT INTO t VALUES (7)", &FixedClock, &mut ids);
         session

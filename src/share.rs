@@ -227,6 +227,10 @@ pub fn encode(state: &SharedState) -> String {
                 writer.number(3);
                 writer.text(text);
             }
+            TranscriptEntry::Explanation(text) => {
+                writer.number(4);
+                writer.text(text);
+            }
         }
     }
     match &state.open_file {
@@ -348,6 +352,7 @@ pub fn decode(text: &str) -> Result<SharedState, ShareError> {
                 text,
             },
             3 => TranscriptEntry::Note(text),
+            4 => TranscriptEntry::Explanation(text),
             _ => return Err(Reader::damaged()),
         });
     }
@@ -401,20 +406,7 @@ mod tests {
     use crate::script::naming::CreateDate;
     use crate::session::Session;
 
-    struct FixedClock;
-    impl Clock for FixedClock {
-        fn now(&self) -> CreateDate {
-            CreateDate::from_unix_micros(1_795_826_626_094_752)
-        }
-    }
-
-    struct CountingIds(u32);
-    impl IdSource for CountingIds {
-        fn new_revision_id(&mut self) -> String {
-            self.0 += 1;
-            format!("{:012x}", 0xa1b2c3d40000u64 + u64::from(self.0))
-        }
-    }
+    use crate::test_support::{CountingIds, FixedClock};
 
     /// A tiny deterministic PRNG for the fuzz-style tests (no external crates).
     struct XorShift(u64);
@@ -429,7 +421,7 @@ mod tests {
 
     fn ten_revision_session() -> Session {
         let mut session = Session::starter();
-        let mut ids = CountingIds(0);
+        let mut ids = CountingIds::new(0xa1b2c3d40000);
         for n in 0..10 {
             let output = session
                 .run_line(

@@ -43,7 +43,35 @@ impl SqliteDatabase {
             .map_err(map_error)
     }
 
-    /// The SQLite library version (`3.x.y`).
+    /// A database read from a SQLite file's bytes (an imported `.db`), checked before use:
+    /// a damaged file is refused here rather than failing later, half-way through a command.
+    pub fn from_file_bytes(bytes: &[u8]) -> Result<SqliteDatabase, DbError> {
+        let refuse = |message: &str| DbError {
+            kind: DbErrorKind::Other,
+            message: message.to_string(),
+        };
+        if bytes.len() < 512 || !bytes.starts_with(b"SQLite format 3\0") {
+            return Err(refuse("not a SQLite database file"));
+        }
+        let mut database = SqliteDatabase::open_in_memory()?;
+        database
+            .connection
+            .deserialize_read_exact(rusqlite::MAIN_DB, bytes, bytes.len(), false)
+            .map_err(map_error)?;
+        // WAL-mode files cannot be read from memory; the page keeps rollback journals only.
+        let (_, rows) = database.query("PRAGMA quick_check", &[])?;
+        let verdict = rows
+            .first()
+            .and_then(|row| row.first())
+            .map(SqlValue::display)
+            .unwrap_or_default();
+        if verdict != "ok" {
+            return Err(refuse(&format!("the database file is damaged ({verdict})")));
+        }
+        database.dump()?;
+        Ok(database)
+    }
+
     pub fn sqlite_version() -> &'static str {
         rusqlite::version()
     }

@@ -132,6 +132,20 @@ impl SessionHandle {
         self.changed();
     }
 
+    /// Applies an import (a project, revision files or a database file).
+    pub fn apply_import(&self, import: &crate::import::Import) -> Result<String, String> {
+        let applied = self.session.borrow_mut().apply_import(import);
+        if applied.is_ok() {
+            let models = format!("{PROJECT_DIR}/models.py");
+            let keep_open = self
+                .open_file()
+                .filter(|path| self.session().files.is_file(path));
+            self.open_file.set(keep_open.or(Some(models)));
+        }
+        self.changed();
+        applied
+    }
+
     /// Replaces the project with these files (empty database and terminal).
     pub fn load_project(&self, files: &[(String, String)]) -> Result<(), String> {
         let session = Session::from_files(files)?;
@@ -523,6 +537,54 @@ pub fn app() -> Html {
             }
         })
     };
+    // Import: picked files, a picked folder, or files dropped on the page.
+    let on_uploads = {
+        let handle = handle.clone();
+        Rc::new(move |read: Result<Vec<crate::import::Upload>, String>| {
+            let imported = read.and_then(|uploads| super::import::import_uploads(&handle, uploads));
+            if let Err(message) = imported {
+                handle.storage_error.set(Some(format!("Import: {message}")));
+            } else if handle.storage_error.is_some() {
+                handle.storage_error.set(None);
+            }
+        })
+    };
+    let on_pick = {
+        let on_uploads = on_uploads.clone();
+        Callback::from(move |event: Event| {
+            let Some(input) = event.target_dyn_into::<web_sys::HtmlInputElement>() else {
+                return;
+            };
+            if let Some(list) = input.files() {
+                let on_uploads = on_uploads.clone();
+                super::import::read_files(list, move |read| on_uploads(read));
+            }
+            // Picking the same file again must fire `change` again.
+            input.set_value("");
+        })
+    };
+    let click_input = |id: &'static str| {
+        Callback::from(move |_: MouseEvent| {
+            if let Some(input) = web_sys::window()
+                .and_then(|window| window.document())
+                .and_then(|document| document.get_element_by_id(id))
+                .and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok())
+            {
+                input.click();
+            }
+        })
+    };
+    let on_dragover = Callback::from(|event: DragEvent| event.prevent_default());
+    let on_drop = {
+        let on_uploads = on_uploads.clone();
+        Callback::from(move |event: DragEvent| {
+            event.prevent_default();
+            if let Some(list) = event.data_transfer().and_then(|transfer| transfer.files()) {
+                let on_uploads = on_uploads.clone();
+                super::import::read_files(list, move |read| on_uploads(read));
+            }
+        })
+    };
     let on_embed = {
         let handle = handle.clone();
         let share_link = share_link.clone();
@@ -538,12 +600,16 @@ pub fn app() -> Html {
     };
     html! {
         <ContextProvider<SessionHandle> context={handle.clone()}>
-            <div class="playground">
+            <div class="playground" ondragover={on_dragover} ondrop={on_drop}>
                 <header class="topbar">
                     <h1>{"Alembic Playground"}</h1>
                     <span class="subtitle">{"real Alembic commands on SQLite, in your browser"}</span>
                     <div class="actions">
                         <button type="button" onclick={on_theme} aria-label="Switch between dark and light theme">{"Theme"}</button>
+                        <button type="button" onclick={click_input("import-files")} title="Open a project zip, revision files (.py) or a SQLite database file; or drop them on the page">{"Import"}</button>
+                        <button type="button" onclick={click_input("import-folder")} title="Open a project folder (the one with alembic.ini) or a folder of revision files">{"Import folder"}</button>
+                        <input id="import-files" class="hidden-input" type="file" multiple=true accept=".zip,.py,.db,.sqlite,.sqlite3" aria-label="Import files" tabindex="-1" onchange={on_pick.clone()} />
+                        <input id="import-folder" class="hidden-input" type="file" webkitdirectory=true aria-label="Import a folder" tabindex="-1" onchange={on_pick} />
                         <button type="button" onclick={on_export} title="Download the project (and app.db) as a zip that real Alembic runs unchanged">{"Export"}</button>
                         <button type="button" onclick={on_embed} title="An <iframe> snippet that embeds this playground in a documentation page">{"Embed code"}</button>
                         <button type="button" onclick={on_share} title="A link that reproduces this playground exactly">{"Share"}</button>

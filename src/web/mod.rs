@@ -9,6 +9,7 @@ mod app;
 mod editor;
 mod file_tree;
 mod host;
+mod import;
 mod lessons_panel;
 mod revision_graph;
 mod side_panel;

@@ -124,6 +124,9 @@ pub fn terminal() -> Html {
                         </pre>
                     },
                     TranscriptEntry::Note(text) => html! {
+                        <aside class="playground-note" aria-label="Note from the playground">{text}</aside>
+                    },
+                    TranscriptEntry::Explanation(text) => html! {
                         <aside class="explain" aria-label="Explanation from the playground">
                             <strong>{"Why this happened: "}</strong>{text}
                         </aside>

@@ -1,0 +1,337 @@
+//! Import: what the learner drops or picks (a zip of an Alembic project, a folder, loose
+//! revision files, a SQLite database file) turned into changes to the session.
+//!
+//! Owns: telling the kinds of upload apart, a small zip reader (stored and deflated entries,
+//! CRC-checked, size-capped) and the checks that keep a bad upload from half-changing the
+//! project. Does not: touch the browser (the page reads the files and asks before replacing).
+
+use crate::session::{Session, PROJECT_DIR};
+
+/// One file the learner gave: its name (with the folder path when a folder was picked) and
+/// its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Upload {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// What an upload turned out to be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Import {
+    /// A whole project (it has an `alembic.ini`): replaces the files, and the database when
+    /// the project carries one. Paths are relative to the project directory.
+    Project {
+        files: Vec<(String, String)>,
+        database: Option<(String, Vec<u8>)>,
+    },
+    /// Revision files to add to the project's first version directory (file name, source).
+    Revisions(Vec<(String, String)>),
+    /// A SQLite database file to use as the project's database.
+    Database(Vec<u8>),
+}
+
+/// Largest upload taken in, in all (the page keeps everything in memory and in storage).
+pub const MAX_TOTAL_BYTES: usize = 16 * 1024 * 1024;
+/// Most files taken from one upload.
+pub const MAX_FILES: usize = 2_000;
+
+const SQLITE_MAGIC: &[u8] = b"SQLite format 3\0";
+const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
+const EMPTY_ZIP_MAGIC: &[u8] = b"PK\x05\x06";
+
+/// Text files a project carries; anything else in a zip or folder is skipped.
+fn is_project_text(path: &str) -> bool {
+    let name = crate::fs::file_name(path);
+    name.ends_with(".py")
+        || name.ends_with(".ini")
+        || name.ends_with(".mako")
+        || name.ends_with(".toml")
+        || name.ends_with(".cfg")
+        || name == "README"
+        || name.ends_with(".md")
+        || name.ends_with(".txt")
+}
+
+fn is_database(bytes: &[u8]) -> bool {
+    bytes.starts_with(SQLITE_MAGIC)
+}
+
+/// Skips what tools leave beside a project: caches, virtualenvs, hidden folders.
+fn is_noise(path: &str) -> bool {
+    path.split('/').any(|part| {
+        part == "__pycache__"
+            || part == "__MACOSX"
+            || part == "node_modules"
+            || part == ".venv"
+            || part == "venv"
+            || (part.starts_with('.') && part != "." && part != "..")
+    })
+}
+
+/// Works out what the uploads are. Never changes anything; errors say which file and why.
+pub fn classify(uploads: Vec<Upload>) -> Result<Import, String> {
+    if uploads.is_empty() {
+        return Err("nothing to import".to_string());
+    }
+    let total: usize = uploads.iter().map(|upload| upload.bytes.len()).sum();
+    if total > MAX_TOTAL_BYTES {
+        return Err(format!(
+            "the upload is {} MB; the playground takes at most {} MB",
+            total / (1024 * 1024),
+            MAX_TOTAL_BYTES / (1024 * 1024)
+        ));
+    }
+    if uploads.len() > MAX_FILES {
+        return Err(format!(
+            "the upload has {} files; the playground takes at most {MAX_FILES}",
+            uploads.len()
+        ));
+    }
+    if let [upload] = uploads.as_slice() {
+        if upload.bytes.starts_with(ZIP_MAGIC) || upload.bytes.starts_with(EMPTY_ZIP_MAGIC) {
+            let entries =
+                unzip(&upload.bytes).map_err(|message| format!("{}: {message}", upload.name))?;
+            return classify_tree(entries, &upload.name);
+        }
+        if is_database(&upload.bytes) {
+            return Ok(Import::Database(upload.bytes.clone()));
+        }
+        if upload.name.to_ascii_lowercase().ends_with(".zip") {
+            return Err(format!("{}: not a zip file", upload.name));
+        }
+    }
+    let entries = uploads
+        .into_iter()
+        .map(|upload| (upload.name.replace('\\', "/"), upload.bytes))
+        .collect();
+    classify_tree(entries, "the upload")
+}
+
+/// A set of files with paths: a project when one of them is `alembic.ini`, else revision
+/// files (and nothing else).
+fn classify_tree(entries: Vec<(String, Vec<u8>)>, origin: &str) -> Result<Import, String> {
+    let entries: Vec<(String, Vec<u8>)> = entries
+        .into_iter()
+        .filter(|(path, _)| !path.ends_with('/') && !is_noise(path))
+        .collect();
+    // The shallowest alembic.ini names the project's folder.
+    let root = entries
+        .iter()
+        .filter(|(path, _)| crate::fs::file_name(path) == "alembic.ini")
+        .map(|(path, _)| path[..path.len() - "alembic.ini".len()].to_string())
+        .min_by_key(|prefix| prefix.matches('/').count());
+    let Some(root) = root else {
+        let mut revisions = Vec::new();
+        for (path, bytes) in entries {
+            let name = crate::fs::file_name(&path).to_string();
+            if !name.ends_with(".py") {
+                if is_database(&bytes) {
+                    return Err(format!("{path}: import a database file on its own"));
+                }
+                return Err(format!(
+                    "{path}: not a revision file (.py); a whole project needs its alembic.ini"
+                ));
+            }
+            let source = text(&path, bytes)?;
+            revisions.push((name, source));
+        }
+        if revisions.is_empty() {
+            return Err(format!("{origin} has no alembic.ini and no revision files"));
+        }
+        return Ok(Import::Revisions(revisions));
+    };
+    let mut files = Vec::new();
+    let mut databases = Vec::new();
+    for (path, bytes) in entries {
+        let Some(relative) = path.strip_prefix(&root) else {
+            continue;
+        };
+        let relative = relative.to_string();
+        if relative.split('/').any(|part| part == "..") {
+            return Err(format!("{path}: paths must stay inside the project"));
+        }
+        if is_database(&bytes) {
+            databases.push((relative, bytes));
+        } else if is_project_text(&relative) {
+            files.push((relative.clone(), text(&path, bytes)?));
+        }
+    }
+    let database = pick_database(&files, databases)?;
+    Ok(Import::Project { files, database })
+}
+
+/// The database the project's `sqlalchemy.url` names, when the upload carries it (or the only
+/// database file it carries).
+fn pick_database(
+    files: &[(String, String)],
+    mut databases: Vec<(String, Vec<u8>)>,
+) -> Result<Option<(String, Vec<u8>)>, String> {
+    if databases.is_empty() {
+        return Ok(None);
+    }
+    let session = Session::from_files(files)?;
+    let wanted = session.database_path().and_then(|path| {
+        path.strip_prefix(&format!("{PROJECT_DIR}/"))
+            .map(str::to_string)
+    });
+    if let Some(wanted) = wanted {
+        if let Some(index) = databases.iter().position(|(path, _)| *path == wanted) {
+            return Ok(Some(databases.swap_remove(index)));
+        }
+    }
+    if databases.len() == 1 {
+        return Ok(databases.pop());
+    }
+    Ok(None)
+}
+
+fn text(path: &str, bytes: Vec<u8>) -> Result<String, String> {
+    let text = String::from_utf8(bytes).map_err(|error| {
+        format!(
+            "{path}: not UTF-8 text (invalid byte at offset {})",
+            error.utf8_error().valid_up_to()
+        )
+    })?;
+    // Windows line endings read the same to Python; the editor wants one kind.
+    Ok(text.replace("\r\n", "\n"))
+}
+
+fn u16_at(bytes: &[u8], at: usize) -> Result<u16, String> {
+    bytes
+        .get(at..)
+        .and_then(|rest| rest.get(..2))
+        .map(|slice| u16::from_le_bytes([slice[0], slice[1]]))
+        .ok_or_else(|| "the zip file is cut short".to_string())
+}
+
+fn u32_at(bytes: &[u8], at: usize) -> Result<u32, String> {
+    bytes
+        .get(at..)
+        .and_then(|rest| rest.get(..4))
+        .map(|slice| u32::from_le_bytes([slice[0], slice[1], slice[2], slice[3]]))
+        .ok_or_else(|| "the zip file is cut short".to_string())
+}
+
+/// The entries of a zip archive as `(path, bytes)`, read through its central directory.
+/// Stored and deflated entries only; CRC-checked; at most [`MAX_FILES`] entries and
+/// [`MAX_TOTAL_BYTES`] once unpacked (a small zip can unpack to gigabytes).
+pub fn unzip(archive: &[u8]) -> Result<Vec<(String, Vec<u8>)>, String> {
+    const END_RECORD: usize = 22;
+    if archive.len() < END_RECORD {
+        return Err("not a zip file".to_string());
+    }
+    // The end record is the last thing in the file, before a comment of at most 64 KB.
+    let earliest = archive.len().saturating_sub(END_RECORD + 0xFFFF);
+    let end = (earliest..=archive.len() - END_RECORD)
+        .rev()
+        .find(|&at| archive[at..].starts_with(EMPTY_ZIP_MAGIC))
+        .ok_or("not a zip file (no end of central directory)")?;
+    let count = usize::from(u16_at(archive, end + 10)?);
+    let directory_offset = u32_at(archive, end + 16)? as usize;
+    if count == 0xFFFF || directory_offset == 0xFFFF_FFFF {
+        return Err(
+            "zip64 archives are not supported; zip the project again with fewer or smaller files"
+                .to_string(),
+        );
+    }
+    if count > MAX_FILES {
+        return Err(format!(
+            "the zip has {count} entries; the playground takes at most {MAX_FILES}"
+        ));
+    }
+    let mut entries = Vec::with_capacity(count);
+    let mut unpacked_total = 0usize;
+    let mut at = directory_offset;
+    for _ in 0..count {
+        if u32_at(archive, at)? != 0x0201_4b50 {
+            return Err("the zip's central directory is damaged".to_string());
+        }
+        let flags = u16_at(archive, at + 8)?;
+        let method = u16_at(archive, at + 10)?;
+        let crc = u32_at(archive, at + 16)?;
+        let packed = u32_at(archive, at + 20)? as usize;
+        let unpacked = u32_at(archive, at + 24)? as usize;
+        let name_length = usize::from(u16_at(archive, at + 28)?);
+        let extra_length = usize::from(u16_at(archive, at + 30)?);
+        let comment_length = usize::from(u16_at(archive, at + 32)?);
+        let local = u32_at(archive, at + 42)? as usize;
+        let name_bytes = archive
+            .get(at.saturating_add(46)..)
+            .and_then(|rest| rest.get(..name_length))
+            .ok_or("the zip file is cut short")?;
+        let name = String::from_utf8_lossy(name_bytes).replace('\\', "/");
+        at = at.saturating_add(46 + name_length + extra_length + comment_length);
+        if name.ends_with('/') {
+            continue;
+        }
+        if flags & 1 != 0 {
+            return Err(format!("{name}: encrypted zip entries are not supported"));
+        }
+        unpacked_total = unpacked_total.saturating_add(unpacked);
+        if unpacked_total > MAX_TOTAL_BYTES {
+            return Err(format!(
+                "the zip unpacks to more than {} MB; the playground takes at most that",
+                MAX_TOTAL_BYTES / (1024 * 1024)
+            ));
+        }
+        if u32_at(archive, local)? != 0x0403_4b50 {
+            return Err(format!("{name}: the zip entry is damaged"));
+        }
+        let header_length = 30
+            + usize::from(u16_at(archive, local.saturating_add(26))?)
+            + usize::from(u16_at(archive, local.saturating_add(28))?);
+        let data = archive
+            .get(local.saturating_add(header_length)..)
+            .and_then(|rest| rest.get(..packed))
+            .ok_or_else(|| format!("{name}: the zip file is cut short"))?;
+        let bytes = match method {
+            0 => data.to_vec(),
+            8 => miniz_oxide::inflate::decompress_to_vec_with_limit(data, unpacked)
+                .map_err(|_| format!("{name}: the compressed data is damaged"))?,
+            other => {
+                return Err(format!(
+                    "{name}: compression method {other} is not supported (only stored and deflated)"
+                ))
+            }
+        };
+        if bytes.len() != unpacked || crate::export::crc32(&bytes) != crc {
+            return Err(format!(
+                "{name}: the zip entry is damaged (checksum mismatch)"
+            ));
+        }
+        entries.push((name, bytes));
+    }
+    Ok(entries)
+}
+
+/// A one-line account of an import, for the terminal.
+pub fn describe(import: &Import) -> String {
+    match import {
+        Import::Project { files, database } => format!(
+            "Imported a project: {} file{}{}.",
+            files.len(),
+            if files.len() == 1 { "" } else { "s" },
+            match database {
+                Some((path, _)) => format!(" and its database {path}"),
+                None => String::new(),
+            }
+        ),
+        Import::Revisions(revisions) => format!(
+            "Imported {} revision file{}: {}.",
+            revisions.len(),
+            if revisions.len() == 1 { "" } else { "s" },
+            revisions
+                .iter()
+                .map(|(name, _)| name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Import::Database(bytes) => format!(
+            "Imported a SQLite database ({} bytes) as the project's database.",
+            bytes.len()
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests;
