@@ -16,7 +16,7 @@ pub struct Upload {
 }
 
 /// What an upload turned out to be.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Import {
     /// A whole project (it has an `alembic.ini`): replaces the files, and the database when
     /// the project carries one. Paths are relative to the project directory.
@@ -28,6 +28,9 @@ pub enum Import {
     Revisions(Vec<(String, String)>),
     /// A SQLite database file to use as the project's database.
     Database(Vec<u8>),
+    /// A saved share link (the file the Share button offers when a link is too long to
+    /// paste): replaces the whole playground, as opening the link would.
+    Shared(Box<crate::share::SharedState>),
 }
 
 /// Largest upload taken in, in all (the page keeps everything in memory and in storage).
@@ -50,6 +53,20 @@ fn is_project_text(path: &str) -> bool {
         || name == "README"
         || name.ends_with(".md")
         || name.ends_with(".txt")
+}
+
+/// The `1.<data>` part of a saved share link (the whole link, or only its code).
+fn shared_link_code(bytes: &[u8]) -> Option<&str> {
+    let text = std::str::from_utf8(bytes).ok()?.trim();
+    let code = match text.split_once("#s=") {
+        Some((_, code)) => code,
+        None => text,
+    };
+    let is_code = code.starts_with("1.")
+        && code[2..]
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_');
+    (is_code && code.len() > 2).then_some(code)
 }
 
 fn is_database(bytes: &[u8]) -> bool {
@@ -95,6 +112,11 @@ pub fn classify(uploads: Vec<Upload>) -> Result<Import, String> {
         }
         if is_database(&upload.bytes) {
             return Ok(Import::Database(upload.bytes.clone()));
+        }
+        if let Some(code) = shared_link_code(&upload.bytes) {
+            return crate::share::decode(code)
+                .map(|state| Import::Shared(Box::new(state)))
+                .map_err(|error| format!("{}: {error}", upload.name));
         }
         if upload.name.to_ascii_lowercase().ends_with(".zip") {
             return Err(format!("{}: not a zip file", upload.name));
@@ -325,6 +347,10 @@ pub fn describe(import: &Import) -> String {
                 .map(|(name, _)| name.as_str())
                 .collect::<Vec<_>>()
                 .join(", ")
+        ),
+        Import::Shared(state) => format!(
+            "Opened a saved share link: {} files.",
+            state.snapshot.files.len()
         ),
         Import::Database(bytes) => format!(
             "Imported a SQLite database ({} bytes) as the project's database.",

@@ -454,6 +454,10 @@ impl Session {
                 }
                 self.files = files;
             }
+            crate::import::Import::Shared(state) => {
+                let opened = Session::from_snapshot(&state.snapshot)?;
+                *self = opened;
+            }
             crate::import::Import::Database(bytes) => {
                 let path = self.database_path().ok_or(
                     "sqlalchemy.url in alembic.ini does not name a SQLite file to replace",

@@ -321,3 +321,30 @@ fn a_damaged_database_file_changes_nothing() {
     );
     assert_eq!(session.snapshot().unwrap(), before);
 }
+
+#[test]
+fn a_saved_share_link_opens_the_shared_playground() {
+    let mut shared = tutorial_session();
+    let state = crate::share::SharedState {
+        snapshot: shared.snapshot().unwrap(),
+        open_file: Some("/project/models.py".to_string()),
+    };
+    let link = format!(
+        "http://127.0.0.1:8080/#s={}\n",
+        crate::share::encode(&state)
+    );
+    for contents in [link.clone(), link.split_once("#s=").unwrap().1.to_string()] {
+        let import = classify(vec![upload("alembic-playground-link.txt", contents.as_bytes())])
+            .unwrap();
+        assert_eq!(import, Import::Shared(Box::new(state.clone())));
+        let mut session = Session::starter();
+        session.apply_import(&import).unwrap();
+        assert_eq!(tables(&mut session), ["account", "address", "alembic_version"]);
+        let mut reopened = session.snapshot().unwrap();
+        assert!(matches!(reopened.transcript.pop(), Some(TranscriptEntry::Note(_))));
+        assert_eq!(reopened, state.snapshot);
+    }
+    // A damaged saved link: the share decoder's message, naming the file.
+    let error = classify(vec![upload("link.txt", b"1.AAAA")]).unwrap_err();
+    assert!(error.starts_with("link.txt: "), "{error}");
+}

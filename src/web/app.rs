@@ -137,8 +137,12 @@ impl SessionHandle {
         let applied = self.session.borrow_mut().apply_import(import);
         if applied.is_ok() {
             let models = format!("{PROJECT_DIR}/models.py");
-            let keep_open = self
-                .open_file()
+            let shared_open = match import {
+                crate::import::Import::Shared(state) => state.open_file.clone(),
+                _ => None,
+            };
+            let keep_open = shared_open
+                .or_else(|| self.open_file())
                 .filter(|path| self.session().files.is_file(path));
             self.open_file.set(keep_open.or(Some(models)));
         }
@@ -292,12 +296,16 @@ fn saved_or_starter(
     }
 }
 
+/// Links longer than this are hard to paste into chat and mail: the page offers them as a
+/// file too (Import opens it).
+const LONG_LINK: usize = 8_000;
+
 /// Offers bytes as a file download.
-fn download(name: &str, bytes: &[u8]) -> Result<(), String> {
+fn download(name: &str, mime_type: &str, bytes: &[u8]) -> Result<(), String> {
     let array = js_sys::Uint8Array::from(bytes);
     let parts = js_sys::Array::of1(&array);
     let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/zip");
+    options.set_type(mime_type);
     let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)
         .map_err(|_| "could not build the file")?;
     let url =
@@ -492,6 +500,18 @@ pub fn app() -> Html {
             Err(message) => handle.storage_error.set(Some(format!("Share: {message}"))),
         })
     };
+    let download_link = {
+        let handle = handle.clone();
+        let share_link = share_link.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(url) = (*share_link).clone() {
+                let saved = download("alembic-playground-link.txt", "text/plain", url.as_bytes());
+                if let Err(message) = saved {
+                    handle.storage_error.set(Some(format!("Share: {message}")));
+                }
+            }
+        })
+    };
     let close_share = {
         let share_link = share_link.clone();
         Callback::from(move |_: MouseEvent| share_link.set(None))
@@ -531,7 +551,7 @@ pub fn app() -> Html {
         Callback::from(move |_: MouseEvent| {
             let downloaded = handle
                 .export_zip(true)
-                .and_then(|bytes| download("alembic-project.zip", &bytes));
+                .and_then(|bytes| download("alembic-project.zip", "application/zip", &bytes));
             if let Err(message) = downloaded {
                 handle.storage_error.set(Some(format!("Export: {message}")));
             }
@@ -621,8 +641,10 @@ pub fn app() -> Html {
                     <div class="banner share" role="dialog" aria-label="Share link">
                         <label for="share-url">{ if url.starts_with("<iframe") { format!("Embed code copied ({} characters): paste it into any HTML page.", url.len()) } else { format!("Link copied ({} characters): anyone who opens it sees exactly this playground.", url.len()) } }</label>
                         <input id="share-url" type="text" readonly=true value={url.clone()} />
-                        if url.len() > 8000 {
-                            <a download="alembic-playground-link.txt" href={format!("data:text/plain;charset=utf-8,{}", js_sys::encode_uri_component(&url))}>{"Download the link as a file"}</a>
+                        if url.len() > LONG_LINK && !url.starts_with("<iframe") {
+                            <span class="hint">{"This link is long to paste: "}</span>
+                            <button type="button" onclick={download_link}>{"Download it as a file"}</button>
+                            <span class="hint">{" (open the file with Import)"}</span>
                         }
                         <button type="button" onclick={close_share}>{"Close"}</button>
                     </div>

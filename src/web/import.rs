@@ -98,6 +98,9 @@ pub fn import_uploads(handle: &SessionHandle, uploads: Vec<Upload>) -> Result<St
         Import::Database(_) => Some(format!(
             "Use {origin} as the project's database, replacing the current one? (Undo last command brings it back.)"
         )),
+        Import::Shared(_) => Some(format!(
+            "Open the shared playground saved in {origin}, replacing your files, database and terminal? (Undo last command brings them back.)"
+        )),
         Import::Revisions(_) => {
             let conflicts = handle.session().import_conflicts(&import);
             (!conflicts.is_empty()).then(|| {

@@ -63,3 +63,43 @@ test('a share link reproduces the terminal, schema and version table in a fresh 
     await playground.close();
   }
 });
+
+test('a link too long to paste downloads as a file that Import opens in another profile', async () => {
+  const playground = await openPlayground();
+  try {
+    const { page } = playground;
+    await ready(page, playground.server.url);
+    // Incompressible text makes the link long: about 20,000 characters.
+    let noise = '';
+    let seed = 12345;
+    for (let index = 0; index < 15000; index += 1) {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      noise += 'abcdefghijklmnopqrstuvwxyz0123456789'[seed % 36];
+    }
+    await page.evaluate((text) => window.playground.writeFile('notes.md', text), `# notes\n${noise}\n`);
+    await typeCommand(page, 'alembic revision -m "first"');
+    await page.getByRole('button', { name: 'Share' }).click();
+    const url = await page.locator('#share-url').inputValue();
+    assert.ok(url.length > 8000, `link of ${url.length} characters`);
+    assert.match(await page.locator('.banner.share label').innerText(), new RegExp(`\\(${url.length} characters\\)`));
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download it as a file' }).click(),
+    ]);
+    const saved = await download.path();
+
+    const other = await playground.browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const visitor = await other.newPage();
+    visitor.on('dialog', (dialog) => dialog.accept());
+    await ready(visitor, playground.server.url);
+    await visitor.setInputFiles('#import-files', saved);
+    await visitor.waitForFunction(() => document.querySelector('.terminal-scroll').innerText.includes('Opened a saved share link'));
+    assert.deepEqual(await visitor.evaluate(() => window.playground.listFiles()), await page.evaluate(() => window.playground.listFiles()));
+    assert.equal(await visitor.evaluate(() => window.playground.readFile('notes.md')), `# notes\n${noise}\n`);
+    assert.ok((await terminalText(visitor)).startsWith(await terminalText(page)));
+    await other.close();
+    assert.deepEqual(playground.consoleErrors, []);
+  } finally {
+    await playground.close();
+  }
+});
