@@ -13,6 +13,7 @@ pub mod export;
 pub mod fs;
 pub mod graph;
 pub mod graph_view;
+pub mod highlight;
 pub mod import;
 pub mod ini;
 pub mod lessons;

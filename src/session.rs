@@ -393,6 +393,109 @@ impl Session {
         Ok(note)
     }
 
+    /// What the editor marks in a file: lint findings for revision files, a syntax error
+    /// (line and column) for any other Python file.
+    pub fn file_problems(&mut self, path: &str) -> Vec<crate::lint::Finding> {
+        let in_versions = self
+            .version_locations()
+            .unwrap_or_default()
+            .iter()
+            .any(|location| crate::fs::parent(path) == *location);
+        if in_versions {
+            return self.lint(Some(path)).unwrap_or_default();
+        }
+        if !path.ends_with(".py") {
+            return Vec::new();
+        }
+        let Ok(source) = self.files.read_to_string(path) else {
+            return Vec::new();
+        };
+        match crate::python::parse_module(&source) {
+            Ok(_) => Vec::new(),
+            Err(error) => vec![crate::lint::Finding {
+                path: path.to_string(),
+                line: error.line,
+                column: error.column,
+                rule: "syntax",
+                message: format!("{}: {}", error.kind.python_name(), error.message),
+            }],
+        }
+    }
+
+    /// A path the learner typed (relative to the project, or absolute inside it) as an absolute
+    /// path inside the project, or why it cannot be one.
+    pub fn project_path(typed: &str) -> Result<String, String> {
+        let typed = typed.trim();
+        if typed.is_empty() {
+            return Err("a file needs a name".to_string());
+        }
+        if typed.ends_with('/') || typed.contains('\0') {
+            return Err(format!("{typed}: not a file name"));
+        }
+        let path = crate::fs::join(PROJECT_DIR, typed.strip_prefix("./").unwrap_or(typed));
+        if !path.starts_with(&format!("{PROJECT_DIR}/")) {
+            return Err(format!("{typed}: files must stay inside the project"));
+        }
+        Ok(path)
+    }
+
+    /// Creates an empty file (its folders too); the path is relative to the project.
+    pub fn create_file(&mut self, typed: &str) -> Result<String, String> {
+        let path = Session::project_path(typed)?;
+        if self.files.is_file(&path) || self.files.is_dir(&path) {
+            return Err(format!("{typed}: already exists"));
+        }
+        self.files
+            .write(&path, "")
+            .map_err(|error| error.to_string())?;
+        Ok(path)
+    }
+
+    /// Renames (moves) a file; "Undo last command" brings the old name back.
+    pub fn rename_file(&mut self, from: &str, typed: &str) -> Result<String, String> {
+        let to = Session::project_path(typed)?;
+        let text = self
+            .files
+            .read_to_string(from)
+            .map_err(|error| error.to_string())?;
+        if to == from {
+            return Ok(to);
+        }
+        if self.files.is_file(&to) || self.files.is_dir(&to) {
+            return Err(format!("{typed}: already exists"));
+        }
+        let before = self.snapshot().map_err(|error| error.to_string())?;
+        let mut files = self.files.clone();
+        files.write(&to, &text).map_err(|error| error.to_string())?;
+        files.remove_file(from).map_err(|error| error.to_string())?;
+        self.files = files;
+        let label = |path: &str| {
+            path.strip_prefix(&format!("{PROJECT_DIR}/"))
+                .unwrap_or(path)
+                .to_string()
+        };
+        self.undo_point = Some((format!("rename {} {}", label(from), label(&to)), before));
+        self.graph_cache = None;
+        Ok(to)
+    }
+
+    /// Deletes a file; "Undo last command" brings it back.
+    pub fn delete_file(&mut self, path: &str) -> Result<(), String> {
+        if !self.files.is_file(path) {
+            return Err(format!("{path}: no such file"));
+        }
+        let before = self.snapshot().map_err(|error| error.to_string())?;
+        self.files
+            .remove_file(path)
+            .map_err(|error| error.to_string())?;
+        let label = path
+            .strip_prefix(&format!("{PROJECT_DIR}/"))
+            .unwrap_or(path);
+        self.undo_point = Some((format!("delete {label}"), before));
+        self.graph_cache = None;
+        Ok(())
+    }
+
     /// Files an import would replace (paths in the page's tree), so the page can ask first.
     pub fn import_conflicts(&self, import: &crate::import::Import) -> Vec<String> {
         match import {
@@ -518,13 +621,13 @@ impl Session {
                     }
                     Ok(None) => {}
                     Err(error) => {
-                        if let Some(located) = error.located() {
+                        if let Some((line, column, message)) = error.position() {
                             findings.push(crate::lint::Finding {
                                 path: file.clone(),
-                                line: 1,
-                                column: 1,
+                                line,
+                                column,
                                 rule: "syntax",
-                                message: located,
+                                message,
                             });
                         }
                     }
@@ -802,6 +905,57 @@ mod tests {
         assert!(session.files.is_dir("/project/migrations/versions"));
         assert!(Session::from_files(&[("../etc/passwd".into(), String::new())]).is_err());
         assert!(Session::from_files(&[("/etc/passwd".into(), String::new())]).is_err());
+    }
+
+    #[test]
+    fn files_are_created_renamed_and_deleted_inside_the_project_only() {
+        let mut session = Session::starter();
+        let created = session.create_file("alembic/versions/notes.txt").unwrap();
+        assert_eq!(created, "/project/alembic/versions/notes.txt");
+        assert_eq!(session.files.read_to_string(&created).unwrap(), "");
+        assert_eq!(
+            session
+                .create_file("alembic/versions/notes.txt")
+                .unwrap_err(),
+            "alembic/versions/notes.txt: already exists"
+        );
+        for (typed, error) in [
+            ("", "a file needs a name"),
+            ("   ", "a file needs a name"),
+            (
+                "../etc/passwd",
+                "../etc/passwd: files must stay inside the project",
+            ),
+            (
+                "/etc/passwd",
+                "/etc/passwd: files must stay inside the project",
+            ),
+            ("alembic/", "alembic/: not a file name"),
+            ("alembic", "alembic: already exists"),
+        ] {
+            assert_eq!(session.create_file(typed).unwrap_err(), error, "{typed:?}");
+        }
+
+        let renamed = session.rename_file(&created, "docs/notes.md").unwrap();
+        assert_eq!(renamed, "/project/docs/notes.md");
+        assert!(!session.files.is_file(&created));
+        assert_eq!(
+            session.rename_file(&renamed, "models.py").unwrap_err(),
+            "models.py: already exists"
+        );
+        session.undo_last_command().unwrap();
+        assert!(session.files.is_file(&created));
+        assert!(!session.files.is_file(&renamed));
+
+        session.delete_file("/project/models.py").unwrap();
+        assert!(!session.files.is_file("/project/models.py"));
+        assert!(session.delete_file("/project/models.py").is_err());
+        let undone = session.undo_last_command().unwrap();
+        assert_eq!(
+            undone,
+            "Undid `delete models.py`: the files and the database are as they were before it."
+        );
+        assert!(session.files.is_file("/project/models.py"));
     }
 
     #[test]

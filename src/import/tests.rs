@@ -334,14 +334,23 @@ fn a_saved_share_link_opens_the_shared_playground() {
         crate::share::encode(&state)
     );
     for contents in [link.clone(), link.split_once("#s=").unwrap().1.to_string()] {
-        let import = classify(vec![upload("alembic-playground-link.txt", contents.as_bytes())])
-            .unwrap();
+        let import = classify(vec![upload(
+            "alembic-playground-link.txt",
+            contents.as_bytes(),
+        )])
+        .unwrap();
         assert_eq!(import, Import::Shared(Box::new(state.clone())));
         let mut session = Session::starter();
         session.apply_import(&import).unwrap();
-        assert_eq!(tables(&mut session), ["account", "address", "alembic_version"]);
+        assert_eq!(
+            tables(&mut session),
+            ["account", "address", "alembic_version"]
+        );
         let mut reopened = session.snapshot().unwrap();
-        assert!(matches!(reopened.transcript.pop(), Some(TranscriptEntry::Note(_))));
+        assert!(matches!(
+            reopened.transcript.pop(),
+            Some(TranscriptEntry::Note(_))
+        ));
         assert_eq!(reopened, state.snapshot);
     }
     // A damaged saved link: the share decoder's message, naming the file.

@@ -86,6 +86,28 @@ impl ScriptError {
     }
 }
 
+impl ScriptError {
+    /// Line, column and message without the path (for marking the line in an editor).
+    pub fn position(&self) -> Option<(u32, u32, String)> {
+        match self {
+            ScriptError::Command(_) => None,
+            ScriptError::Syntax {
+                line,
+                column,
+                message,
+                exception,
+                ..
+            } => Some((*line, *column, format!("{exception}: {message}"))),
+            ScriptError::Unsupported {
+                line,
+                column,
+                message,
+                ..
+            } => Some((*line, *column, message.clone())),
+        }
+    }
+}
+
 /// Lists the revision files of one version directory, sorted by name.
 pub fn revision_files(files: &dyn FileSystem, directory: &str) -> Result<Vec<String>, ScriptError> {
     let names = files

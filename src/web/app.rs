@@ -10,6 +10,7 @@ use super::editor::Editor;
 use super::file_tree::FileTree;
 use super::host::{BrowserClock, BrowserIds};
 use super::side_panel::SidePanel;
+use super::splitter::Splitter;
 use super::storage;
 use super::terminal::Terminal;
 use crate::fs::FileSystem;
@@ -132,6 +133,39 @@ impl SessionHandle {
         self.changed();
     }
 
+    /// Creates an empty file (path relative to the project) and opens it.
+    pub fn create_file(&self, typed: &str) -> Result<(), String> {
+        let created = self.session.borrow_mut().create_file(typed)?;
+        self.open_file.set(Some(created));
+        self.changed();
+        Ok(())
+    }
+
+    /// Renames a file; the editor follows it.
+    pub fn rename_file(&self, from: &str, typed: &str) -> Result<(), String> {
+        let renamed = self.session.borrow_mut().rename_file(from, typed)?;
+        if self.open_file.as_deref() == Some(from) {
+            self.open_file.set(Some(renamed));
+        }
+        self.changed();
+        Ok(())
+    }
+
+    /// Deletes a file (undoable with "Undo last command").
+    pub fn delete_file(&self, path: &str) -> Result<(), String> {
+        self.session.borrow_mut().delete_file(path)?;
+        if self.open_file.as_deref() == Some(path) {
+            self.open_file.set(None);
+        }
+        self.changed();
+        Ok(())
+    }
+
+    /// Shows a message in the page's error banner.
+    pub fn show_error(&self, message: String) {
+        self.storage_error.set(Some(message));
+    }
+
     /// Applies an import (a project, revision files or a database file).
     pub fn apply_import(&self, import: &crate::import::Import) -> Result<String, String> {
         let applied = self.session.borrow_mut().apply_import(import);
@@ -236,6 +270,67 @@ impl SessionHandle {
         let _ = storage::clear();
         self.open_file.set(Some(format!("{PROJECT_DIR}/models.py")));
         self.changed();
+    }
+}
+
+/// Panel sizes the learner dragged (pixels; `None` keeps the stylesheet's default), kept
+/// across reloads.
+#[derive(Clone, Copy, Default, PartialEq)]
+struct Layout {
+    left: Option<i32>,
+    editor: Option<i32>,
+    right: Option<i32>,
+}
+
+const LAYOUT_KEY: &str = "alembic-playground/layout";
+
+impl Layout {
+    fn load() -> Layout {
+        let saved = web_sys::window()
+            .and_then(|window| window.local_storage().ok().flatten())
+            .and_then(|storage| storage.get_item(LAYOUT_KEY).ok().flatten())
+            .unwrap_or_default();
+        let mut sizes = saved.split(',').map(|part| {
+            part.parse::<i32>()
+                .ok()
+                .filter(|size| (40..=4000).contains(size))
+        });
+        Layout {
+            left: sizes.next().flatten(),
+            editor: sizes.next().flatten(),
+            right: sizes.next().flatten(),
+        }
+    }
+
+    fn save(&self) {
+        let show = |size: Option<i32>| size.map(|size| size.to_string()).unwrap_or_default();
+        if let Some(storage) =
+            web_sys::window().and_then(|window| window.local_storage().ok().flatten())
+        {
+            let _ = storage.set_item(
+                LAYOUT_KEY,
+                &format!(
+                    "{},{},{}",
+                    show(self.left),
+                    show(self.editor),
+                    show(self.right)
+                ),
+            );
+        }
+    }
+
+    fn style(&self) -> String {
+        let mut style = String::new();
+        for (name, size) in [
+            ("--left-width", self.left),
+            ("--editor-height", self.editor),
+            ("--right-width", self.right),
+        ] {
+            if let Some(size) = size {
+                style.push_str(&format!("{name}: {size}px; "));
+            }
+        }
+        style
     }
 }
 
@@ -399,6 +494,7 @@ pub fn app() -> Html {
             .or_else(|| Some(format!("{PROJECT_DIR}/models.py")))
     });
     let share_link = use_state(|| None::<String>);
+    let layout = use_state(Layout::load);
     let save_pending = use_memo((), |_| Rc::new(std::cell::Cell::new(false)));
     let handle = SessionHandle {
         session,
@@ -618,6 +714,19 @@ pub fn app() -> Html {
             Err(message) => handle.storage_error.set(Some(format!("Embed: {message}"))),
         })
     };
+    let set_layout = |which: usize| {
+        let layout = layout.clone();
+        Callback::from(move |size: i32| {
+            let mut next = *layout;
+            match which {
+                0 => next.left = Some(size),
+                1 => next.editor = Some(size),
+                _ => next.right = Some(size),
+            }
+            next.save();
+            layout.set(next);
+        })
+    };
     html! {
         <ContextProvider<SessionHandle> context={handle.clone()}>
             <div class="playground" ondragover={on_dragover} ondrop={on_drop}>
@@ -652,15 +761,21 @@ pub fn app() -> Html {
                 if let Some(message) = (*storage_error).clone() {
                     <div class="banner error" role="alert">{message}</div>
                 }
-                <main class="workspace">
+                <main class="workspace" style={layout.style()}>
                     <div class="left">
                         <FileTree />
                         <super::lessons_panel::LessonsPanel />
                     </div>
+                    <Splitter label="Resize the file list" vertical=true min={140} max={520}
+                        value={layout.left} on_change={set_layout(0)} />
                     <section class="center">
                         <Editor />
+                        <Splitter label="Resize the editor and the terminal" vertical=false min={80} max={2000}
+                            value={layout.editor} on_change={set_layout(1)} />
                         <Terminal />
                     </section>
+                    <Splitter label="Resize the database panel" vertical=true after=true min={200} max={760}
+                        value={layout.right} on_change={set_layout(2)} />
                     <SidePanel />
                 </main>
             </div>

@@ -1,9 +1,23 @@
-//! The project's files, as a tree the learner clicks to open.
+//! The project's files, as a tree the learner clicks to open, with New, Rename and Delete
+//! (the last two act on the open file and can be undone with "Undo last command").
 
 use yew::prelude::*;
 
 use super::app::SessionHandle;
 use crate::session::PROJECT_DIR;
+
+fn prompt(message: &str, default: &str) -> Option<String> {
+    web_sys::window()?
+        .prompt_with_message_and_default(message, default)
+        .ok()
+        .flatten()
+}
+
+fn confirm(message: &str) -> bool {
+    web_sys::window()
+        .and_then(|window| window.confirm_with_message(message).ok())
+        .unwrap_or(false)
+}
 
 #[function_component(FileTree)]
 pub fn file_tree() -> Html {
@@ -19,12 +33,77 @@ pub fn file_tree() -> Html {
         .filter(|path| !path.ends_with("/README"))
         .collect();
     let prefix = format!("{PROJECT_DIR}/");
+    let relative = |path: &str| path.strip_prefix(&prefix).unwrap_or(path).to_string();
+    let read_only = handle
+        .embed
+        .as_ref()
+        .is_some_and(|options| options.read_only);
+    let on_new = {
+        let handle = handle.clone();
+        Callback::from(move |_: MouseEvent| {
+            let Some(typed) = prompt(
+                "New file (path inside the project, e.g. alembic/versions/0001_first.py):",
+                "alembic/versions/",
+            ) else {
+                return;
+            };
+            if let Err(message) = handle.create_file(&typed) {
+                handle.show_error(format!("New file: {message}"));
+            }
+        })
+    };
+    let on_rename = {
+        let handle = handle.clone();
+        let open = open.clone();
+        let current = open.as_deref().map(relative).unwrap_or_default();
+        Callback::from(move |_: MouseEvent| {
+            let Some(from) = open.clone() else {
+                return;
+            };
+            let Some(typed) = prompt("Rename (or move) the file to:", &current) else {
+                return;
+            };
+            if let Err(message) = handle.rename_file(&from, &typed) {
+                handle.show_error(format!("Rename: {message}"));
+            }
+        })
+    };
+    let on_delete = {
+        let handle = handle.clone();
+        let open = open.clone();
+        let current = open.as_deref().map(relative).unwrap_or_default();
+        Callback::from(move |_: MouseEvent| {
+            let Some(path) = open.clone() else {
+                return;
+            };
+            if !confirm(&format!(
+                "Delete {current}? (Undo last command brings it back.)"
+            )) {
+                return;
+            }
+            if let Err(message) = handle.delete_file(&path) {
+                handle.show_error(format!("Delete: {message}"));
+            }
+        })
+    };
+    let open_name = open.as_deref().map(relative);
     html! {
         <nav class="file-tree" aria-label="Project files">
-            <h2>{"Files"}</h2>
-            <ul>
+            <div class="file-tree-head">
+                <h2>{"Files"}</h2>
+                if !read_only {
+                    <div class="file-actions">
+                        <button type="button" onclick={on_new} aria-label="New file" title="New file">{"New"}</button>
+                        <button type="button" onclick={on_rename} disabled={open_name.is_none()}
+                            aria-label={format!("Rename {}", open_name.clone().unwrap_or_default())} title="Rename the open file">{"Rename"}</button>
+                        <button type="button" onclick={on_delete} disabled={open_name.is_none()}
+                            aria-label={format!("Delete {}", open_name.clone().unwrap_or_default())} title="Delete the open file">{"Delete"}</button>
+                    </div>
+                }
+            </div>
+            <ul id="file-list">
                 { for paths.into_iter().map(|path| {
-                    let label = path.strip_prefix(&prefix).unwrap_or(&path).to_string();
+                    let label = relative(&path);
                     let depth = label.matches('/').count();
                     let name = label.rsplit('/').next().unwrap_or(&label).to_string();
                     let selected = open.as_deref() == Some(path.as_str());

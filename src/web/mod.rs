@@ -13,6 +13,7 @@ mod import;
 mod lessons_panel;
 mod revision_graph;
 mod side_panel;
+mod splitter;
 pub mod storage;
 mod terminal;
 
