@@ -564,7 +564,6 @@ pub fn start(lesson: &Lesson, clock: &dyn Clock, ids: &mut dyn IdSource) -> Sess
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::script::naming::CreateDate;
 
     use crate::test_support::{CountingIds, FixedClock};
 

@@ -23,6 +23,7 @@ pub mod output;
 pub mod python;
 pub mod reversibility;
 pub mod runtime;
+pub mod schema;
 pub mod script;
 pub mod session;
 pub mod share;

@@ -69,29 +69,7 @@ pub fn check(
     clock: &dyn Clock,
     ids: &mut dyn IdSource,
 ) -> Result<String, String> {
-    let snapshot_files: Vec<(String, String)> = session
-        .files
-        .files()
-        .map(|(path, text)| {
-            (
-                path.strip_prefix("/project/").unwrap_or(path).to_string(),
-                text.clone(),
-            )
-        })
-        .chain(
-            session
-                .files
-                .dirs()
-                .filter(|dir| dir.starts_with("/project/"))
-                .map(|dir| {
-                    (
-                        format!("{}/", dir.trim_start_matches("/project/")),
-                        String::new(),
-                    )
-                }),
-        )
-        .collect();
-    let mut scratch = Session::from_files(&snapshot_files)?;
+    let mut scratch = session.scratch();
     let heads = scratch.run_line("alembic heads", clock, ids).output;
     if heads.exit_code != 0 {
         return Err(format!(
@@ -202,7 +180,6 @@ pub fn check(
 mod tests {
     use super::*;
     use crate::fs::FileSystem;
-    use crate::script::naming::CreateDate;
 
     use crate::test_support::{CountingIds, FixedClock};
 

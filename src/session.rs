@@ -393,6 +393,64 @@ impl Session {
         Ok(note)
     }
 
+    /// The same project files with empty databases and terminal: where the reversibility
+    /// check and "the schema at a revision" replay migrations without touching the real ones.
+    pub fn scratch(&self) -> Session {
+        Session {
+            files: self.files.clone(),
+            databases: MemoryDatabases::default(),
+            history: Vec::new(),
+            transcript: Vec::new(),
+            last_sql: Vec::new(),
+            applied_sources: BTreeMap::new(),
+            lesson: None,
+            graph_cache: None,
+            undo_point: None,
+            cwd: self.cwd.clone(),
+        }
+    }
+
+    /// The schema the project's migrations build from an empty database up to `target`
+    /// (`base` is empty), replayed in a scratch copy; the version table is left out.
+    pub fn schema_at(
+        &self,
+        target: &str,
+        clock: &dyn Clock,
+        ids: &mut dyn IdSource,
+    ) -> Result<crate::schema::Schema, String> {
+        if target == "base" {
+            return Ok(crate::schema::Schema::default());
+        }
+        let mut scratch = self.scratch();
+        let upgraded = scratch
+            .run_line(&format!("alembic upgrade {target}"), clock, ids)
+            .output;
+        if upgraded.exit_code != 0 {
+            let error = upgraded.stderr_text();
+            let last = error.lines().last().unwrap_or("the upgrade failed");
+            return Err(format!("upgrading an empty database to {target} fails: {last}"));
+        }
+        let path = scratch
+            .database_path()
+            .ok_or("sqlalchemy.url does not name a SQLite file")?;
+        let database = scratch
+            .databases
+            .get(&path)
+            .map_err(|error| error.to_string())?;
+        Ok(crate::schema::read(database)?.without_version_table(&self.version_table_name()))
+    }
+
+    /// The version table's name (`alembic_version` unless env.py configures another).
+    pub fn version_table_name(&self) -> String {
+        crate::config::Config::load(&self.files, &self.cwd, &[], None, None, &[])
+            .ok()
+            .and_then(|config| config.script_location(&self.cwd).ok())
+            .and_then(|location| self.files.read_to_string(&format!("{location}/env.py")).ok())
+            .and_then(|source| crate::script::environment::read_env(&source, false).ok())
+            .map(|options| options.version_table)
+            .unwrap_or_else(|| "alembic_version".to_string())
+    }
+
     /// What the editor marks in a file: lint findings for revision files, a syntax error
     /// (line and column) for any other Python file.
     pub fn file_problems(&mut self, path: &str) -> Vec<crate::lint::Finding> {

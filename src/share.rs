@@ -402,8 +402,6 @@ pub fn decode(text: &str) -> Result<SharedState, ShareError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::commands::{Clock, IdSource};
-    use crate::script::naming::CreateDate;
     use crate::session::Session;
 
     use crate::test_support::{CountingIds, FixedClock};
