@@ -198,7 +198,10 @@ pub fn diff(old: &Schema, new: &Schema) -> Vec<Change> {
                 .iter()
                 .map(|column| format!("{} {}", column.name, column.type_))
                 .collect();
-            push('+', format!("table {} ({})", table.name, columns.join(", ")));
+            push(
+                '+',
+                format!("table {} ({})", table.name, columns.join(", ")),
+            );
             continue;
         };
         for column in &before.columns {
@@ -210,7 +213,12 @@ pub fn diff(old: &Schema, new: &Schema) -> Vec<Change> {
             match before.columns.iter().find(|then| then.name == column.name) {
                 None => push(
                     '+',
-                    format!("column {}.{} {}", table.name, column.name, describe_column(column)),
+                    format!(
+                        "column {}.{} {}",
+                        table.name,
+                        column.name,
+                        describe_column(column)
+                    ),
                 ),
                 Some(then) if then != column => push(
                     '~',
@@ -353,7 +361,9 @@ pub fn diagram(schema: &Schema) -> Diagram {
     for (index, table) in schema.tables.iter().enumerate() {
         let child = &boxes[index];
         for key in &table.foreign_keys {
-            let Some(parent) = boxes.iter().find(|candidate| candidate.table == key.referred_table)
+            let Some(parent) = boxes
+                .iter()
+                .find(|candidate| candidate.table == key.referred_table)
             else {
                 continue;
             };
@@ -375,7 +385,10 @@ pub fn diagram(schema: &Schema) -> Diagram {
                 ((child.x + child.width, row_y), (parent.x, target_y))
             } else {
                 // Same column (or a self-reference): leave and enter on the right.
-                ((child.x + child.width, row_y), (parent.x + parent.width, target_y))
+                (
+                    (child.x + child.width, row_y),
+                    (parent.x + parent.width, target_y),
+                )
             };
             edges.push(DiagramEdge {
                 from,

@@ -428,7 +428,9 @@ impl Session {
         if upgraded.exit_code != 0 {
             let error = upgraded.stderr_text();
             let last = error.lines().last().unwrap_or("the upgrade failed");
-            return Err(format!("upgrading an empty database to {target} fails: {last}"));
+            return Err(format!(
+                "upgrading an empty database to {target} fails: {last}"
+            ));
         }
         let path = scratch
             .database_path()
@@ -445,7 +447,11 @@ impl Session {
         crate::config::Config::load(&self.files, &self.cwd, &[], None, None, &[])
             .ok()
             .and_then(|config| config.script_location(&self.cwd).ok())
-            .and_then(|location| self.files.read_to_string(&format!("{location}/env.py")).ok())
+            .and_then(|location| {
+                self.files
+                    .read_to_string(&format!("{location}/env.py"))
+                    .ok()
+            })
             .and_then(|source| crate::script::environment::read_env(&source, false).ok())
             .map(|options| options.version_table)
             .unwrap_or_else(|| "alembic_version".to_string())
@@ -747,7 +753,59 @@ impl Session {
     }
 
     /// The version table's rows (empty when there is none).
-    fn version_rows(&mut self) -> Vec<String> {
+    /// A hash of what migrations depend on (alembic.ini, env.py, the revision files): the
+    /// page recomputes replayed schemas only when it changes, not on every keystroke.
+    pub fn migrations_fingerprint(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        let locations = self.version_locations().unwrap_or_default();
+        for (path, text) in self.files.files() {
+            let relevant = path.ends_with("/alembic.ini")
+                || path.ends_with("/env.py")
+                || locations
+                    .iter()
+                    .any(|location| path.starts_with(location.as_str()));
+            if relevant {
+                path.hash(&mut hasher);
+                text.hash(&mut hasher);
+            }
+        }
+        hasher.finish()
+    }
+
+    /// Drift: the live tables compared with what the migrations build up to the revision the
+    /// version table names (`None` when it names several, or there is no database). After a
+    /// `stamp` this shows whether the stamp told the truth.
+    pub fn drift(
+        &mut self,
+        clock: &dyn Clock,
+        ids: &mut dyn IdSource,
+    ) -> Result<Option<(String, Vec<crate::schema::Change>)>, String> {
+        let rows = self.version_rows();
+        let target = match rows.as_slice() {
+            [] => "base".to_string(),
+            [one] => one.clone(),
+            _ => return Ok(None),
+        };
+        let Some(path) = self.database_path() else {
+            return Ok(None);
+        };
+        let version_table = self.version_table_name();
+        let live = crate::schema::read(
+            self.databases
+                .get(&path)
+                .map_err(|error| error.to_string())?,
+        )?
+        .without_version_table(&version_table);
+        // A database never migrated and still empty has nothing to compare.
+        if rows.is_empty() && live.tables.is_empty() {
+            return Ok(None);
+        }
+        let expected = self.schema_at(&target, clock, ids)?;
+        Ok(Some((target, crate::schema::diff(&expected, &live))))
+    }
+
+    pub fn version_rows(&mut self) -> Vec<String> {
         let Some(path) = self.database_path() else {
             return Vec::new();
         };

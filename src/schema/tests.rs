@@ -21,7 +21,11 @@ const SHOP: &[&str] = &[
 #[test]
 fn reads_columns_indexes_unique_constraints_and_foreign_keys() {
     let schema = read(&mut database(SHOP)).unwrap();
-    let names: Vec<&str> = schema.tables.iter().map(|table| table.name.as_str()).collect();
+    let names: Vec<&str> = schema
+        .tables
+        .iter()
+        .map(|table| table.name.as_str())
+        .collect();
     assert_eq!(names, ["account", "address", "line"]);
     let account = schema.table("account").unwrap();
     assert_eq!(
@@ -54,7 +58,10 @@ fn reads_columns_indexes_unique_constraints_and_foreign_keys() {
             referred_columns: vec!["id".to_string()],
         }]
     );
-    assert!(address.indexes.iter().any(|index| index.name == "ix_address_street" && index.explicit));
+    assert!(address
+        .indexes
+        .iter()
+        .any(|index| index.name == "ix_address_street" && index.explicit));
 }
 
 #[test]
@@ -97,7 +104,10 @@ fn diagram_puts_referred_tables_left_of_the_tables_that_refer_to_them() {
     assert_eq!(edge.label, "foreign key address(account_id) -> account(id)");
     // From the left side of address's account_id row to the right side of account's id row.
     let address = picture.boxes.iter().find(|b| b.table == "address").unwrap();
-    assert_eq!(edge.from, (address.x, address.y + HEADER_HEIGHT + ROW_HEIGHT * 1.5));
+    assert_eq!(
+        edge.from,
+        (address.x, address.y + HEADER_HEIGHT + ROW_HEIGHT * 1.5)
+    );
     assert_eq!(edge.to.0, x("account") + 190.0);
     // A self-reference and a cycle still lay out.
     let cyclic = read(&mut database(&[
@@ -115,10 +125,20 @@ fn schema_at_a_revision_replays_the_migrations_in_a_scratch_copy() {
     let mut ids = CountingIds::new(0x5c0000000000);
     let mut revisions = Vec::new();
     for (message, body) in [
-        ("account", "op.create_table('account', sa.Column('id', sa.Integer, primary_key=True))"),
-        ("email", "op.add_column('account', sa.Column('email', sa.String(100)))"),
+        (
+            "account",
+            "op.create_table('account', sa.Column('id', sa.Integer, primary_key=True))",
+        ),
+        (
+            "email",
+            "op.add_column('account', sa.Column('email', sa.String(100)))",
+        ),
     ] {
-        let made = session.run_line(&format!("alembic revision -m {message}"), &FixedClock, &mut ids);
+        let made = session.run_line(
+            &format!("alembic revision -m {message}"),
+            &FixedClock,
+            &mut ids,
+        );
         let path = made.output.touched_files[0].clone();
         let source = crate::fs::FileSystem::read_to_string(&session.files, &path)
             .unwrap()
@@ -126,15 +146,69 @@ fn schema_at_a_revision_replays_the_migrations_in_a_scratch_copy() {
         crate::fs::FileSystem::write(&mut session.files, &path, &source).unwrap();
         revisions.push(crate::fs::file_name(&path)[..12].to_string());
     }
-    let first = session.schema_at(&revisions[0], &FixedClock, &mut ids).unwrap();
+    let first = session
+        .schema_at(&revisions[0], &FixedClock, &mut ids)
+        .unwrap();
     let second = session.schema_at("head", &FixedClock, &mut ids).unwrap();
     assert_eq!(first.tables.len(), 1, "the version table is left out");
-    let shown: Vec<String> = diff(&first, &second).iter().map(|c| c.text.clone()).collect();
+    let shown: Vec<String> = diff(&first, &second)
+        .iter()
+        .map(|c| c.text.clone())
+        .collect();
     assert_eq!(shown, ["column account.email VARCHAR(100) NULL"]);
-    assert_eq!(session.schema_at("base", &FixedClock, &mut ids).unwrap(), Schema::default());
+    assert_eq!(
+        session.schema_at("base", &FixedClock, &mut ids).unwrap(),
+        Schema::default()
+    );
     // The real database was never touched.
     let path = session.database_path().unwrap();
-    assert_eq!(read(session.databases.get(&path).unwrap()).unwrap(), Schema::default());
-    let error = session.schema_at("ffff", &FixedClock, &mut ids).unwrap_err();
-    assert!(error.starts_with("upgrading an empty database to ffff fails: "), "{error}");
+    assert_eq!(
+        read(session.databases.get(&path).unwrap()).unwrap(),
+        Schema::default()
+    );
+    let error = session
+        .schema_at("ffff", &FixedClock, &mut ids)
+        .unwrap_err();
+    assert!(
+        error.starts_with("upgrading an empty database to ffff fails: "),
+        "{error}"
+    );
+}
+
+#[test]
+fn drift_shows_what_a_stamp_did_not_build() {
+    let mut session = Session::starter();
+    let mut ids = CountingIds::new(0xd1f700000000);
+    let made = session.run_line("alembic revision -m account", &FixedClock, &mut ids);
+    let path = made.output.touched_files[0].clone();
+    let source = crate::fs::FileSystem::read_to_string(&session.files, &path)
+        .unwrap()
+        .replacen(
+            "    pass",
+            "    op.create_table('account', sa.Column('id', sa.Integer, primary_key=True))",
+            1,
+        );
+    crate::fs::FileSystem::write(&mut session.files, &path, &source).unwrap();
+    // Nothing applied, nothing there: nothing to compare.
+    assert_eq!(session.drift(&FixedClock, &mut ids).unwrap(), None);
+    // Stamped without building the table: the table is missing.
+    session.run_line("alembic stamp head", &FixedClock, &mut ids);
+    let (target, changes) = session.drift(&FixedClock, &mut ids).unwrap().unwrap();
+    assert_eq!(target, "d1f700000001");
+    assert_eq!(
+        changes,
+        [Change {
+            sign: '-',
+            text: "table account".to_string()
+        }]
+    );
+    let before = session.migrations_fingerprint();
+    session.run_line("alembic downgrade base", &FixedClock, &mut ids);
+    assert_eq!(
+        session.migrations_fingerprint(),
+        before,
+        "the database is not part of it"
+    );
+    crate::fs::FileSystem::write(&mut session.files, &path, &format!("{source}\n")).unwrap();
+    assert_ne!(session.migrations_fingerprint(), before);
 }

@@ -1,18 +1,15 @@
-//! The database panel: what `alembic_version` says, and the tables SQLite really has.
+//! The database panel: what `alembic_version` says beside what the tables are (drift), the
+//! schema as a list or an ER diagram, live or at any revision, and the changes between two
+//! points. Rows of the live tables are shown under each table.
+
+use crate::runtime::Database;
 
 use yew::prelude::*;
 
 use super::app::SessionHandle;
-use crate::runtime::{Database, SqlValue};
-
-/// One table as the panel shows it.
-struct TableView {
-    name: String,
-    columns: Vec<(String, String, bool, bool)>, // name, type, not null, primary key
-    /// The first rows, for the data view.
-    rows: Vec<Vec<String>>,
-    row_count: i64,
-}
+use super::host::{BrowserClock, BrowserIds};
+use crate::runtime::SqlValue;
+use crate::schema::{Change, Schema};
 
 /// How many tables get their rows read for the data view.
 const ROWS_FOR_TABLES: usize = 30;
@@ -20,108 +17,197 @@ const ROWS_FOR_TABLES: usize = 30;
 /// How many rows the data view shows per table.
 const SHOWN_ROWS: usize = 20;
 
-fn read_schema(handle: &SessionHandle) -> (Option<Vec<String>>, Vec<TableView>) {
+/// "The live database" in the revision pickers.
+const LIVE: &str = "live";
+
+/// Rows of one live table: `(row count, first rows)`.
+type TableRows = (i64, Vec<Vec<String>>);
+
+struct LiveState {
+    version_rows: Option<Vec<String>>,
+    schema: Schema,
+    rows: Vec<TableRows>,
+}
+
+fn read_live(handle: &SessionHandle) -> LiveState {
     let mut session = handle.session.borrow_mut();
+    let version_table = session.version_table_name();
+    let empty = LiveState {
+        version_rows: None,
+        schema: Schema::default(),
+        rows: Vec::new(),
+    };
     let Some(path) = session.database_path() else {
-        return (None, Vec::new());
+        return empty;
+    };
+    let version_rows = {
+        let has_table = session.databases.get(&path).ok().is_some_and(|database| {
+            database
+                .query(
+                    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                    &[SqlValue::Text(version_table.clone())],
+                )
+                .is_ok_and(|(_, rows)| !rows.is_empty())
+        });
+        has_table.then(|| session.version_rows())
     };
     let Ok(database) = session.databases.get(&path) else {
-        return (None, Vec::new());
+        return empty;
     };
-    let tables: Vec<String> = database
-        .query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name", &[])
-        .map(|(_, rows)| {
-            rows.into_iter()
-                .filter_map(|row| match row.into_iter().next() {
-                    Some(SqlValue::Text(name)) => Some(name),
-                    _ => None,
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let version_rows = if tables.iter().any(|name| name == "alembic_version") {
-        database
-            .query("SELECT version_num FROM alembic_version", &[])
-            .ok()
-            .map(|(_, rows)| {
-                rows.into_iter()
-                    .filter_map(|row| row.into_iter().next().map(|value| value.display()))
-                    .collect()
-            })
-    } else {
-        None
-    };
-    let mut views = Vec::new();
+    let schema = crate::schema::read(database).unwrap_or_default();
     // Large schemas (hundreds of tables) would make every redraw slow: rows are read for
     // the first tables only; `sql SELECT ...` reaches the rest.
-    for (position, name) in tables.into_iter().enumerate() {
-        let read_rows = position < ROWS_FOR_TABLES;
-        let quoted = format!("\"{}\"", name.replace('"', "\"\""));
-        let columns = database
-            .query(&format!("PRAGMA table_info({quoted})"), &[])
-            .map(|(_, rows)| {
-                rows.into_iter()
-                    .map(|row| {
-                        let text = |index: usize| row.get(index).map(SqlValue::display).unwrap_or_default();
-                        let flag = |index: usize| matches!(row.get(index), Some(SqlValue::Integer(value)) if *value != 0);
-                        (text(1), text(2), flag(3), flag(5))
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        let row_count = if !read_rows {
-            0
-        } else {
-            database
+    let rows = schema
+        .tables
+        .iter()
+        .take(ROWS_FOR_TABLES)
+        .map(|table| {
+            let quoted = format!("\"{}\"", table.name.replace('"', "\"\""));
+            let count = database
                 .query(&format!("SELECT count(*) FROM {quoted}"), &[])
                 .ok()
                 .and_then(|(_, rows)| match rows.first().and_then(|row| row.first()) {
                     Some(SqlValue::Integer(count)) => Some(*count),
                     _ => None,
                 })
-                .unwrap_or(0)
-        };
-        let rows = if !read_rows {
-            Vec::new()
-        } else {
-            database
+                .unwrap_or(0);
+            let shown = database
                 .query(&format!("SELECT * FROM {quoted} LIMIT {SHOWN_ROWS}"), &[])
                 .map(|(_, rows)| {
                     rows.iter()
                         .map(|row| row.iter().map(SqlValue::display).collect())
                         .collect()
                 })
-                .unwrap_or_default()
-        };
-        views.push(TableView {
-            name,
-            columns,
-            rows,
-            row_count,
-        });
+                .unwrap_or_default();
+            (count, shown)
+        })
+        .collect();
+    LiveState {
+        version_rows,
+        schema,
+        rows,
     }
-    (version_rows, views)
+}
+
+/// The schema at `target` (a revision, `base` or the live database without its version table).
+fn schema_for(handle: &SessionHandle, target: &str, live: &Schema) -> Result<Schema, String> {
+    if target == LIVE {
+        let version_table = handle.session().version_table_name();
+        return Ok(live.clone().without_version_table(&version_table));
+    }
+    handle
+        .session()
+        .schema_at(target, &BrowserClock, &mut BrowserIds)
 }
 
 #[function_component(SidePanel)]
 pub fn side_panel() -> Html {
-    let Some(handle) = use_context::<SessionHandle>() else {
+    let at = use_state(|| LIVE.to_string());
+    let compare = use_state(String::new);
+    let diagram = use_state(|| false);
+    let handle = use_context::<SessionHandle>();
+    let fingerprint = handle
+        .as_ref()
+        .map(|handle| handle.session().migrations_fingerprint())
+        .unwrap_or_default();
+    let live = handle.as_ref().map(read_live);
+    let live_key = live
+        .as_ref()
+        .map(|live| format!("{:?}{:?}", live.version_rows, live.schema))
+        .unwrap_or_default();
+    // Replays are memoised on what they depend on: the migrations and the live database.
+    let drift = {
+        let handle = handle.clone();
+        use_memo((fingerprint, live_key.clone()), move |_| {
+            handle.and_then(|handle| {
+                handle
+                    .session
+                    .borrow_mut()
+                    .drift(&BrowserClock, &mut BrowserIds)
+                    .transpose()
+            })
+        })
+    };
+    let shown = {
+        let handle = handle.clone();
+        let live_schema = live
+            .as_ref()
+            .map(|live| live.schema.clone())
+            .unwrap_or_default();
+        use_memo(
+            ((*at).clone(), (*compare).clone(), fingerprint, live_key),
+            move |(at, compare, _, _)| {
+                let handle = handle?;
+                let schema = schema_for(&handle, at, &live_schema);
+                let changes = (!compare.is_empty()).then(|| {
+                    let from = schema_for(&handle, compare, &live_schema)?;
+                    let to = schema.clone()?;
+                    Ok::<Vec<Change>, String>(crate::schema::diff(&from, &to))
+                });
+                Some((schema, changes))
+            },
+        )
+    };
+    let (Some(handle), Some(live)) = (handle, live) else {
         return html! {};
     };
-    let (version_rows, tables) = read_schema(&handle);
     let last_sql = handle.session().last_sql.join("\n\n");
+    let revisions: Vec<(String, String)> = handle
+        .session
+        .borrow_mut()
+        .revision_graph()
+        .map(|view| {
+            view.nodes
+                .iter()
+                .map(|node| (node.id.clone(), node.doc.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let picker = |selected: &str, with_none: bool| {
+        html! {
+            <>
+                if with_none { <option value="" selected={selected.is_empty()}>{"(nothing)"}</option> }
+                <option value={LIVE} selected={selected == LIVE}>{"the live database"}</option>
+                <option value="base" selected={selected == "base"}>{"base (empty)"}</option>
+                { for revisions.iter().map(|(id, doc)| html! {
+                    <option value={id.clone()} selected={selected == id}>{format!("{id} {doc}")}</option>
+                }) }
+            </>
+        }
+    };
+    let on_at = {
+        let at = at.clone();
+        Callback::from(move |event: Event| {
+            let select: web_sys::HtmlSelectElement = event.target_unchecked_into();
+            at.set(select.value());
+        })
+    };
+    let on_compare = {
+        let compare = compare.clone();
+        Callback::from(move |event: Event| {
+            let select: web_sys::HtmlSelectElement = event.target_unchecked_into();
+            compare.set(select.value());
+        })
+    };
+    let set_view = |as_diagram: bool| {
+        let diagram = diagram.clone();
+        Callback::from(move |_: MouseEvent| diagram.set(as_diagram))
+    };
+    let is_live = *at == LIVE;
+    let version_table = handle.session().version_table_name();
     html! {
         <aside class="side-panel" aria-label="Revision graph and database">
             <super::revision_graph::RevisionGraph />
             <section class="version-table">
                 <h2>{"Version table"}</h2>
-                { match version_rows {
+                { match &live.version_rows {
                     None => html! { <p class="muted">{"No alembic_version table yet: the database has never been migrated."}</p> },
                     Some(rows) if rows.is_empty() => html! { <p class="muted">{"alembic_version is empty: the database is at base."}</p> },
                     Some(rows) => html! {
-                        <ul class="version-rows">{ for rows.into_iter().map(|row| html! { <li><code>{row}</code></li> }) }</ul>
+                        <ul class="version-rows">{ for rows.iter().map(|row| html! { <li><code>{row.clone()}</code></li> }) }</ul>
                     },
                 } }
+                { drift_view(drift.as_ref().as_ref()) }
             </section>
             <section class="last-sql">
                 <details>
@@ -135,43 +221,182 @@ pub fn side_panel() -> Html {
             </section>
             <section class="schema">
                 <h2>{"Schema"}</h2>
-                if tables.is_empty() {
-                    <p class="muted">{"No tables yet."}</p>
-                }
-                { for tables.into_iter().map(|table| html! {
-                    <details class="table" open={table.name != "alembic_version"}>
+                <div class="schema-controls">
+                    <label>{"At "}<select aria-label="Show the schema at" onchange={on_at}>{ picker(&at, false) }</select></label>
+                    <div class="toggle" role="group" aria-label="Schema view">
+                        <button type="button" aria-pressed={(!*diagram).to_string()} onclick={set_view(false)}>{"List"}</button>
+                        <button type="button" aria-pressed={(*diagram).to_string()} onclick={set_view(true)}>{"Diagram"}</button>
+                    </div>
+                </div>
+                <label class="compare">{"Changes since "}<select aria-label="Show the changes since" onchange={on_compare}>{ picker(&compare, true) }</select></label>
+                { match shown.as_ref() {
+                    Some((schema, changes)) => html! {
+                        <>
+                            { changes_view(changes.as_ref()) }
+                            { match schema {
+                                Err(message) => html! { <p class="error-text">{message.clone()}</p> },
+                                Ok(schema) if *diagram => diagram_view(schema),
+                                Ok(schema) if is_live => list_view(&live.schema, Some(&live.rows), &version_table),
+                                Ok(schema) => list_view(schema, None, &version_table),
+                            } }
+                        </>
+                    },
+                    None => html! {},
+                } }
+            </section>
+        </aside>
+    }
+}
+
+type DriftResult = Result<(String, Vec<Change>), String>;
+
+fn drift_view(drift: Option<&DriftResult>) -> Html {
+    match drift {
+        None => html! {},
+        Some(Err(message)) => html! {
+            <p class="drift muted">{format!("The migrations cannot be replayed to compare: {message}")}</p>
+        },
+        Some(Ok((target, changes))) if changes.is_empty() => html! {
+            <p class="drift ok">{format!("The tables match what the migrations build up to {target}.")}</p>
+        },
+        Some(Ok((target, changes))) => html! {
+            <div class="drift differs" role="status">
+                <p>{format!("Drift: the tables differ from what the migrations build up to {target}:")}</p>
+                { changes_list(changes) }
+            </div>
+        },
+    }
+}
+
+fn changes_list(changes: &[Change]) -> Html {
+    html! {
+        <ul class="changes">
+            { for changes.iter().map(|change| html! {
+                <li class={match change.sign { '+' => "added", '-' => "removed", _ => "changed" }}>
+                    <span class="sign" aria-hidden="true">{change.sign}</span>{" "}{change.text.clone()}
+                </li>
+            }) }
+        </ul>
+    }
+}
+
+fn changes_view(changes: Option<&Result<Vec<Change>, String>>) -> Html {
+    match changes {
+        None => html! {},
+        Some(Err(message)) => html! { <p class="error-text">{message.clone()}</p> },
+        Some(Ok(changes)) if changes.is_empty() => html! { <p class="muted">{"No changes."}</p> },
+        Some(Ok(changes)) => changes_list(changes),
+    }
+}
+
+fn list_view(schema: &Schema, rows: Option<&[TableRows]>, version_table: &str) -> Html {
+    if schema.tables.is_empty() {
+        return html! { <p class="muted">{"No tables yet."}</p> };
+    }
+    html! {
+        <>
+            { for schema.tables.iter().enumerate().map(|(index, table)| {
+                let table_rows = rows.and_then(|rows| rows.get(index));
+                html! {
+                    <details class="table" open={table.name != version_table}>
                         <summary><code>{table.name.clone()}</code></summary>
                         <table>
                             <tbody>
-                                { for table.columns.iter().cloned().map(|(name, kind, not_null, primary_key)| html! {
+                                { for table.columns.iter().map(|column| html! {
                                     <tr>
-                                        <td class="column-name">{name}if primary_key { <abbr class="pk" title="primary key">{"PK"}</abbr> }</td>
-                                        <td class="column-type">{kind}</td>
-                                        <td class="column-null">{ if not_null { "NOT NULL" } else { "" } }</td>
+                                        <td class="column-name">{column.name.clone()}if column.primary_key { <abbr class="pk" title="primary key">{"PK"}</abbr> }</td>
+                                        <td class="column-type">{column.type_.clone()}</td>
+                                        <td class="column-null">{ if column.not_null { "NOT NULL" } else { "" } }</td>
+                                        <td class="column-default">{ column.default.clone().map(|default| format!("= {default}")).unwrap_or_default() }</td>
                                     </tr>
                                 }) }
                             </tbody>
                         </table>
-                        if table.row_count > 0 {
-                            <details class="rows">
-                                <summary>{format!("{} row{}", table.row_count, if table.row_count == 1 { "" } else { "s" })}</summary>
-                                <table class="data">
-                                    <tbody>
-                                        { for table.rows.iter().map(|row| html! {
-                                            <tr>{ for row.iter().map(|value| html! { <td>{value.clone()}</td> }) }</tr>
-                                        }) }
-                                    </tbody>
-                                </table>
-                                if table.row_count > SHOWN_ROWS as i64 {
-                                    <p class="muted">{format!("First {SHOWN_ROWS}; type sql SELECT * FROM {} in the terminal for all.", table.name)}</p>
-                                }
-                            </details>
-                        } else {
-                            <p class="muted small">{"no rows"}</p>
+                        if !table.indexes.is_empty() || !table.foreign_keys.is_empty() {
+                            <ul class="constraints">
+                                { for table.indexes.iter().map(|index| html! {
+                                    <li>{ if index.unique { if index.explicit { "unique index " } else { "unique " } } else { "index " } }<code>{format!("({})", index.columns.join(", "))}</code>if index.explicit { <span class="muted">{format!(" {}", index.name)}</span> }</li>
+                                }) }
+                                { for table.foreign_keys.iter().map(|key| html! {
+                                    <li>{"FK "}<code>{format!("({}) → {}({})", key.columns.join(", "), key.referred_table, key.referred_columns.join(", "))}</code></li>
+                                }) }
+                            </ul>
                         }
+                        { match table_rows {
+                            Some((count, shown)) if *count > 0 => html! {
+                                <details class="rows">
+                                    <summary>{format!("{count} row{}", if *count == 1 { "" } else { "s" })}</summary>
+                                    <table class="data">
+                                        <thead><tr>{ for table.columns.iter().map(|column| html! { <th>{column.name.clone()}</th> }) }</tr></thead>
+                                        <tbody>
+                                            { for shown.iter().map(|row| html! {
+                                                <tr>{ for row.iter().map(|value| html! { <td>{value.clone()}</td> }) }</tr>
+                                            }) }
+                                        </tbody>
+                                    </table>
+                                    if *count > SHOWN_ROWS as i64 {
+                                        <p class="muted">{format!("First {SHOWN_ROWS}; type sql SELECT * FROM {} in the terminal for all.", table.name)}</p>
+                                    }
+                                </details>
+                            },
+                            Some(_) => html! { <p class="muted small">{"no rows"}</p> },
+                            None => html! {},
+                        } }
                     </details>
+                }
+            }) }
+        </>
+    }
+}
+
+fn diagram_view(schema: &Schema) -> Html {
+    if schema.tables.is_empty() {
+        return html! { <p class="muted">{"No tables yet."}</p> };
+    }
+    let picture = crate::schema::diagram(schema);
+    let row_height = crate::schema::ROW_HEIGHT;
+    let header = crate::schema::HEADER_HEIGHT;
+    let description = format!(
+        "Entity-relationship diagram of {} tables and {} foreign keys",
+        picture.boxes.len(),
+        picture.edges.len()
+    );
+    html! {
+        <figure class="er-diagram">
+            <svg viewBox={format!("-4 -4 {} {}", picture.width + 8.0, picture.height + 8.0)}
+                width={(picture.width + 8.0).to_string()} height={(picture.height + 8.0).to_string()}
+                role="img" aria-label={description}>
+                { for picture.edges.iter().map(|edge| {
+                    let ((x1, y1), (x2, y2)) = (edge.from, edge.to);
+                    let bend = if (x1 - x2).abs() < 1.0 { 40.0 } else { (x2 - x1) / 2.0 };
+                    let (c1, c2) = if (x1 - x2).abs() < 1.0 { (x1 + bend, x2 + bend) } else { (x1 + bend, x2 - bend) };
+                    html! {
+                        <path class="er-edge" d={format!("M{x1},{y1} C{c1},{y1} {c2},{y2} {x2},{y2}")}>
+                            <title>{edge.label.clone()}</title>
+                        </path>
+                    }
                 }) }
-            </section>
-        </aside>
+                { for picture.boxes.iter().map(|table| html! {
+                    <g class="er-table" transform={format!("translate({},{})", table.x, table.y)}>
+                        <title>{table.table.clone()}</title>
+                        <rect class="er-box" width={table.width.to_string()} height={table.height.to_string()} rx="4" />
+                        <rect class="er-head" width={table.width.to_string()} height={header.to_string()} rx="4" />
+                        <text class="er-name" x="8" y="16">{table.table.clone()}</text>
+                        { for table.rows.iter().enumerate().map(|(index, (name, type_, primary, foreign))| {
+                            let y = header + row_height * index as f64 + 13.0;
+                            html! {
+                                <>
+                                    <text class={classes!("er-column", primary.then_some("pk"), foreign.then_some("fk"))} x="8" y={y.to_string()}>
+                                        if *primary { <tspan class="er-tag">{"PK "}</tspan> } else if *foreign { <tspan class="er-tag">{"FK "}</tspan> }
+                                        {name.clone()}
+                                    </text>
+                                    <text class="er-type" x={(table.width - 8.0).to_string()} y={y.to_string()} text-anchor="end">{type_.clone()}</text>
+                                </>
+                            }
+                        }) }
+                    </g>
+                }) }
+            </svg>
+        </figure>
     }
 }

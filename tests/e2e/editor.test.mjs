@@ -13,7 +13,7 @@ test('editor: colours, problems on their lines, undo, keyboard; files: new, rena
     await page.goto(playground.server.url);
     await page.waitForFunction(() => window.playground && window.playground.ready === true);
     const models = await page.evaluate(() => window.playground.readFile('models.py'));
-    await page.getByRole('button', { name: 'models.py' }).click();
+    await page.getByRole('button', { name: 'models.py', exact: true }).click();
     const keywords = await page.locator('.code.coloured .tok-keyword').allInnerTexts();
     assert.ok(keywords.includes('from') && keywords.includes('class'), keywords.join(','));
     assert.ok((await page.locator('.code.coloured .tok-string').allInnerTexts()).includes('"account"'));

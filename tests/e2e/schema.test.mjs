@@ -1,0 +1,71 @@
+// The database panel: schema as a list and as an ER diagram, at any revision, the changes
+// between two points, and drift between the version table and the real tables after a stamp.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { openPlayground, artifacts } from './browser.mjs';
+
+test('schema list, ER diagram, schema at a revision, changes, and drift after stamp', async () => {
+  const playground = await openPlayground();
+  try {
+    const { page } = playground;
+    await page.goto(playground.server.url);
+    await page.waitForFunction(() => window.playground && window.playground.ready === true);
+    const run = (line) => page.evaluate((text) => window.playground.run(text), line);
+    const ids = [];
+    for (const [message, body] of [
+      ['account', "    op.create_table('account', sa.Column('id', sa.Integer, primary_key=True), sa.Column('name', sa.String(50), nullable=False))"],
+      ['address', "    op.create_table('address', sa.Column('id', sa.Integer, primary_key=True), sa.Column('account_id', sa.Integer, sa.ForeignKey('account.id')), sa.Column('street', sa.String(100), server_default='unknown'))\n    op.create_index('ix_address_street', 'address', ['street'])"],
+    ]) {
+      const made = await run(`alembic revision -m "${message}"`);
+      const file = made.stdout.match(/\/project\/(\S+\.py)/)[1];
+      ids.push(file.match(/versions\/([0-9a-f]{12})_/)[1]);
+      const source = await page.evaluate((name) => window.playground.readFile(name), file);
+      await page.evaluate(([name, text]) => window.playground.writeFile(name, text), [file, source.replace('    """Upgrade schema."""\n    pass', `    """Upgrade schema."""\n${body}`)]);
+    }
+    assert.equal((await run('alembic upgrade head')).exitCode, 0);
+    const schema = page.locator('section.schema');
+    await schema.locator('details.table', { hasText: 'address' }).locator('.constraints').waitFor();
+    const constraints = await schema.locator('details.table', { hasText: 'address' }).locator('.constraints').innerText();
+    assert.match(constraints, /FK \(account_id\) → account\(id\)/);
+    assert.match(constraints, /index \(street\) ix_address_street/);
+    assert.match(await schema.locator('details.table', { hasText: 'address' }).innerText(), /= 'unknown'/);
+    assert.equal(await page.locator('.drift').innerText(), `The tables match what the migrations build up to ${ids[1]}.`);
+
+    // The ER diagram: both tables, one foreign key line.
+    await page.getByRole('button', { name: 'Diagram' }).click();
+    assert.equal(await page.getByRole('img', { name: /Entity-relationship diagram/ }).getAttribute('aria-label'),
+      'Entity-relationship diagram of 2 tables and 1 foreign keys');
+    assert.equal(await page.locator('.er-edge').count(), 1);
+    await page.screenshot({ path: path.join(artifacts, 'schema-diagram.png') });
+    await page.getByRole('button', { name: 'List' }).click();
+
+    // The schema at the first revision, and the changes since base.
+    await page.getByLabel('Show the schema at').selectOption(ids[0]);
+    await page.waitForFunction(() => document.querySelectorAll('section.schema details.table').length === 1);
+    assert.equal(await schema.locator('details.table summary').innerText(), 'account');
+    await page.getByLabel('Show the changes since').selectOption('base');
+    await schema.locator('.changes li').first().waitFor();
+    assert.deepEqual(await schema.locator('.changes li').allInnerTexts(), ['+ table account (id INTEGER, name VARCHAR(50))']);
+    await page.getByLabel('Show the schema at').selectOption(ids[1]);
+    await page.getByLabel('Show the changes since').selectOption(ids[0]);
+    await page.waitForFunction(() => document.querySelectorAll('section.schema .changes li').length === 1
+      && document.querySelector('section.schema .changes li').innerText.includes('address'));
+    assert.deepEqual(await schema.locator('.changes li').allInnerTexts(), ["+ table address (id INTEGER, account_id INTEGER, street VARCHAR(100))"]);
+
+    // Drift: stamping base leaves the tables behind; the panel says what differs.
+    assert.equal((await run('alembic stamp base')).exitCode, 0);
+    await page.locator('.drift.differs').waitFor();
+    assert.deepEqual(await page.locator('.drift .changes li').allInnerTexts(), [
+      '+ table account (id INTEGER, name VARCHAR(50))',
+      '+ table address (id INTEGER, account_id INTEGER, street VARCHAR(100))',
+    ]);
+    assert.match(await page.locator('.drift p').innerText(), /^Drift: the tables differ from what the migrations build up to base:/);
+    await page.screenshot({ path: path.join(artifacts, 'schema-drift.png') });
+    assert.equal((await run('alembic stamp head')).exitCode, 0);
+    await page.locator('.drift.ok').waitFor();
+    assert.deepEqual(playground.consoleErrors, []);
+  } finally {
+    await playground.close();
+  }
+});
