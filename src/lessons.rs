@@ -120,7 +120,7 @@ fn drops_table(script: &RevisionScript, name: &str) -> bool {
 // ---- setting up ---------------------------------------------------------------------------
 
 /// Creates a revision through the terminal and fills its bodies.
-fn add_revision(
+pub(crate) fn add_revision(
     session: &mut Session,
     clock: &dyn Clock,
     ids: &mut dyn IdSource,
@@ -151,7 +151,11 @@ fn add_revision(
 
 fn setup_nothing(_: &mut Session, _: &dyn Clock, _: &mut dyn IdSource) {}
 
-fn setup_three_revisions(session: &mut Session, clock: &dyn Clock, ids: &mut dyn IdSource) {
+pub(crate) fn setup_three_revisions(
+    session: &mut Session,
+    clock: &dyn Clock,
+    ids: &mut dyn IdSource,
+) {
     add_revision(session, clock, ids, "-m \"create account table\"", "    op.create_table('account', sa.Column('id', sa.Integer, primary_key=True), sa.Column('name', sa.String(50), nullable=False))", "    op.drop_table('account')");
     add_revision(
         session,
@@ -173,7 +177,7 @@ fn setup_three_revisions(session: &mut Session, clock: &dyn Clock, ids: &mut dyn
     session.transcript.clear();
 }
 
-fn setup_two_heads(session: &mut Session, clock: &dyn Clock, ids: &mut dyn IdSource) {
+pub(crate) fn setup_two_heads(session: &mut Session, clock: &dyn Clock, ids: &mut dyn IdSource) {
     add_revision(
         session,
         clock,
@@ -204,7 +208,11 @@ fn setup_two_heads(session: &mut Session, clock: &dyn Clock, ids: &mut dyn IdSou
     session.transcript.clear();
 }
 
-fn setup_existing_database(session: &mut Session, clock: &dyn Clock, ids: &mut dyn IdSource) {
+pub(crate) fn setup_existing_database(
+    session: &mut Session,
+    clock: &dyn Clock,
+    ids: &mut dyn IdSource,
+) {
     add_revision(session, clock, ids, "-m \"create account table\"", "    op.create_table('account', sa.Column('id', sa.Integer, primary_key=True), sa.Column('name', sa.String(50), nullable=False))", "    op.drop_table('account')");
     // The database was made by `metadata.create_all()`: the table exists, Alembic never ran.
     session.run_sql("CREATE TABLE account (\n\tid INTEGER NOT NULL, \n\tname VARCHAR(50) NOT NULL, \n\tPRIMARY KEY (id)\n)");
@@ -212,7 +220,11 @@ fn setup_existing_database(session: &mut Session, clock: &dyn Clock, ids: &mut d
     session.transcript.clear();
 }
 
-fn setup_applied_account(session: &mut Session, clock: &dyn Clock, ids: &mut dyn IdSource) {
+pub(crate) fn setup_applied_account(
+    session: &mut Session,
+    clock: &dyn Clock,
+    ids: &mut dyn IdSource,
+) {
     add_revision(session, clock, ids, "-m \"create account table\"", "    op.create_table('account', sa.Column('id', sa.Integer, primary_key=True), sa.Column('name', sa.String(50)))", "    op.drop_table('account')");
     session.run_line("alembic upgrade head", clock, ids);
     session.transcript.clear();

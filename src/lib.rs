@@ -8,6 +8,7 @@ pub mod autogen;
 pub mod commands;
 pub mod config;
 pub mod embed;
+pub mod examples;
 pub mod explain;
 pub mod export;
 pub mod fs;

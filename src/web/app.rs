@@ -120,8 +120,12 @@ impl SessionHandle {
         self.changed();
     }
 
-    /// Replaces the whole session (a lesson's project).
-    pub fn replace_session(&self, session: Session) {
+    /// Replaces the whole session (a lesson's or an example's project); "Undo last command"
+    /// brings the learner's own work back.
+    pub fn replace_session(&self, mut session: Session, label: &str) {
+        if let Ok(before) = self.session.borrow_mut().snapshot() {
+            session.undo_point = Some((label.to_string(), before));
+        }
         *self.session.borrow_mut() = session;
         self.open_file.set(None);
         self.changed();

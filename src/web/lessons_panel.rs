@@ -1,7 +1,8 @@
 //! The lessons panel: pick a lesson, start it (on its own project), and see each step's goal
 //! checked against the real state after every command and edit. Progress lives in the
 //! session (so it is saved, shared and restored with it); finished lessons are remembered in
-//! browser storage; `#lesson=<id>` links start a lesson.
+//! browser storage; `#lesson=<id>` links start a lesson. Below it, the example gallery
+//! (`#example=<id>` links open one). Both replace the project; "Undo last command" brings it back.
 
 use yew::prelude::*;
 
@@ -42,7 +43,7 @@ fn begin(handle: &SessionHandle, id: &str) {
     let confirmed = web_sys::window()
         .and_then(|window| {
             window
-                .confirm_with_message("Start this lesson on its own project? Your current files and database will be replaced (use Share first to keep a link to them).")
+                .confirm_with_message("Start this lesson on its own project? Your current files and database will be replaced (Undo last command brings them back).")
                 .ok()
         })
         .unwrap_or(false);
@@ -50,7 +51,30 @@ fn begin(handle: &SessionHandle, id: &str) {
         return;
     }
     if let Some(lesson) = LESSONS.iter().find(|lesson| lesson.id == id) {
-        handle.replace_session(start(lesson, &BrowserClock, &mut BrowserIds));
+        handle.replace_session(
+            start(lesson, &BrowserClock, &mut BrowserIds),
+            &format!("start lesson {}", lesson.title),
+        );
+    }
+}
+
+/// Opens an example project after asking (the learner's files are replaced; undoable).
+fn open_example(handle: &SessionHandle, id: &str) {
+    let Some(example) = crate::examples::find(id) else {
+        return;
+    };
+    let confirmed = web_sys::window()
+        .and_then(|window| {
+            window
+                .confirm_with_message(&format!("Open the example \"{}\"? Your current files and database will be replaced (Undo last command brings them back).", example.title))
+                .ok()
+        })
+        .unwrap_or(false);
+    if confirmed {
+        handle.replace_session(
+            crate::examples::open(example, &BrowserClock, &mut BrowserIds),
+            &format!("open example {}", example.title),
+        );
     }
 }
 
@@ -66,9 +90,16 @@ pub fn lessons_panel() -> Html {
             let hash = web_sys::window()
                 .and_then(|window| window.location().hash().ok())
                 .unwrap_or_default();
-            if let Some(id) = hash.strip_prefix("#lesson=") {
-                if LESSONS.iter().any(|lesson| lesson.id == id) {
+            let lesson_link = hash.strip_prefix("#lesson=");
+            let example_link = hash.strip_prefix("#example=");
+            if lesson_link.is_some() || example_link.is_some() {
+                if let Some(id) =
+                    lesson_link.filter(|id| LESSONS.iter().any(|lesson| lesson.id == *id))
+                {
                     begin(&handle, id);
+                }
+                if let Some(id) = example_link {
+                    open_example(&handle, id);
                 }
                 if let Some(window) = web_sys::window() {
                     let path = window.location().pathname().unwrap_or_default();
@@ -147,14 +178,34 @@ pub fn lessons_panel() -> Html {
             </div>
         }
     });
+    let examples = crate::examples::EXAMPLES.iter().map(|example| {
+        let on_open = {
+            let handle = handle.clone();
+            let id = example.id;
+            Callback::from(move |_: MouseEvent| open_example(&handle, id))
+        };
+        html! {
+            <li>
+                <button type="button" class="lesson-start" title={example.description} onclick={on_open}>
+                    {example.title}
+                </button>
+            </li>
+        }
+    });
     html! {
-        <section class="lessons" aria-label="Lessons">
-            <h2>{"Lessons"}</h2>
-            if let Some(current) = current {
-                { current }
-            } else {
-                <ul class="lesson-list">{ for choices }</ul>
-            }
-        </section>
+        <>
+            <section class="lessons" aria-label="Lessons">
+                <h2>{"Lessons"}</h2>
+                if let Some(current) = current {
+                    { current }
+                } else {
+                    <ul class="lesson-list">{ for choices }</ul>
+                }
+            </section>
+            <section class="lessons examples" aria-label="Examples">
+                <h2>{"Examples"}</h2>
+                <ul class="lesson-list">{ for examples }</ul>
+            </section>
+        </>
     }
 }

@@ -37,6 +37,9 @@ pub fn terminal() -> Html {
     let history_position = use_mut_ref(|| None::<usize>);
     // Completion candidates shown under the prompt after an ambiguous Tab.
     let candidates = use_state(String::new);
+    // The line being run: shown (with a spinner) until it finishes, so a long upgrade is
+    // visibly working. The command runs after the browser has painted that.
+    let running = use_state(|| None::<String>);
     {
         let scroll = scroll.clone();
         let length = handle.session().transcript.len();
@@ -51,16 +54,35 @@ pub fn terminal() -> Html {
         let input = input.clone();
         let history_position = history_position.clone();
         let candidates = candidates.clone();
+        let running = running.clone();
         Callback::from(move |event: KeyboardEvent| {
             let Some(field) = input.cast::<HtmlInputElement>() else {
                 return;
             };
             match event.key().as_str() {
                 "Enter" => {
+                    if running.is_some() {
+                        return;
+                    }
                     let line = field.value();
                     field.set_value("");
                     *history_position.borrow_mut() = None;
-                    handle.run(&line);
+                    if !line.trim().starts_with("alembic") {
+                        handle.run(&line);
+                        return;
+                    }
+                    running.set(Some(line.trim().to_string()));
+                    let handle = handle.clone();
+                    let running = running.clone();
+                    // Two frames: the first paints the "running" line, the second runs.
+                    let frame = gloo::render::request_animation_frame(move |_| {
+                        gloo::timers::callback::Timeout::new(0, move || {
+                            handle.run(&line);
+                            running.set(None);
+                        })
+                        .forget();
+                    });
+                    std::mem::forget(frame);
                 }
                 "ArrowUp" | "ArrowDown" => {
                     event.prevent_default();
@@ -132,6 +154,13 @@ pub fn terminal() -> Html {
                         </aside>
                     },
                 }) }
+                if let Some(line) = (*running).clone() {
+                    <div class="line running-line" role="status">
+                        <span class="prompt">{"$ "}</span>{line}
+                        <span class="spinner small" aria-hidden="true"></span>
+                        <span class="muted">{" running…"}</span>
+                    </div>
+                }
             </div>
             if !candidates.is_empty() {
                 <div class="completions" aria-live="polite">{ (*candidates).clone() }</div>
