@@ -41,6 +41,9 @@ pub(crate) struct LexedSource {
 /// Drops a leading BOM and turns `\r\n` and lone `\r` into `\n`, as Python's universal newlines do.
 pub(crate) fn normalize_newlines(source: &str) -> String {
     let without_bom = source.strip_prefix('\u{feff}').unwrap_or(source);
+    if !without_bom.contains('\r') {
+        return without_bom.to_string();
+    }
     let mut normalized = String::with_capacity(without_bom.len());
     let mut characters = without_bom.chars().peekable();
     while let Some(character) = characters.next() {

@@ -22,7 +22,8 @@ pub struct RevisionScript {
     /// The module docstring, stripped (Alembic's `Script.longdoc`).
     pub longdoc: String,
     pub source: String,
-    pub module: Module,
+    /// Shared: scripts are cached between commands (see [`load_revision`]).
+    pub module: std::rc::Rc<Module>,
 }
 
 impl RevisionScript {
@@ -179,6 +180,36 @@ fn string_list(path: &str, name: &str, expression: &Expr) -> Result<Vec<String>,
 
 /// Parses and reads one revision file; `Ok(None)` for a file that is not a revision.
 pub fn load_revision(path: &str, source: &str) -> Result<Option<RevisionScript>, ScriptError> {
+    // Parsing is a pure function of (path, source), and the page asks for the same files
+    // after every command and redraw (a 1,000-revision project is 1,000 parses): remember
+    // the last result per path and reuse it while the source is unchanged.
+    thread_local! {
+        static PARSED: std::cell::RefCell<std::collections::HashMap<String, (String, Result<Option<RevisionScript>, ScriptError>)>> =
+            std::cell::RefCell::new(std::collections::HashMap::new());
+    }
+    const MAX_CACHED: usize = 20_000;
+    let cached = PARSED.with(|parsed| {
+        parsed
+            .borrow()
+            .get(path)
+            .filter(|(cached_source, _)| cached_source == source)
+            .map(|(_, result)| result.clone())
+    });
+    if let Some(result) = cached {
+        return result;
+    }
+    let result = parse_revision(path, source);
+    PARSED.with(|parsed| {
+        let mut parsed = parsed.borrow_mut();
+        if parsed.len() >= MAX_CACHED {
+            parsed.clear();
+        }
+        parsed.insert(path.to_string(), (source.to_string(), result.clone()));
+    });
+    result
+}
+
+fn parse_revision(path: &str, source: &str) -> Result<Option<RevisionScript>, ScriptError> {
     let module = python::parse_module(source).map_err(|error| ScriptError::Syntax {
         path: path.to_string(),
         line: error.line,
@@ -242,7 +273,7 @@ pub fn load_revision(path: &str, source: &str) -> Result<Option<RevisionScript>,
         dependencies,
         longdoc,
         source: source.to_string(),
-        module,
+        module: std::rc::Rc::new(module),
     }))
 }
 

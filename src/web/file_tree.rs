@@ -19,8 +19,21 @@ fn confirm(message: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// Folders with more files than this start folded.
+const FOLD_ABOVE: usize = 40;
+
+enum Row {
+    Folder {
+        dir: String,
+        count: usize,
+        open: bool,
+    },
+    File(String),
+}
+
 #[function_component(FileTree)]
 pub fn file_tree() -> Html {
+    let expanded = use_state(std::collections::HashSet::<String>::new);
     let Some(handle) = use_context::<SessionHandle>() else {
         return html! {};
     };
@@ -87,6 +100,33 @@ pub fn file_tree() -> Html {
         })
     };
     let open_name = open.as_deref().map(relative);
+    // Folders with many files (a long revision history) are folded, showing only the open
+    // file, until the learner unfolds them: a thousand buttons help nobody and draw slowly.
+    let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for path in &paths {
+        *counts.entry(crate::fs::parent(path)).or_default() += 1;
+    }
+    let mut rows = Vec::new();
+    let mut announced: Option<String> = None;
+    for path in paths {
+        let dir = crate::fs::parent(&path);
+        let count = counts.get(&dir).copied().unwrap_or(0);
+        if count > FOLD_ABOVE {
+            let is_open = expanded.contains(&dir);
+            if announced.as_deref() != Some(dir.as_str()) {
+                announced = Some(dir.clone());
+                rows.push(Row::Folder {
+                    dir: dir.clone(),
+                    count,
+                    open: is_open,
+                });
+            }
+            if !is_open && open.as_deref() != Some(path.as_str()) {
+                continue;
+            }
+        }
+        rows.push(Row::File(path));
+    }
     html! {
         <nav class="file-tree" aria-label="Project files">
             <div class="file-tree-head">
@@ -102,7 +142,31 @@ pub fn file_tree() -> Html {
                 }
             </div>
             <ul id="file-list">
-                { for paths.into_iter().map(|path| {
+                { for rows.into_iter().map(|row| {
+                    let path = match row {
+                        Row::Folder { dir, count, open: is_open } => {
+                            let toggle = {
+                                let expanded = expanded.clone();
+                                let dir = dir.clone();
+                                Callback::from(move |_: MouseEvent| {
+                                    let mut next = (*expanded).clone();
+                                    if !next.remove(&dir) {
+                                        next.insert(dir.clone());
+                                    }
+                                    expanded.set(next);
+                                })
+                            };
+                            let label = relative(&dir);
+                            return html! {
+                                <li>
+                                    <button type="button" class="file folder" aria-expanded={is_open.to_string()} onclick={toggle}>
+                                        {format!("{} {label}/ ({count} files)", if is_open { "▾" } else { "▸" })}
+                                    </button>
+                                </li>
+                            };
+                        }
+                        Row::File(path) => path,
+                    };
                     let label = relative(&path);
                     let depth = label.matches('/').count();
                     let name = label.rsplit('/').next().unwrap_or(&label).to_string();

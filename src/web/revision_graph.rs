@@ -11,6 +11,9 @@ const ROW: f64 = 34.0;
 const LANE: f64 = 22.0;
 const LEFT: f64 = 14.0;
 const TOP: f64 = 16.0;
+/// Rows drawn below the first visible one (enough for a tall embedded panel) and above it.
+const DRAWN_ROWS: usize = 70;
+const OVERSCAN_ROWS: usize = 20;
 
 fn short(id: &str) -> String {
     id.chars().take(12).collect()
@@ -22,6 +25,9 @@ pub fn revision_graph() -> Html {
         return html! {};
     };
     let selected = use_state(|| None::<String>);
+    // Only the rows near the visible part are drawn (a 1,000-revision graph would otherwise
+    // be thousands of SVG elements); the picture keeps its full height for the scroll bar.
+    let first_row = use_state(|| 0usize);
     let view: Result<GraphView, String> = handle.session.borrow_mut().revision_graph();
     let view = match view {
         Ok(view) => view,
@@ -46,9 +52,28 @@ pub fn revision_graph() -> Html {
     let height = TOP * 2.0 + view.nodes.len() as f64 * ROW;
     let width = text_x + 260.0;
     let position = |row: usize, lane: usize| (LEFT + lane as f64 * LANE, TOP + row as f64 * ROW);
+    let window_start = first_row.saturating_sub(OVERSCAN_ROWS);
+    let window_end = *first_row + DRAWN_ROWS;
+    let in_window = |row: usize| row >= window_start && row < window_end;
+    let onscroll = {
+        let first_row = first_row.clone();
+        Callback::from(move |event: Event| {
+            let element: web_sys::Element = event.target_unchecked_into();
+            let row = (f64::from(element.scroll_top()) / ROW) as usize;
+            // Redraw in steps of ten rows, not on every pixel.
+            let step = row / 10 * 10;
+            if *first_row != step {
+                first_row.set(step);
+            }
+        })
+    };
     let edges = view.edges.iter().filter_map(|edge| {
         let from = view.nodes.get(edge.from)?;
         let to = view.nodes.get(edge.to)?;
+        let (low, high) = (from.row.min(to.row), from.row.max(to.row));
+        if high < window_start || low >= window_end {
+            return None;
+        }
         let (x1, y1) = position(from.row, from.lane);
         let (x2, y2) = position(to.row, to.lane);
         let path = if (x1 - x2).abs() < 0.5 {
@@ -70,7 +95,7 @@ pub fn revision_graph() -> Html {
             })
         }
     };
-    let nodes = view.nodes.iter().map(|node| {
+    let nodes = view.nodes.iter().filter(|node| in_window(node.row)).map(|node| {
         let (x, y) = position(node.row, node.lane);
         let choose = {
             let selected = selected.clone();
@@ -135,7 +160,7 @@ pub fn revision_graph() -> Html {
                     <button type="button" onclick={{ let selected = selected.clone(); Callback::from(move |_: MouseEvent| selected.set(None)) }}>{"close"}</button>
                 </div>
             }
-            <div class="graph-scroll">
+            <div class="graph-scroll" {onscroll}>
                 <svg width={width.to_string()} height={height.to_string()} viewBox={format!("0 0 {width} {height}")} role="img" aria-label="Revisions, newest on top">
                     { for edges }
                     { for nodes }

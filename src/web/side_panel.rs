@@ -17,6 +17,9 @@ const ROWS_FOR_TABLES: usize = 30;
 /// How many rows the data view shows per table.
 const SHOWN_ROWS: usize = 20;
 
+/// Up to this many revisions, drift is checked after every change; beyond, on request.
+const AUTO_DRIFT_REVISIONS: usize = 100;
+
 /// "The live database" in the revision pickers.
 const LIVE: &str = "live";
 
@@ -115,18 +118,38 @@ pub fn side_panel() -> Html {
         .as_ref()
         .map(|live| format!("{:?}{:?}", live.version_rows, live.schema))
         .unwrap_or_default();
+    let revisions: Vec<(String, String)> = handle
+        .as_ref()
+        .and_then(|handle| handle.session.borrow_mut().revision_graph().ok())
+        .map(|view| {
+            view.nodes
+                .iter()
+                .map(|node| (node.id.clone(), node.doc.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    // Drift replays every migration: automatic on projects of usual size, on request on
+    // very large ones (so a command on 1,000 revisions is not followed by a second replay).
+    let drift_requested = use_state(|| false);
+    let drift_wanted = revisions.len() <= AUTO_DRIFT_REVISIONS || *drift_requested;
     // Replays are memoised on what they depend on: the migrations and the live database.
     let drift = {
         let handle = handle.clone();
-        use_memo((fingerprint, live_key.clone()), move |_| {
-            handle.and_then(|handle| {
-                handle
-                    .session
-                    .borrow_mut()
-                    .drift(&BrowserClock, &mut BrowserIds)
-                    .transpose()
-            })
-        })
+        use_memo(
+            (fingerprint, live_key.clone(), drift_wanted),
+            move |(_, _, wanted)| {
+                if !wanted {
+                    return None;
+                }
+                handle.and_then(|handle| {
+                    handle
+                        .session
+                        .borrow_mut()
+                        .drift(&BrowserClock, &mut BrowserIds)
+                        .transpose()
+                })
+            },
+        )
     };
     let shown = {
         let handle = handle.clone();
@@ -152,17 +175,10 @@ pub fn side_panel() -> Html {
         return html! {};
     };
     let last_sql = handle.session().last_sql.join("\n\n");
-    let revisions: Vec<(String, String)> = handle
-        .session
-        .borrow_mut()
-        .revision_graph()
-        .map(|view| {
-            view.nodes
-                .iter()
-                .map(|node| (node.id.clone(), node.doc.clone()))
-                .collect()
-        })
-        .unwrap_or_default();
+    let request_drift = {
+        let drift_requested = drift_requested.clone();
+        Callback::from(move |_: MouseEvent| drift_requested.set(true))
+    };
     let picker = |selected: &str, with_none: bool| {
         html! {
             <>
@@ -207,7 +223,11 @@ pub fn side_panel() -> Html {
                         <ul class="version-rows">{ for rows.iter().map(|row| html! { <li><code>{row.clone()}</code></li> }) }</ul>
                     },
                 } }
-                { drift_view(drift.as_ref().as_ref()) }
+                if drift_wanted {
+                    { drift_view(drift.as_ref().as_ref()) }
+                } else if live.version_rows.is_some() {
+                    <button type="button" class="drift-check" onclick={request_drift}>{"Compare the tables with the migrations"}</button>
+                }
             </section>
             <section class="last-sql">
                 <details>

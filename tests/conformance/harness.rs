@@ -256,6 +256,34 @@ fn traceback_tail(stderr: &str) -> String {
     kept.join("\n")
 }
 
+/// `Running stamp_revision a, b -> c` lists the version table's rows in table order, and after
+/// an unmerge that order comes from Python set iteration (reference §5: which parent row is
+/// UPDATEd and which INSERTed is set-dependent): sort the list before comparing.
+fn canonical_stamp_sources(stderr: &str) -> String {
+    let mut text: String = stderr
+        .lines()
+        .map(|line| {
+            let prefix = "INFO  [alembic.runtime.migration] Running stamp_revision ";
+            match line
+                .strip_prefix(prefix)
+                .and_then(|rest| rest.split_once(" -> "))
+            {
+                Some((sources, target)) if sources.contains(", ") => {
+                    let mut revisions: Vec<&str> = sources.split(", ").collect();
+                    revisions.sort();
+                    format!("{prefix}{} -> {target}", revisions.join(", "))
+                }
+                _ => line.to_string(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    if stderr.ends_with('\n') {
+        text.push('\n');
+    }
+    text
+}
+
 /// Where Alembic's output order comes from Python set iteration (reference §11 #7), which
 /// changes from run to run, put it in a canonical order before comparing:
 /// `current` lines, `Branches into:` lists, the children listed by `branches`, and, in
@@ -428,7 +456,10 @@ fn run_tool(binary: &Path, project: &Path, line: &str) -> Observation {
         line,
         &normalise(&String::from_utf8_lossy(&output.stdout), project),
     );
-    let mut stderr = normalise(&String::from_utf8_lossy(&output.stderr), project);
+    let mut stderr = canonical_stamp_sources(&normalise(
+        &String::from_utf8_lossy(&output.stderr),
+        project,
+    ));
     if exit_code == 1 {
         stderr = traceback_tail(&stderr);
     }
