@@ -293,8 +293,9 @@ const GAP_X: f64 = 60.0;
 const GAP_Y: f64 = 28.0;
 
 /// Lays the tables out in columns by foreign-key depth (referred tables to the left of the
-/// tables that refer to them), so most lines run left to right.
-pub fn diagram(schema: &Schema) -> Diagram {
+/// tables that refer to them), so most lines run left to right; with room for fewer columns
+/// (`max_columns`, at least one) the deeper levels share the last column.
+pub fn diagram(schema: &Schema, max_columns: usize) -> Diagram {
     // Depth: 0 for tables that refer to nothing; else one more than what they refer to
     // (cycles and self-references are cut after as many rounds as there are tables).
     let count = schema.tables.len();
@@ -324,8 +325,13 @@ pub fn diagram(schema: &Schema) -> Diagram {
     }
     let mut boxes = Vec::new();
     let mut column_bottom: Vec<f64> = Vec::new();
-    for (index, table) in schema.tables.iter().enumerate() {
-        let column = depth[index];
+    // Referred tables first, so a narrow (one-column) diagram reads top to bottom.
+    let mut order: Vec<usize> = (0..count).collect();
+    order.sort_by_key(|&index| depth[index]);
+    let mut placed: Vec<Option<DiagramBox>> = vec![None; count];
+    for index in order {
+        let table = &schema.tables[index];
+        let column = depth[index].min(max_columns.max(1) - 1);
         if column_bottom.len() <= column {
             column_bottom.resize(column + 1, 0.0);
         }
@@ -348,7 +354,7 @@ pub fn diagram(schema: &Schema) -> Diagram {
         let height = HEADER_HEIGHT + ROW_HEIGHT * rows.len().max(1) as f64;
         let y = column_bottom[column];
         column_bottom[column] = y + height + GAP_Y;
-        boxes.push(DiagramBox {
+        placed[index] = Some(DiagramBox {
             table: table.name.clone(),
             x: column as f64 * (BOX_WIDTH + GAP_X),
             y,
@@ -357,6 +363,7 @@ pub fn diagram(schema: &Schema) -> Diagram {
             rows,
         });
     }
+    boxes.extend(placed.into_iter().flatten());
     let mut edges = Vec::new();
     for (index, table) in schema.tables.iter().enumerate() {
         let child = &boxes[index];

@@ -96,7 +96,7 @@ fn diff_names_every_kind_of_change() {
 #[test]
 fn diagram_puts_referred_tables_left_of_the_tables_that_refer_to_them() {
     let schema = read(&mut database(SHOP)).unwrap();
-    let picture = diagram(&schema);
+    let picture = diagram(&schema, 4);
     let x = |name: &str| picture.boxes.iter().find(|b| b.table == name).unwrap().x;
     assert!(x("account") < x("address") && x("address") < x("line"));
     assert_eq!(picture.edges.len(), 2);
@@ -115,8 +115,14 @@ fn diagram_puts_referred_tables_left_of_the_tables_that_refer_to_them() {
         "CREATE TABLE b (id INTEGER PRIMARY KEY, a_id INTEGER REFERENCES a (id))",
     ]))
     .unwrap();
-    assert_eq!(diagram(&cyclic).boxes.len(), 2);
-    assert_eq!(diagram(&Schema::default()).boxes.len(), 0);
+    assert_eq!(diagram(&cyclic, 4).boxes.len(), 2);
+    assert_eq!(diagram(&Schema::default(), 4).boxes.len(), 0);
+    // One column (a narrow panel): referred tables above, every box at x = 0.
+    let narrow = diagram(&schema, 1);
+    let y = |name: &str| narrow.boxes.iter().find(|b| b.table == name).unwrap().y;
+    assert!(narrow.boxes.iter().all(|b| b.x == 0.0));
+    assert!(y("account") < y("address") && y("address") < y("line"));
+    assert_eq!(narrow.edges.len(), 2);
 }
 
 #[test]

@@ -108,6 +108,7 @@ pub fn side_panel() -> Html {
     let at = use_state(|| LIVE.to_string());
     let compare = use_state(String::new);
     let diagram = use_state(|| false);
+    let schema_ref = use_node_ref();
     let handle = use_context::<SessionHandle>();
     let fingerprint = handle
         .as_ref()
@@ -210,6 +211,11 @@ pub fn side_panel() -> Html {
         Callback::from(move |_: MouseEvent| diagram.set(as_diagram))
     };
     let is_live = *at == LIVE;
+    // As many diagram columns as fit the panel's width (measured at the last render).
+    let diagram_columns = schema_ref
+        .cast::<web_sys::Element>()
+        .map(|element| ((element.client_width() - 20).max(0) / 250).max(1) as usize)
+        .unwrap_or(1);
     let version_table = handle.session().version_table_name();
     html! {
         <aside class="side-panel" aria-label="Revision graph and database">
@@ -239,7 +245,7 @@ pub fn side_panel() -> Html {
                     }
                 </details>
             </section>
-            <section class="schema">
+            <section class="schema" ref={schema_ref}>
                 <h2>{"Schema"}</h2>
                 <div class="schema-controls">
                     <label>{"At "}<select aria-label="Show the schema at" onchange={on_at}>{ picker(&at, false) }</select></label>
@@ -255,7 +261,7 @@ pub fn side_panel() -> Html {
                             { changes_view(changes.as_ref()) }
                             { match schema {
                                 Err(message) => html! { <p class="error-text">{message.clone()}</p> },
-                                Ok(schema) if *diagram => diagram_view(schema),
+                                Ok(schema) if *diagram => diagram_view(schema, diagram_columns),
                                 Ok(schema) if is_live => list_view(&live.schema, Some(&live.rows), &version_table),
                                 Ok(schema) => list_view(schema, None, &version_table),
                             } }
@@ -369,11 +375,11 @@ fn list_view(schema: &Schema, rows: Option<&[TableRows]>, version_table: &str) -
     }
 }
 
-fn diagram_view(schema: &Schema) -> Html {
+fn diagram_view(schema: &Schema, columns: usize) -> Html {
     if schema.tables.is_empty() {
         return html! { <p class="muted">{"No tables yet."}</p> };
     }
-    let picture = crate::schema::diagram(schema);
+    let picture = crate::schema::diagram(schema, columns);
     let row_height = crate::schema::ROW_HEIGHT;
     let header = crate::schema::HEADER_HEIGHT;
     let description = format!(
