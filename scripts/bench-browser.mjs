@@ -57,6 +57,10 @@ try {
 
   await page.goto(playground.server.url);
   await page.waitForFunction(() => window.playground && window.playground.ready === true);
+  // The page compiles the engine's hot paths once it is idle after loading (Session::warm_up);
+  // a learner's first command comes after that.
+  await page.waitForFunction(() => window.playground.warmedUp !== undefined);
+  result.warmed_up = await page.evaluate(() => window.playground.warmedUp);
   const commands = ['alembic upgrade head', 'alembic history', 'alembic current', 'alembic downgrade base'];
   for (const [label, dir] of [['chain50', chain50], ['chain1000', chain1000]]) {
     const files = readProject(dir);

@@ -170,6 +170,39 @@ impl Session {
         }
     }
 
+    /// Runs a small migration cycle (revision, upgrade, history, current, downgrade) in a
+    /// throw-away starter session. The page calls it once while idle after loading: the
+    /// browser compiles WebAssembly functions the first time they run, so the learner's first
+    /// real command would otherwise pay for that. Returns whether every step succeeded.
+    pub fn warm_up(clock: &dyn Clock, ids: &mut dyn IdSource) -> bool {
+        let mut scratch = Session::starter();
+        let created = scratch
+            .run_line("alembic revision -m warm", clock, ids)
+            .output;
+        let Some(path) = created.touched_files.first().cloned() else {
+            return false;
+        };
+        let Ok(source) = scratch.files.read_to_string(&path) else {
+            return false;
+        };
+        let body = source.replacen(
+            "    pass",
+            "    op.create_table('warm', sa.Column('id', sa.Integer, primary_key=True), sa.Column('name', sa.String(20)))\n    op.add_column('warm', sa.Column('note', sa.Text()))\n    op.create_index('ix_warm_name', 'warm', ['name'])",
+            1,
+        );
+        if scratch.files.write(&path, &body).is_err() {
+            return false;
+        }
+        [
+            "alembic upgrade head",
+            "alembic history",
+            "alembic current",
+            "alembic downgrade base",
+        ]
+        .iter()
+        .all(|line| scratch.run_line(line, clock, ids).output.exit_code == 0)
+    }
+
     /// A session on the given project files (paths relative to the project directory; a path
     /// ending in `/` is an empty directory), with empty databases and terminal: what loading a shared example or an
     /// imported project starts from.
@@ -1021,6 +1054,14 @@ mod tests {
         assert!(session.files.is_dir("/project/migrations/versions"));
         assert!(Session::from_files(&[("../etc/passwd".into(), String::new())]).is_err());
         assert!(Session::from_files(&[("/etc/passwd".into(), String::new())]).is_err());
+    }
+
+    #[test]
+    fn warm_up_runs_a_whole_cycle_in_a_scratch_session() {
+        assert!(Session::warm_up(
+            &FixedClock,
+            &mut CountingIds::new(0x3a0000000000)
+        ));
     }
 
     #[test]
