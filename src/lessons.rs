@@ -47,8 +47,7 @@ fn heads(session: &Session) -> Vec<String> {
 }
 
 fn query(session: &mut Session, sql: &str) -> Option<Vec<Vec<SqlValue>>> {
-    let path = session.database_path()?;
-    let database = session.databases.get(&path).ok()?;
+    let database = session.main_database().ok()?;
     database.query(sql, &[]).ok().map(|(_, rows)| rows)
 }
 

@@ -11,10 +11,7 @@ use crate::session::Session;
 
 /// What the database looks like, in a comparable form (schema objects and row counts).
 fn schema(session: &mut Session) -> Vec<String> {
-    let Some(path) = session.database_path() else {
-        return Vec::new();
-    };
-    let Ok(database) = session.databases.get(&path) else {
+    let Ok(database) = session.main_database() else {
         return Vec::new();
     };
     let Ok((_, objects)) = database.query(

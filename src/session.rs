@@ -156,6 +156,11 @@ impl Session {
             let _ = files.write(&path, &contents);
         }
         let _ = files.create_dir_all(&format!("{PROJECT_DIR}/alembic/versions"));
+        Session::on_files(files)
+    }
+
+    /// A session on these files, with empty databases, terminal and history.
+    fn on_files(files: MemoryFs) -> Session {
         Session {
             files,
             databases: MemoryDatabases::default(),
@@ -224,18 +229,7 @@ impl Session {
                     .map_err(|error| error.to_string())?;
             }
         }
-        Ok(Session {
-            files: tree,
-            databases: MemoryDatabases::default(),
-            history: Vec::new(),
-            transcript: Vec::new(),
-            last_sql: Vec::new(),
-            applied_sources: BTreeMap::new(),
-            lesson: None,
-            graph_cache: None,
-            undo_point: None,
-            cwd: PROJECT_DIR.to_string(),
-        })
+        Ok(Session::on_files(tree))
     }
 
     /// Remembers the source of every applied revision the first time it is seen applied, and
@@ -252,19 +246,7 @@ impl Session {
         ) else {
             return;
         };
-        let mut rows = Vec::new();
-        if let Some(path) = self.database_path() {
-            if let Ok(database) = self.databases.get(&path) {
-                if let Ok((_, found)) =
-                    database.query("SELECT version_num FROM alembic_version", &[])
-                {
-                    rows = found
-                        .iter()
-                        .filter_map(|row| row.first().map(SqlValue::display))
-                        .collect();
-                }
-            }
-        }
+        let rows = self.version_rows();
         let mut applied: Vec<String> = Vec::new();
         for row in &rows {
             applied.extend(map.ancestors(row, true));
@@ -298,6 +280,14 @@ impl Session {
             SqliteTarget::File(path) => Some(crate::fs::join(&self.cwd, &path)),
             SqliteTarget::Memory => None,
         }
+    }
+
+    /// The project's main database (the SQLite file `sqlalchemy.url` names).
+    pub fn main_database(&mut self) -> Result<&mut SqliteDatabase, String> {
+        let path = self
+            .database_path()
+            .ok_or("sqlalchemy.url in alembic.ini does not name a SQLite file database")?;
+        self.databases.get(&path).map_err(|error| error.to_string())
     }
 
     /// Runs one terminal line and records it and its output in the transcript.
@@ -429,18 +419,9 @@ impl Session {
     /// The same project files with empty databases and terminal: where the reversibility
     /// check and "the schema at a revision" replay migrations without touching the real ones.
     pub fn scratch(&self) -> Session {
-        Session {
-            files: self.files.clone(),
-            databases: MemoryDatabases::default(),
-            history: Vec::new(),
-            transcript: Vec::new(),
-            last_sql: Vec::new(),
-            applied_sources: BTreeMap::new(),
-            lesson: None,
-            graph_cache: None,
-            undo_point: None,
-            cwd: self.cwd.clone(),
-        }
+        let mut scratch = Session::on_files(self.files.clone());
+        scratch.cwd = self.cwd.clone();
+        scratch
     }
 
     /// The schema the project's migrations build from an empty database up to `target`
@@ -465,13 +446,7 @@ impl Session {
                 "upgrading an empty database to {target} fails: {last}"
             ));
         }
-        let path = scratch
-            .database_path()
-            .ok_or("sqlalchemy.url does not name a SQLite file")?;
-        let database = scratch
-            .databases
-            .get(&path)
-            .map_err(|error| error.to_string())?;
+        let database = scratch.main_database()?;
         Ok(crate::schema::read(database)?.without_version_table(&self.version_table_name()))
     }
 
@@ -820,16 +795,12 @@ impl Session {
             [one] => one.clone(),
             _ => return Ok(None),
         };
-        let Some(path) = self.database_path() else {
+        if self.database_path().is_none() {
             return Ok(None);
-        };
+        }
         let version_table = self.version_table_name();
-        let live = crate::schema::read(
-            self.databases
-                .get(&path)
-                .map_err(|error| error.to_string())?,
-        )?
-        .without_version_table(&version_table);
+        let live =
+            crate::schema::read(self.main_database()?)?.without_version_table(&version_table);
         // A database never migrated and still empty has nothing to compare.
         if rows.is_empty() && live.tables.is_empty() {
             return Ok(None);
@@ -839,10 +810,7 @@ impl Session {
     }
 
     pub fn version_rows(&mut self) -> Vec<String> {
-        let Some(path) = self.database_path() else {
-            return Vec::new();
-        };
-        let Ok(database) = self.databases.get(&path) else {
+        let Ok(database) = self.main_database() else {
             return Vec::new();
         };
         match database.query("SELECT version_num FROM alembic_version", &[]) {
@@ -862,14 +830,7 @@ impl Session {
             output.exit_code = 2;
             return output;
         }
-        let Some(path) = self.database_path() else {
-            output.stderr(
-                "sql: sqlalchemy.url in alembic.ini does not name a SQLite file database\n",
-            );
-            output.exit_code = 1;
-            return output;
-        };
-        let database = match self.databases.get(&path) {
+        let database = match self.main_database() {
             Ok(database) => database,
             Err(error) => {
                 output.stderr(format!("sql: {error}\n"));

@@ -34,10 +34,8 @@ fn tutorial_session() -> Session {
 }
 
 fn tables(session: &mut Session) -> Vec<String> {
-    let path = session.database_path().unwrap();
     let (_, rows) = session
-        .databases
-        .get(&path)
+        .main_database()
         .unwrap()
         .query(
             "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name",
@@ -48,8 +46,7 @@ fn tables(session: &mut Session) -> Vec<String> {
 }
 
 fn database_bytes(session: &mut Session) -> Vec<u8> {
-    let path = session.database_path().unwrap();
-    session.databases.get(&path).unwrap().file_bytes().unwrap()
+    session.main_database().unwrap().file_bytes().unwrap()
 }
 
 /// A zip with one deflated entry, written the way zip tools write it.

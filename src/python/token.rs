@@ -108,6 +108,15 @@ macro_rules! spelled_enum {
                     $($name::$variant => $text,)*
                 }
             }
+
+            /// The variant spelled exactly `text`.
+            #[allow(dead_code)]
+            pub(crate) fn from_spelling(text: &str) -> Option<$name> {
+                match text {
+                    $($text => Some($name::$variant),)*
+                    _ => None,
+                }
+            }
         }
     };
 }
@@ -155,44 +164,7 @@ spelled_enum! {
 
 impl ReservedWord {
     pub(crate) fn from_identifier(identifier: &str) -> Option<ReservedWord> {
-        const ALL: [ReservedWord; 35] = [
-            ReservedWord::False,
-            ReservedWord::None,
-            ReservedWord::True,
-            ReservedWord::And,
-            ReservedWord::As,
-            ReservedWord::Assert,
-            ReservedWord::Async,
-            ReservedWord::Await,
-            ReservedWord::Break,
-            ReservedWord::Class,
-            ReservedWord::Continue,
-            ReservedWord::Def,
-            ReservedWord::Del,
-            ReservedWord::Elif,
-            ReservedWord::Else,
-            ReservedWord::Except,
-            ReservedWord::Finally,
-            ReservedWord::For,
-            ReservedWord::From,
-            ReservedWord::Global,
-            ReservedWord::If,
-            ReservedWord::Import,
-            ReservedWord::In,
-            ReservedWord::Is,
-            ReservedWord::Lambda,
-            ReservedWord::Nonlocal,
-            ReservedWord::Not,
-            ReservedWord::Or,
-            ReservedWord::Pass,
-            ReservedWord::Raise,
-            ReservedWord::Return,
-            ReservedWord::Try,
-            ReservedWord::While,
-            ReservedWord::With,
-            ReservedWord::Yield,
-        ];
-        ALL.into_iter().find(|word| word.as_str() == identifier)
+        ReservedWord::from_spelling(identifier)
     }
 }
 

@@ -131,15 +131,41 @@ pub fn load_revisions(
     files: &dyn FileSystem,
     version_locations: &[String],
 ) -> Result<Vec<RevisionScript>, ScriptError> {
-    let mut scripts = Vec::new();
+    let mut sources = Vec::new();
     for location in version_locations {
         for path in revision_files(files, location)? {
             let source = files
                 .read_to_string(&path)
                 .map_err(|error| ScriptError::Command(error.to_string()))?;
-            if let Some(script) = load_revision(&path, &source)? {
-                scripts.push(script);
-            }
+            sources.push((path, source));
+        }
+    }
+    // Files parsed before (and unchanged) come from the cache; the rest are parsed together.
+    let mut loaded: Vec<Option<Loaded>> = sources
+        .iter()
+        .map(|(path, source)| cached_revision(path, source))
+        .collect();
+    let missing: Vec<(&str, &str)> = sources
+        .iter()
+        .zip(&loaded)
+        .filter(|(_, cached)| cached.is_none())
+        .map(|((path, source), _)| (path.as_str(), source.as_str()))
+        .collect();
+    let mut parsed = parse_modules(&missing).into_iter();
+    for ((path, source), slot) in sources.iter().zip(loaded.iter_mut()) {
+        if slot.is_none() {
+            let module = parsed
+                .next()
+                .unwrap_or_else(|| python::parse_module(source));
+            let result = read_revision(path, source, module);
+            remember_revision(path, source, &result);
+            *slot = Some(result);
+        }
+    }
+    let mut scripts = Vec::new();
+    for result in loaded.into_iter().flatten() {
+        if let Some(script) = result? {
+            scripts.push(script);
         }
     }
     Ok(scripts)
@@ -183,22 +209,34 @@ pub fn load_revision(path: &str, source: &str) -> Result<Option<RevisionScript>,
     // Parsing is a pure function of (path, source), and the page asks for the same files
     // after every command and redraw (a 1,000-revision project is 1,000 parses): remember
     // the last result per path and reuse it while the source is unchanged.
-    thread_local! {
-        static PARSED: std::cell::RefCell<std::collections::HashMap<String, (String, Result<Option<RevisionScript>, ScriptError>)>> =
-            std::cell::RefCell::new(std::collections::HashMap::new());
+    if let Some(result) = cached_revision(path, source) {
+        return result;
     }
-    const MAX_CACHED: usize = 20_000;
-    let cached = PARSED.with(|parsed| {
+    let result = parse_revision(path, source);
+    remember_revision(path, source, &result);
+    result
+}
+
+type Loaded = Result<Option<RevisionScript>, ScriptError>;
+
+thread_local! {
+    /// The last result of loading each path, with the source it came from.
+    static PARSED: std::cell::RefCell<std::collections::HashMap<String, (String, Loaded)>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+fn cached_revision(path: &str, source: &str) -> Option<Loaded> {
+    PARSED.with(|parsed| {
         parsed
             .borrow()
             .get(path)
             .filter(|(cached_source, _)| cached_source == source)
             .map(|(_, result)| result.clone())
-    });
-    if let Some(result) = cached {
-        return result;
-    }
-    let result = parse_revision(path, source);
+    })
+}
+
+fn remember_revision(path: &str, source: &str, result: &Loaded) {
+    const MAX_CACHED: usize = 20_000;
     PARSED.with(|parsed| {
         let mut parsed = parsed.borrow_mut();
         if parsed.len() >= MAX_CACHED {
@@ -206,11 +244,54 @@ pub fn load_revision(path: &str, source: &str) -> Result<Option<RevisionScript>,
         }
         parsed.insert(path.to_string(), (source.to_string(), result.clone()));
     });
-    result
+}
+
+/// Parses many modules: on two threads natively (a fresh CLI process parses every revision
+/// file of the project), in order on one in the page (wasm32 has no threads).
+fn parse_modules(sources: &[(&str, &str)]) -> Vec<Result<Module, python::SyntaxError>> {
+    #[cfg(not(target_arch = "wasm32"))]
+    if sources.len() >= 64 {
+        let middle = sources.len() / 2;
+        let (first, second) = sources.split_at(middle);
+        return std::thread::scope(|scope| {
+            let other = scope.spawn(|| {
+                second
+                    .iter()
+                    .map(|(_, source)| python::parse_module(source))
+                    .collect::<Vec<_>>()
+            });
+            let mut parsed: Vec<_> = first
+                .iter()
+                .map(|(_, source)| python::parse_module(source))
+                .collect();
+            match other.join() {
+                Ok(rest) => parsed.extend(rest),
+                Err(_) => parsed.extend(
+                    second
+                        .iter()
+                        .map(|(_, source)| python::parse_module(source)),
+                ),
+            }
+            parsed
+        });
+    }
+    sources
+        .iter()
+        .map(|(_, source)| python::parse_module(source))
+        .collect()
 }
 
 fn parse_revision(path: &str, source: &str) -> Result<Option<RevisionScript>, ScriptError> {
-    let module = python::parse_module(source).map_err(|error| ScriptError::Syntax {
+    read_revision(path, source, python::parse_module(source))
+}
+
+/// The revision a parsed module declares (the part of loading after Python parsing).
+fn read_revision(
+    path: &str,
+    source: &str,
+    parsed: Result<Module, python::SyntaxError>,
+) -> Result<Option<RevisionScript>, ScriptError> {
+    let module = parsed.map_err(|error| ScriptError::Syntax {
         path: path.to_string(),
         line: error.line,
         column: error.column,

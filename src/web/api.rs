@@ -122,13 +122,9 @@ pub fn install(handle: SessionHandle) {
     let query_handle = handle.clone();
     let query = Closure::<dyn Fn(String) -> Result<JsValue, JsValue>>::new(move |sql: String| {
         let mut session = query_handle.session.borrow_mut();
-        let path = session
-            .database_path()
-            .ok_or_else(|| JsValue::from_str("sqlalchemy.url does not name a SQLite file"))?;
         let database = session
-            .databases
-            .get(&path)
-            .map_err(|error| JsValue::from_str(&error.to_string()))?;
+            .main_database()
+            .map_err(|error| JsValue::from_str(&error))?;
         let (columns, rows) = crate::runtime::Database::query(database, &sql, &[])
             .map_err(|error| JsValue::from_str(&error.to_string()))?;
         let result = js_sys::Object::new();

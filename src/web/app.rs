@@ -230,13 +230,9 @@ impl SessionHandle {
     pub fn export_zip(&self, include_database: bool) -> Result<Vec<u8>, String> {
         let mut session = self.session.borrow_mut();
         let database = if include_database {
-            let path = session
-                .database_path()
-                .ok_or("sqlalchemy.url does not name a SQLite file")?;
             let bytes = session
-                .databases
-                .get(&path)
-                .and_then(|database| database.file_bytes())
+                .main_database()?
+                .file_bytes()
                 .map_err(|error| error.to_string())?;
             Some(bytes)
         } else {
@@ -269,11 +265,12 @@ impl SessionHandle {
         undone.map(|_| ())
     }
 
+    /// Starts over from the starter project; "Undo last command" brings the work back until
+    /// the page is reloaded.
     pub fn reset(&self) {
-        *self.session.borrow_mut() = Session::starter();
+        self.replace_session(Session::starter(), "reset");
         let _ = storage::clear();
         self.open_file.set(Some(format!("{PROJECT_DIR}/models.py")));
-        self.changed();
     }
 }
 
@@ -554,10 +551,9 @@ pub fn app() -> Html {
     let on_reset = {
         let handle = handle.clone();
         Callback::from(move |_: MouseEvent| {
-            let confirmed = web_sys::window()
-                .and_then(|window| window.confirm_with_message("Start over from the starter project? Your files and database will be lost.").ok())
-                .unwrap_or(false);
-            if confirmed {
+            if super::confirm(
+                "Start over from the starter project? Your files and database will be lost.",
+            ) {
                 handle.reset();
             }
         })

@@ -4,6 +4,7 @@
 use yew::prelude::*;
 
 use super::app::SessionHandle;
+use super::confirm;
 use crate::session::PROJECT_DIR;
 
 fn prompt(message: &str, default: &str) -> Option<String> {
@@ -11,12 +12,6 @@ fn prompt(message: &str, default: &str) -> Option<String> {
         .prompt_with_message_and_default(message, default)
         .ok()
         .flatten()
-}
-
-fn confirm(message: &str) -> bool {
-    web_sys::window()
-        .and_then(|window| window.confirm_with_message(message).ok())
-        .unwrap_or(false)
 }
 
 /// Folders with more files than this start folded.

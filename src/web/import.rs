@@ -6,6 +6,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use super::app::SessionHandle;
+use super::confirm;
 use crate::import::{Import, Upload};
 
 /// Reads every file of `list` (with its folder path when a folder was picked), then calls
@@ -75,12 +76,6 @@ pub fn read_files(
             });
         readers.borrow_mut().push(reader);
     }
-}
-
-fn confirm(message: &str) -> bool {
-    web_sys::window()
-        .and_then(|window| window.confirm_with_message(message).ok())
-        .unwrap_or(false)
 }
 
 /// Works out what the uploads are, asks before replacing anything, applies the import.

@@ -7,6 +7,7 @@
 use yew::prelude::*;
 
 use super::app::SessionHandle;
+use super::confirm;
 use super::host::{BrowserClock, BrowserIds};
 use crate::lessons::{advance, start, LESSONS};
 
@@ -40,14 +41,7 @@ fn mark_completed(id: &str) {
 
 /// Starts a lesson on its own project after asking (the learner's files are replaced).
 fn begin(handle: &SessionHandle, id: &str) {
-    let confirmed = web_sys::window()
-        .and_then(|window| {
-            window
-                .confirm_with_message("Start this lesson on its own project? Your current files and database will be replaced (Undo last command brings them back).")
-                .ok()
-        })
-        .unwrap_or(false);
-    if !confirmed {
+    if !confirm("Start this lesson on its own project? Your current files and database will be replaced (Undo last command brings them back).") {
         return;
     }
     if let Some(lesson) = LESSONS.iter().find(|lesson| lesson.id == id) {
@@ -63,14 +57,7 @@ fn open_example(handle: &SessionHandle, id: &str) {
     let Some(example) = crate::examples::find(id) else {
         return;
     };
-    let confirmed = web_sys::window()
-        .and_then(|window| {
-            window
-                .confirm_with_message(&format!("Open the example \"{}\"? Your current files and database will be replaced (Undo last command brings them back).", example.title))
-                .ok()
-        })
-        .unwrap_or(false);
-    if confirmed {
+    if confirm(&format!("Open the example \"{}\"? Your current files and database will be replaced (Undo last command brings them back).", example.title)) {
         handle.replace_session(
             crate::examples::open(example, &BrowserClock, &mut BrowserIds),
             &format!("open example {}", example.title),

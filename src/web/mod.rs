@@ -19,6 +19,13 @@ mod terminal;
 
 pub use app::App;
 
+/// Asks the learner a yes/no question with the browser's dialog (no when it cannot be shown).
+fn confirm(message: &str) -> bool {
+    web_sys::window()
+        .and_then(|window| window.confirm_with_message(message).ok())
+        .unwrap_or(false)
+}
+
 /// Starts the page: mounts the app into `#app` and removes the loading indicator.
 pub fn start() {
     let document = web_sys::window().and_then(|window| window.document());

@@ -40,11 +40,8 @@ fn read_live(handle: &SessionHandle) -> LiveState {
         schema: Schema::default(),
         rows: Vec::new(),
     };
-    let Some(path) = session.database_path() else {
-        return empty;
-    };
     let version_rows = {
-        let has_table = session.databases.get(&path).ok().is_some_and(|database| {
+        let has_table = session.main_database().ok().is_some_and(|database| {
             database
                 .query(
                     "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
@@ -54,7 +51,7 @@ fn read_live(handle: &SessionHandle) -> LiveState {
         });
         has_table.then(|| session.version_rows())
     };
-    let Ok(database) = session.databases.get(&path) else {
+    let Ok(database) = session.main_database() else {
         return empty;
     };
     let schema = crate::schema::read(database).unwrap_or_default();

@@ -23,6 +23,11 @@ test('examples open real projects; commands show they are running', async () => 
     // Undo last command brings the learner's own project back.
     await page.getByRole('button', { name: 'Undo last command' }).click();
     assert.equal(await page.evaluate(() => window.playground.readFile('mine.txt')), 'my own work\n');
+    // Reset, too, can be undone (until the page is reloaded).
+    await page.click('button[aria-label="Reset to the starter project"]');
+    assert.equal(await page.evaluate(() => window.playground.readFile('mine.txt')), null);
+    await page.getByRole('button', { name: 'Undo last command' }).click();
+    assert.equal(await page.evaluate(() => window.playground.readFile('mine.txt')), 'my own work\n');
 
     // A link to an example.
     await page.goto('about:blank');
