@@ -21,7 +21,7 @@ pub struct EmbedOptions {
     pub theme: Option<String>,
 }
 
-const PANELS: &[&str] = &["files", "editor", "terminal", "graph", "schema"];
+const PANELS: &[&str] = &["files", "editor", "terminal", "graph", "schema", "lessons"];
 const MAX_RUN: usize = 50;
 
 fn percent_decode(text: &str) -> String {
@@ -157,6 +157,10 @@ mod tests {
         assert!(parse("?panels=editor").is_none());
         let options = parse("?embed&panels=terminal,graph,nonsense&run=alembic+revision+-m+%22first%22;alembic+upgrade+head&file=models.py&readonly&height=99999&theme=light").unwrap();
         assert_eq!(options.panels, vec!["terminal", "graph"]);
+        assert_eq!(
+            parse("?embed&panels=lessons,terminal").unwrap().panels,
+            vec!["lessons", "terminal"]
+        );
         assert_eq!(
             options.run,
             vec!["alembic revision -m \"first\"", "alembic upgrade head"]

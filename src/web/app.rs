@@ -648,6 +648,7 @@ pub fn app() -> Html {
                         if show("terminal") { <Terminal /> }
                         if show("graph") { <super::revision_graph::RevisionGraph /> }
                         if show("schema") { <SidePanel /> }
+                        if show("lessons") { <super::lessons_panel::LessonsPanel /> }
                     </main>
                 </div>
             </ContextProvider<SessionHandle>>

@@ -24,6 +24,10 @@ test('the documentation page shows working embedded demos', async () => {
     }
     await page.frameLocator('#demo-upgrade').locator('.revision-graph .node.current').waitFor();
     await page.screenshot({ path: path.join(artifacts, 'docs-page.png'), fullPage: true });
+    // Lessons can be embedded too.
+    await page.goto(`${playground.server.url}?embed&panels=lessons,terminal`);
+    await page.getByRole('region', { name: 'Lessons' }).getByRole('button', { name: '1. Your first revision' }).waitFor();
+    assert.equal(await page.locator('.editor').count(), 0);
     // The demos saved nothing: the full playground still opens on the starter project.
     await page.goto(playground.server.url);
     await page.waitForFunction(() => window.playground && window.playground.ready === true);
