@@ -21,6 +21,20 @@ pub struct EmbedOptions {
     pub theme: Option<String>,
 }
 
+impl Default for EmbedOptions {
+    /// Editor and terminal, editable, nothing run on load.
+    fn default() -> Self {
+        EmbedOptions {
+            panels: vec!["editor".to_string(), "terminal".to_string()],
+            read_only: false,
+            run: Vec::new(),
+            file: None,
+            height: None,
+            theme: None,
+        }
+    }
+}
+
 const PANELS: &[&str] = &["files", "editor", "terminal", "graph", "schema", "lessons"];
 const MAX_RUN: usize = 50;
 
@@ -76,14 +90,7 @@ pub fn parse(query: &str) -> Option<EmbedOptions> {
     if !pairs.iter().any(|(key, _)| key == "embed") {
         return None;
     }
-    let mut options = EmbedOptions {
-        panels: vec!["editor".to_string(), "terminal".to_string()],
-        read_only: false,
-        run: Vec::new(),
-        file: None,
-        height: None,
-        theme: None,
-    };
+    let mut options = EmbedOptions::default();
     for (key, value) in pairs {
         match key.as_str() {
             "panels" => {

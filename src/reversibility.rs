@@ -176,7 +176,6 @@ pub fn check(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fs::FileSystem;
 
     use crate::test_support::{CountingIds, FixedClock};
 
@@ -186,30 +185,9 @@ mod tests {
         message: &str,
         upgrade: &str,
         downgrade: &str,
-    ) -> String {
-        let path = session
-            .run_line(
-                &format!("alembic revision -m \"{message}\""),
-                &FixedClock,
-                ids,
-            )
-            .output
-            .touched_files[0]
-            .clone();
-        let text = session
-            .files
-            .read_to_string(&path)
-            .unwrap()
-            .replace(
-                "    \"\"\"Upgrade schema.\"\"\"\n    pass",
-                &format!("    \"\"\"Upgrade schema.\"\"\"\n{upgrade}"),
-            )
-            .replace(
-                "    \"\"\"Downgrade schema.\"\"\"\n    pass",
-                &format!("    \"\"\"Downgrade schema.\"\"\"\n{downgrade}"),
-            );
-        session.files.write(&path, &text).unwrap();
-        path
+    ) {
+        let arguments = format!("-m \"{message}\"");
+        crate::lessons::add_revision(session, &FixedClock, ids, &arguments, upgrade, downgrade);
     }
 
     #[test]

@@ -718,15 +718,7 @@ impl Session {
         let fingerprint = {
             use std::hash::{Hash, Hasher};
             let mut hasher = std::collections::hash_map::DefaultHasher::new();
-            for (path, text) in self.files.files() {
-                if locations
-                    .iter()
-                    .any(|location| path.starts_with(location.as_str()))
-                {
-                    path.hash(&mut hasher);
-                    text.hash(&mut hasher);
-                }
-            }
+            self.migrations_fingerprint().hash(&mut hasher);
             rows.hash(&mut hasher);
             hasher.finish()
         };

@@ -247,15 +247,11 @@ impl SessionHandle {
     pub fn embed_code(&self) -> Result<String, String> {
         let url = self.share_url()?;
         let (page, code) = url.split_once("#s=").ok_or("no share link")?;
-        let options = crate::embed::EmbedOptions {
-            panels: vec!["editor".to_string(), "terminal".to_string()],
-            read_only: false,
-            run: Vec::new(),
-            file: None,
-            height: None,
-            theme: None,
-        };
-        Ok(crate::embed::snippet(page, &options, Some(code)))
+        Ok(crate::embed::snippet(
+            page,
+            &crate::embed::EmbedOptions::default(),
+            Some(code),
+        ))
     }
 
     /// Undoes the last `alembic` command (files and database).

@@ -32,9 +32,8 @@ struct LiveState {
     rows: Vec<TableRows>,
 }
 
-fn read_live(handle: &SessionHandle) -> LiveState {
+fn read_live(handle: &SessionHandle, version_table: &str) -> LiveState {
     let mut session = handle.session.borrow_mut();
-    let version_table = session.version_table_name();
     let empty = LiveState {
         version_rows: None,
         schema: Schema::default(),
@@ -45,7 +44,7 @@ fn read_live(handle: &SessionHandle) -> LiveState {
             database
                 .query(
                     "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
-                    &[SqlValue::Text(version_table.clone())],
+                    &[SqlValue::Text(version_table.to_string())],
                 )
                 .is_ok_and(|(_, rows)| !rows.is_empty())
         });
@@ -89,11 +88,11 @@ fn read_live(handle: &SessionHandle) -> LiveState {
     }
 }
 
-/// The schema at `target` (a revision, `base` or the live database without its version table).
+/// The schema at `target`: a revision, `base`, or the live database (`live`, already without
+/// its version table).
 fn schema_for(handle: &SessionHandle, target: &str, live: &Schema) -> Result<Schema, String> {
     if target == LIVE {
-        let version_table = handle.session().version_table_name();
-        return Ok(live.clone().without_version_table(&version_table));
+        return Ok(live.clone());
     }
     handle
         .session()
@@ -111,7 +110,14 @@ pub fn side_panel() -> Html {
         .as_ref()
         .map(|handle| handle.session().migrations_fingerprint())
         .unwrap_or_default();
-    let live = handle.as_ref().map(read_live);
+    // env.py is read once per redraw for the version table's name.
+    let version_table = handle
+        .as_ref()
+        .map(|handle| handle.session().version_table_name())
+        .unwrap_or_default();
+    let live = handle
+        .as_ref()
+        .map(|handle| read_live(handle, &version_table));
     let live_key = live
         .as_ref()
         .map(|live| format!("{:?}{:?}", live.version_rows, live.schema))
@@ -153,7 +159,7 @@ pub fn side_panel() -> Html {
         let handle = handle.clone();
         let live_schema = live
             .as_ref()
-            .map(|live| live.schema.clone())
+            .map(|live| live.schema.clone().without_version_table(&version_table))
             .unwrap_or_default();
         use_memo(
             ((*at).clone(), (*compare).clone(), fingerprint, live_key),
@@ -213,7 +219,6 @@ pub fn side_panel() -> Html {
         .cast::<web_sys::Element>()
         .map(|element| ((element.client_width() - 20).max(0) / 250).max(1) as usize)
         .unwrap_or(1);
-    let version_table = handle.session().version_table_name();
     html! {
         <aside class="side-panel" aria-label="Revision graph and database">
             <super::revision_graph::RevisionGraph />
