@@ -53,11 +53,8 @@ fn query(session: &mut Session, sql: &str) -> Option<Vec<Vec<SqlValue>>> {
 
 /// The version table's rows, or None when the table does not exist.
 fn version_rows(session: &mut Session) -> Option<Vec<String>> {
-    query(session, "SELECT version_num FROM alembic_version").map(|rows| {
-        rows.iter()
-            .filter_map(|row| row.first().map(SqlValue::display))
-            .collect()
-    })
+    let version_table = session.version_table_name();
+    session.version_table_rows(&version_table)
 }
 
 fn table_exists(session: &mut Session, table: &str) -> bool {

@@ -11,12 +11,13 @@ use crate::session::Session;
 
 /// What the database looks like, in a comparable form (schema objects and row counts).
 fn schema(session: &mut Session) -> Vec<String> {
+    let version_table = session.version_table_name();
     let Ok(database) = session.main_database() else {
         return Vec::new();
     };
     let Ok((_, objects)) = database.query(
-        "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' AND name != 'alembic_version' ORDER BY type, name",
-        &[],
+        "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' AND name != ? ORDER BY type, name",
+        &[SqlValue::Text(version_table)],
     ) else {
         return Vec::new();
     };

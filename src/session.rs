@@ -801,17 +801,35 @@ impl Session {
         Ok(Some((target, crate::schema::diff(&expected, &live))))
     }
 
+    /// The version table's rows (empty when the table does not exist).
     pub fn version_rows(&mut self) -> Vec<String> {
-        let Ok(database) = self.main_database() else {
-            return Vec::new();
-        };
-        match database.query("SELECT version_num FROM alembic_version", &[]) {
-            Ok((_, found)) => found
+        let version_table = self.version_table_name();
+        self.version_table_rows(&version_table).unwrap_or_default()
+    }
+
+    /// The rows of `version_table` (the name `version_table_name()` gives: env.py may name
+    /// another table than `alembic_version`), or None when the database has no such table.
+    pub fn version_table_rows(&mut self, version_table: &str) -> Option<Vec<String>> {
+        let database = self.main_database().ok()?;
+        let (_, exists) = database
+            .query(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                &[SqlValue::Text(version_table.to_string())],
+            )
+            .ok()?;
+        if exists.is_empty() {
+            return None;
+        }
+        let quoted = format!("\"{}\"", version_table.replace('"', "\"\""));
+        let (_, found) = database
+            .query(&format!("SELECT version_num FROM {quoted}"), &[])
+            .ok()?;
+        Some(
+            found
                 .iter()
                 .filter_map(|row| row.first().map(SqlValue::display))
                 .collect(),
-            Err(_) => Vec::new(),
-        }
+        )
     }
 
     /// Runs SQL against the project's database and formats the result as a table.
@@ -1096,6 +1114,33 @@ mod tests {
         let graph = session.revision_graph().unwrap();
         assert_eq!(graph.nodes.len(), 1);
         assert!(!graph.nodes[0].is_current);
+    }
+
+    #[test]
+    fn a_custom_version_table_is_the_one_read_and_left_out_of_the_schema() {
+        let mut session = Session::starter();
+        let env_path = format!("{PROJECT_DIR}/alembic/env.py");
+        let env = session.files.read_to_string(&env_path).unwrap().replace(
+            "connection=connection, target_metadata=target_metadata",
+            "connection=connection, target_metadata=target_metadata, version_table='schema_versions'",
+        );
+        session.files.write(&env_path, &env).unwrap();
+        assert_eq!(session.version_table_name(), "schema_versions");
+        let mut ids = CountingIds::new(0);
+        session.run_line("alembic revision -m first", &FixedClock, &mut ids);
+        assert_eq!(session.version_table_rows("schema_versions"), None);
+        let upgraded = session.run_line("alembic upgrade head", &FixedClock, &mut ids);
+        assert_eq!(upgraded.output.exit_code, 0, "{:?}", upgraded.output);
+        let head = session.version_rows();
+        assert_eq!(head.len(), 1);
+        assert_eq!(
+            session.version_table_rows("schema_versions"),
+            Some(head.clone())
+        );
+        assert_eq!(session.version_table_rows("alembic_version"), None);
+        let (target, changes) = session.drift(&FixedClock, &mut ids).unwrap().unwrap();
+        assert_eq!((target, changes.len()), (head[0].clone(), 0));
+        assert!(session.revision_graph().unwrap().nodes[0].is_current);
     }
 
     #[test]

@@ -39,17 +39,7 @@ fn read_live(handle: &SessionHandle, version_table: &str) -> LiveState {
         schema: Schema::default(),
         rows: Vec::new(),
     };
-    let version_rows = {
-        let has_table = session.main_database().ok().is_some_and(|database| {
-            database
-                .query(
-                    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
-                    &[SqlValue::Text(version_table.to_string())],
-                )
-                .is_ok_and(|(_, rows)| !rows.is_empty())
-        });
-        has_table.then(|| session.version_rows())
-    };
+    let version_rows = session.version_table_rows(version_table);
     let Ok(database) = session.main_database() else {
         return empty;
     };
@@ -225,8 +215,8 @@ pub fn side_panel() -> Html {
             <section class="version-table">
                 <h2>{"Version table"}</h2>
                 { match &live.version_rows {
-                    None => html! { <p class="muted">{"No alembic_version table yet: the database has never been migrated."}</p> },
-                    Some(rows) if rows.is_empty() => html! { <p class="muted">{"alembic_version is empty: the database is at base."}</p> },
+                    None => html! { <p class="muted">{format!("No {version_table} table yet: the database has never been migrated.")}</p> },
+                    Some(rows) if rows.is_empty() => html! { <p class="muted">{format!("{version_table} is empty: the database is at base.")}</p> },
                     Some(rows) => html! {
                         <ul class="version-rows">{ for rows.iter().map(|row| html! { <li><code>{row.clone()}</code></li> }) }</ul>
                     },
