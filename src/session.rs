@@ -752,7 +752,6 @@ impl Session {
         Ok(view)
     }
 
-    /// The version table's rows (empty when there is none).
     /// A hash of what migrations depend on (alembic.ini, env.py, the revision files): the
     /// page recomputes replayed schemas only when it changes, not on every keystroke.
     pub fn migrations_fingerprint(&self) -> u64 {

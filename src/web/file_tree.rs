@@ -18,9 +18,11 @@ fn prompt(message: &str, default: &str) -> Option<String> {
 const FOLD_ABOVE: usize = 40;
 
 enum Row {
+    /// A folder's name, once, above its files; folders with many files fold.
     Folder {
         dir: String,
         count: usize,
+        foldable: bool,
         open: bool,
     },
     File(String),
@@ -102,26 +104,35 @@ pub fn file_tree() -> Html {
         *counts.entry(crate::fs::parent(path)).or_default() += 1;
     }
     let mut rows = Vec::new();
-    let mut announced: Option<String> = None;
+    let mut announced: std::collections::HashSet<String> = std::collections::HashSet::new();
     for path in paths {
         let dir = crate::fs::parent(&path);
-        let count = counts.get(&dir).copied().unwrap_or(0);
-        if count > FOLD_ABOVE {
-            let is_open = expanded.contains(&dir);
-            if announced.as_deref() != Some(dir.as_str()) {
-                announced = Some(dir.clone());
+        // Every folder between the project and the file gets its row the first time.
+        let mut ancestors = Vec::new();
+        let mut current = dir.clone();
+        while current.len() > PROJECT_DIR.len() && current.starts_with(&prefix) {
+            ancestors.push(current.clone());
+            current = crate::fs::parent(&current);
+        }
+        for folder in ancestors.into_iter().rev() {
+            if announced.insert(folder.clone()) {
+                let count = counts.get(&folder).copied().unwrap_or(0);
                 rows.push(Row::Folder {
-                    dir: dir.clone(),
+                    open: count <= FOLD_ABOVE || expanded.contains(&folder),
+                    foldable: count > FOLD_ABOVE,
+                    dir: folder,
                     count,
-                    open: is_open,
                 });
             }
-            if !is_open && open.as_deref() != Some(path.as_str()) {
-                continue;
-            }
+        }
+        let count = counts.get(&dir).copied().unwrap_or(0);
+        if count > FOLD_ABOVE && !expanded.contains(&dir) && open.as_deref() != Some(path.as_str())
+        {
+            continue;
         }
         rows.push(Row::File(path));
     }
+    let indent = |depth: usize| format!("padding-left: {}rem", 0.5 + depth as f32 * 0.9);
     html! {
         <nav class="file-tree" aria-label="Project files">
             <div class="file-tree-head">
@@ -139,7 +150,15 @@ pub fn file_tree() -> Html {
             <ul id="file-list">
                 { for rows.into_iter().map(|row| {
                     let path = match row {
-                        Row::Folder { dir, count, open: is_open } => {
+                        Row::Folder { dir, count, foldable, open: is_open } => {
+                            let label = relative(&dir);
+                            let depth = label.matches('/').count();
+                            let name = label.rsplit('/').next().unwrap_or(&label).to_string();
+                            if !foldable {
+                                return html! {
+                                    <li class="folder-name" style={indent(depth)} title={format!("{label}/")}>{format!("{name}/")}</li>
+                                };
+                            }
                             let toggle = {
                                 let expanded = expanded.clone();
                                 let dir = dir.clone();
@@ -151,11 +170,11 @@ pub fn file_tree() -> Html {
                                     expanded.set(next);
                                 })
                             };
-                            let label = relative(&dir);
                             return html! {
                                 <li>
-                                    <button type="button" class="file folder" aria-expanded={is_open.to_string()} onclick={toggle}>
-                                        {format!("{} {label}/ ({count} files)", if is_open { "▾" } else { "▸" })}
+                                    <button type="button" class="file folder" style={indent(depth)}
+                                        title={format!("{label}/")} aria-expanded={is_open.to_string()} onclick={toggle}>
+                                        {format!("{} {name}/ ({count} files)", if is_open { "▾" } else { "▸" })}
                                     </button>
                                 </li>
                             };
@@ -175,11 +194,11 @@ pub fn file_tree() -> Html {
                         <li>
                             <button type="button"
                                 class={classes!("file", selected.then_some("selected"))}
-                                style={format!("padding-left: {}rem", 0.5 + depth as f32 * 0.9)}
+                                style={indent(depth)}
                                 title={label.clone()}
+                                aria-label={label.clone()}
                                 aria-current={selected.then_some("true")}
                                 {onclick}>
-                                if depth > 0 { <span class="dir">{ label.rsplit_once('/').map(|(dir, _)| format!("{dir}/")).unwrap_or_default() }</span> }
                                 {name}
                             </button>
                         </li>
