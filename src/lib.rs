@@ -32,6 +32,8 @@ pub mod sqlite;
 pub mod templates;
 
 #[cfg(test)]
+mod robustness_tests;
+#[cfg(test)]
 mod test_support;
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -407,16 +407,6 @@ mod tests {
     use crate::test_support::{CountingIds, FixedClock};
 
     /// A tiny deterministic PRNG for the fuzz-style tests (no external crates).
-    struct XorShift(u64);
-    impl XorShift {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0
-        }
-    }
-
     fn ten_revision_session() -> Session {
         let mut session = Session::starter();
         let mut ids = CountingIds::new(0xa1b2c3d40000);
@@ -506,7 +496,7 @@ mod tests {
             snapshot: session.snapshot().unwrap(),
             open_file: None,
         });
-        let mut random = XorShift(0x9e3779b97f4a7c15);
+        let mut random = crate::test_support::Xorshift(0x9e3779b97f4a7c15);
         let alphabet: Vec<char> = "ABCxyz019-_.!é".chars().collect();
         for _ in 0..3000 {
             let mut mutated: Vec<char> = link.chars().collect();

@@ -167,13 +167,8 @@ fn a_zip_bomb_and_broken_archives_are_refused_with_messages() {
 fn mutated_archives_never_panic() {
     let session = tutorial_session();
     let archive = crate::export::zip(&crate::export::project_entries(&session, None));
-    let mut state = 0x2545_F491_4F6C_DD1Du64;
-    let mut next = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
+    let mut random = crate::test_support::Xorshift(0x2545_F491_4F6C_DD1D);
+    let mut next = move || random.next();
     for _ in 0..3_000 {
         let mut mutated = archive.clone();
         for _ in 0..(next() % 8 + 1) {

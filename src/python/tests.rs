@@ -2,6 +2,7 @@
 //! S-expressions, CPython's error messages and positions, and no-panic fuzzing.
 
 use super::*;
+use crate::test_support::{mutate, Xorshift};
 
 // ----- helpers ---------------------------------------------------------------------------
 
@@ -1534,22 +1535,6 @@ fn error_kinds_and_display() {
 
 // ----- robustness --------------------------------------------------------------------------
 
-/// Deterministic xorshift64* generator: no external crates, reproducible failures.
-struct Xorshift(u64);
-
-impl Xorshift {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn below(&mut self, bound: usize) -> usize {
-        (self.next() % (bound.max(1) as u64)) as usize
-    }
-}
-
 const FUZZ_SEEDS: &[&str] = &[
     ALEMBIC_1_20_REVISION,
     "with op.batch_alter_table('user', schema=None) as batch_op:\n    batch_op.add_column(sa.Column('email', sa.String(length=120), nullable=True))\n",
@@ -1567,52 +1552,6 @@ const FUZZ_FRAGMENTS: &[&str] = &[
     "import ", "\\\n", "\u{a0}",
 ];
 
-fn mutate(random: &mut Xorshift, source: &str) -> String {
-    let mut characters: Vec<char> = source.chars().collect();
-    let edits = 1 + random.below(6);
-    for _ in 0..edits {
-        let at = random.below(characters.len() + 1);
-        match random.below(5) {
-            0 if !characters.is_empty() => {
-                let length = 1 + random.below(8);
-                let end = (at + length).min(characters.len());
-                characters.drain(at.min(end)..end);
-            }
-            1 => {
-                let Some(fragment) = FUZZ_FRAGMENTS.get(random.below(FUZZ_FRAGMENTS.len())) else {
-                    continue;
-                };
-                for (offset, character) in fragment.chars().enumerate() {
-                    characters.insert(at + offset, character);
-                }
-            }
-            2 if !characters.is_empty() => {
-                let start = at.min(characters.len() - 1);
-                let end = (start + 1 + random.below(20)).min(characters.len());
-                let copied: Vec<char> = characters[start..end].to_vec();
-                let insert_at = random.below(characters.len() + 1);
-                for (offset, character) in copied.into_iter().enumerate() {
-                    characters.insert(insert_at + offset, character);
-                }
-            }
-            3 => {
-                let character = char::from_u32(random.below(0x3000) as u32).unwrap_or('x');
-                characters.insert(at, character);
-            }
-            _ => {
-                let Some(fragment) = FUZZ_FRAGMENTS.get(random.below(FUZZ_FRAGMENTS.len())) else {
-                    continue;
-                };
-                let repeated = fragment.repeat(1 + random.below(4));
-                for (offset, character) in repeated.chars().enumerate() {
-                    characters.insert(at + offset, character);
-                }
-            }
-        }
-    }
-    characters.into_iter().collect()
-}
-
 #[test]
 fn mutated_sources_never_panic() {
     let mut random = Xorshift(0x9e37_79b9_7f4a_7c15);
@@ -1621,7 +1560,7 @@ fn mutated_sources_never_panic() {
         let Some(seed) = FUZZ_SEEDS.get(iteration % FUZZ_SEEDS.len()) else {
             continue;
         };
-        let mutated = mutate(&mut random, seed);
+        let mutated = mutate(&mut random, seed, FUZZ_FRAGMENTS);
         if parse_module(&mutated).is_err() {
             failures += 1;
         }

@@ -1,0 +1,142 @@
+//! The whole engine against broken projects: one file of a working project (alembic.ini,
+//! env.py, script.py.mako, models.py or a revision file) edited at random, then what a
+//! learner types and what the page reads after every command. Errors are the expected
+//! outcome; a panic fails the test (in the page a panic would kill the page).
+
+use crate::examples::{self, EXAMPLES};
+use crate::session::{Session, PROJECT_DIR};
+use crate::test_support::{mutate, CountingIds, FixedClock, Xorshift};
+
+/// Edits that break Python, INI files and Mako templates in the ways people do.
+const FRAGMENTS: &[&str] = &[
+    "(",
+    ")",
+    "[",
+    "]",
+    "{",
+    "}",
+    "'",
+    "\"",
+    "\"\"\"",
+    "\\",
+    "\t",
+    ":",
+    "\n",
+    "    ",
+    " ",
+    ",",
+    "=",
+    "#",
+    "%",
+    "%(",
+    "%(here)s",
+    "${",
+    "${up_revision}",
+    "% if ",
+    "% endif",
+    "<%",
+    "\n%",
+    "def ",
+    "op.",
+    "sa.",
+    "None",
+    "True",
+    "0",
+    "-1",
+    "é",
+    "\u{feff}",
+    "\r",
+    "[alembic]\n",
+    "script_location = ",
+    "sqlalchemy.url = ",
+    "sqlite:///",
+    "version_locations = ",
+    "revision = ",
+    "down_revision = ",
+    "('a', 'b')",
+    "depends_on = ",
+    "branch_labels = ",
+    "batch_alter_table(",
+    "with ",
+    " as ",
+    "import ",
+    "from ",
+    "Column(",
+    "ForeignKey(",
+    "mapped_column(",
+    "__tablename__ = ",
+    "class ",
+    "nullable=False",
+    "server_default=",
+];
+
+/// What a learner types, then what the page reads to redraw its panels.
+const COMMANDS: &[&str] = &[
+    "alembic upgrade heads",
+    "alembic history -v",
+    "alembic heads --resolve-dependencies",
+    "alembic branches",
+    "alembic current -v",
+    "alembic show head",
+    "alembic check",
+    "alembic revision --autogenerate -m again",
+    "alembic merge heads -m join",
+    "alembic downgrade base",
+    "alembic stamp heads --purge",
+    "alembic upgrade base:heads --sql",
+    "lint",
+    "reversibility",
+];
+
+fn relative_files(session: &Session) -> Vec<(String, String)> {
+    let prefix = format!("{PROJECT_DIR}/");
+    session
+        .files
+        .files()
+        .filter_map(|(path, text)| {
+            let relative = path.strip_prefix(&prefix)?;
+            (!relative.ends_with("README")).then(|| (relative.to_string(), text.clone()))
+        })
+        .collect()
+}
+
+#[test]
+fn broken_project_files_give_errors_never_panics() {
+    let projects: Vec<Vec<(String, String)>> = EXAMPLES
+        .iter()
+        .map(|example| {
+            let mut ids = CountingIds::new(0x5e0000000000);
+            relative_files(&examples::open(example, &FixedClock, &mut ids))
+        })
+        .collect();
+    let mut random = Xorshift(0x0dd5_eed5_1234_5678);
+    let (mut failed, mut succeeded) = (0, 0);
+    for iteration in 0..96 {
+        let mut files = projects[iteration % projects.len()].clone();
+        let victim = random.below(files.len());
+        let mutated = mutate(&mut random, &files[victim].1, FRAGMENTS);
+        files[victim].1 = mutated;
+        let path = format!("{PROJECT_DIR}/{}", files[victim].0);
+        let mut session = Session::from_files(&files).expect("the example's paths are valid");
+        let mut ids = CountingIds::new(0x6e0000000000);
+        for command in COMMANDS {
+            let output = session.run_line(command, &FixedClock, &mut ids).output;
+            if output.exit_code == 0 {
+                succeeded += 1;
+            } else {
+                failed += 1;
+            }
+            // What the page reads after each command.
+            let _ = session.revision_graph();
+            let _ = session.version_rows();
+            let _ = session.migrations_fingerprint();
+            let _ = session.file_problems(&path);
+        }
+        let _ = session.drift(&FixedClock, &mut ids);
+        let _ = session.schema_at("heads", &FixedClock, &mut ids);
+        let _ = session.complete("alembic upgrade ");
+    }
+    // The edits must reach both the error paths and the working ones.
+    assert!(failed > 100, "only {failed} commands failed");
+    assert!(succeeded > 100, "only {succeeded} commands succeeded");
+}
