@@ -140,3 +140,109 @@ fn broken_project_files_give_errors_never_panics() {
     assert!(failed > 100, "only {failed} commands failed");
     assert!(succeeded > 100, "only {succeeded} commands succeeded");
 }
+
+/// Words a command line is made of, valid and not.
+const WORDS: &[&str] = &[
+    "alembic",
+    "sql",
+    "lint",
+    "reversibility",
+    "help",
+    "clear",
+    "upgrade",
+    "downgrade",
+    "stamp",
+    "revision",
+    "merge",
+    "history",
+    "current",
+    "heads",
+    "branches",
+    "show",
+    "check",
+    "edit",
+    "init",
+    "list_templates",
+    "ensure_version",
+    "head",
+    "heads",
+    "base",
+    "+1",
+    "-1",
+    "+99",
+    "-99",
+    "head-1",
+    "base+2",
+    "@head",
+    "a@head",
+    "x@base",
+    "-r",
+    "--rev-range",
+    ":",
+    "base:",
+    ":head",
+    "-3:",
+    "current:",
+    "--sql",
+    "--purge",
+    "-m",
+    "--rev-id",
+    "--head",
+    "--splice",
+    "--branch-label",
+    "--depends-on",
+    "--version-path",
+    "--autogenerate",
+    "-c",
+    "-n",
+    "-x",
+    "--raiseerr",
+    "-q",
+    "-v",
+    "-i",
+    "--resolve-dependencies",
+    "--tag",
+    "'",
+    "\"",
+    "\\",
+    "=",
+    "SELECT",
+    "*",
+    "FROM",
+    "alembic_version",
+    "DROP",
+    "TABLE",
+    "account",
+    ";",
+    "--",
+    "é",
+    "0000",
+    "abc",
+    "5e00",
+    "\t",
+];
+
+#[test]
+fn random_command_lines_give_errors_never_panics() {
+    let mut ids = CountingIds::new(0x5e0000000000);
+    let mut session = examples::open(&EXAMPLES[1], &FixedClock, &mut ids);
+    let mut random = Xorshift(0x5eed_0000_c0de_0001);
+    let mut failed = 0;
+    for _ in 0..400 {
+        let length = 1 + random.below(6);
+        let mut line: Vec<&str> = (0..length)
+            .map(|_| WORDS[random.below(WORDS.len())])
+            .collect();
+        if random.below(2) == 0 {
+            line.insert(0, "alembic");
+        }
+        let output = session
+            .run_line(&line.join(" "), &FixedClock, &mut ids)
+            .output;
+        if output.exit_code != 0 {
+            failed += 1;
+        }
+        let _ = session.complete(&line.join(" "));
+    }
+    assert!(failed > 100, "only {failed} lines failed");
+}
