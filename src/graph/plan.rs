@@ -110,14 +110,21 @@ impl RevisionMap {
     /// empty for `base` or an empty start, else the one revision `start`
     /// resolves to.
     pub fn offline_start(&self, start: &str) -> Result<Vec<String>, CommandError> {
-        if start.is_empty() || start == "base" {
+        if start == "base" {
             return Ok(Vec::new());
+        }
+        // Upstream crash: `get_revision('')` fails an assertion for `:<end>`.
+        if start.is_empty() {
+            return Err(CommandError::new(
+                "The range has no starting revision: write base:<end> rather than :<end> \
+                 (Alembic 1.20.1 stops here with an AssertionError)",
+            ));
         }
         match self.resolve_one_for_command(start)? {
             Some(id) => Ok(vec![id]),
             // Upstream crash: `None.revision` (AttributeError) for e.g. `lib@base:`.
             None => Err(CommandError::new(format!(
-                "Starting revision '{start}' resolves to base; use 'base' or leave the start empty"
+                "Starting revision '{start}' resolves to base; use 'base' instead"
             ))),
         }
     }

@@ -124,6 +124,22 @@ impl RevisionMap {
             let todo_heads: Vec<String> = self.ids_of(&filtered_heads);
             let dest_id = vec![self.id_of(dest).to_string()];
             let kind = if filtered_heads.iter().any(|&h| descendants[h]) {
+                // Upstream crash: `assert not ancestors.intersection(filtered_heads)`, rows
+                // on both sides of the target. Nothing has been stamped yet at that point.
+                if let Some(&below) = filtered_heads.iter().find(|&&h| ancestors[h]) {
+                    let above = filtered_heads
+                        .iter()
+                        .find(|&&h| descendants[h])
+                        .map(|&h| self.id_of(h).to_string())
+                        .unwrap_or_default();
+                    return Err(GraphError::crash(format!(
+                        "Can't stamp {}: the version table has {} below it and {above} above it; \
+                         stamp --purge to replace every row, or stamp one row's branch at a time \
+                         (Alembic 1.20.1 stops here with an AssertionError)",
+                        self.id_of(dest),
+                        self.id_of(below)
+                    )));
+                }
                 StepKind::Stamp {
                     is_upgrade: false,
                     branch_move: false,
