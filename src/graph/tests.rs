@@ -1486,6 +1486,43 @@ fn revision_path_invalid_downgrades() {
 }
 
 #[test]
+fn stamp_between_rows_and_empty_range_starts_are_errors_not_crashes() {
+    let map = revision_path();
+    // Rows below (A) and above (E) the target: Alembic's `assert not ancestors...` fails.
+    let error = map
+        .plan_stamp(&strings(&[C]), &strings(&[A, E]))
+        .map_err(|e| e.message)
+        .err()
+        .unwrap_or_default();
+    assert!(
+        error.starts_with(&format!(
+            "Can't stamp {C}: the version table has {A} below it and {E} above it"
+        )),
+        "{error}"
+    );
+    // One side only still stamps.
+    assert_eq!(
+        map.plan_stamp(&strings(&[C]), &strings(&[A]))
+            .map(|s| s.len()),
+        Ok(1)
+    );
+    // `:<end>` with --sql: `get_revision('')` fails an assertion in Alembic.
+    let error = map
+        .offline_start("")
+        .map_err(|e| e.message)
+        .err()
+        .unwrap_or_default();
+    assert!(
+        error.starts_with("The range has no starting revision"),
+        "{error}"
+    );
+    assert_eq!(
+        map.offline_start("base").map_err(|e| e.message),
+        Ok(Vec::new())
+    );
+}
+
+#[test]
 fn revision_path_stamp_to_base() {
     let map = revision_path();
     let steps = map
