@@ -290,3 +290,60 @@ fn random_command_lines_match_alembic() {
     }
     assert_conformant_or_clear_error(&format!("random_{seed:x}"), &steps);
 }
+
+/// Random walks up and down the `ops` scenario's six revisions (tables, columns, indexes,
+/// renames, data, batch recreate), online and `--sql`, with stamps in between: the SQL,
+/// data, schema and version table after each step must be Alembic's.
+#[test]
+fn random_walks_through_operations_match_alembic() {
+    use harness::Step;
+    let scenario = parse_scenario(include_str!("scenarios/ops.scenario"));
+    // The revisions and their bodies: everything before the first upgrade.
+    let mut steps: Vec<Step> = scenario
+        .into_iter()
+        .take_while(|step| !matches!(step, Step::Run(line) if line.starts_with("upgrade")))
+        .collect();
+    const TARGETS: &[&str] = &[
+        "head",
+        "base",
+        "+1",
+        "-1",
+        "+2",
+        "-2",
+        "+3",
+        "-3",
+        "c0ffee000001",
+        "c0ffee000002",
+        "c0ffee000003",
+        "c0ffee000004",
+        "c0ffee000005",
+        "c0ffee000006",
+        "c0ffee00000",
+        "heads",
+    ];
+    let seed = std::env::var("DIFFERENTIAL_SEED")
+        .ok()
+        .and_then(|text| text.parse().ok())
+        .unwrap_or(0x0fed_cba9_8765_4321_u64);
+    let mut state = seed | 1;
+    let mut below = move |bound: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % bound as u64) as usize
+    };
+    for _ in 0..40 {
+        let target = TARGETS[below(TARGETS.len())];
+        let other = TARGETS[below(TARGETS.len())];
+        let line = match below(9) {
+            0..=2 => format!("upgrade {target}"),
+            3..=4 => format!("downgrade {target}"),
+            5 => format!("upgrade {other}:{target} --sql"),
+            6 => format!("downgrade {other}:{target} --sql"),
+            7 => format!("stamp {target}"),
+            _ => ["current", "history -r current:", "heads -v"][below(3)].to_string(),
+        };
+        steps.push(Step::Run(line));
+    }
+    assert_conformant_or_clear_error(&format!("walk_{seed:x}"), &steps);
+}

@@ -240,11 +240,12 @@ pub enum VersionChange {
 /// Why running a statement failed.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RuntimeError {
-    /// SQLite refused a statement; `sql` is what was sent.
+    /// SQLite refused a statement; `sql` is what was sent, `params` its parameter sets
+    /// (one for an execute, one per row for an executemany).
     Database {
         error: DbError,
         sql: String,
-        params: Vec<SqlValue>,
+        params: Vec<Vec<SqlValue>>,
     },
     /// Alembic's own consistency check on the version table.
     VersionRowCount(String),
@@ -255,14 +256,8 @@ impl fmt::Display for RuntimeError {
         match self {
             RuntimeError::Database { error, sql, params } => {
                 write!(formatter, "{error}\n[SQL: {sql}]")?;
-                if !params.is_empty() {
-                    let rendered: Vec<String> = params.iter().map(python_param_repr).collect();
-                    let tuple = if rendered.len() == 1 {
-                        format!("({},)", rendered.join(", "))
-                    } else {
-                        format!("({})", rendered.join(", "))
-                    };
-                    write!(formatter, "\n[parameters: {tuple}]")?;
+                if let Some(shown) = params_repr(params) {
+                    write!(formatter, "\n[parameters: {shown}]")?;
                 }
                 Ok(())
             }
@@ -271,12 +266,82 @@ impl fmt::Display for RuntimeError {
     }
 }
 
-fn python_param_repr(value: &SqlValue) -> String {
-    match value {
-        SqlValue::Null => "None".to_string(),
-        SqlValue::Text(text) => format!("'{}'", text.replace('\\', "\\\\").replace('\'', "\\'")),
-        other => other.literal(),
+/// SQLAlchemy's `_repr_params(params, 10, ismulti=...)` for the `[parameters: ...]` line of
+/// an error: a tuple for one execute, a list of tuples for an executemany (the first 8 and
+/// the last 2 sets beyond 10), long values and long tuples shortened. None when there are no
+/// parameters (no line).
+fn params_repr(sets: &[Vec<SqlValue>]) -> Option<String> {
+    const BATCHES: usize = 10;
+    match sets {
+        [] => None,
+        [single] if single.is_empty() => None,
+        [single] => Some(tuple_repr(single)),
+        many if many.len() > BATCHES => {
+            let head: Vec<String> = many[..BATCHES - 2]
+                .iter()
+                .map(|set| tuple_repr(set))
+                .collect();
+            let tail: Vec<String> = many[many.len() - 2..]
+                .iter()
+                .map(|set| tuple_repr(set))
+                .collect();
+            Some(format!(
+                "[{}  ... displaying {BATCHES} of {} total bound parameter sets ...  {}]",
+                head.join(", "),
+                many.len(),
+                tail.join(", ")
+            ))
+        }
+        many => {
+            let all: Vec<String> = many.iter().map(|set| tuple_repr(set)).collect();
+            Some(format!("[{}]", all.join(", ")))
+        }
     }
+}
+
+/// `_repr_param_tuple`: more than 100 values show the first and last 50.
+fn tuple_repr(values: &[SqlValue]) -> String {
+    const MAX_PARAMS: usize = 100;
+    let shown = |values: &[SqlValue]| -> String {
+        values.iter().map(value_repr).collect::<Vec<_>>().join(", ")
+    };
+    if values.len() > MAX_PARAMS {
+        let half = MAX_PARAMS / 2;
+        format!(
+            "({} ... {} parameters truncated ... {})",
+            shown(&values[..half]),
+            values.len() - MAX_PARAMS,
+            shown(&values[values.len() - half..])
+        )
+    } else if values.len() == 1 {
+        format!("({},)", shown(values))
+    } else {
+        format!("({})", shown(values))
+    }
+}
+
+/// Python's `repr()` of a bound value, cut to 300 characters as `_repr_base.trunc` does.
+fn value_repr(value: &SqlValue) -> String {
+    const MAX_CHARS: usize = 300;
+    let text = match value {
+        SqlValue::Null => "None".to_string(),
+        SqlValue::Text(text) => crate::ops::sqltext::py_repr_str(text),
+        SqlValue::Real(number) => crate::ops::sqltext::py_float_repr(*number),
+        other => other.literal(),
+    };
+    let characters: Vec<char> = text.chars().collect();
+    if characters.len() <= MAX_CHARS {
+        return text;
+    }
+    let segment = MAX_CHARS / 2;
+    format!(
+        "{} ... ({} characters truncated) ... {}",
+        characters[..segment].iter().collect::<String>(),
+        characters.len() - MAX_CHARS,
+        characters[characters.len() - segment..]
+            .iter()
+            .collect::<String>()
+    )
 }
 
 /// Is this statement one that makes Python's sqlite3 (legacy transaction control) open a
@@ -373,7 +438,7 @@ impl<'a> MigrationContext<'a> {
                     .map_err(|error| RuntimeError::Database {
                         error,
                         sql: statement.sql.clone(),
-                        params: statement.params.clone(),
+                        params: vec![statement.params.clone()],
                     })
             }
         }
@@ -560,6 +625,46 @@ impl<'a> MigrationContext<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Figures from SQLAlchemy 2.1.9's `util._repr_params(..., 10, ismulti=...)`.
+    #[test]
+    fn error_parameters_are_shown_as_sqlalchemy_shows_them() {
+        let text = |value: &str| SqlValue::Text(value.to_string());
+        let sets: Vec<Vec<SqlValue>> = (1..13)
+            .map(|n| vec![SqlValue::Integer(n), text(if n == 2 { "o'n" } else { "x" })])
+            .collect();
+        assert_eq!(
+            params_repr(&sets).unwrap(),
+            "[(1, 'x'), (2, \"o'n\"), (3, 'x'), (4, 'x'), (5, 'x'), (6, 'x'), (7, 'x'), (8, 'x')  ... displaying 10 of 12 total bound parameter sets ...  (11, 'x'), (12, 'x')]"
+        );
+        assert_eq!(params_repr(&sets[..2]).unwrap(), "[(1, 'x'), (2, \"o'n\")]");
+        assert_eq!(params_repr(&[vec![SqlValue::Integer(1)]]).unwrap(), "(1,)");
+        assert_eq!(params_repr(&[]), None);
+        assert_eq!(params_repr(&[Vec::new()]), None);
+        let long = params_repr(&[vec![
+            text(&"a".repeat(400)),
+            SqlValue::Real(2.5),
+            SqlValue::Null,
+            SqlValue::Real(1e16),
+        ]])
+        .unwrap();
+        assert_eq!(
+            long,
+            format!(
+                "('{}', 2.5, None, 1e+16)",
+                format!(
+                    "{} ... (102 characters truncated) ... {}",
+                    "a".repeat(149),
+                    "a".repeat(149)
+                )
+            )
+        );
+        let wide: Vec<SqlValue> = (0..105).map(SqlValue::Integer).collect();
+        let shown = params_repr(&[wide]).unwrap();
+        assert!(shown.starts_with("(0, 1, 2,"));
+        assert!(shown.contains(", 49 ... 5 parameters truncated ... 55, 56,"));
+        assert!(shown.ends_with(", 104)"));
+    }
 
     #[test]
     fn version_table_sql_matches_alembic() {

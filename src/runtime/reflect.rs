@@ -15,7 +15,7 @@ fn query(
         .map_err(|error| RuntimeError::Database {
             error,
             sql: sql.to_string(),
-            params: params.to_vec(),
+            params: vec![params.to_vec()],
         })
 }
 

@@ -59,7 +59,7 @@ pub(super) fn run(
                                     let _ = context.execute(&cleanup);
                                 }
                             }
-                            return Err(database_error(error));
+                            return Err(database_error(executemany_error(&statement, error)));
                         }
                     }
                 }
@@ -82,6 +82,24 @@ fn sql_value(literal: &Literal) -> SqlValue {
         Literal::Int(i) => SqlValue::Integer(*i),
         Literal::Float(f) => SqlValue::Real(*f),
         Literal::Str(s) => SqlValue::Text(s.clone()),
+    }
+}
+
+/// A failing row of an `executemany` is reported with every row's parameters, as
+/// SQLAlchemy reports the whole executemany call.
+fn executemany_error(statement: &ops::Statement, error: RuntimeError) -> RuntimeError {
+    match (error, &statement.params) {
+        (RuntimeError::Database { error, sql, .. }, Params::Many(rows)) if rows.len() > 1 => {
+            RuntimeError::Database {
+                error,
+                sql,
+                params: rows
+                    .iter()
+                    .map(|row| row.iter().map(sql_value).collect())
+                    .collect(),
+            }
+        }
+        (other, _) => other,
     }
 }
 
