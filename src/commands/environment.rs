@@ -348,15 +348,24 @@ fn run_steps(
             plan.steps
         }
         Action::Downgrade(destination) => {
-            let plan = map
-                .plan_downgrade(destination, &heads)
-                .map_err(|error| Failure::Command(error.message))?;
-            for warning in &plan.warnings {
-                context.out.stderr(format!(
+            let relative_warning = |warning: &crate::graph::GraphWarning| {
+                format!(
                     "{}/alembic/script/revision.py:1168: UserWarning: {}\n  util.warn(\n",
                     super::PYTHON_SITE_PACKAGES,
                     warning.message()
-                ));
+                )
+            };
+            let plan = match map.plan_downgrade(destination, &heads) {
+                Ok(plan) => plan,
+                Err(error) => {
+                    for warning in &error.warnings {
+                        context.out.stderr(relative_warning(warning));
+                    }
+                    return Err(Failure::Command(error.message));
+                }
+            };
+            for warning in &plan.warnings {
+                context.out.stderr(relative_warning(warning));
             }
             plan.steps
         }
@@ -408,16 +417,14 @@ fn run_steps(
             } else {
                 "downgrade"
             };
-            match exec::run_planned(script, operations, context) {
-                Ok(warnings) => {
-                    for warning in warnings {
-                        context.out.stderr(python_warning(&warning));
-                    }
-                }
-                Err(error) => {
-                    context.rollback_step();
-                    return Err(exec_failure(error, function));
-                }
+            let mut warnings = Vec::new();
+            let result = exec::run_planned(script, operations, context, &mut warnings);
+            for warning in warnings {
+                context.out.stderr(python_warning(&warning));
+            }
+            if let Err(error) = result {
+                context.rollback_step();
+                return Err(exec_failure(error, function));
             }
         }
         let changes = map

@@ -231,12 +231,15 @@ impl std::error::Error for GraphError {}
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CommandError {
     pub message: String,
+    /// Warnings Alembic issued (and Python printed) before it raised.
+    pub warnings: Vec<GraphWarning>,
 }
 
 impl CommandError {
     pub(crate) fn new(message: impl Into<String>) -> CommandError {
         CommandError {
             message: message.into(),
+            warnings: Vec::new(),
         }
     }
 }

@@ -97,7 +97,10 @@ impl RevisionMap {
                 options,
                 &mut warnings,
             )
-            .map_err(|e| catch.command_error(e))?;
+            .map_err(|e| CommandError {
+                warnings: std::mem::take(&mut warnings),
+                ..catch.command_error(e)
+            })?;
         let steps = order
             .iter()
             .map(|&i| self.revision_step(i, false))

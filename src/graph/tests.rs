@@ -2552,6 +2552,18 @@ fn pg_resolution_cli_texts() {
         plan.warnings[0].message(),
         "downgrade -1 from multiple heads is ambiguous; this usage will be disallowed in a future release."
     );
+    // Python prints the warning when it is issued, so it comes with the error as well.
+    let error = pg(8)
+        .plan_downgrade("-9", &strings(&[R3000, R4000, R6000]))
+        .unwrap_err();
+    assert_eq!(
+        error.message,
+        "Relative revision -9 didn't produce 9 migrations"
+    );
+    assert_eq!(
+        error.warnings,
+        vec![GraphWarning::AmbiguousRelativeDowngrade]
+    );
 }
 
 #[test]

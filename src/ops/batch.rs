@@ -303,10 +303,16 @@ pub(crate) fn batch_steps(op: &Operation, ctx: &RenderContext) -> Result<Vec<Ste
         }
     };
     let mut apply = ApplyBatch::new(existing, table_args.clone(), reflected, &mut steps);
-    for entry in &entries {
-        apply.apply(entry)?;
+    let applied = entries.iter().try_for_each(|entry| apply.apply(entry));
+    let created = applied.and_then(|()| apply.create(&mut steps));
+    if let Err(error) = created {
+        // Reflection warnings were issued (and printed by Python) before the error.
+        steps.retain(|step| matches!(step, Step::Warn(_)));
+        if steps.is_empty() {
+            return Err(error);
+        }
+        steps.push(Step::Fail(error));
     }
-    apply.create(&mut steps)?;
     Ok(steps)
 }
 

@@ -2064,6 +2064,30 @@ fn complex_table_data() -> SqliteTableData {
 }
 
 #[test]
+fn reflection_warnings_come_before_a_failing_batch_op() {
+    let reflected = reflect_table(&complex_table_data());
+    let op = batch(
+        "t",
+        Recreate::Auto,
+        vec![BatchOp::DropConstraint {
+            name: "ck_missing".into(),
+            type_: None,
+        }],
+    );
+    let steps = online_steps_with(&op, &RenderContext::online().with_reflected(reflected));
+    let rendered = render_online(&steps);
+    assert_eq!(
+        rendered.first().map(String::as_str),
+        Some("?Skipped unsupported reflection of expression-based index ix_expr")
+    );
+    assert_eq!(
+        rendered.last().map(String::as_str),
+        Some("!ValueError: No such constraint: 'ck_missing'")
+    );
+    assert!(!steps.iter().any(|step| matches!(step, Step::Execute(_))));
+}
+
+#[test]
 fn reflect_complex_table_and_batch_measured() {
     let reflected = reflect_table(&complex_table_data());
     assert_eq!(

@@ -571,8 +571,20 @@ fn run_steps(name: &str, steps: &[Step], resync_after_crash: bool) -> Vec<String
     for (index, step) in steps.iter().enumerate() {
         match step {
             Step::Run(line) => {
-                let expected = run_tool(&alembic_bin(), &real, line);
-                let actual = run_tool(&playground_bin(), &ours, line);
+                let mut expected = run_tool(&alembic_bin(), &real, line);
+                let mut actual = run_tool(&playground_bin(), &ours, line);
+                if resync_after_crash {
+                    // Random walks reach batch copies of tables that already have several
+                    // constraints; Alembic copies them in `table.constraints` (a Python set)
+                    // order, which changes from run to run (reference §11 #7).
+                    for observation in [&mut expected, &mut actual] {
+                        observation.schema = observation
+                            .schema
+                            .iter()
+                            .map(|entry| constraints_in_name_order(entry))
+                            .collect();
+                    }
+                }
                 let crashed = expected.exit_code == 1 && expected.stderr.contains("Traceback");
                 if resync_after_crash && crashed && expected != actual {
                     if actual.exit_code == 0 || !actual.stdout.starts_with("FAILED: ") {
@@ -650,6 +662,47 @@ fn describe_mismatch(
         }
     }
     report
+}
+
+/// `CREATE TABLE` text with its table-level constraint lines sorted (the column lines and
+/// everything else unchanged).
+fn constraints_in_name_order(entry: &str) -> String {
+    let lines: Vec<&str> = entry.lines().collect();
+    let is_constraint = |line: &str| {
+        let line = line.trim_start();
+        [
+            "CONSTRAINT ",
+            "PRIMARY KEY",
+            "UNIQUE ",
+            "FOREIGN KEY",
+            "CHECK ",
+        ]
+        .iter()
+        .any(|start| line.starts_with(start))
+    };
+    let Some(first) = lines.iter().position(|line| is_constraint(line)) else {
+        return entry.to_string();
+    };
+    let end = lines.len() - 1; // the closing `)`
+    if first >= end || !lines[first..end].iter().all(|line| is_constraint(line)) {
+        return entry.to_string();
+    }
+    let mut constraints: Vec<&str> = lines[first..end]
+        .iter()
+        .map(|line| line.trim_end().trim_end_matches(','))
+        .collect();
+    constraints.sort();
+    let mut out: Vec<String> = lines[..first].iter().map(|line| line.to_string()).collect();
+    let count = constraints.len();
+    for (index, line) in constraints.into_iter().enumerate() {
+        out.push(if index + 1 < count {
+            format!("{line}, ")
+        } else {
+            line.to_string()
+        });
+    }
+    out.extend(lines[end..].iter().map(|line| line.to_string()));
+    out.join("\n")
 }
 
 /// Asserts random steps are conformant, where Alembic's crashes may be clear errors instead

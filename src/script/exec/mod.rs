@@ -129,14 +129,16 @@ pub fn plan_function(script: &RevisionScript, function: &str) -> Result<Vec<Plan
     eval::plan(script, function)
 }
 
-/// Executes planned operations through the context (online or offline), in order. Returns the
-/// `UserWarning` messages to print on stderr (identical ones once).
+/// Executes planned operations through the context (online or offline), in order. Collects in
+/// `warnings` the warning messages to print on stderr (identical ones once), also those issued
+/// before an operation failed: Python prints a warning when it is issued.
 pub fn run_planned(
     script: &RevisionScript,
     planned: &[PlannedOp],
     context: &mut MigrationContext,
-) -> Result<Vec<String>, ExecError> {
-    run::run(script, planned, context)
+    warnings: &mut Vec<String>,
+) -> Result<(), ExecError> {
+    run::run(script, planned, context, warnings)
 }
 
 /// Line `line` (1-based) of `source`, stripped.

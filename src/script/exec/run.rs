@@ -16,8 +16,8 @@ pub(super) fn run(
     script: &RevisionScript,
     planned: &[PlannedOp],
     context: &mut MigrationContext,
-) -> Result<Vec<String>, ExecError> {
-    let mut warnings: Vec<String> = Vec::new();
+    warnings: &mut Vec<String>,
+) -> Result<(), ExecError> {
     for op in planned {
         let python = |error: ops::OpsError| ExecError::Python {
             exception: error.python_class().to_string(),
@@ -72,7 +72,7 @@ pub(super) fn run(
             }
         }
     }
-    Ok(warnings)
+    Ok(())
 }
 
 fn sql_value(literal: &Literal) -> SqlValue {

@@ -35,7 +35,7 @@ fn offline(body: &str) -> String {
     let script = script(body);
     let mut context = MigrationContext::offline();
     let result = plan_function(&script, "upgrade")
-        .and_then(|planned| run_planned(&script, &planned, &mut context));
+        .and_then(|planned| run_planned(&script, &planned, &mut context, &mut Vec::new()));
     match result {
         Ok(_) => context.out.stdout_text(),
         Err(error) => format!("!{error}"),
@@ -46,7 +46,8 @@ fn run_online(db: &mut SqliteDatabase, body: &str) -> Result<Vec<String>, ExecEr
     let script = script(body);
     let planned = plan_function(&script, "upgrade")?;
     let mut context = MigrationContext::online(db);
-    let result = run_planned(&script, &planned, &mut context);
+    let mut warnings = Vec::new();
+    let result = run_planned(&script, &planned, &mut context, &mut warnings).map(|()| warnings);
     match &result {
         Ok(_) => context.commit_step().expect("commit"),
         Err(_) => context.rollback_step(),
@@ -839,7 +840,8 @@ fn pops_chain_offline_prints_the_reference_text() {
                 script.id
             ));
             let planned = plan_function(script, "upgrade").unwrap();
-            let warnings = run_planned(script, &planned, &mut context).unwrap();
+            let mut warnings = Vec::new();
+            run_planned(script, &planned, &mut context, &mut warnings).unwrap();
             assert!(warnings.is_empty());
             let change = match &previous {
                 None => VersionChange::Insert(script.id.clone()),
@@ -863,11 +865,11 @@ fn pops_chain_online_fails_at_the_batch_like_alembic() {
     let mut context = MigrationContext::online(&mut db);
     for script in &scripts[..5] {
         let planned = plan_function(script, "upgrade").unwrap();
-        run_planned(script, &planned, &mut context).unwrap();
+        run_planned(script, &planned, &mut context, &mut Vec::new()).unwrap();
         context.commit_step().unwrap();
     }
     let planned = plan_function(&scripts[5], "upgrade").unwrap();
-    let error = run_planned(&scripts[5], &planned, &mut context).unwrap_err();
+    let error = run_planned(&scripts[5], &planned, &mut context, &mut Vec::new()).unwrap_err();
     context.rollback_step();
     assert!(
         matches!(&error, ExecError::Database { line: 20, .. }),
