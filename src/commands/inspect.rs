@@ -201,6 +201,9 @@ pub fn show(invocation: &mut Invocation<'_, '_>) -> CommandResult {
         let map = deferred.caught()?;
         map.resolve_rows_for_command(&rows)
             .map_err(|error| Failure::Command(error.message))?
+            .into_iter()
+            .map(Some)
+            .collect()
     } else {
         deferred.emit_warnings(&mut invocation.out);
         let map = deferred.caught()?;
@@ -209,6 +212,13 @@ pub fn show(invocation: &mut Invocation<'_, '_>) -> CommandResult {
     };
     let map = deferred.caught()?.clone();
     for id in ids {
+        // Upstream crash: `None.log_entry` (AttributeError) after the entries before it.
+        let Some(id) = id else {
+            return Err(Failure::command(format!(
+                "'{revision}' walks below a base revision, where there is no revision to show \
+                 (Alembic 1.20.1 stops here with an AttributeError)"
+            )));
+        };
         let entry = log_entry(&map, &directory, &id, false);
         invocation.print(&entry);
     }

@@ -140,6 +140,9 @@ pub fn edit(invocation: &mut Invocation<'_, '_>) -> CommandResult {
         let map = deferred.caught()?;
         map.resolve_rows_for_command(&rows)
             .map_err(|error| Failure::Command(error.message))?
+            .into_iter()
+            .map(Some)
+            .collect()
     } else {
         deferred.emit_warnings(&mut invocation.out);
         let map = deferred.caught()?;
@@ -154,6 +157,13 @@ pub fn edit(invocation: &mut Invocation<'_, '_>) -> CommandResult {
         ids
     };
     for id in ids {
+        // Upstream crash: `assert sc` on a `None` entry, after opening the ones before it.
+        let Some(id) = id else {
+            return Err(Failure::command(format!(
+                "'{revision}' walks below a base revision, where there is no revision file to edit \
+                 (Alembic 1.20.1 stops here with an AssertionError)"
+            )));
+        };
         if let Some(script) = directory.script(&id) {
             let path = script.path.clone();
             invocation.open_in_editor(&path)?;

@@ -909,21 +909,21 @@ impl RevisionMap {
         self.get_current_head(branch_label)
     }
 
-    /// `ScriptDirectory.get_revisions(rev)` as `show`, `merge`, `edit` use
-    /// it: the revision ids, with CLI error texts. Entries that are not
-    /// revisions (a relative walk below a root) are skipped; Alembic would
-    /// crash on them.
+    /// `ScriptDirectory.get_revisions(rev)` as `show` and `edit` use it: the
+    /// revision ids, with CLI error texts.
+    /// `None` stands where Python's tuple holds `None` (a relative walk such as `-2` that
+    /// passes below a base): `show` and `edit` crash on it after handling what came before.
     pub fn resolve_for_command(
         &self,
         identifier: &str,
-    ) -> Result<Vec<String>, super::CommandError> {
+    ) -> Result<Vec<Option<String>>, super::CommandError> {
         let catch = super::errors::Catch::default();
         let refs = self
             .get_revisions_ref(&RevSpec::One(identifier.to_string()))
             .map_err(|e| catch.command_error(e))?;
         Ok(refs
             .into_iter()
-            .filter_map(|r| match r {
+            .map(|r| match r {
                 Ref::Rev(i) => Some(self.id_of(i).to_string()),
                 _ => None,
             })

@@ -1523,6 +1523,19 @@ fn stamp_between_rows_and_empty_range_starts_are_errors_not_crashes() {
 }
 
 #[test]
+fn relative_symbols_below_a_base_resolve_to_none_for_show_and_edit() {
+    let map = revision_path();
+    assert_eq!(
+        map.resolve_for_command("-2").map_err(|e| e.message),
+        Ok(vec![Some(C.to_string())])
+    );
+    assert_eq!(
+        map.resolve_for_command("-9").map_err(|e| e.message),
+        Ok(vec![None])
+    );
+}
+
+#[test]
 fn revision_path_stamp_to_base() {
     let map = revision_path();
     let steps = map
@@ -2497,7 +2510,11 @@ fn pg_stamps() {
 #[test]
 fn pg_resolution_cli_texts() {
     let map = pg(10);
-    let cli = |s: &str| map.resolve_for_command(s).map_err(|e| e.message);
+    let cli = |s: &str| {
+        map.resolve_for_command(s)
+            .map(|ids| ids.into_iter().flatten().collect::<Vec<_>>())
+            .map_err(|e| e.message)
+    };
     assert_eq!(cli("feat"), Ok(strings(&[R6000])));
     assert_eq!(
         cli("li"),

@@ -709,7 +709,12 @@ fn constraints_in_name_order(entry: &str) -> String {
 /// (see [`run_steps`]).
 pub fn assert_conformant_or_clear_error(name: &str, steps: &[Step]) {
     let mismatches = run_steps(name, steps, true);
-    assert!(mismatches.is_empty(), "\n{}", mismatches.join("\n"));
+    assert!(
+        mismatches.is_empty(),
+        "\n{}\nThe steps, as a .scenario file:\n{}",
+        mismatches.join("\n"),
+        format_scenario(steps)
+    );
 }
 
 /// Asserts a scenario is conformant, printing every mismatch.
