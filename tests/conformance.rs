@@ -347,3 +347,199 @@ fn random_walks_through_operations_match_alembic() {
     }
     assert_conformant_or_clear_error(&format!("walk_{seed:x}"), &steps);
 }
+
+/// Random changes to a models.py of core tables (tables, columns, types, nullability,
+/// defaults, indexes, unique flags, foreign keys), each followed by
+/// `revision --autogenerate`, `upgrade head`, and now and then `check` or a downgrade and
+/// upgrade again, with `render_as_batch=True`: the generated revision files, the schema
+/// and the data must be Alembic's.
+#[test]
+fn random_model_changes_autogenerate_like_alembic() {
+    use harness::Step;
+    #[derive(Clone)]
+    struct Column {
+        name: String,
+        type_: &'static str,
+        nullable: bool,
+        index: bool,
+        unique: bool,
+        default: Option<&'static str>,
+        references: Option<String>,
+    }
+    struct Table {
+        name: String,
+        columns: Vec<Column>,
+    }
+    const TYPES: &[&str] = &[
+        "sa.Integer()",
+        "sa.String(50)",
+        "sa.String(100)",
+        "sa.Text()",
+        "sa.Boolean()",
+        "sa.DateTime()",
+        "sa.Float()",
+        "sa.Numeric(10, 2)",
+        "sa.Date()",
+        "sa.BigInteger()",
+    ];
+    const DEFAULTS: &[&str] = &["'x'", "sa.text('0')", "'0'", "sa.func.now()"];
+    let seed = std::env::var("DIFFERENTIAL_SEED")
+        .ok()
+        .and_then(|text| text.parse().ok())
+        .unwrap_or(0x5a5a_1234_abcd_0001_u64);
+    let mut state = seed | 1;
+    let mut below = move |bound: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % bound.max(1) as u64) as usize
+    };
+    let render = |tables: &[Table]| -> String {
+        let mut text = String::from(
+            "import sqlalchemy as sa\nfrom sqlalchemy.orm import DeclarativeBase\n\n\nclass Base(DeclarativeBase):\n    pass\n",
+        );
+        for table in tables {
+            text.push_str(&format!(
+                "\n\nt_{0} = sa.Table(\n    \"{0}\",\n    Base.metadata,\n    sa.Column(\"id\", sa.Integer(), primary_key=True),\n",
+                table.name
+            ));
+            for column in &table.columns {
+                let mut arguments = vec![format!("\"{}\"", column.name), column.type_.to_string()];
+                if let Some(target) = &column.references {
+                    arguments.push(format!("sa.ForeignKey(\"{target}.id\")"));
+                }
+                arguments.push(format!(
+                    "nullable={}",
+                    if column.nullable { "True" } else { "False" }
+                ));
+                if column.index {
+                    arguments.push("index=True".to_string());
+                }
+                if column.unique {
+                    arguments.push("unique=True".to_string());
+                }
+                if let Some(default) = column.default {
+                    arguments.push(format!("server_default={default}"));
+                }
+                text.push_str(&format!("    sa.Column({}),\n", arguments.join(", ")));
+            }
+            text.push_str(")\n");
+        }
+        text
+    };
+    let mut steps: Vec<Step> = vec![
+        Step::Replace {
+            path: "migrations/env.py".into(),
+            from: "target_metadata = None".into(),
+            to: "from models import Base\ntarget_metadata = Base.metadata".into(),
+        },
+        Step::Replace {
+            path: "migrations/env.py".into(),
+            from: "connection=connection, target_metadata=target_metadata".into(),
+            to: "connection=connection, target_metadata=target_metadata, render_as_batch=True"
+                .into(),
+        },
+    ];
+    let mut tables: Vec<Table> = Vec::new();
+    let mut names = 0;
+    for round in 0..10 {
+        for _ in 0..1 + below(3) {
+            let referenced = |tables: &[Table], name: &str| {
+                tables.iter().any(|table| {
+                    table
+                        .columns
+                        .iter()
+                        .any(|column| column.references.as_deref() == Some(name))
+                })
+            };
+            names += 1;
+            let new_column =
+                |below: &mut dyn FnMut(usize) -> usize, tables: &[Table], name: String| Column {
+                    name,
+                    type_: TYPES[below(TYPES.len())],
+                    nullable: below(3) != 0,
+                    index: below(4) == 0,
+                    unique: below(6) == 0,
+                    default: (below(4) == 0).then(|| DEFAULTS[below(DEFAULTS.len())]),
+                    references: (below(4) == 0 && !tables.is_empty())
+                        .then(|| tables[below(tables.len())].name.clone()),
+                };
+            match below(8) {
+                0 | 1 if tables.len() < 5 || tables.is_empty() => {
+                    let mut columns = Vec::new();
+                    for n in 0..1 + below(3) {
+                        let mut column = new_column(&mut below, &tables, format!("c{names}_{n}"));
+                        if column.references.is_some() {
+                            column.type_ = "sa.Integer()";
+                        }
+                        columns.push(column);
+                    }
+                    tables.push(Table {
+                        name: format!("t{names}"),
+                        columns,
+                    });
+                }
+                2 if !tables.is_empty() => {
+                    let victim = below(tables.len());
+                    if !referenced(&tables, &tables[victim].name) {
+                        tables.remove(victim);
+                    }
+                }
+                3 if !tables.is_empty() => {
+                    let at = below(tables.len());
+                    let mut column = new_column(&mut below, &tables[..at], format!("c{names}"));
+                    column.nullable = true;
+                    if column.references.is_some() {
+                        column.type_ = "sa.Integer()";
+                    }
+                    tables[at].columns.push(column);
+                }
+                4 if !tables.is_empty() => {
+                    let at = below(tables.len());
+                    if !tables[at].columns.is_empty() {
+                        let victim = below(tables[at].columns.len());
+                        tables[at].columns.remove(victim);
+                    }
+                }
+                5..=7 if !tables.is_empty() => {
+                    let at = below(tables.len());
+                    let count = tables[at].columns.len();
+                    if count > 0 {
+                        let which = below(count);
+                        let column = &mut tables[at].columns[which];
+                        match below(5) {
+                            0 if column.references.is_none() => {
+                                column.type_ = TYPES[below(TYPES.len())]
+                            }
+                            1 => column.nullable = !column.nullable,
+                            2 => column.index = !column.index,
+                            3 => column.unique = !column.unique,
+                            _ => {
+                                column.default = match column.default {
+                                    Some(_) => None,
+                                    None => Some(DEFAULTS[below(DEFAULTS.len())]),
+                                }
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        steps.push(Step::Write("models.py".into(), render(&tables)));
+        steps.push(Step::Run(format!(
+            "revision --autogenerate -m \"round {round}\" --rev-id {:012x}",
+            0xa0a0_0000_0000_u64 + round
+        )));
+        steps.push(Step::Run("upgrade head".into()));
+        match below(4) {
+            0 => steps.push(Step::Run("check".into())),
+            1 => {
+                steps.push(Step::Run("downgrade -1".into()));
+                steps.push(Step::Run("upgrade head".into()));
+            }
+            _ => {}
+        }
+    }
+    assert_conformant_or_clear_error(&format!("models_{seed:x}"), &steps);
+}
