@@ -41,7 +41,7 @@ const playground = await openPlayground();
 const { page } = playground;
 try {
   const loads = [];
-  for (let attempt = 0; attempt < 5; attempt++) {
+  for (let attempt = 0; attempt < 7; attempt++) {
     const context = await playground.browser.newContext();
     const fresh = await context.newPage();
     await fresh.goto(playground.server.url);

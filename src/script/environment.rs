@@ -75,6 +75,32 @@ fn bool_keyword(call: &Expr, name: &str) -> Option<bool> {
 
 /// Reads env.py's source. `offline` selects the `run_migrations_offline` branch's configure call.
 pub fn read_env(source: &str, offline: bool) -> Result<EnvOptions, EnvError> {
+    // The page asks for env.py's options many times per redraw (the version table's name for
+    // the panels and the lesson checks): the last answer per mode is kept while the source
+    // is unchanged, as `script::load` keeps parsed revision files.
+    thread_local! {
+        static LAST: std::cell::RefCell<Vec<(String, bool, Result<EnvOptions, EnvError>)>> =
+            const { std::cell::RefCell::new(Vec::new()) };
+    }
+    let cached = LAST.with(|last| {
+        last.borrow()
+            .iter()
+            .find(|(text, mode, _)| *mode == offline && text == source)
+            .map(|(_, _, result)| result.clone())
+    });
+    if let Some(result) = cached {
+        return result;
+    }
+    let result = read_env_uncached(source, offline);
+    LAST.with(|last| {
+        let mut last = last.borrow_mut();
+        last.retain(|(_, mode, _)| *mode != offline);
+        last.push((source.to_string(), offline, result.clone()));
+    });
+    result
+}
+
+fn read_env_uncached(source: &str, offline: bool) -> Result<EnvOptions, EnvError> {
     let module = python::parse_module(source).map_err(|error| EnvError {
         line: error.line,
         column: error.column,
