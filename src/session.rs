@@ -181,27 +181,38 @@ impl Session {
     /// real command would otherwise pay for that. Returns whether every step succeeded.
     pub fn warm_up(clock: &dyn Clock, ids: &mut dyn IdSource) -> bool {
         let mut scratch = Session::starter();
-        let created = scratch
-            .run_line("alembic revision -m warm", clock, ids)
-            .output;
-        let Some(path) = created.touched_files.first().cloned() else {
-            return false;
-        };
-        let Ok(source) = scratch.files.read_to_string(&path) else {
-            return false;
-        };
-        let body = source.replacen(
-            "    pass",
-            "    op.create_table('warm', sa.Column('id', sa.Integer, primary_key=True), sa.Column('name', sa.String(20)))\n    op.add_column('warm', sa.Column('note', sa.Text()))\n    op.create_index('ix_warm_name', 'warm', ['name'])",
-            1,
-        );
-        if scratch.files.write(&path, &body).is_err() {
-            return false;
+        // A few revisions, run up and down twice: enough for the browser to optimise the
+        // paths a learner's first commands take, not only to compile them.
+        for n in 0..4 {
+            let created = scratch
+                .run_line(&format!("alembic revision -m warm{n}"), clock, ids)
+                .output;
+            let Some(path) = created.touched_files.first().cloned() else {
+                return false;
+            };
+            let Ok(source) = scratch.files.read_to_string(&path) else {
+                return false;
+            };
+            let body = source.replacen(
+                "    pass",
+                &format!("    op.create_table('warm{n}', sa.Column('id', sa.Integer, primary_key=True), sa.Column('name', sa.String(20)))\n    op.add_column('warm{n}', sa.Column('note', sa.Text()))\n    op.create_index('ix_warm{n}_name', 'warm{n}', ['name'])"),
+                1,
+            );
+            let body = body.replacen(
+                "    pass",
+                &format!("    op.drop_index('ix_warm{n}_name', table_name='warm{n}')\n    op.drop_table('warm{n}')"),
+                1,
+            );
+            if scratch.files.write(&path, &body).is_err() {
+                return false;
+            }
         }
         [
             "alembic upgrade head",
             "alembic history",
             "alembic current",
+            "alembic downgrade base",
+            "alembic upgrade head",
             "alembic downgrade base",
         ]
         .iter()
