@@ -6,7 +6,9 @@
 #[path = "conformance/harness.rs"]
 mod harness;
 
-use harness::{assert_conformant, assert_conformant_or_clear_error, parse_scenario};
+use harness::{
+    assert_conformant, assert_conformant_or_clear_error, differential_random, parse_scenario,
+};
 
 macro_rules! scenario {
     ($(#[$doc:meta])* $test:ident, $name:literal) => {
@@ -217,17 +219,7 @@ fn random_command_lines_match_alembic() {
         "-1:current",
         "1000:nosuch",
     ];
-    let seed = std::env::var("DIFFERENTIAL_SEED")
-        .ok()
-        .and_then(|text| text.parse().ok())
-        .unwrap_or(0x0123_4567_89ab_cdef_u64);
-    let mut state = seed | 1;
-    let mut below = move |bound: usize| {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        (state % bound as u64) as usize
-    };
+    let (seed, mut below) = differential_random(0x0123_4567_89ab_cdef_u64);
     let mut fresh = 0;
     for _ in 0..60 {
         let pick = |list: &[&str], n: usize| list[n % list.len()].to_string();
@@ -321,17 +313,7 @@ fn random_walks_through_operations_match_alembic() {
         "c0ffee00000",
         "heads",
     ];
-    let seed = std::env::var("DIFFERENTIAL_SEED")
-        .ok()
-        .and_then(|text| text.parse().ok())
-        .unwrap_or(0x0fed_cba9_8765_4321_u64);
-    let mut state = seed | 1;
-    let mut below = move |bound: usize| {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        (state % bound as u64) as usize
-    };
+    let (seed, mut below) = differential_random(0x0fed_cba9_8765_4321_u64);
     for _ in 0..40 {
         let target = TARGETS[below(TARGETS.len())];
         let other = TARGETS[below(TARGETS.len())];
@@ -383,17 +365,7 @@ fn random_model_changes_autogenerate_like_alembic() {
         "sa.BigInteger()",
     ];
     const DEFAULTS: &[&str] = &["'x'", "sa.text('0')", "'0'", "sa.func.now()"];
-    let seed = std::env::var("DIFFERENTIAL_SEED")
-        .ok()
-        .and_then(|text| text.parse().ok())
-        .unwrap_or(0x5a5a_1234_abcd_0001_u64);
-    let mut state = seed | 1;
-    let mut below = move |bound: usize| {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        (state % bound.max(1) as u64) as usize
-    };
+    let (seed, mut below) = differential_random(0x5a5a_1234_abcd_0001_u64);
     let render = |tables: &[Table]| -> String {
         let mut text = String::from(
             "import sqlalchemy as sa\nfrom sqlalchemy.orm import DeclarativeBase\n\n\nclass Base(DeclarativeBase):\n    pass\n",

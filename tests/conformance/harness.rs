@@ -740,6 +740,24 @@ fn constraints_in_name_order(entry: &str) -> String {
     out.join("\n")
 }
 
+/// The random source of the differential tests: the seed (`DIFFERENTIAL_SEED`, for hunting,
+/// or `default`) and `below(n)`, a number in `0..n` (xorshift64).
+pub fn differential_random(default: u64) -> (u64, impl FnMut(usize) -> usize) {
+    let seed = std::env::var("DIFFERENTIAL_SEED")
+        .ok()
+        .and_then(|text| text.parse().ok())
+        .unwrap_or(default);
+    // xorshift needs a state other than zero.
+    let mut state = seed.max(1);
+    let below = move |bound: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % bound.max(1) as u64) as usize
+    };
+    (seed, below)
+}
+
 /// Asserts random steps are conformant, where Alembic's crashes may be clear errors instead
 /// (see [`run_steps`]).
 pub fn assert_conformant_or_clear_error(name: &str, steps: &[Step]) {
