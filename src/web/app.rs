@@ -14,7 +14,33 @@ use super::splitter::Splitter;
 use super::storage;
 use super::terminal::Terminal;
 use crate::fs::FileSystem;
-use crate::session::{Session, PROJECT_DIR};
+use crate::session::{Session, WarmUp, WarmUpStep, PROJECT_DIR};
+
+/// When the idle warm-up starts after the page has loaded, and the pause between its steps
+/// (milliseconds): each step is one command on a small scratch project (a few milliseconds
+/// once compiled), so typing is never held up for long.
+const WARM_UP_START_MS: u32 = 200;
+const WARM_UP_STEP_MS: u32 = 16;
+
+/// Runs the next warm-up step after `delay`, then schedules the one after it.
+fn warm_up_later(mut warm_up: WarmUp, delay: u32) {
+    gloo::timers::callback::Timeout::new(delay, move || {
+        match warm_up.step(&BrowserClock, &mut BrowserIds) {
+            WarmUpStep::More => warm_up_later(warm_up, WARM_UP_STEP_MS),
+            WarmUpStep::Done(succeeded) => {
+                if let Some(api) = web_sys::window()
+                    .and_then(|window| js_sys::Reflect::get(&window, &"playground".into()).ok())
+                {
+                    let _ = js_sys::Reflect::set(&api, &"warmedUp".into(), &succeeded.into());
+                }
+            }
+        }
+    })
+    .forget();
+}
+
+/// How long after a change the session is saved to browser storage (milliseconds).
+const SAVE_DELAY_MS: u32 = 250;
 
 /// The session shared by every component; mutations go through [`SessionHandle`]'s methods,
 /// which save the result and ask Yew to re-render.
@@ -52,8 +78,10 @@ impl SessionHandle {
         self.counter.set(self.counter.get().wrapping_add(1));
         self.force_update.force_update();
         if !self.save_pending.replace(true) {
+            // Saved shortly after, off the path of the redraw the change causes (several
+            // changes in a row are saved once); leaving the page saves at once.
             let handle = self.clone();
-            gloo::timers::callback::Timeout::new(0, move || handle.save_now()).forget();
+            gloo::timers::callback::Timeout::new(SAVE_DELAY_MS, move || handle.save_now()).forget();
         }
     }
 
@@ -507,17 +535,9 @@ pub fn app() -> Html {
         let handle = handle.clone();
         use_effect_with((), move |_| {
             super::api::install(handle.clone());
-            // Once the page is idle, compile the engine's hot paths (see Session::warm_up);
+            // Once the page is idle, warm the engine up in small steps (see WarmUp);
             // `window.playground.warmedUp` tells scripts (the benchmark) when it is done.
-            gloo::timers::callback::Timeout::new(200, || {
-                let warmed = Session::warm_up(&BrowserClock, &mut BrowserIds);
-                if let Some(api) = web_sys::window()
-                    .and_then(|window| js_sys::Reflect::get(&window, &"playground".into()).ok())
-                {
-                    let _ = js_sys::Reflect::set(&api, &"warmedUp".into(), &warmed.into());
-                }
-            })
-            .forget();
+            warm_up_later(WarmUp::new(), WARM_UP_START_MS);
             // Embedded demos run their commands on load, as if typed.
             if let Some(options) = handle.embed.clone() {
                 if let Some(theme) = &options.theme {

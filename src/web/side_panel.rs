@@ -20,6 +20,11 @@ const SHOWN_ROWS: usize = 20;
 /// Up to this many revisions, drift is checked after every change; beyond, on request.
 const AUTO_DRIFT_REVISIONS: usize = 100;
 
+/// Beyond this many revisions, the two revision pickers list every revision only while one
+/// has focus (two lists of 1,000 options were three quarters of the page's elements and a
+/// good part of every redraw).
+const FULL_PICKER_REVISIONS: usize = 100;
+
 /// "The live database" in the revision pickers.
 const LIVE: &str = "live";
 
@@ -93,6 +98,7 @@ fn schema_for(handle: &SessionHandle, target: &str, live: &Schema) -> Result<Sch
 pub fn side_panel() -> Html {
     let at = use_state(|| LIVE.to_string());
     let compare = use_state(String::new);
+    let picker_open = use_state(|| false);
     let diagram = use_state(|| false);
     let schema_ref = use_node_ref();
     let handle = use_context::<SessionHandle>();
@@ -173,17 +179,32 @@ pub fn side_panel() -> Html {
         let drift_requested = drift_requested.clone();
         Callback::from(move |_: MouseEvent| drift_requested.set(true))
     };
+    let list_all = revisions.len() <= FULL_PICKER_REVISIONS || *picker_open;
     let picker = |selected: &str, with_none: bool| {
         html! {
             <>
                 if with_none { <option value="" selected={selected.is_empty()}>{"(nothing)"}</option> }
                 <option value={LIVE} selected={selected == LIVE}>{"the live database"}</option>
                 <option value="base" selected={selected == "base"}>{"base (empty)"}</option>
-                { for revisions.iter().map(|(id, doc)| html! {
+                { for revisions.iter().filter(|(id, _)| list_all || selected == id).map(|(id, doc)| html! {
                     <option value={id.clone()} selected={selected == id}>{format!("{id} {doc}")}</option>
                 }) }
             </>
         }
+    };
+    // Focus (Tab or a click: mousedown comes first) lists every revision before the list
+    // opens; leaving the picker shortens it again.
+    let open_picker = {
+        let picker_open = picker_open.clone();
+        Callback::from(move |_: ()| {
+            if !*picker_open {
+                picker_open.set(true)
+            }
+        })
+    };
+    let close_picker = {
+        let picker_open = picker_open.clone();
+        Callback::from(move |_: FocusEvent| picker_open.set(false))
     };
     let on_at = {
         let at = at.clone();
@@ -240,13 +261,13 @@ pub fn side_panel() -> Html {
             <section class="schema" ref={schema_ref}>
                 <h2>{"Schema"}</h2>
                 <div class="schema-controls">
-                    <label>{"At "}<select aria-label="Show the schema at" onchange={on_at}>{ picker(&at, false) }</select></label>
+                    <label>{"At "}<select aria-label="Show the schema at" onchange={on_at} onfocus={open_picker.reform(|_: FocusEvent| ())} onmousedown={open_picker.reform(|_: MouseEvent| ())} onblur={close_picker.clone()}>{ picker(&at, false) }</select></label>
                     <div class="toggle" role="group" aria-label="Schema view">
                         <button type="button" aria-pressed={(!*diagram).to_string()} onclick={set_view(false)}>{"List"}</button>
                         <button type="button" aria-pressed={(*diagram).to_string()} onclick={set_view(true)}>{"Diagram"}</button>
                     </div>
                 </div>
-                <label class="compare">{"Changes since "}<select aria-label="Show the changes since" onchange={on_compare}>{ picker(&compare, true) }</select></label>
+                <label class="compare">{"Changes since "}<select aria-label="Show the changes since" onchange={on_compare} onfocus={open_picker.reform(|_: FocusEvent| ())} onmousedown={open_picker.reform(|_: MouseEvent| ())} onblur={close_picker}>{ picker(&compare, true) }</select></label>
                 { match shown.as_ref() {
                     Some((schema, changes)) => html! {
                         <>
