@@ -69,3 +69,38 @@ test('schema list, ER diagram, schema at a revision, changes, and drift after st
     await playground.close();
   }
 });
+
+test('on a long chain the revision pickers list every revision while focused, and keep the choice', async () => {
+  const playground = await openPlayground();
+  try {
+    const { page } = playground;
+    await page.goto(playground.server.url);
+    await page.waitForFunction(() => window.playground && window.playground.ready === true);
+    const count = 150;
+    const id = (n) => `c${String(n).padStart(11, '0')}`;
+    const files = {};
+    for (let n = 1; n <= count; n++) {
+      files[`alembic/versions/${id(n)}_step_${n}.py`] = `"""step ${n}\n\nRevision ID: ${id(n)}\n"""\nfrom alembic import op\nimport sqlalchemy as sa\n\nrevision = '${id(n)}'\ndown_revision = ${n === 1 ? 'None' : `'${id(n - 1)}'`}\nbranch_labels = None\ndepends_on = None\n\n\ndef upgrade():\n    op.create_table('t${n}', sa.Column('id', sa.Integer(), primary_key=True))\n\n\ndef downgrade():\n    op.drop_table('t${n}')\n`;
+    }
+    await page.evaluate((files) => window.playground.writeFiles(files), files);
+    assert.equal((await page.evaluate(() => window.playground.run('alembic upgrade head'))).exitCode, 0);
+    const at = page.getByLabel('Show the schema at');
+    const options = () => at.evaluate((select) => select.options.length);
+    // Not focused: the live database and base only. (The live tables include alembic_version.)
+    await page.waitForFunction((total) => document.querySelectorAll('section.schema details.table').length === total, count + 1);
+    assert.equal(await options(), 2);
+    // Focused from the keyboard: every revision, newest first after base.
+    await at.focus();
+    await page.waitForFunction((total) => document.querySelector('select[aria-label="Show the schema at"]').options.length === total, count + 2);
+    await at.selectOption(id(3));
+    await page.waitForFunction(() => document.querySelectorAll('section.schema details.table').length === 3);
+    // Leaving the picker shortens the list again and keeps the chosen revision.
+    await page.locator('#terminal-input').focus();
+    await page.waitForFunction(() => document.querySelector('select[aria-label="Show the schema at"]').options.length === 3);
+    assert.equal(await at.inputValue(), id(3));
+    assert.deepEqual(await page.locator('section.schema details.table summary').allInnerTexts(), ['t1', 't2', 't3']);
+    assert.deepEqual(playground.consoleErrors, []);
+  } finally {
+    await playground.close();
+  }
+});
