@@ -30,6 +30,10 @@ function readProject(dir) {
   return files;
 }
 
+// Fresh pages per project: the machine's timings vary by up to 2x from run to run, so each
+// figure is the median of several pages.
+const FRESH_PAGES = 5;
+
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
@@ -81,14 +85,14 @@ try {
   };
   for (const [label, dir] of [['chain50', chain50], ['chain1000', chain1000]]) {
     const files = readProject(dir);
-    // Three fresh pages: each gets the project (the whole page redrawn for it: revision graph
+    // Fresh pages: each gets the project (the whole page redrawn for it: revision graph
     // laid out and drawn, panels read, from the files arriving to the frame after the redraw)
     // and runs the four commands once, cold; the last page then runs four more rounds, as
     // commands run once the learner has typed a command or two.
     const redraws = [];
     const firsts = [];
     let warmRounds = [];
-    for (let attempt = 0; attempt < 3; attempt++) {
+    for (let attempt = 0; attempt < FRESH_PAGES; attempt++) {
       const { context, fresh } = await freshPage();
       await fresh.evaluate(() => window.playground.reset());
       redraws.push(await fresh.evaluate(async (files) => {
@@ -98,7 +102,7 @@ try {
         return performance.now() - start;
       }, files));
       firsts.push(await runRound(fresh));
-      if (attempt === 2) {
+      if (attempt === FRESH_PAGES - 1) {
         for (let round = 0; round < 4; round++) warmRounds.push(await runRound(fresh));
       }
       await context.close();

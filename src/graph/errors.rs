@@ -309,13 +309,9 @@ impl Catch {
     }
 }
 
-/// Python `repr()` of a string (enough for revision ids).
+/// Python `repr()` of a string.
 pub(crate) fn py_str_repr(s: &str) -> String {
-    if s.contains('\'') && !s.contains('"') {
-        format!("\"{}\"", s.replace('\\', "\\\\"))
-    } else {
-        format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"))
-    }
+    crate::python::repr_str(s)
 }
 
 /// Python `str()` of a tuple of strings: `('a',)`, `('a', 'b')`, `()`.
