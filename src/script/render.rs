@@ -7,6 +7,7 @@
 //! and Python's `repr` of the values Alembic passes in.
 //! Does not: write files, or evaluate arbitrary Python (anything else is a located error).
 
+use crate::python::repr_str as python_str_repr;
 use std::collections::BTreeMap;
 
 /// A value passed to the template.
@@ -50,39 +51,6 @@ impl TemplateValue {
             }
         }
     }
-}
-
-/// Python's `repr(str)`: single quotes unless the text has a `'` and no `"`; escapes
-/// backslashes, the quote, `\n`, `\r`, `\t` and non-printable characters.
-pub fn python_str_repr(text: &str) -> String {
-    let quote = if text.contains('\'') && !text.contains('"') {
-        '"'
-    } else {
-        '\''
-    };
-    let mut output = String::with_capacity(text.len() + 2);
-    output.push(quote);
-    for character in text.chars() {
-        match character {
-            '\\' => output.push_str("\\\\"),
-            '\n' => output.push_str("\\n"),
-            '\r' => output.push_str("\\r"),
-            '\t' => output.push_str("\\t"),
-            c if c == quote => {
-                output.push('\\');
-                output.push(c);
-            }
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                output.push_str(&format!("\\x{:02x}", c as u32))
-            }
-            c if (0x80..0xa0).contains(&(c as u32)) => {
-                output.push_str(&format!("\\x{:02x}", c as u32))
-            }
-            c => output.push(c),
-        }
-    }
-    output.push(quote);
-    output
 }
 
 /// A template error, with the template line (1-based).

@@ -31,6 +31,12 @@ export async function openPlayground() {
   };
 }
 
+/// Opens `url` and waits until the page's engine is ready (`window.playground.ready`).
+export async function gotoReady(page, url) {
+  await page.goto(url);
+  await page.waitForFunction(() => window.playground && window.playground.ready === true);
+}
+
 /// Types a line into the terminal and waits until the transcript has grown.
 export async function typeCommand(page, line) {
   const before = await page.locator('.terminal .line.command').count();

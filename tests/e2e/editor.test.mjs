@@ -4,14 +4,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { openPlayground, artifacts } from './browser.mjs';
+import { openPlayground, artifacts, gotoReady } from './browser.mjs';
 
 test('editor: colours, problems on their lines, undo, keyboard; files: new, rename, delete', async () => {
   const playground = await openPlayground();
   try {
     const { page } = playground;
-    await page.goto(playground.server.url);
-    await page.waitForFunction(() => window.playground && window.playground.ready === true);
+    await gotoReady(page, playground.server.url);
     const models = await page.evaluate(() => window.playground.readFile('models.py'));
     await page.getByRole('button', { name: 'models.py', exact: true }).click();
     const keywords = await page.locator('.code.coloured .tok-keyword').allInnerTexts();
@@ -85,8 +84,7 @@ test('panels resize with the keyboard and keep their size after a reload', async
   const playground = await openPlayground();
   try {
     const { page } = playground;
-    await page.goto(playground.server.url);
-    await page.waitForFunction(() => window.playground && window.playground.ready === true);
+    await gotoReady(page, playground.server.url);
     const width = () => page.locator('.left').evaluate((element) => element.getBoundingClientRect().width);
     const before = await width();
     const bar = page.getByRole('separator', { name: 'Resize the file list' });

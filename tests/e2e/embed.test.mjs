@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { openPlayground, artifacts } from './browser.mjs';
+import { openPlayground, artifacts, gotoReady } from './browser.mjs';
 
 test('the documentation page shows working embedded demos', async () => {
   const playground = await openPlayground();
@@ -29,8 +29,7 @@ test('the documentation page shows working embedded demos', async () => {
     await page.getByRole('region', { name: 'Lessons' }).getByRole('button', { name: '1. Your first revision' }).waitFor();
     assert.equal(await page.locator('.editor').count(), 0);
     // The demos saved nothing: the full playground still opens on the starter project.
-    await page.goto(playground.server.url);
-    await page.waitForFunction(() => window.playground && window.playground.ready === true);
+    await gotoReady(page, playground.server.url);
     const revisions = (await page.evaluate(() => window.playground.listFiles())).filter((name) => name.includes('/versions/') && name.endsWith('.py'));
     assert.deepEqual(revisions, []);
     // The embed code of the full playground round-trips into a working iframe.

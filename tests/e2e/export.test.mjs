@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openPlayground, repoRoot } from './browser.mjs';
+import { openPlayground, repoRoot, gotoReady } from './browser.mjs';
 
 const alembic = process.env.ALEMBIC_BIN ?? path.join(repoRoot, '.venv/bin/alembic');
 
@@ -22,8 +22,7 @@ test('an exported project runs under real Alembic to the same schema', async () 
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'export-'));
   try {
     const { page } = playground;
-    await page.goto(playground.server.url);
-    await page.waitForFunction(() => window.playground && window.playground.ready === true);
+    await gotoReady(page, playground.server.url);
     const bodies = [
       ["create account", "    op.create_table('account', sa.Column('id', sa.Integer, primary_key=True), sa.Column('name', sa.String(50), nullable=False))", "    op.drop_table('account')"],
       ['index name', "    op.create_index('ix_account_name', 'account', ['name'])", "    op.drop_index('ix_account_name', table_name='account')"],

@@ -3,15 +3,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { openPlayground, typeCommand, terminalText, artifacts } from './browser.mjs';
+import { openPlayground, typeCommand, terminalText, artifacts, gotoReady } from './browser.mjs';
 
 test('examples open real projects; commands show they are running', async () => {
   const playground = await openPlayground();
   try {
     const { page } = playground;
     page.on('dialog', (dialog) => dialog.accept());
-    await page.goto(playground.server.url);
-    await page.waitForFunction(() => window.playground && window.playground.ready === true);
+    await gotoReady(page, playground.server.url);
     await page.evaluate(() => window.playground.writeFile('mine.txt', 'my own work\n'));
 
     await page.getByRole('region', { name: 'Examples' }).getByRole('button', { name: 'Branches and a merge' }).click();

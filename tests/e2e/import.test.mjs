@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openPlayground, typeCommand, terminalText, artifacts } from './browser.mjs';
+import { openPlayground, typeCommand, terminalText, artifacts, gotoReady } from './browser.mjs';
 
 function python(code, ...args) {
   const result = spawnSync('python3', ['-c', code, ...args], { encoding: 'utf8' });
@@ -25,8 +25,7 @@ test('projects, folders, revision files and databases import; a broken zip chang
   try {
     const { page } = playground;
     page.on('dialog', (dialog) => { dialogs.push(dialog.message()); dialog.accept(); });
-    await page.goto(playground.server.url);
-    await page.waitForFunction(() => window.playground && window.playground.ready === true);
+    await gotoReady(page, playground.server.url);
 
     // A project with one applied revision, exported with its database.
     const made = await run(page, 'alembic revision -m "create account"');

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { openPlayground, typeCommand, terminalText, artifacts } from './browser.mjs';
+import { openPlayground, typeCommand, terminalText, artifacts, gotoReady } from './browser.mjs';
 
 const upgradeBody = `    op.create_table(
         'account',
@@ -16,8 +16,7 @@ test('first revision and upgrade head, as the tutorial teaches', async () => {
   const playground = await openPlayground();
   const { page, consoleErrors } = playground;
   try {
-    await page.goto(playground.server.url);
-    await page.waitForFunction(() => window.playground && window.playground.ready === true);
+    await gotoReady(page, playground.server.url);
     await page.screenshot({ path: path.join(artifacts, 'start.png') });
     // The site forbids inline script except Trunk's loader (by hash), and eval.
     const policy = await page.evaluate(() => document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.content ?? '');

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { openPlayground, typeCommand, artifacts } from './browser.mjs';
+import { openPlayground, typeCommand, artifacts, gotoReady } from './browser.mjs';
 
 const CREATE_ACCOUNT = "op.create_table('account', sa.Column('id', sa.Integer, primary_key=True))";
 const UP = '    """Upgrade schema."""\n    pass';
@@ -109,8 +109,7 @@ for (const [id, actions] of Object.entries(LESSON_SCRIPTS)) {
     try {
       const { page } = playground;
       page.on('dialog', (dialog) => dialog.accept());
-      await page.goto(`${playground.server.url}#lesson=${id}`);
-      await page.waitForFunction(() => window.playground && window.playground.ready === true);
+      await gotoReady(page, `${playground.server.url}#lesson=${id}`);
       await page.locator('.lesson').waitFor();
       assert.equal(await doneCount(page), 0);
       for (const action of actions) {

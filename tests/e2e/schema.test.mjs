@@ -3,14 +3,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { openPlayground, artifacts } from './browser.mjs';
+import { openPlayground, artifacts, gotoReady } from './browser.mjs';
 
 test('schema list, ER diagram, schema at a revision, changes, and drift after stamp', async () => {
   const playground = await openPlayground();
   try {
     const { page } = playground;
-    await page.goto(playground.server.url);
-    await page.waitForFunction(() => window.playground && window.playground.ready === true);
+    await gotoReady(page, playground.server.url);
     const run = (line) => page.evaluate((text) => window.playground.run(text), line);
     const ids = [];
     for (const [message, body] of [
@@ -74,8 +73,7 @@ test('on a long chain the revision pickers list every revision while focused, an
   const playground = await openPlayground();
   try {
     const { page } = playground;
-    await page.goto(playground.server.url);
-    await page.waitForFunction(() => window.playground && window.playground.ready === true);
+    await gotoReady(page, playground.server.url);
     const count = 150;
     const id = (n) => `c${String(n).padStart(11, '0')}`;
     const files = {};

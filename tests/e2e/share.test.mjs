@@ -3,13 +3,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { openPlayground, typeCommand, terminalText, artifacts } from './browser.mjs';
+import { openPlayground, typeCommand, terminalText, artifacts, gotoReady } from './browser.mjs';
 
 async function ready(page, url) {
   // A fresh document each time (a hash-only change would not reload the page).
   await page.goto('about:blank');
-  await page.goto(url);
-  await page.waitForFunction(() => window.playground && window.playground.ready === true);
+  await gotoReady(page, url);
 }
 
 test('a share link reproduces the terminal, schema and version table in a fresh profile', async () => {
