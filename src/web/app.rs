@@ -520,6 +520,10 @@ pub fn app() -> Html {
     });
     let share_link = use_state(|| None::<String>);
     let layout = use_state(Layout::load);
+    // The first frame draws the file list, editor and terminal; the lessons and the database
+    // panel (which open SQLite and read the schema) follow in the next task, so the terminal
+    // takes input sooner.
+    let panels_drawn = use_state(|| false);
     let save_pending = use_memo((), |_| Rc::new(std::cell::Cell::new(false)));
     let handle = SessionHandle {
         session,
@@ -533,8 +537,10 @@ pub fn app() -> Html {
     };
     {
         let handle = handle.clone();
+        let panels_drawn = panels_drawn.clone();
         use_effect_with((), move |_| {
             super::api::install(handle.clone());
+            gloo::timers::callback::Timeout::new(0, move || panels_drawn.set(true)).forget();
             // Once the page is idle, warm the engine up in small steps (see WarmUp);
             // `window.playground.warmedUp` tells scripts (the benchmark) when it is done.
             warm_up_later(WarmUp::new(), WARM_UP_START_MS);
@@ -792,7 +798,7 @@ pub fn app() -> Html {
                 <main class="workspace" style={layout.style()}>
                     <div class="left">
                         <FileTree />
-                        <super::lessons_panel::LessonsPanel />
+                        if *panels_drawn { <super::lessons_panel::LessonsPanel /> }
                     </div>
                     <Splitter label="Resize the file list" vertical=true min={140} max={520}
                         value={layout.left} on_change={set_layout(0)} />
@@ -804,7 +810,11 @@ pub fn app() -> Html {
                     </section>
                     <Splitter label="Resize the database panel" vertical=true after=true min={200} max={760}
                         value={layout.right} on_change={set_layout(2)} />
-                    <SidePanel />
+                    if *panels_drawn {
+                        <SidePanel />
+                    } else {
+                        <aside class="side-panel" aria-label="Revision graph and database" aria-busy="true"></aside>
+                    }
                 </main>
             </div>
         </ContextProvider<SessionHandle>>
