@@ -193,14 +193,11 @@ pub fn side_panel() -> Html {
         }
     };
     // Focus (Tab or a click: mousedown comes first) lists every revision before the list
-    // opens; leaving the picker shortens it again.
+    // opens; leaving the picker shortens it again. Moving from one picker to the other blurs
+    // the first after the second's mousedown, so focus sets the state again.
     let open_picker = {
         let picker_open = picker_open.clone();
-        Callback::from(move |_: ()| {
-            if !*picker_open {
-                picker_open.set(true)
-            }
-        })
+        Callback::from(move |_: ()| picker_open.set(true))
     };
     let close_picker = {
         let picker_open = picker_open.clone();

@@ -92,7 +92,11 @@ test('on a long chain the revision pickers list every revision while focused, an
     await page.waitForFunction((total) => document.querySelector('select[aria-label="Show the schema at"]').options.length === total, count + 2);
     await at.selectOption(id(3));
     await page.waitForFunction(() => document.querySelectorAll('section.schema details.table').length === 3);
-    // Leaving the picker shortens the list again and keeps the chosen revision.
+    // Straight from one picker to the other: the second lists every revision too.
+    const since = page.getByLabel('Show the changes since');
+    await since.focus();
+    await page.waitForFunction((total) => document.querySelector('select[aria-label="Show the changes since"]').options.length === total, count + 3);
+    // Leaving the pickers shortens the lists again and keeps the chosen revision.
     await page.locator('#terminal-input').focus();
     await page.waitForFunction(() => document.querySelector('select[aria-label="Show the schema at"]').options.length === 3);
     assert.equal(await at.inputValue(), id(3));
