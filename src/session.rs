@@ -175,18 +175,6 @@ impl Session {
         }
     }
 
-    /// Runs the whole idle warm-up (see [`WarmUp`]) at once. Returns whether every step
-    /// succeeded.
-    pub fn warm_up(clock: &dyn Clock, ids: &mut dyn IdSource) -> bool {
-        let mut warm_up = WarmUp::new();
-        loop {
-            match warm_up.step(clock, ids) {
-                WarmUpStep::More => {}
-                WarmUpStep::Done(succeeded) => return succeeded,
-            }
-        }
-    }
-
     /// A session on the given project files (paths relative to the project directory; a path
     /// ending in `/` is an empty directory), with empty databases and terminal: what loading a shared example or an
     /// imported project starts from.
@@ -1134,7 +1122,6 @@ mod tests {
             history.output.stdout_text().lines().count(),
             WARM_UP_REVISIONS
         );
-        assert!(Session::warm_up(&FixedClock, &mut ids));
     }
 
     #[test]
