@@ -214,7 +214,7 @@ impl Session {
             return;
         };
         let rows = self.version_rows();
-        let mut applied: std::collections::HashSet<String> = std::collections::HashSet::new();
+        let mut applied = std::collections::HashSet::new();
         for row in &rows {
             applied.extend(map.ancestors(row, true));
             applied.insert(row.clone());

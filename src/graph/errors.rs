@@ -4,6 +4,7 @@
 //!
 //! Owns: message texts. Never does: printing, deciding exit codes.
 
+use crate::python::repr_str;
 use std::fmt;
 
 /// A `UserWarning` Alembic prints while loading or planning.
@@ -309,20 +310,15 @@ impl Catch {
     }
 }
 
-/// Python `repr()` of a string.
-pub(crate) fn py_str_repr(s: &str) -> String {
-    crate::python::repr_str(s)
-}
-
 /// Python `str()` of a tuple of strings: `('a',)`, `('a', 'b')`, `()`.
 pub(crate) fn py_tuple_repr(items: &[String]) -> String {
     match items {
         [] => "()".to_string(),
-        [one] => format!("({},)", py_str_repr(one)),
+        [one] => format!("({},)", repr_str(one)),
         many => format!(
             "({})",
             many.iter()
-                .map(|s| py_str_repr(s))
+                .map(|s| repr_str(s))
                 .collect::<Vec<_>>()
                 .join(", ")
         ),

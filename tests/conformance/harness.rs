@@ -396,22 +396,27 @@ fn read_files(project: &Path) -> BTreeMap<String, String> {
     files
 }
 
-/// The version table's rows as SQLite returns them (rowid order), not sorted.
+/// The version table's rows as SQLite returns them (rowid order), or `None` without the table.
+fn version_rows_of(database: &mut SqliteDatabase) -> Option<Vec<String>> {
+    let (_, rows) = database
+        .query("SELECT version_num FROM alembic_version", &[])
+        .ok()?;
+    Some(
+        rows.iter()
+            .filter_map(|row| row.first().map(SqlValue::display))
+            .collect(),
+    )
+}
+
+/// The version table's rows in table order, not sorted (empty without a database).
 fn version_rows_in_table_order(project: &Path) -> Vec<String> {
     let path = project.join("app.db");
     if !path.exists() {
         return Vec::new();
     }
-    let Ok(mut database) = SqliteDatabase::open(&path.to_string_lossy()) else {
-        return Vec::new();
-    };
-    database
-        .query("SELECT version_num FROM alembic_version", &[])
-        .map(|(_, rows)| {
-            rows.iter()
-                .filter_map(|row| row.first().map(SqlValue::display))
-                .collect()
-        })
+    SqliteDatabase::open(&path.to_string_lossy())
+        .ok()
+        .and_then(|mut database| version_rows_of(&mut database))
         .unwrap_or_default()
 }
 
@@ -461,17 +466,13 @@ fn read_database(project: &Path) -> (Vec<String>, Vec<String>) {
             }
         }
     }
-    let version_rows = match database.query("SELECT version_num FROM alembic_version", &[]) {
-        Ok((_, rows)) => {
-            let mut values: Vec<String> = rows
-                .iter()
-                .filter_map(|row| row.first().map(SqlValue::display))
-                .collect();
+    let version_rows = match version_rows_of(&mut database) {
+        Some(mut values) => {
             // The row order of several heads comes from Python set iteration (reference §11 #7).
             values.sort();
             values
         }
-        Err(_) => vec!["<no alembic_version table>".to_string()],
+        None => vec!["<no alembic_version table>".to_string()],
     };
     (schema, version_rows)
 }
