@@ -74,10 +74,39 @@ impl Config {
         fs::parent(&self.config_file)
     }
 
-    /// `script_location`, made absolute against the working directory.
+    /// A path read from the ini (`option`'s value `raw`), made absolute against the working
+    /// directory and normalised, if it stays inside the project: the folder holding the ini
+    /// (`%(here)s`) or the working directory, either of them or anything below.
+    ///
+    /// Deviation: Alembic uses whatever the ini names (`script_location = ../../etc` reads
+    /// `/etc/env.py`); the playground refuses, so a project (a share link, an upload, a lesson)
+    /// can never make the CLI read or write outside itself.
+    fn project_path(&self, cwd: &str, option: &str, raw: &str) -> Result<String, ConfigError> {
+        let resolved = fs::join(cwd, raw);
+        let here = fs::normalize(&self.here());
+        let cwd = fs::normalize(cwd);
+        if fs::relative_to(&here, &resolved).is_some() || fs::relative_to(&cwd, &resolved).is_some()
+        {
+            return Ok(resolved);
+        }
+        let project = if here == cwd {
+            format!("the project folder {here}")
+        } else {
+            format!("the project folders {here} and {cwd}")
+        };
+        Err(ConfigError(format!(
+            "{option} '{raw}' resolves to {resolved}, which is outside {project}; keep paths in {} inside the folder holding it (or the current directory)",
+            self.config_file
+        )))
+    }
+
+    /// `script_location`, made absolute against the working directory; it must stay inside
+    /// the project (see [`Config::project_path`]).
     pub fn script_location(&self, cwd: &str) -> Result<String, ConfigError> {
         match self.main_option("script_location")? {
-            Some(location) if !location.trim().is_empty() => Ok(fs::join(cwd, location.trim())),
+            Some(location) if !location.trim().is_empty() => {
+                self.project_path(cwd, "script_location", location.trim())
+            }
             _ => Err(ConfigError(
                 "No 'script_location' key found in configuration.".to_string(),
             )),
@@ -108,12 +137,36 @@ impl Config {
             .iter()
             .map(|part| part.trim())
             .filter(|part| !part.is_empty())
-            .map(|part| fs::join(cwd, part))
-            .collect();
+            .map(|part| self.project_path(cwd, "version_locations entry", part))
+            .collect::<Result<_, _>>()?;
         if locations.is_empty() {
             return Ok(vec![fs::join(script_location, "versions")]);
         }
         Ok(locations)
+    }
+
+    /// `sys.path` entries from `prepend_sys_path` (relative ones against the working
+    /// directory), each inside the project (see [`Config::project_path`]): autogenerate reads
+    /// models.py and the modules it imports from them. An option that cannot be read gives no
+    /// entries, as before env.py would notice.
+    pub fn prepend_sys_path(&self, cwd: &str) -> Result<Vec<String>, ConfigError> {
+        let Ok(Some(value)) = self.main_option("prepend_sys_path") else {
+            return Ok(Vec::new());
+        };
+        let separator = self.main_option("path_separator").ok().flatten();
+        let entries: Vec<&str> = match separator.as_deref().map(str::trim) {
+            Some("os") | Some(":") => value.split(':').collect(),
+            Some("space") => value.split_whitespace().collect(),
+            Some(";") => value.split(';').collect(),
+            Some("newline") => value.lines().collect(),
+            _ => value.split([' ', ',']).collect(),
+        };
+        entries
+            .into_iter()
+            .map(str::trim)
+            .filter(|entry| !entry.is_empty())
+            .map(|entry| self.project_path(cwd, "prepend_sys_path entry", entry))
+            .collect()
     }
 
     pub fn file_template(&self) -> Result<String, ConfigError> {
@@ -213,6 +266,44 @@ mod tests {
             missing.script_location("/elsewhere").unwrap_err().0,
             "No 'script_location' key found in configuration."
         );
+    }
+
+    #[test]
+    fn ini_paths_stay_inside_the_ini_folder_or_the_working_directory() {
+        // (ini file, cwd, option line, the option's resolved paths or the error's start)
+        let cases = [
+            ("/p/alembic.ini", "/p", "script_location = migrations", Ok(vec!["/p/migrations"])),
+            ("/p/alembic.ini", "/p", "script_location = ./a/../migrations", Ok(vec!["/p/migrations"])),
+            ("/p/alembic.ini", "/p", "script_location = %(here)s", Ok(vec!["/p"])),
+            // `-c sub/alembic.ini`: `%(here)s` paths and working-directory paths both count.
+            ("/p/sub/alembic.ini", "/p", "script_location = %(here)s/m", Ok(vec!["/p/sub/m"])),
+            ("/p/sub/alembic.ini", "/p", "script_location = m", Ok(vec!["/p/m"])),
+            ("/p/alembic.ini", "/p", "script_location = ../../etc", Err("script_location '../../etc' resolves to /etc, which is outside the project folder /p;")),
+            ("/p/sub/alembic.ini", "/p", "script_location = %(here)s/../../x", Err("script_location '/p/sub/../../x' resolves to /x, which is outside the project folders /p/sub and /p;")),
+            ("/p/alembic.ini", "/p", "prepend_sys_path = . src", Ok(vec!["/p", "/p/src"])),
+            ("/p/alembic.ini", "/p", "prepend_sys_path = . ..", Err("prepend_sys_path entry '..' resolves to /, which is outside the project folder /p;")),
+        ];
+        for (ini_path, cwd, line, expected) in cases {
+            let mut files = MemoryFs::new();
+            files
+                .write(ini_path, &format!("[alembic]\n{line}\n"))
+                .unwrap();
+            let config =
+                Config::load(&files, cwd, &[ini_path.to_string()], None, None, &[]).unwrap();
+            let resolved = if line.starts_with("prepend_sys_path") {
+                config.prepend_sys_path(cwd)
+            } else {
+                config.script_location(cwd).map(|location| vec![location])
+            };
+            match (resolved, expected) {
+                (Ok(paths), Ok(expected)) => assert_eq!(paths, expected, "{line}"),
+                (Err(error), Err(start)) => {
+                    assert!(error.0.starts_with(start), "{line}: {}", error.0);
+                    assert!(error.0.ends_with(&format!("keep paths in {ini_path} inside the folder holding it (or the current directory)")), "{}", error.0);
+                }
+                (resolved, expected) => panic!("{line}: {resolved:?} instead of {expected:?}"),
+            }
+        }
     }
 
     #[test]

@@ -75,6 +75,35 @@ pub fn normalize(path: &str) -> String {
     }
 }
 
+/// The part of `path` below `root`, both normalised first (`""` when they are the same
+/// folder), or `None` when `path` lies outside `root`: `PurePath.relative_to` after
+/// `os.path.normpath`. Purely lexical: `..` is resolved against the text, symlinks are not
+/// followed (the engine's paths come from the project's own files, not from the disk).
+pub fn relative_to(root: &str, path: &str) -> Option<String> {
+    let root = normalize(root);
+    let path = normalize(path);
+    if root.starts_with('/') != path.starts_with('/') {
+        return None;
+    }
+    let components = |text: &str| -> Vec<String> {
+        text.split('/')
+            .filter(|part| !part.is_empty() && *part != ".")
+            .map(str::to_string)
+            .collect()
+    };
+    let root_parts = components(&root);
+    let path_parts = components(&path);
+    if path_parts.len() < root_parts.len() || path_parts[..root_parts.len()] != root_parts[..] {
+        return None;
+    }
+    let rest = &path_parts[root_parts.len()..];
+    // A relative root with fewer leading `..` than the path: the path climbs out of it.
+    if rest.first().is_some_and(|part| part == "..") {
+        return None;
+    }
+    Some(rest.join("/"))
+}
+
 /// The directory part of a path (`/a/b/c.py` → `/a/b`).
 pub fn parent(path: &str) -> String {
     match path.rfind('/') {
@@ -222,6 +251,31 @@ mod tests {
         assert_eq!(parent("/p/a.py"), "/p");
         assert_eq!(parent("/a.py"), "/");
         assert_eq!(file_name("/p/a.py"), "a.py");
+    }
+
+    #[test]
+    fn relative_to_keeps_paths_inside_their_root() {
+        let cases: [(&str, &str, Option<&str>); 12] = [
+            ("/p/versions", "/p/versions/a.py", Some("a.py")),
+            ("/p/versions", "/p/versions/2026/a.py", Some("2026/a.py")),
+            ("/p/versions", "/p/versions/sub/../a.py", Some("a.py")),
+            ("/p/versions/", "/p/./versions//a.py", Some("a.py")),
+            ("/p/versions", "/p/versions", Some("")),
+            ("/p/versions", "/p/versions/../a.py", None),
+            ("/p/versions", "/p/versions/../../../etc/passwd", None),
+            ("/p/versions", "/p/versionsX/a.py", None),
+            ("/p/versions", "/etc/a.py", None),
+            ("/", "/etc/a.py", Some("etc/a.py")),
+            ("/p", "p/a.py", None),
+            (".", "../a.py", None),
+        ];
+        for (root, path, expected) in cases {
+            assert_eq!(
+                relative_to(root, path).as_deref(),
+                expected,
+                "root {root:?}, path {path:?}"
+            );
+        }
     }
 
     #[test]

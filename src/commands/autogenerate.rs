@@ -12,27 +12,6 @@ use crate::autogen::{
 use crate::config::Config;
 use crate::script::environment::read_env;
 
-/// `sys.path` entries from `prepend_sys_path` (relative ones against the working directory).
-fn search_paths(invocation: &Invocation<'_, '_>, config: &Config) -> Vec<String> {
-    let Ok(Some(value)) = config.main_option("prepend_sys_path") else {
-        return Vec::new();
-    };
-    let separator = config.main_option("path_separator").ok().flatten();
-    let entries: Vec<&str> = match separator.as_deref().map(str::trim) {
-        Some("os") | Some(":") => value.split(':').collect(),
-        Some("space") => value.split_whitespace().collect(),
-        Some(";") => value.split(';').collect(),
-        Some("newline") => value.lines().collect(),
-        _ => value.split([' ', ',']).collect(),
-    };
-    entries
-        .into_iter()
-        .map(str::trim)
-        .filter(|entry| !entry.is_empty())
-        .map(|entry| crate::fs::join(&invocation.host.cwd, entry))
-        .collect()
-}
-
 fn autogen_failure(error: AutogenError) -> Failure {
     match error {
         AutogenError::Unsupported { .. } => Failure::Playground(error.to_string()),
@@ -73,7 +52,9 @@ pub fn load_models(
     };
     let model_source = ModelSource {
         files: &*invocation.host.files,
-        search_paths: search_paths(invocation, config),
+        search_paths: config
+            .prepend_sys_path(&invocation.host.cwd)
+            .map_err(|error| Failure::Command(error.0))?,
     };
     autogen::load_target_metadata(&model_source, &env_path, &source, &options.module, target)
         .map(Some)

@@ -132,6 +132,40 @@ pub fn merge(invocation: &mut Invocation<'_, '_>) -> CommandResult {
     generate_revision(invocation, &config, &mut directory, new_revision)
 }
 
+/// Where the new revision file `file_name` (the expanded `file_template` plus `.py`) is
+/// written: joined to `version_path` as pathlib does (an absolute name replaces it),
+/// normalised, and inside `version_path` (subfolders allowed, as
+/// `file_template = %%(year)d/%%(rev)s_%%(slug)s` needs).
+///
+/// Deviation: Alembic writes wherever `Path(version_path) / filename` points, so a
+/// `file_template` with `..` or an absolute path, or a `--rev-id` such as `../x` (Alembic only
+/// refuses `@ - + :` in ids), puts the file outside the version location, even outside the
+/// project. The playground refuses with a `FAILED:` (exit 255, as Alembic's `CommandError`s)
+/// before creating any folder.
+fn revision_file_target(version_path: &str, file_name: &str) -> Result<String, Failure> {
+    let target = crate::fs::join(version_path, file_name);
+    match crate::fs::relative_to(version_path, &target) {
+        Some(below) if !below.is_empty() => Ok(target),
+        _ => Err(Failure::command(format!(
+            "Revision file path {target} is outside version location {version_path}; file_template and --rev-id may name subfolders, not '..' or absolute paths"
+        ))),
+    }
+}
+
+/// `ScriptDirectory._ensure_directory`: creates a missing folder, saying so.
+fn ensure_directory(invocation: &mut Invocation<'_, '_>, directory: &str) -> CommandResult {
+    if invocation.host.files.is_dir(directory) {
+        return Ok(());
+    }
+    invocation
+        .host
+        .files
+        .create_dir_all(directory)
+        .map_err(|error| Failure::unhandled("OSError", error.to_string()))?;
+    invocation.message(&format!("Creating directory {directory} ...  done"));
+    Ok(())
+}
+
 fn generate_revision(
     invocation: &mut Invocation<'_, '_>,
     config: &crate::config::Config,
@@ -201,6 +235,16 @@ fn generate_revision(
     let file_template = config
         .file_template()
         .map_err(|error| Failure::unhandled("ValueError", error.0))?;
+    // `if self.version_locations: self._ensure_directory(version_path)`: only a configured
+    // `version_locations` creates the location itself; otherwise the file's folder does below.
+    let configured_locations = config
+        .main_option("version_locations")
+        .ok()
+        .flatten()
+        .is_some();
+    if configured_locations {
+        ensure_directory(invocation, &version_path)?;
+    }
     let file_name = expand_file_template(
         &file_template,
         &new_revision.revision_id,
@@ -208,7 +252,11 @@ fn generate_revision(
         &create_date,
     )
     .map_err(|message| Failure::unhandled("ValueError", message))?;
+    // The path as Alembic prints it (`Path(version_path) / filename`) ...
     let path = format!("{version_path}/{file_name}.py");
+    // ... and where the file goes, which must be inside the version location.
+    let target = revision_file_target(&version_path, &format!("{file_name}.py"))?;
+    ensure_directory(invocation, &crate::fs::parent(&target))?;
     if !new_revision.splice {
         for head in &heads {
             if map.revision(head).is_some_and(|info| !info.is_head()) {
@@ -283,20 +331,13 @@ fn generate_revision(
         exception: "mako.exceptions.CompileException".to_string(),
         message: error.message,
     })?;
-    if !invocation.host.files.is_dir(&version_path) {
-        invocation
-            .host
-            .files
-            .create_dir_all(&version_path)
-            .map_err(|error| Failure::unhandled("OSError", error.to_string()))?;
-    }
     invocation
         .host
         .files
-        .write(&path, &rendered)
+        .write(&target, &rendered)
         .map_err(|error| Failure::unhandled("OSError", error.to_string()))?;
     invocation.message(&format!("Generating {path} ...  done"));
-    invocation.out.touched_files.push(path.clone());
+    invocation.out.touched_files.push(target);
     // Alembic reloads the new file and adds it to the map: duplicate ids warn here, and a
     // broken graph (a duplicate branch label) fails after the file is written.
     directory.forget();
@@ -315,4 +356,188 @@ fn generate_revision(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::commands::{run, DatabaseProvider, Host};
+    use crate::config::SqliteTarget;
+    use crate::fs::{FileSystem, MemoryFs};
+    use crate::output::Output;
+    use crate::runtime::Database;
+    use crate::test_support::{CountingIds, FixedClock};
+
+    /// Plain `revision` and `merge` never open the database.
+    struct NoDatabases;
+
+    impl DatabaseProvider for NoDatabases {
+        fn connect(&mut self, _: &SqliteTarget, _: &str) -> Result<&mut dyn Database, String> {
+            Err("no database in this test".to_string())
+        }
+    }
+
+    fn alembic(files: &mut MemoryFs, line: &str) -> Output {
+        let argv: Vec<String> = line.split_whitespace().map(str::to_string).collect();
+        let mut ids = CountingIds::new(0xabc000000000);
+        let mut host = Host {
+            files,
+            databases: &mut NoDatabases,
+            clock: &FixedClock,
+            ids: &mut ids,
+            cwd: "/p".to_string(),
+            alembic_config: None,
+            editor: None,
+        };
+        run(&argv, &mut host)
+    }
+
+    /// A project from `alembic init migrations` in `/p`, with `extra` lines added to the
+    /// `[alembic]` section.
+    fn project(extra: &str) -> MemoryFs {
+        let mut files = MemoryFs::new();
+        assert_eq!(alembic(&mut files, "init migrations").exit_code, 0);
+        let ini = files.read_to_string("/p/alembic.ini").unwrap();
+        let ini = ini.replacen("[alembic]\n", &format!("[alembic]\n{extra}\n"), 1);
+        files.write("/p/alembic.ini", &ini).unwrap();
+        files
+    }
+
+    fn files_outside_versions(files: &MemoryFs) -> Vec<String> {
+        files
+            .files()
+            .map(|(path, _)| path.clone())
+            .filter(|path| path.ends_with(".py") && !path.starts_with("/p/migrations/"))
+            .collect()
+    }
+
+    #[test]
+    fn refuses_revision_files_outside_the_version_location() {
+        let outside = "is outside version location /p/migrations/versions; file_template and --rev-id may name subfolders, not '..' or absolute paths\n";
+        let cases = [
+            (
+                "file_template = ../../evil_%%(rev)s",
+                "revision -m x",
+                "FAILED: Revision file path /p/evil_abc000000001.py ",
+            ),
+            (
+                "file_template = /tmp/evil_%%(rev)s",
+                "revision -m x",
+                "FAILED: Revision file path /tmp/evil_abc000000001.py ",
+            ),
+            (
+                "file_template = %%(rev)s/../../%%(slug)s",
+                "revision -m x",
+                "FAILED: Revision file path /p/migrations/x.py ",
+            ),
+            (
+                "",
+                "revision -m x --rev-id ../x",
+                "FAILED: Revision file path /p/migrations/x_x.py ",
+            ),
+            (
+                "",
+                "revision -m x --rev-id ../../../etc/cron.d/x",
+                "FAILED: Revision file path /etc/cron.d/x_x.py ",
+            ),
+            (
+                "",
+                "merge -m x --rev-id ../x heads",
+                "FAILED: Revision file path /p/migrations/x_x.py ",
+            ),
+        ];
+        for (extra, line, expected_start) in cases {
+            let mut files = project(extra);
+            let before: Vec<String> = files.dirs().cloned().collect();
+            let output = alembic(&mut files, line);
+            assert_eq!(output.exit_code, 255, "{extra} / {line}");
+            assert_eq!(
+                output.stdout_text(),
+                format!("{expected_start}{outside}"),
+                "{extra} / {line}"
+            );
+            assert!(
+                files_outside_versions(&files).is_empty(),
+                "{extra} / {line}"
+            );
+            let after: Vec<String> = files.dirs().cloned().collect();
+            assert_eq!(before, after, "no folder created: {extra} / {line}");
+        }
+    }
+
+    #[test]
+    fn writes_revision_files_into_subfolders_of_the_version_location() {
+        let cases = [
+            // Alembic's own example of date-based subfolders.
+            (
+                "file_template = %%(year)d/%%(rev)s_%%(slug)s",
+                "revision -m first",
+                "Creating directory /p/migrations/versions/2026 ...  done\nGenerating /p/migrations/versions/2026/abc000000001_first.py ...  done\n",
+                "/p/migrations/versions/2026/abc000000001_first.py",
+            ),
+            // `..` that stays inside is resolved, not refused.
+            (
+                "file_template = sub/../%%(rev)s",
+                "revision -m first",
+                "Generating /p/migrations/versions/sub/../abc000000001.py ...  done\n",
+                "/p/migrations/versions/abc000000001.py",
+            ),
+            // Alembic refuses only `@ - + :` in an id: `a/b` names a subfolder `a`.
+            (
+                "",
+                "revision -m first --rev-id a/b",
+                "Creating directory /p/migrations/versions/a ...  done\nGenerating /p/migrations/versions/a/b_first.py ...  done\n",
+                "/p/migrations/versions/a/b_first.py",
+            ),
+            (
+                "",
+                "revision -m first",
+                "Generating /p/migrations/versions/abc000000001_first.py ...  done\n",
+                "/p/migrations/versions/abc000000001_first.py",
+            ),
+        ];
+        for (extra, line, expected_stdout, written) in cases {
+            let mut files = project(extra);
+            let output = alembic(&mut files, line);
+            assert_eq!(output.exit_code, 0, "{extra} / {line}: {output:?}");
+            assert_eq!(output.stdout_text(), expected_stdout, "{extra} / {line}");
+            assert!(files.is_file(written), "{written}");
+            assert_eq!(output.touched_files, vec![written.to_string()]);
+        }
+    }
+
+    #[test]
+    fn refuses_ini_paths_outside_the_project() {
+        let cases = [
+            (
+                "script_location = ../../etc",
+                "revision -m x",
+                "FAILED: script_location '../../etc' resolves to /etc, which is outside the project folder /p; keep paths in /p/alembic.ini inside the folder holding it (or the current directory)\n",
+            ),
+            (
+                "script_location = /etc",
+                "heads",
+                "FAILED: script_location '/etc' resolves to /etc, which is outside the project folder /p; keep paths in /p/alembic.ini inside the folder holding it (or the current directory)\n",
+            ),
+            (
+                "version_locations = %(here)s/migrations/versions:%(here)s/../shared",
+                "revision -m x",
+                "FAILED: version_locations entry '/p/../shared' resolves to /shared, which is outside the project folder /p; keep paths in /p/alembic.ini inside the folder holding it (or the current directory)\n",
+            ),
+        ];
+        for (extra, line, expected) in cases {
+            // A later `script_location` line replaces the one `init` wrote.
+            let mut files = project("");
+            let ini = files.read_to_string("/p/alembic.ini").unwrap();
+            assert!(ini.contains("script_location = %(here)s/migrations\n"));
+            let ini = if extra.starts_with("script_location") {
+                ini.replacen("script_location = %(here)s/migrations", extra, 1)
+            } else {
+                ini.replacen("[alembic]\n", &format!("[alembic]\n{extra}\n"), 1)
+            };
+            files.write("/p/alembic.ini", &ini).unwrap();
+            let output = alembic(&mut files, line);
+            assert_eq!(output.exit_code, 255, "{extra}");
+            assert_eq!(output.stdout_text(), expected, "{extra}");
+        }
+    }
 }
