@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Trunk post-build hook: adds a Content-Security-Policy to the built index.html.
+"""Trunk post-build hook: adds a Content-Security-Policy to the built index.html, and writes
+the release's file list into the service worker (sw.js).
 
 Trunk's loader is an inline <script type="module">; the policy allows exactly that script by
 its SHA-256 hash, scripts from the site itself, and WebAssembly compilation; nothing else
@@ -32,3 +33,20 @@ policy = (
 meta = f'<meta http-equiv="Content-Security-Policy" content="{policy}" />'
 html = html.replace("<meta charset=\"utf-8\" />", f"<meta charset=\"utf-8\" />\n  {meta}", 1)
 open(path, "w", encoding="utf-8").write(html)
+
+# The service worker caches exactly this release's files, under a name made from their hash.
+worker = os.path.join(staging, "sw.js")
+files = []
+digest = hashlib.sha256()
+for root, _, names in os.walk(staging):
+    for name in sorted(names):
+        full = os.path.join(root, name)
+        relative = os.path.relpath(full, staging).replace(os.sep, "/")
+        if relative == "sw.js":
+            continue
+        files.append("./" if relative == "index.html" else "./" + relative)
+        digest.update(relative.encode() + open(full, "rb").read())
+files.sort()
+source = open(worker, encoding="utf-8").read()
+source = source.replace("__RELEASE__", digest.hexdigest()[:16]).replace("__FILES__", repr(files).replace("'", '"'))
+open(worker, "w", encoding="utf-8").write(source)

@@ -19,6 +19,10 @@ pub struct EmbedOptions {
     pub height: Option<u32>,
     /// `light` or `dark`.
     pub theme: Option<String>,
+    /// The only origins whose messages the embed answers (`origin=https://docs.example.org`,
+    /// several separated by commas); empty: any origin, as long as the message comes from the
+    /// page that frames the embed.
+    pub origins: Vec<String>,
 }
 
 impl Default for EmbedOptions {
@@ -31,6 +35,7 @@ impl Default for EmbedOptions {
             file: None,
             height: None,
             theme: None,
+            origins: Vec::new(),
         }
     }
 }
@@ -77,6 +82,21 @@ fn percent_encode(text: &str) -> String {
 }
 
 /// Parses a query string (with or without the leading `?`); `None` when `embed` is absent.
+/// `https://host[:port]` (or `http://`), as `MessageEvent.origin` spells it.
+fn is_origin(text: &str) -> bool {
+    let Some(rest) = text
+        .strip_prefix("https://")
+        .or_else(|| text.strip_prefix("http://"))
+    else {
+        return false;
+    };
+    !rest.is_empty()
+        && rest.len() <= 253
+        && rest
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+}
+
 pub fn parse(query: &str) -> Option<EmbedOptions> {
     let query = query.strip_prefix('?').unwrap_or(query);
     let pairs: Vec<(String, String)> = query
@@ -126,6 +146,16 @@ pub fn parse(query: &str) -> Option<EmbedOptions> {
                     .map(|height| height.clamp(200, 2000))
             }
             "theme" if value == "light" || value == "dark" => options.theme = Some(value),
+            // An origin is a scheme and a host (and port), nothing more: anything else would
+            // never equal a message's origin, so it is dropped rather than matched loosely.
+            "origin" => options.origins.extend(
+                value
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|origin| is_origin(origin))
+                    .take(16)
+                    .map(str::to_string),
+            ),
             _ => {}
         }
     }
@@ -162,6 +192,10 @@ mod tests {
     #[test]
     fn parses_options_and_ignores_unknown_or_hostile_values() {
         assert!(parse("?panels=editor").is_none());
+        assert_eq!(
+            parse("?embed&origin=https://docs.example.org,http://127.0.0.1:8000,javascript:alert(1),https://a/b,*").unwrap().origins,
+            vec!["https://docs.example.org", "http://127.0.0.1:8000"]
+        );
         let options = parse("?embed&panels=terminal,graph,nonsense&run=alembic+revision+-m+%22first%22;alembic+upgrade+head&file=models.py&readonly&height=99999&theme=light").unwrap();
         assert_eq!(options.panels, vec!["terminal", "graph"]);
         assert_eq!(

@@ -79,18 +79,26 @@ pub fn zip(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
 /// `app.db` when `database` is given (the database file's bytes).
 pub fn project_entries(session: &Session, database: Option<Vec<u8>>) -> Vec<(String, Vec<u8>)> {
     let prefix = format!("{PROJECT_DIR}/");
+    // Names as every unzip tool reads them: a backslash or a control character in a name
+    // (which links and imports refuse, but older saves may hold) becomes `_`.
+    let clean = |relative: &str| -> String {
+        relative
+            .chars()
+            .map(|c| if c == '\\' || c.is_control() { '_' } else { c })
+            .collect()
+    };
     let mut entries: Vec<(String, Vec<u8>)> = session
         .files
         .dirs()
         .filter_map(|dir| {
             dir.strip_prefix(&prefix)
-                .map(|relative| (format!("alembic-project/{relative}/"), Vec::new()))
+                .map(|relative| (format!("alembic-project/{}/", clean(relative)), Vec::new()))
         })
         .collect();
     entries.extend(session.files.files().filter_map(|(path, text)| {
         path.strip_prefix(&prefix).map(|relative| {
             (
-                format!("alembic-project/{relative}"),
+                format!("alembic-project/{}", clean(relative)),
                 text.as_bytes().to_vec(),
             )
         })

@@ -113,6 +113,12 @@ pub fn classify(uploads: Vec<Upload>) -> Result<Import, String> {
         if is_database(&upload.bytes) {
             return Ok(Import::Database(upload.bytes.clone()));
         }
+        // A saved session kept aside by the page ("Download kept work").
+        if upload.bytes.starts_with(b"APGS") {
+            return crate::share::decode_save(&upload.bytes)
+                .map(|state| Import::Shared(Box::new(state)))
+                .map_err(|error| format!("{}: {error}", upload.name));
+        }
         if let Some(code) = shared_link_code(&upload.bytes) {
             return crate::share::decode(code)
                 .map(|state| Import::Shared(Box::new(state)))
@@ -146,6 +152,7 @@ fn classify_tree(entries: Vec<(String, Vec<u8>)>, origin: &str) -> Result<Import
         let mut revisions = Vec::new();
         for (path, bytes) in entries {
             let name = crate::fs::file_name(&path).to_string();
+            crate::share::check_path_characters(&name)?;
             if !name.ends_with(".py") {
                 if is_database(&bytes) {
                     return Err(format!("{path}: import a database file on its own"));
@@ -172,6 +179,7 @@ fn classify_tree(entries: Vec<(String, Vec<u8>)>, origin: &str) -> Result<Import
         if relative.split('/').any(|part| part == "..") {
             return Err(format!("{path}: paths must stay inside the project"));
         }
+        crate::share::check_path_characters(&relative)?;
         if is_database(&bytes) {
             databases.push((relative, bytes));
         } else if is_project_text(&relative) {
@@ -324,6 +332,22 @@ pub fn unzip(archive: &[u8]) -> Result<Vec<(String, Vec<u8>)>, String> {
         entries.push((name, bytes));
     }
     Ok(entries)
+}
+
+/// The triggers of the database an import brings (name, table): they run when rows change, so
+/// the page names them before the learner accepts the database.
+pub fn triggers(import: &Import) -> Vec<(String, String)> {
+    let bytes = match import {
+        Import::Database(bytes) => bytes,
+        Import::Project {
+            database: Some((_, bytes)),
+            ..
+        } => bytes,
+        _ => return Vec::new(),
+    };
+    crate::sqlite::SqliteDatabase::from_file_bytes(bytes)
+        .and_then(|mut database| database.triggers())
+        .unwrap_or_default()
 }
 
 /// A one-line account of an import, for the terminal.

@@ -28,6 +28,7 @@ pub mod schema;
 pub mod script;
 pub mod session;
 pub mod share;
+pub mod sort;
 pub mod sqlite;
 pub mod templates;
 

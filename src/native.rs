@@ -52,7 +52,7 @@ impl FileSystem for DiskFs {
             .filter_map(|entry| entry.ok())
             .map(|entry| entry.file_name().to_string_lossy().into_owned())
             .collect();
-        names.sort();
+        crate::sort::sort(&mut names);
         Ok(names)
     }
 

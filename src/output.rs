@@ -4,16 +4,14 @@
 //! terminal in the order they were written, so the order is kept here.
 //! Does not: decide what to print (that is the commands') or where it goes (that is the shells').
 
-use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Channel {
     Stdout,
     Stderr,
 }
 
 /// One command's output.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Output {
     pub pieces: Vec<(Channel, String)>,
     pub exit_code: i32,
@@ -22,7 +20,6 @@ pub struct Output {
     pub touched_files: Vec<String>,
     /// The SQL the command executed online, as `--sql` would print it (for the page's
     /// "SQL of the last command").
-    #[serde(default)]
     pub executed_sql: Vec<String>,
 }
 

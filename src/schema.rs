@@ -327,7 +327,7 @@ pub fn diagram(schema: &Schema, max_columns: usize) -> Diagram {
     let mut column_bottom: Vec<f64> = Vec::new();
     // Referred tables first, so a narrow (one-column) diagram reads top to bottom.
     let mut order: Vec<usize> = (0..count).collect();
-    order.sort_by_key(|&index| depth[index]);
+    crate::sort::sort_by_key(&mut order, |&index| depth[index]);
     let mut placed: Vec<Option<DiagramBox>> = vec![None; count];
     for index in order {
         let table = &schema.tables[index];

@@ -8,8 +8,6 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
-
 use crate::commands::{self, Clock, DatabaseProvider, Host, IdSource};
 use crate::config::SqliteTarget;
 use crate::fs::{FileSystem, MemoryFs};
@@ -35,11 +33,14 @@ impl MemoryDatabases {
         }
     }
 
-    /// The database at `path` (created empty when first asked for).
+    /// The database at `path` (created empty when first asked for). Every database of the
+    /// page is contained (`SqliteDatabase::contain`): its contents may come from a link or an
+    /// imported file, and a statement that never ends must not hold the page.
     pub fn get(&mut self, path: &str) -> Result<&mut SqliteDatabase, DbError> {
         if !self.databases.contains_key(path) {
-            self.databases
-                .insert(path.to_string(), SqliteDatabase::open_in_memory()?);
+            let mut database = SqliteDatabase::open_in_memory()?;
+            database.contain()?;
+            self.databases.insert(path.to_string(), database);
         }
         self.databases.get_mut(path).ok_or_else(|| DbError {
             kind: crate::runtime::DbErrorKind::Other,
@@ -47,7 +48,8 @@ impl MemoryDatabases {
         })
     }
 
-    /// Puts `database` at `path`, replacing what was there.
+    /// Puts `database` at `path`, replacing what was there (an imported file, contained by
+    /// `SqliteDatabase::from_file_bytes`).
     pub fn insert(&mut self, path: &str, database: SqliteDatabase) {
         self.databases.insert(path.to_string(), database);
     }
@@ -72,7 +74,7 @@ impl DatabaseProvider for MemoryDatabases {
 }
 
 /// One entry of the terminal transcript.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TranscriptEntry {
     /// What the user typed.
     Command(String),
@@ -92,20 +94,37 @@ pub struct LineResult {
     pub clear: bool,
 }
 
+/// A database in a snapshot.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DatabaseImage {
+    /// SQLite's own file bytes: an exact copy (saves and undo points), whatever the schema
+    /// holds (generated columns, infinite REALs, views, triggers).
+    File(Vec<u8>),
+    /// SQL statements that rebuild it (share links: much shorter, and run under the page's
+    /// step budget when opened).
+    Statements(Vec<String>),
+}
+
+/// Most databases a snapshot may hold (a project has one or two; a link with more is refused
+/// rather than opening a connection for each).
+pub const MAX_DATABASES: usize = 16;
+
+/// The terminal keeps at most this many entries and this much text (bytes); older entries
+/// go first, so a long session neither fills the browser's storage nor slows every save.
+pub const MAX_TRANSCRIPT_ENTRIES: usize = 2_000;
+pub const MAX_TRANSCRIPT_BYTES: usize = 1 << 20;
+
 /// A saved session: everything needed to restore it exactly.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SessionSnapshot {
     pub files: Vec<(String, String)>,
     pub dirs: Vec<String>,
-    /// Each database as SQL statements that rebuild it.
-    pub databases: Vec<(String, Vec<String>)>,
+    pub databases: Vec<(String, DatabaseImage)>,
     pub history: Vec<String>,
     pub transcript: Vec<TranscriptEntry>,
     /// The source of each applied revision as it was when applied (for the lint rule).
-    #[serde(default)]
     pub applied_sources: Vec<(String, String)>,
     /// The lesson being followed and which of its steps are done.
-    #[serde(default)]
     pub lesson: Option<(String, Vec<bool>)>,
 }
 
@@ -294,8 +313,31 @@ impl Session {
                 self.transcript
                     .push(TranscriptEntry::Explanation(explanation.text));
             }
+            self.trim_transcript();
         }
         result
+    }
+
+    /// Drops the oldest transcript entries beyond [`MAX_TRANSCRIPT_ENTRIES`] and
+    /// [`MAX_TRANSCRIPT_BYTES`] (the newest entry always stays).
+    fn trim_transcript(&mut self) {
+        let size = |entry: &TranscriptEntry| match entry {
+            TranscriptEntry::Command(text)
+            | TranscriptEntry::Output { text, .. }
+            | TranscriptEntry::Note(text)
+            | TranscriptEntry::Explanation(text) => text.len(),
+        };
+        let mut bytes = 0;
+        let mut keep = 0;
+        for entry in self.transcript.iter().rev() {
+            bytes += size(entry);
+            if keep > 0 && (keep == MAX_TRANSCRIPT_ENTRIES || bytes > MAX_TRANSCRIPT_BYTES) {
+                break;
+            }
+            keep += 1;
+        }
+        let drop = self.transcript.len() - keep;
+        self.transcript.drain(..drop);
     }
 
     fn execute_line(
@@ -468,9 +510,10 @@ impl Session {
         if typed.is_empty() {
             return Err("a file needs a name".to_string());
         }
-        if typed.ends_with('/') || typed.contains('\0') {
+        if typed.ends_with('/') {
             return Err(format!("{typed}: not a file name"));
         }
+        crate::share::check_path_characters(typed)?;
         let path = crate::fs::join(PROJECT_DIR, typed.strip_prefix("./").unwrap_or(typed));
         if !path.starts_with(&format!("{PROJECT_DIR}/")) {
             return Err(format!("{typed}: files must stay inside the project"));
@@ -833,16 +876,29 @@ impl Session {
         output
     }
 
-    /// The whole session as data (for persistence, undo and share links).
+    /// The whole session as data, each database as SQLite's own bytes (for persistence and
+    /// undo: an exact copy).
     pub fn snapshot(&mut self) -> Result<SessionSnapshot, DbError> {
+        self.snapshot_with(|database| database.file_bytes().map(DatabaseImage::File))
+    }
+
+    /// The whole session as data, each database as SQL statements (for share links).
+    pub fn link_snapshot(&mut self) -> Result<SessionSnapshot, DbError> {
+        self.snapshot_with(|database| database.dump().map(DatabaseImage::Statements))
+    }
+
+    fn snapshot_with(
+        &mut self,
+        image: impl Fn(&mut SqliteDatabase) -> Result<DatabaseImage, DbError>,
+    ) -> Result<SessionSnapshot, DbError> {
         let mut databases = Vec::new();
         let paths: Vec<String> = self.databases.paths().cloned().collect();
         for path in paths {
             if path == ":memory:" {
                 continue;
             }
-            let dump = self.databases.get(&path)?.dump()?;
-            databases.push((path, dump));
+            let database = image(self.databases.get(&path)?)?;
+            databases.push((path, database));
         }
         Ok(SessionSnapshot {
             files: self
@@ -875,12 +931,24 @@ impl Session {
         for (path, text) in &snapshot.files {
             files.write(path, text).map_err(|error| error.to_string())?;
         }
+        if snapshot.databases.len() > MAX_DATABASES {
+            return Err(format!(
+                "it holds {} databases; the playground opens at most {MAX_DATABASES}",
+                snapshot.databases.len()
+            ));
+        }
         let mut databases = MemoryDatabases::default();
-        for (path, statements) in &snapshot.databases {
-            databases
-                .get(path)
-                .and_then(|database| database.restore(statements))
-                .map_err(|error| format!("could not restore database {path}: {error}"))?;
+        for (path, image) in &snapshot.databases {
+            let restored = match image {
+                DatabaseImage::Statements(statements) => databases
+                    .get(path)
+                    .and_then(|database| database.restore(statements)),
+                // A database nothing was ever written to serializes to no bytes.
+                DatabaseImage::File(bytes) if bytes.is_empty() => databases.get(path).map(|_| ()),
+                DatabaseImage::File(bytes) => SqliteDatabase::from_file_bytes(bytes)
+                    .map(|database| databases.insert(path, database)),
+            };
+            restored.map_err(|error| format!("could not restore database {path}: {error}"))?;
         }
         Ok(Session {
             files,
@@ -935,8 +1003,11 @@ pub fn format_table(columns: &[String], rows: &[Vec<SqlValue>]) -> String {
             .iter()
             .enumerate()
             .map(|(index, value)| {
+                // Padded by hand: `format!("{:<width$}")` panics for widths above 65,535
+                // (a long text value would kill the page).
                 let width = widths.get(index).copied().unwrap_or(0);
-                format!("{value:<width$}")
+                let pad = width.saturating_sub(value.chars().count());
+                format!("{value}{}", " ".repeat(pad))
             })
             .collect();
         padded.join(" | ").trim_end().to_string()
@@ -1350,6 +1421,77 @@ mod tests {
         assert!(output.stdout_text().contains('7'));
         assert_eq!(restored.history, session.history);
     }
+
+    /// What SQL text cannot carry (the bug that lost saved work): generated columns, an
+    /// infinite REAL, a view and a trigger survive a save and a load, with the lesson.
+    #[test]
+    fn saved_sessions_round_trip_the_database_exactly() {
+        let mut session = Session::starter();
+        let mut ids = CountingIds::new(0);
+        for line in [
+            "sql CREATE TABLE g (a INTEGER, b INTEGER GENERATED ALWAYS AS (a + 1))",
+            "sql INSERT INTO g (a) VALUES (1)",
+            "sql CREATE TABLE r (x REAL)",
+            "sql INSERT INTO r VALUES (9e999)",
+            "sql CREATE VIEW v AS SELECT a, b FROM g",
+            "sql CREATE TRIGGER tr AFTER INSERT ON r BEGIN INSERT INTO g (a) VALUES (5); END",
+        ] {
+            assert_eq!(session.run_line(line, &FixedClock, &mut ids).output.exit_code, 0, "{line}");
+        }
+        session.lesson = Some(("first-migration".to_string(), vec![true, false]));
+        let state = crate::share::SharedState {
+            snapshot: session.snapshot().unwrap(),
+            open_file: Some("/project/models.py".to_string()),
+        };
+        let bytes = crate::share::encode_save(&state);
+        let decoded = crate::share::decode_save(&bytes).unwrap();
+        assert_eq!(decoded, state);
+        let mut restored = Session::from_snapshot(&decoded.snapshot).unwrap();
+        assert_eq!(restored.lesson, session.lesson);
+        assert!(restored.run_sql("SELECT a, b FROM v").stdout_text().contains('2'));
+        assert!(restored.run_sql("SELECT x FROM r").stdout_text().contains("inf"));
+        restored.run_sql("INSERT INTO r VALUES (1)");
+        assert!(restored.run_sql("SELECT count(*) FROM g").stdout_text().contains('2'));
+        // A damaged save is refused with a message, never half-read.
+        for cut in [0, 4, 5, bytes.len() / 2, bytes.len() - 1] {
+            assert!(crate::share::decode_save(&bytes[..cut]).is_err(), "cut at {cut}");
+        }
+    }
+
+    #[test]
+    fn the_transcript_keeps_the_newest_entries_within_its_caps() {
+        let mut session = Session::starter();
+        let mut ids = CountingIds::new(0);
+        // Each line leaves two entries: the command and its output.
+        let lines = MAX_TRANSCRIPT_ENTRIES / 2 + 10;
+        for n in 0..lines {
+            session.run_line(&format!("sql SELECT {n}"), &FixedClock, &mut ids);
+        }
+        assert_eq!(session.transcript.len(), MAX_TRANSCRIPT_ENTRIES);
+        assert_eq!(
+            session.transcript.first(),
+            Some(&TranscriptEntry::Command("sql SELECT 10".to_string()))
+        );
+        let big = "x".repeat(MAX_TRANSCRIPT_BYTES / 8);
+        for _ in 0..5 {
+            session.run_line(&format!("sql SELECT '{big}'"), &FixedClock, &mut ids);
+        }
+        let bytes: usize = session
+            .transcript
+            .iter()
+            .map(|entry| match entry {
+                TranscriptEntry::Command(text)
+                | TranscriptEntry::Output { text, .. }
+                | TranscriptEntry::Note(text)
+                | TranscriptEntry::Explanation(text) => text.len(),
+            })
+            .sum();
+        assert!(bytes <= MAX_TRANSCRIPT_BYTES, "{bytes}");
+        assert!(matches!(
+            session.transcript.last(),
+            Some(TranscriptEntry::Output { text, .. }) if text.contains(&big)
+        ));
+    }
 }
 
 /// Tab completion of a terminal line: the candidates for its last word.
@@ -1472,7 +1614,7 @@ impl Session {
             _ => Vec::new(),
         };
         candidates.retain(|candidate| candidate.starts_with(word));
-        candidates.sort();
+        crate::sort::sort(&mut candidates);
         candidates.dedup();
         Completion { start, candidates }
     }

@@ -8,7 +8,7 @@
 //! Does not: touch the browser (the page reads and writes `location.hash`), or run anything.
 
 use crate::output::Channel;
-use crate::session::{SessionSnapshot, TranscriptEntry, PROJECT_DIR};
+use crate::session::{DatabaseImage, SessionSnapshot, TranscriptEntry, MAX_DATABASES, PROJECT_DIR};
 
 /// The format version written at the front of every link. Links made with an older version
 /// must keep decoding in later releases.
@@ -107,6 +107,13 @@ impl Writer {
         self.number(text.len() as u64);
         self.0.extend_from_slice(text.as_bytes());
     }
+
+    fn statements(&mut self, statements: &[String]) {
+        self.number(statements.len() as u64);
+        for statement in statements {
+            self.text(statement);
+        }
+    }
 }
 
 struct Reader<'a> {
@@ -147,8 +154,7 @@ impl Reader<'_> {
         Ok(count as usize)
     }
 
-    fn text(&mut self) -> Result<String, ShareError> {
-        let length = self.number()?;
+    fn slice(&mut self, length: u64) -> Result<&[u8], ShareError> {
         let end = self
             .position
             .checked_add(usize::try_from(length).map_err(|_| Self::damaged())?)
@@ -158,8 +164,23 @@ impl Reader<'_> {
             .get(self.position..end)
             .ok_or_else(Self::damaged)?;
         self.position = end;
+        Ok(slice)
+    }
+
+    fn text(&mut self) -> Result<String, ShareError> {
+        let length = self.number()?;
+        let slice = self.slice(length)?;
         String::from_utf8(slice.to_vec())
             .map_err(|_| ShareError("the link contains text that is not UTF-8".to_string()))
+    }
+
+    fn statements(&mut self, count: u64) -> Result<Vec<String>, ShareError> {
+        if count > MAX_ITEMS {
+            return Err(ShareError(
+                "the link holds more entries than the playground accepts".to_string(),
+            ));
+        }
+        (0..count).map(|_| self.text()).collect()
     }
 }
 
@@ -167,8 +188,38 @@ fn starter_files() -> Vec<(String, String)> {
     crate::templates::starter_project(PROJECT_DIR)
 }
 
-/// Encodes a state as link text (without the `#s=` prefix).
+/// The two payloads the binary encoding carries: a share link (databases as SQL statements,
+/// no lesson) and a saved session in browser storage (databases as SQLite file bytes, so a
+/// save round-trips whatever the schema holds, and the lesson being followed).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Payload {
+    Link,
+    Save,
+}
+
+/// The first bytes of a saved session (then the format version, then the DEFLATE stream).
+const SAVE_MAGIC: &[u8; 4] = b"APGS";
+const SAVE_VERSION: u8 = 1;
+
+/// Encodes a state as link text (without the `#s=` prefix). Its databases are SQL statements
+/// (`Session::link_snapshot`).
 pub fn encode(state: &SharedState) -> String {
+    let compressed = miniz_oxide::deflate::compress_to_vec(&write_state(state, Payload::Link), 9);
+    format!("{FORMAT_VERSION}.{}", base64url_encode(&compressed))
+}
+
+/// Encodes a state as the bytes of a saved session (databases as file bytes or statements).
+pub fn encode_save(state: &SharedState) -> Vec<u8> {
+    let mut bytes = SAVE_MAGIC.to_vec();
+    bytes.push(SAVE_VERSION);
+    bytes.extend(miniz_oxide::deflate::compress_to_vec(
+        &write_state(state, Payload::Save),
+        6,
+    ));
+    bytes
+}
+
+fn write_state(state: &SharedState, payload: Payload) -> Vec<u8> {
     let starter = starter_files();
     let mut writer = Writer(Vec::new());
     let snapshot = &state.snapshot;
@@ -191,11 +242,23 @@ pub fn encode(state: &SharedState) -> String {
         }
     }
     writer.number(snapshot.databases.len() as u64);
-    for (path, statements) in &snapshot.databases {
+    for (path, image) in &snapshot.databases {
         writer.text(path);
-        writer.number(statements.len() as u64);
-        for statement in statements {
-            writer.text(statement);
+        match (payload, image) {
+            (Payload::Link, DatabaseImage::Statements(statements)) => {
+                writer.statements(statements)
+            }
+            // Links are made from `Session::link_snapshot`, whose databases are statements.
+            (Payload::Link, DatabaseImage::File(_)) => writer.number(0),
+            (Payload::Save, DatabaseImage::Statements(statements)) => {
+                writer.number(0);
+                writer.statements(statements);
+            }
+            (Payload::Save, DatabaseImage::File(bytes)) => {
+                writer.number(1);
+                writer.number(bytes.len() as u64);
+                writer.0.extend_from_slice(bytes);
+            }
         }
     }
     writer.number(snapshot.history.len() as u64);
@@ -204,34 +267,21 @@ pub fn encode(state: &SharedState) -> String {
     }
     writer.number(snapshot.transcript.len() as u64);
     for entry in &snapshot.transcript {
-        match entry {
-            TranscriptEntry::Command(line) => {
-                writer.number(0);
-                writer.text(line);
-            }
+        let (kind, text) = match entry {
+            TranscriptEntry::Command(line) => (0, line),
             TranscriptEntry::Output {
                 channel: Channel::Stdout,
                 text,
-            } => {
-                writer.number(1);
-                writer.text(text);
-            }
+            } => (1, text),
             TranscriptEntry::Output {
                 channel: Channel::Stderr,
                 text,
-            } => {
-                writer.number(2);
-                writer.text(text);
-            }
-            TranscriptEntry::Note(text) => {
-                writer.number(3);
-                writer.text(text);
-            }
-            TranscriptEntry::Explanation(text) => {
-                writer.number(4);
-                writer.text(text);
-            }
-        }
+            } => (2, text),
+            TranscriptEntry::Note(text) => (3, text),
+            TranscriptEntry::Explanation(text) => (4, text),
+        };
+        writer.number(kind);
+        writer.text(text);
     }
     match &state.open_file {
         Some(path) => {
@@ -255,18 +305,47 @@ pub fn encode(state: &SharedState) -> String {
             }
         }
     }
-    let compressed = miniz_oxide::deflate::compress_to_vec(&writer.0, 9);
-    format!("{FORMAT_VERSION}.{}", base64url_encode(&compressed))
+    if payload == Payload::Save {
+        match &snapshot.lesson {
+            Some((id, done)) => {
+                writer.number(1);
+                writer.text(id);
+                writer.number(done.len() as u64);
+                for step in done {
+                    writer.number(u64::from(*step));
+                }
+            }
+            None => writer.number(0),
+        }
+    }
+    writer.0
 }
 
-fn check_path(path: &str) -> Result<(), ShareError> {
+/// Refuses a path with a backslash (a Windows separator that a zip writer would keep in the
+/// name), a NUL or any other control character.
+pub fn check_path_characters(path: &str) -> Result<(), String> {
+    match path.chars().find(|c| *c == '\\' || c.is_control()) {
+        Some(bad) => Err(format!(
+            "the path {path:?}, which contains {bad:?} (not accepted in a file name)"
+        )),
+        None => Ok(()),
+    }
+}
+
+/// A path from a link or a save, refused unless it is a plain path inside the project
+/// ([`check_path_characters`], and nothing that leaves the project once `..` is resolved).
+fn check_path(path: &str) -> Result<(), String> {
+    check_path_characters(path)?;
     let normalized = crate::fs::normalize(path);
     if normalized != PROJECT_DIR && !normalized.starts_with(&format!("{PROJECT_DIR}/")) {
-        return Err(ShareError(format!(
-            "the link names a file outside the project: {path}"
-        )));
+        return Err(format!("a file outside the project: {path}"));
     }
     Ok(())
+}
+
+fn checked(path: String) -> Result<String, ShareError> {
+    check_path(&path).map_err(|message| ShareError(format!("the link names {message}")))?;
+    Ok(path)
 }
 
 /// Decodes link text. Untrusted input: never panics, bounds every size.
@@ -289,7 +368,25 @@ pub fn decode(text: &str) -> Result<SharedState, ShareError> {
         )));
     }
     let compressed = base64url_decode(body)?;
-    let bytes = miniz_oxide::inflate::decompress_to_vec_with_limit(&compressed, MAX_PAYLOAD)
+    read_state(&compressed, Payload::Link)
+}
+
+/// Decodes a saved session's bytes (strictly, as a link: storage can be damaged too).
+pub fn decode_save(bytes: &[u8]) -> Result<SharedState, ShareError> {
+    let body = bytes
+        .strip_prefix(SAVE_MAGIC.as_slice())
+        .ok_or_else(|| ShareError("this is not a saved playground session".to_string()))?;
+    match body.split_first() {
+        Some((&SAVE_VERSION, compressed)) => read_state(compressed, Payload::Save),
+        Some((version, _)) => Err(ShareError(format!(
+            "the session was saved by a newer playground (format {version})"
+        ))),
+        None => Err(Reader::damaged()),
+    }
+}
+
+fn read_state(compressed: &[u8], payload: Payload) -> Result<SharedState, ShareError> {
+    let bytes = miniz_oxide::inflate::decompress_to_vec_with_limit(compressed, MAX_PAYLOAD)
         .map_err(|_| ShareError("the link is damaged or too large to open".to_string()))?;
     let starter = starter_files();
     let mut reader = Reader {
@@ -299,15 +396,11 @@ pub fn decode(text: &str) -> Result<SharedState, ShareError> {
     let mut dirs = Vec::new();
     for _ in 0..reader.count()? {
         let dir = reader.text()?;
-        if dir != "/" {
-            check_path(&dir)?;
-        }
-        dirs.push(dir);
+        dirs.push(if dir == "/" { dir } else { checked(dir)? });
     }
     let mut files = Vec::new();
     for _ in 0..reader.count()? {
-        let path = reader.text()?;
-        check_path(&path)?;
+        let path = checked(reader.text()?)?;
         let text = match reader.number()? {
             0 => starter
                 .iter()
@@ -324,14 +417,27 @@ pub fn decode(text: &str) -> Result<SharedState, ShareError> {
         files.push((path, text));
     }
     let mut databases = Vec::new();
-    for _ in 0..reader.count()? {
-        let path = reader.text()?;
-        check_path(&path)?;
-        let mut statements = Vec::new();
-        for _ in 0..reader.count()? {
-            statements.push(reader.text()?);
-        }
-        databases.push((path, statements));
+    let count = reader.count()?;
+    if count > MAX_DATABASES {
+        return Err(ShareError(format!(
+            "the link holds {count} databases; the playground opens at most {MAX_DATABASES}"
+        )));
+    }
+    for _ in 0..count {
+        let path = checked(reader.text()?)?;
+        let image = match (payload, reader.number()?) {
+            (Payload::Link, count) => DatabaseImage::Statements(reader.statements(count)?),
+            (Payload::Save, 0) => {
+                let count = reader.number()?;
+                DatabaseImage::Statements(reader.statements(count)?)
+            }
+            (Payload::Save, 1) => {
+                let length = reader.number()?;
+                DatabaseImage::File(reader.slice(length)?.to_vec())
+            }
+            _ => return Err(Reader::damaged()),
+        };
+        databases.push((path, image));
     }
     let mut history = Vec::new();
     for _ in 0..reader.count()? {
@@ -358,11 +464,7 @@ pub fn decode(text: &str) -> Result<SharedState, ShareError> {
     }
     let open_file = match reader.number()? {
         0 => None,
-        1 => {
-            let path = reader.text()?;
-            check_path(&path)?;
-            Some(path)
-        }
+        1 => Some(checked(reader.text()?)?),
         _ => return Err(Reader::damaged()),
     };
     let mut applied_sources = Vec::new();
@@ -382,6 +484,16 @@ pub fn decode(text: &str) -> Result<SharedState, ShareError> {
         };
         applied_sources.push((id, source));
     }
+    let lesson = if payload == Payload::Save && reader.number()? == 1 {
+        let id = reader.text()?;
+        let mut done = Vec::new();
+        for _ in 0..reader.count()? {
+            done.push(reader.number()? == 1);
+        }
+        Some((id, done))
+    } else {
+        None
+    };
     if reader.position != bytes.len() {
         return Err(Reader::damaged());
     }
@@ -393,7 +505,7 @@ pub fn decode(text: &str) -> Result<SharedState, ShareError> {
             history,
             transcript,
             applied_sources,
-            lesson: None,
+            lesson,
         },
         open_file,
     })
@@ -440,7 +552,7 @@ mod tests {
     fn a_ten_revision_example_round_trips_in_under_2000_characters() {
         let mut session = ten_revision_session();
         let state = SharedState {
-            snapshot: session.snapshot().unwrap(),
+            snapshot: session.link_snapshot().unwrap(),
             open_file: Some("/project/models.py".to_string()),
         };
         let link = encode(&state);
@@ -493,7 +605,7 @@ mod tests {
     fn random_and_mutated_links_never_panic() {
         let mut session = ten_revision_session();
         let link = encode(&SharedState {
-            snapshot: session.snapshot().unwrap(),
+            snapshot: session.link_snapshot().unwrap(),
             open_file: None,
         });
         let mut random = crate::test_support::Xorshift(0x9e3779b97f4a7c15);

@@ -12,7 +12,45 @@ use crate::runtime::{Database, DbError, DbErrorKind, SqlValue};
 
 /// A SQLite connection the engine can use.
 pub struct SqliteDatabase {
+    /// Declared before `budget`: the connection (which holds a pointer to the budget in its
+    /// progress handler) is closed first.
     pub connection: Connection,
+    budget: Box<StepBudget>,
+}
+
+/// How much work one statement may do before SQLite stops it, counted in progress-handler
+/// calls (each [`STEPS_PER_CALL`] virtual-machine steps). `None`: no limit (the CLI, like
+/// Python's sqlite3). A statement that runs past its budget fails with [`INTERRUPTED`].
+struct StepBudget {
+    limit: std::cell::Cell<Option<u64>>,
+    left: std::cell::Cell<u64>,
+    /// Set while a restore runs: its statements share one budget instead of one each.
+    shared: std::cell::Cell<bool>,
+}
+
+/// SQLite calls the progress handler every this many virtual-machine steps.
+const STEPS_PER_CALL: i32 = 10_000;
+
+/// Steps a statement may take in a contained database: a few tenths of a second in the page
+/// (a recursive query that never ends stops here, and the page stays usable), far more than
+/// any migration of a learner's tables needs.
+pub const CONTAINED_STEPS: u64 = 100_000_000;
+
+/// The message of a statement stopped by its step budget. Python's sqlite3 would wait
+/// forever; the page cannot, so this says why the statement stopped.
+pub const INTERRUPTED: &str =
+    "interrupted: the statement ran past the playground's limit of 100,000,000 SQLite steps (a query that never ends?)";
+
+/// Called by SQLite every [`STEPS_PER_CALL`] steps; a non-zero answer interrupts the statement.
+unsafe extern "C" fn on_progress(budget: *mut std::ffi::c_void) -> std::ffi::c_int {
+    // SAFETY: the pointer is the connection's own boxed budget, which outlives the connection.
+    let budget = unsafe { &*(budget as *const StepBudget) };
+    let left = budget.left.get();
+    if left == 0 {
+        return 1;
+    }
+    budget.left.set(left - 1);
+    0
 }
 
 /// Settings every connection gets so SQLite behaves as it does under Python's sqlite3:
@@ -22,7 +60,14 @@ fn configure(connection: Connection) -> Result<SqliteDatabase, DbError> {
     connection
         .execute_batch("PRAGMA foreign_keys = OFF")
         .map_err(map_error)?;
-    Ok(SqliteDatabase { connection })
+    Ok(SqliteDatabase {
+        connection,
+        budget: Box::new(StepBudget {
+            limit: std::cell::Cell::new(None),
+            left: std::cell::Cell::new(0),
+            shared: std::cell::Cell::new(false),
+        }),
+    })
 }
 
 impl SqliteDatabase {
@@ -54,10 +99,8 @@ impl SqliteDatabase {
             return Err(refuse("not a SQLite database file"));
         }
         let mut database = SqliteDatabase::open_in_memory()?;
-        database
-            .connection
-            .deserialize_read_exact(rusqlite::MAIN_DB, bytes, bytes.len(), false)
-            .map_err(map_error)?;
+        database.contain()?;
+        database.load_file_bytes(bytes)?;
         // WAL-mode files cannot be read from memory; the page keeps rollback journals only.
         let (_, rows) = database.query("PRAGMA quick_check", &[])?;
         let verdict = rows
@@ -70,6 +113,83 @@ impl SqliteDatabase {
         }
         database.dump()?;
         Ok(database)
+    }
+
+    /// Contains a database whose contents may come from someone else (a share link, an
+    /// imported file, the page's own databases): defensive mode (no writes to the schema
+    /// tables, no corrupting pragmas), `trusted_schema = OFF` (functions in views and
+    /// triggers must be harmless), and a step budget per statement.
+    pub fn contain(&mut self) -> Result<(), DbError> {
+        self.connection
+            .set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_DEFENSIVE, true)
+            .map_err(map_error)?;
+        self.connection
+            .execute_batch("PRAGMA trusted_schema = OFF")
+            .map_err(map_error)?;
+        self.budget.limit.set(Some(CONTAINED_STEPS / STEPS_PER_CALL as u64));
+        // SAFETY: the handle is this connection's; the budget is boxed (a stable address)
+        // and dropped after the connection (field order), so the pointer stays valid for as
+        // long as SQLite can call the handler.
+        unsafe {
+            rusqlite::ffi::sqlite3_progress_handler(
+                self.connection.handle(),
+                STEPS_PER_CALL,
+                Some(on_progress),
+                &*self.budget as *const StepBudget as *mut std::ffi::c_void,
+            );
+        }
+        Ok(())
+    }
+
+    /// Gives the next statement its whole budget (unless a restore is sharing one).
+    fn start_statement(&self) {
+        if let (Some(limit), false) = (self.budget.limit.get(), self.budget.shared.get()) {
+            self.budget.left.set(limit);
+        }
+    }
+
+    /// The error of a failed statement: SQLite's, or [`INTERRUPTED`] when the budget ran out.
+    fn failed(&self, error: rusqlite::Error) -> DbError {
+        let interrupted = matches!(&error, rusqlite::Error::SqliteFailure(failure, _) if failure.code == ErrorCode::OperationInterrupted);
+        if interrupted && self.budget.limit.get().is_some() && self.budget.left.get() == 0 {
+            return DbError {
+                kind: DbErrorKind::Operational,
+                message: INTERRUPTED.to_string(),
+            };
+        }
+        map_error(error)
+    }
+
+    /// Replaces the database with a SQLite file's bytes (a saved session or an undo point),
+    /// keeping this connection and its settings.
+    pub fn load_file_bytes(&mut self, bytes: &[u8]) -> Result<(), DbError> {
+        self.connection
+            .deserialize_read_exact(rusqlite::MAIN_DB, bytes, bytes.len(), false)
+            .map_err(map_error)
+    }
+
+    /// Whether `sql` is one statement that cannot change the database (SQLite's own verdict;
+    /// a statement that does not compile counts as one that may write).
+    pub fn is_read_only(&self, sql: &str) -> bool {
+        self.connection
+            .prepare(sql)
+            .is_ok_and(|statement| statement.readonly())
+    }
+
+    /// The triggers of the database (name and table), which run when rows change: the page
+    /// shows them before an imported database can fire them.
+    pub fn triggers(&mut self) -> Result<Vec<(String, String)>, DbError> {
+        let (_, rows) = self.query(
+            "SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger' ORDER BY name",
+            &[],
+        )?;
+        Ok(rows
+            .into_iter()
+            .map(|row| {
+                let mut fields = row.iter().map(SqlValue::display);
+                (fields.next().unwrap_or_default(), fields.next().unwrap_or_default())
+            })
+            .collect())
     }
 
     pub fn sqlite_version() -> &'static str {
@@ -128,6 +248,10 @@ impl SqliteDatabase {
             self.execute("ROLLBACK", &[])?;
         }
         self.execute("BEGIN", &[])?;
+        // The statements may come from a share link: together they get one statement's
+        // budget, so neither one endless statement nor many slow ones can hold the page.
+        self.start_statement();
+        self.budget.shared.set(true);
         let result = (|| {
             for object in objects {
                 let mut fields = object.into_iter();
@@ -149,6 +273,7 @@ impl SqliteDatabase {
             }
             Ok(())
         })();
+        self.budget.shared.set(false);
         match result {
             Ok(()) => self.execute("COMMIT", &[]).map(|_| ()),
             Err(error) => {
@@ -237,14 +362,17 @@ fn reject_like_sqlite_3_40(sql: &str) -> Result<(), DbError> {
 impl Database for SqliteDatabase {
     fn execute(&mut self, sql: &str, params: &[SqlValue]) -> Result<usize, DbError> {
         reject_like_sqlite_3_40(sql)?;
+        self.start_statement();
         let mut statement = self.connection.prepare(sql).map_err(map_error)?;
         let values: Vec<Value> = params.iter().map(to_value).collect();
-        let mut rows = statement
+        let stepped = statement
             .query(rusqlite::params_from_iter(values.iter()))
-            .map_err(map_error)?;
-        while rows.next().map_err(map_error)?.is_some() {}
-        drop(rows);
+            .and_then(|mut rows| {
+                while rows.next()?.is_some() {}
+                Ok(())
+            });
         drop(statement);
+        stepped.map_err(|error| self.failed(error))?;
         Ok(self.connection.changes() as usize)
     }
 
@@ -253,6 +381,7 @@ impl Database for SqliteDatabase {
         sql: &str,
         params: &[SqlValue],
     ) -> Result<(Vec<String>, Vec<Vec<SqlValue>>), DbError> {
+        self.start_statement();
         let mut statement = self.connection.prepare(sql).map_err(map_error)?;
         let columns: Vec<String> = statement
             .column_names()
@@ -260,17 +389,21 @@ impl Database for SqliteDatabase {
             .collect();
         let width = columns.len();
         let values: Vec<Value> = params.iter().map(to_value).collect();
-        let mut rows = statement
-            .query(rusqlite::params_from_iter(values.iter()))
-            .map_err(map_error)?;
         let mut result = Vec::new();
-        while let Some(row) = rows.next().map_err(map_error)? {
-            let mut record = Vec::with_capacity(width);
-            for index in 0..width {
-                record.push(row.get_ref(index).map(from_value_ref).map_err(map_error)?);
-            }
-            result.push(record);
-        }
+        let stepped = statement
+            .query(rusqlite::params_from_iter(values.iter()))
+            .and_then(|mut rows| {
+                while let Some(row) = rows.next()? {
+                    let mut record = Vec::with_capacity(width);
+                    for index in 0..width {
+                        record.push(from_value_ref(row.get_ref(index)?));
+                    }
+                    result.push(record);
+                }
+                Ok(())
+            });
+        drop(statement);
+        stepped.map_err(|error| self.failed(error))?;
         Ok((columns, result))
     }
 
@@ -358,5 +491,62 @@ mod tests {
         );
         let (_, rows) = other.query("SELECT b FROM t", &[]).unwrap();
         assert_eq!(rows, vec![vec![SqlValue::Text("it's".into())]]);
+    }
+
+    #[test]
+    fn a_contained_database_stops_a_statement_that_never_ends() {
+        let mut database = SqliteDatabase::open_in_memory().unwrap();
+        database.contain().unwrap();
+        let endless = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c";
+        let error = database.query(endless, &[]).unwrap_err();
+        assert_eq!(error.message, INTERRUPTED);
+        assert_eq!(error.kind, DbErrorKind::Operational);
+        // The next statement gets a whole budget again, and the connection still works.
+        let (_, rows) = database
+            .query("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 100000) SELECT count(*) FROM c", &[])
+            .unwrap();
+        assert_eq!(rows, vec![vec![SqlValue::Integer(100000)]]);
+        // Restoring statements shares one budget: many slow statements stop too.
+        let slow = "INSERT INTO t WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000000) SELECT count(*) FROM c".to_string();
+        let mut statements = vec!["CREATE TABLE t (n)".to_string()];
+        statements.extend(vec![slow; 50]);
+        let error = database.restore(&statements).unwrap_err();
+        assert_eq!(error.message, INTERRUPTED);
+        // Defensive mode and untrusted schemas.
+        assert!(database.execute("PRAGMA writable_schema = ON", &[]).is_ok());
+        let error = database
+            .execute("UPDATE sqlite_master SET sql = 'x'", &[])
+            .unwrap_err();
+        assert!(error.message.contains("may not be modified"), "{}", error.message);
+        let (_, rows) = database.query("PRAGMA trusted_schema", &[]).unwrap();
+        assert_eq!(rows, vec![vec![SqlValue::Integer(0)]]);
+        // An uncontained database (the CLI's) has no budget, as under Python's sqlite3.
+        let long = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 15000000) SELECT count(*) FROM c";
+        assert_eq!(database.query(long, &[]).unwrap_err().message, INTERRUPTED);
+        let mut free = SqliteDatabase::open_in_memory().unwrap();
+        let (_, rows) = free.query(long, &[]).unwrap();
+        assert_eq!(rows, vec![vec![SqlValue::Integer(15000000)]]);
+    }
+
+    #[test]
+    fn file_bytes_round_trip_what_statements_cannot() {
+        let mut database = SqliteDatabase::open_in_memory().unwrap();
+        for sql in [
+            "CREATE TABLE g (a INTEGER, b INTEGER GENERATED ALWAYS AS (a + 1))",
+            "INSERT INTO g (a) VALUES (1)",
+            "CREATE TABLE r (x REAL)",
+            "INSERT INTO r VALUES (9e999)",
+            "CREATE VIEW v AS SELECT a, b FROM g",
+            "CREATE TRIGGER tr AFTER INSERT ON r BEGIN INSERT INTO g (a) VALUES (2); END",
+        ] {
+            database.execute(sql, &[]).unwrap();
+        }
+        let bytes = database.file_bytes().unwrap();
+        let mut copy = SqliteDatabase::from_file_bytes(&bytes).unwrap();
+        let (_, rows) = copy.query("SELECT a, b FROM v", &[]).unwrap();
+        assert_eq!(rows, vec![vec![SqlValue::Integer(1), SqlValue::Integer(2)]]);
+        let (_, rows) = copy.query("SELECT x FROM r", &[]).unwrap();
+        assert_eq!(rows, vec![vec![SqlValue::Real(f64::INFINITY)]]);
+        assert_eq!(copy.triggers().unwrap(), vec![("tr".to_string(), "r".to_string())]);
     }
 }

@@ -278,7 +278,7 @@ pub fn compare_metadata(
         .iter()
         .filter(|t| metadata_tables.iter().any(|m| m.name == t.name))
         .collect();
-    existing.sort_by(|a, b| a.name.cmp(&b.name));
+    crate::sort::sort_by(&mut existing, |a, b| a.name.cmp(&b.name));
     for conn_table in existing {
         let Some(metadata_table) = metadata_tables.iter().find(|m| m.name == conn_table.name)
         else {
@@ -615,7 +615,7 @@ impl Sig {
 
 fn sorted_columns(columns: &[String]) -> Vec<String> {
     let mut sorted = columns.to_vec();
-    sorted.sort();
+    crate::sort::sort(&mut sorted);
     sorted
 }
 
@@ -753,7 +753,7 @@ fn compare_indexes_and_uniques(
         .iter()
         .filter(|(n, _)| !metadata_names.iter().any(|(m, _)| m == n))
         .collect();
-    removed_names.sort_by(|a, b| a.0.cmp(&b.0));
+    crate::sort::sort_by(&mut removed_names, |a, b| a.0.cmp(&b.0));
     for (_, sig) in removed_names {
         if let Sig::Unique(unique) = sig {
             let signature = sorted_columns(&unique.columns);
@@ -770,7 +770,7 @@ fn compare_indexes_and_uniques(
         .iter()
         .filter(|(n, _)| conn_names.iter().any(|(c, _)| c == n))
         .collect();
-    existing_names.sort_by(|a, b| a.0.cmp(&b.0));
+    crate::sort::sort_by(&mut existing_names, |a, b| a.0.cmp(&b.0));
     for (name, metadata_sig) in existing_names {
         let Some((_, conn_sig)) = conn_names.iter().find(|(c, _)| c == name) else {
             continue;
@@ -850,7 +850,7 @@ fn compare_indexes_and_uniques(
         .iter()
         .filter(|(n, _)| !conn_names.iter().any(|(c, _)| c == n))
         .collect();
-    added_names.sort_by(|a, b| a.0.cmp(&b.0));
+    crate::sort::sort_by(&mut added_names, |a, b| a.0.cmp(&b.0));
     for (_, sig) in added_names {
         added(comparison, ops, sig);
     }

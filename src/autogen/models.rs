@@ -117,7 +117,7 @@ pub fn load_target_metadata(
 /// `sort_tables` → `topological.sort_as_subsets`).
 pub fn sorted_tables(tables: &[SchemaTable]) -> Vec<SchemaTable> {
     let mut by_name: Vec<&SchemaTable> = tables.iter().collect();
-    by_name.sort_by(|a, b| a.name.cmp(&b.name));
+    crate::sort::sort_by(&mut by_name, |a, b| a.name.cmp(&b.name));
     let parents = |table: &SchemaTable| -> Vec<String> {
         table
             .foreign_keys

@@ -49,7 +49,7 @@ pub fn render_migration(comparison: &Comparison, render_as_batch: bool) -> Rende
     let upgrades = indent(&renderer.body(&comparison.upgrade_ops));
     let downgrades = indent(&renderer.body(&comparison.downgrade_ops()));
     let mut imports = renderer.imports.clone();
-    imports.sort();
+    crate::sort::sort(&mut imports);
     imports.dedup();
     RenderedMigration {
         upgrades,
@@ -283,7 +283,7 @@ impl Renderer {
                 py_repr_str(&check.sqltext)
             ));
         }
-        constraints.sort();
+        crate::sort::sort(&mut constraints);
         args.extend(constraints);
         let mut text = format!(
             "op.create_table({},\n{}",

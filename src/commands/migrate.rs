@@ -190,8 +190,8 @@ pub fn check(invocation: &mut Invocation<'_, '_>) -> CommandResult {
     let map = deferred.caught()?;
     let mut heads = map.heads();
     let mut current = rows.clone();
-    heads.sort();
-    current.sort();
+    crate::sort::sort(&mut heads);
+    crate::sort::sort(&mut current);
     if heads != current {
         return Err(Failure::command("Target database is not up to date."));
     }

@@ -70,8 +70,8 @@ pub fn revision(invocation: &mut Invocation<'_, '_>) -> CommandResult {
             let map = deferred.caught()?;
             let mut heads = map.heads();
             let mut current = rows;
-            heads.sort();
-            current.sort();
+            crate::sort::sort(&mut heads);
+            crate::sort::sort(&mut current);
             if heads != current {
                 return Err(Failure::command("Target database is not up to date."));
             }
@@ -189,7 +189,7 @@ fn generate_revision(
         }
     }
     let mut unique = heads.clone();
-    unique.sort();
+    crate::sort::sort(&mut unique);
     unique.dedup();
     if unique.len() != heads.len() {
         return Err(Failure::command("Duplicate head revisions specified"));

@@ -124,7 +124,7 @@ impl RevisionMap {
                 let ancestors = self.reach(&[branch], Edge::VersionedDown);
                 let mut kept: Vec<usize> =
                     roots.iter().copied().filter(|&r| ancestors[r]).collect();
-                kept.sort_unstable();
+                crate::sort::sort(&mut kept);
                 kept.dedup();
                 roots = kept;
                 if roots.is_empty() {
@@ -195,7 +195,7 @@ impl RevisionMap {
                 }
                 // A set in Alembic; the order does not matter (the sort re-sorts).
                 targets.retain(|&t| self.node(t).branch_labels.contains(&branch));
-                targets.sort_unstable();
+                crate::sort::sort(&mut targets);
                 targets.dedup();
             }
         }
@@ -283,7 +283,7 @@ impl RevisionMap {
                 current_heads.push(h);
             }
         }
-        current_heads.sort_by_key(|&h| self.order_pos.get(h).copied().unwrap_or(usize::MAX));
+        crate::sort::sort_by_key(&mut current_heads, |&h| self.order_pos.get(h).copied().unwrap_or(usize::MAX));
         let ancestors_of = |rev: usize| -> HashSet<usize> {
             self.related_order(&[rev], Edge::NormalizedDown)
                 .into_iter()

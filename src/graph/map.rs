@@ -204,7 +204,7 @@ impl RevisionMap {
                 .collect();
             if !overlaps.is_empty() {
                 // A Python set is joined here; we list in load order.
-                overlaps.sort_unstable();
+                crate::sort::sort(&mut overlaps);
                 return Err(GraphError::revision(format!(
                     "Requested revision {} overlaps with other requested revisions {}",
                     self.id_of(target),
@@ -505,7 +505,7 @@ fn build_inner(
             .filter(|c| revision.id.contains(*c))
             .collect();
         if !illegal.is_empty() {
-            illegal.sort_unstable();
+            crate::sort::sort(&mut illegal);
             return Err(GraphError::IllegalCharacters {
                 chars: illegal
                     .iter()
@@ -641,8 +641,8 @@ fn build_inner(
         }
     }
     for node in nodes.iter_mut() {
-        node.nextrev.sort_unstable();
-        node.all_nextrev.sort_unstable();
+        crate::sort::sort(&mut node.nextrev);
+        crate::sort::sort(&mut node.all_nextrev);
     }
 
     // Down-edge lists as indices (all names are known to resolve now).
@@ -821,7 +821,7 @@ fn detect_cycles(map: &RevisionMap, id_count: usize) -> Result<(), GraphError> {
             .cloned()
             .collect();
         if !deleted.is_empty() {
-            deleted.sort();
+            crate::sort::sort(&mut deleted);
             return Err(make_error(deleted));
         }
     }

@@ -813,7 +813,7 @@ impl RevisionMap {
                             // A set difference in Alembic; load order here.
                             let mut tips: Vec<usize> =
                                 active.into_iter().filter(|&a| !is_down[a]).collect();
-                            tips.sort_unstable();
+                            crate::sort::sort(&mut tips);
                             tips.dedup();
                             start_revs = tips
                                 .into_iter()

@@ -318,7 +318,7 @@ fn a_damaged_database_file_changes_nothing() {
 fn a_saved_share_link_opens_the_shared_playground() {
     let mut shared = tutorial_session();
     let state = crate::share::SharedState {
-        snapshot: shared.snapshot().unwrap(),
+        snapshot: shared.link_snapshot().unwrap(),
         open_file: Some("/project/models.py".to_string()),
     };
     let link = format!(
@@ -338,7 +338,7 @@ fn a_saved_share_link_opens_the_shared_playground() {
             tables(&mut session),
             ["account", "address", "alembic_version"]
         );
-        let mut reopened = session.snapshot().unwrap();
+        let mut reopened = session.link_snapshot().unwrap();
         assert!(matches!(
             reopened.transcript.pop(),
             Some(TranscriptEntry::Note(_))

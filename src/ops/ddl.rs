@@ -1066,7 +1066,7 @@ fn in_table_order(
     table_columns: &[String],
 ) -> Vec<(String, SqlExpr)> {
     let mut out = values.to_vec();
-    out.sort_by_key(|(name, _)| {
+    crate::sort::sort_by_key(&mut out, |(name, _)| {
         table_columns
             .iter()
             .position(|c| c == name)

@@ -252,7 +252,7 @@ pub fn reflect_table(data: &SqliteTableData) -> ReflectedTable {
     }
 
     // primary key
-    pk_cols.sort_by_key(|(i, _)| *i);
+    crate::sort::sort_by_key(&mut pk_cols, |(i, _)| *i);
     if !pk_cols.is_empty() {
         let name = re(r#"CONSTRAINT\s+(?:"(.+?)"|(\w+))\s+PRIMARY\s+KEY"#, true)
             .and_then(|r| r.search(&sql))
@@ -380,7 +380,7 @@ pub fn reflect_table(data: &SqliteTableData) -> ReflectedTable {
         }
         indexes.push(index);
     }
-    indexes.sort_by(|a, b| a.name.cmp(&b.name));
+    crate::sort::sort_by(&mut indexes, |a, b| a.name.cmp(&b.name));
 
     // unique constraints
     let mut auto_by_sig: Vec<Vec<String>> = data
@@ -442,7 +442,7 @@ pub fn reflect_table(data: &SqliteTableData) -> ReflectedTable {
             }
         }
     }
-    checks.sort_by(|a, b| {
+    crate::sort::sort_by(&mut checks, |a, b| {
         let key = |c: &CheckConstraint| c.name.clone().unwrap_or_else(|| "~".to_string());
         key(a).cmp(&key(b))
     });

@@ -338,7 +338,7 @@ impl SqlType {
                 .position(|(name, _)| *name == k)
                 .unwrap_or(usize::MAX)
         };
-        self.args.sort_by_key(|(k, _)| order(k));
+        crate::sort::sort_by_key(&mut self.args, |(k, _)| order(k));
     }
 
     /// The value of keyword `key` if given.

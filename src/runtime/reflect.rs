@@ -134,7 +134,7 @@ pub fn fetch_table(
         .filter(|r| int(r.get(5)) > 0)
         .map(|r| (int(r.get(5)), text(r.get(1)).unwrap_or_default()))
         .collect();
-        pk.sort();
+        crate::sort::sort(&mut pk);
         referred_primary_keys.push((fk.table.clone(), pk.into_iter().map(|p| p.1).collect()));
     }
     Ok(Some(SqliteTableData {

@@ -122,7 +122,7 @@ pub fn revision_files(files: &dyn FileSystem, directory: &str) -> Result<Vec<Str
         .map(|name| fs::join(directory, &name))
         .filter(|path| files.is_file(path))
         .collect();
-    paths.sort();
+    crate::sort::sort(&mut paths);
     Ok(paths)
 }
 

@@ -106,7 +106,7 @@ pub fn invalid_revision_id_characters(revision_id: &str) -> Option<String> {
     if found.is_empty() {
         return None;
     }
-    found.sort();
+    crate::sort::sort(&mut found);
     let listed: Vec<String> = found.iter().map(char::to_string).collect();
     Some(format!(
         "Character(s) '{}' not allowed in revision identifier '{revision_id}'",

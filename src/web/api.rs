@@ -1,7 +1,7 @@
 //! `window.playground`: the scripting API for host pages and tests.
 //!
 //! `run(line)` → `{stdout, stderr, exitCode}`; `readFile(path)`, `writeFile(path, text)`,
-//! `writeFiles({path: text, ...})`, `loadProject({path: text, ...})` (replaces the project),, `removeFile(path)`, `listFiles()`, `query(sql)` → `{columns, rows}` or throws, `undo()` (the last alembic command), `shareUrl()`, `exportZip(includeDatabase)` → bytes of a zip real Alembic runs, `reset()`. Paths are relative to
+//! `writeFiles({path: text, ...})`, `loadProject({path: text, ...})` (replaces the project), `removeFile(path)`, `saveState()` (how saving stands), `listFiles()`, `query(sql)` → `{columns, rows}` or throws, `undo()` (the last alembic command), `shareUrl()`, `exportZip(includeDatabase)` → bytes of a zip real Alembic runs, `reset()`. Paths are relative to
 //! the project (`alembic/versions/x.py`) or absolute (`/project/...`).
 
 use wasm_bindgen::prelude::*;
@@ -9,7 +9,7 @@ use wasm_bindgen::JsCast;
 
 use super::app::SessionHandle;
 use crate::fs::FileSystem;
-use crate::session::PROJECT_DIR;
+use crate::session::{Session, PROJECT_DIR};
 
 fn project_path(path: &str) -> String {
     crate::fs::join(PROJECT_DIR, path)
@@ -58,8 +58,10 @@ pub fn install(handle: SessionHandle) {
     read_file.forget();
 
     let write_handle = handle.clone();
-    let write_file = Closure::<dyn Fn(String, String)>::new(move |path: String, text: String| {
-        write_handle.write_file(&project_path(&path), &text);
+    let write_file = Closure::<dyn Fn(String, String) -> Result<(), JsValue>>::new(move |path: String, text: String| {
+        let path = Session::project_path(&path).map_err(|message| JsValue::from_str(&message))?;
+        write_handle.write_file(&path, &text);
+        Ok(())
     });
     set(&api, "writeFile", write_file.as_ref().unchecked_ref());
     write_file.forget();
@@ -121,12 +123,9 @@ pub fn install(handle: SessionHandle) {
 
     let query_handle = handle.clone();
     let query = Closure::<dyn Fn(String) -> Result<JsValue, JsValue>>::new(move |sql: String| {
-        let mut session = query_handle.session.borrow_mut();
-        let database = session
-            .main_database()
+        let (columns, rows) = query_handle
+            .query(&sql)
             .map_err(|error| JsValue::from_str(&error))?;
-        let (columns, rows) = crate::runtime::Database::query(database, &sql, &[])
-            .map_err(|error| JsValue::from_str(&error.to_string()))?;
         let result = js_sys::Object::new();
         let column_list = js_sys::Array::new();
         for column in columns {
@@ -183,6 +182,21 @@ pub fn install(handle: SessionHandle) {
     set(&api, "undo", undo.as_ref().unchecked_ref());
     undo.forget();
 
+    let state_handle = handle.clone();
+    let save_state = Closure::<dyn Fn() -> JsValue>::new(move || {
+        let (generation, pending, paused, off, failed) = state_handle.save_state();
+        let state = js_sys::Object::new();
+        set(&state, "generation", &JsValue::from_f64(generation));
+        set(&state, "pending", &JsValue::from_bool(pending));
+        set(&state, "paused", &JsValue::from_bool(paused));
+        set(&state, "off", &off.map(|why| JsValue::from_str(&why)).unwrap_or(JsValue::NULL));
+        set(&state, "failed", &JsValue::from_bool(failed));
+        state.into()
+    });
+    set(&api, "saveState", save_state.as_ref().unchecked_ref());
+    save_state.forget();
+
+    let handle_embed = handle.embed.clone();
     let reset_handle = handle;
     let reset = Closure::<dyn Fn()>::new(move || reset_handle.reset());
     set(&api, "reset", reset.as_ref().unchecked_ref());
@@ -195,18 +209,36 @@ pub fn install(handle: SessionHandle) {
     set(&api, "readyAt", &JsValue::from_f64(ready_at));
     set(&api, "ready", &JsValue::TRUE);
     set(&window, "playground", &api);
-    install_post_message(&window, &api);
+    // The message API exists only in an embed, for the page that frames it.
+    if let Some(options) = handle_embed {
+        install_post_message(&window, &api, options.origins.clone());
+    }
 }
 
-/// The same API for cross-origin embeds: a host page posts `{id, method, args}` to the
-/// iframe and gets `{id, result}` or `{id, error}` back. Only `window.playground`'s methods
-/// can be called, with the given arguments; nothing else is reachable.
-fn install_post_message(window: &web_sys::Window, api: &js_sys::Object) {
+/// The same API for cross-origin embeds: the page that frames the embed posts
+/// `{id, method, args}` to the iframe and gets `{id, result}` or `{id, error}` back. Only
+/// `window.playground`'s methods can be called, with the given arguments; nothing else is
+/// reachable. Messages are answered only when they come from `window.parent` (never from
+/// another frame, an opener or a popup), only when the page really is framed, and, when the
+/// embed names `origin=`, only from those origins. Anything else is ignored without a reply.
+fn install_post_message(window: &web_sys::Window, api: &js_sys::Object, origins: Vec<String>) {
     let api = api.clone();
+    let Ok(Some(parent)) = window.parent() else {
+        return;
+    };
+    if js_sys::Object::is(&parent, window) {
+        return;
+    }
     let listener = gloo::events::EventListener::new(window, "message", move |event| {
         let Some(event) = event.dyn_ref::<web_sys::MessageEvent>() else {
             return;
         };
+        let from_parent = event
+            .source()
+            .is_some_and(|source| js_sys::Object::is(&source, &parent));
+        if !from_parent || (!origins.is_empty() && !origins.contains(&event.origin())) {
+            return;
+        }
         let data = event.data();
         let get = |name: &str| {
             js_sys::Reflect::get(&data, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
@@ -250,20 +282,16 @@ fn install_post_message(window: &web_sys::Window, api: &js_sys::Object) {
                 None => set(&reply, "error", &JsValue::from_str("method unavailable")),
             }
         }
-        // The source is a window of another realm (the host page): `instanceof Window` would
-        // fail there, so it is used as a window without that check.
-        if let Some(source) = event
-            .source()
-            .map(|source| source.unchecked_into::<web_sys::Window>())
-        {
-            let origin = event.origin();
-            let target = if origin.is_empty() || origin == "null" {
-                "*".to_string()
-            } else {
-                origin
-            };
-            let _ = source.post_message(&reply, &target);
-        }
+        // The reply goes to the parent, addressed to the origin the message came from (a
+        // sandboxed parent's origin is "null", which postMessage cannot address: then "*",
+        // still only to the parent window).
+        let origin = event.origin();
+        let target = if origin.is_empty() || origin == "null" {
+            "*".to_string()
+        } else {
+            origin
+        };
+        let _ = parent.post_message(&reply, &target);
     });
     listener.forget();
 }

@@ -28,6 +28,8 @@ fn warm_up_later(mut warm_up: WarmUp, delay: u32) {
         match warm_up.step(&BrowserClock, &mut BrowserIds) {
             WarmUpStep::More => warm_up_later(warm_up, WARM_UP_STEP_MS),
             WarmUpStep::Done(succeeded) => {
+                // Once the page is idle: the offline copy of this release.
+                storage::cache_for_offline();
                 if let Some(api) = web_sys::window()
                     .and_then(|window| js_sys::Reflect::get(&window, &"playground".into()).ok())
                 {
@@ -41,6 +43,75 @@ fn warm_up_later(mut warm_up: WarmUp, delay: u32) {
 
 /// How long after a change the session is saved to browser storage (milliseconds).
 const SAVE_DELAY_MS: u32 = 250;
+
+/// What the page starts from, found before the first frame.
+pub enum Startup {
+    /// The page in its own tab: what storage holds.
+    Saved(storage::Saved),
+    /// `?embed`: the link's state or the starter project; storage is never touched.
+    Embedded,
+    /// The full page inside another page's frame: it neither reads nor writes the visitor's
+    /// saved work (a page that frames it must not see or change that work).
+    Framed,
+}
+
+/// The startup state, handed to the app once.
+#[derive(Clone)]
+pub struct StartupProps(pub Rc<RefCell<Option<Startup>>>);
+
+impl PartialEq for StartupProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct AppProps {
+    pub startup: StartupProps,
+}
+
+/// This tab's side of saving: which generation of the saved work it holds, and whether and
+/// how it saves.
+pub struct Store {
+    /// This tab's id (random), written beside each save.
+    tab: String,
+    generation: std::cell::Cell<f64>,
+    /// Why this page does not save (embedded, framed, storage unavailable, an unreadable save
+    /// that could not be kept aside); `None` while it saves.
+    off: RefCell<Option<String>>,
+    /// A save is under way; `again`: another change came in meanwhile.
+    writing: std::cell::Cell<bool>,
+    again: std::cell::Cell<bool>,
+    /// The last save failed: leaving the page warns first.
+    failed: std::cell::Cell<bool>,
+    /// Another tab saved newer work: this tab waits until the learner chooses it again.
+    paused: std::cell::Cell<bool>,
+    /// The work came from an earlier release's localStorage: removed there after a save.
+    legacy: std::cell::Cell<bool>,
+    /// A save is scheduled (the timer after a change).
+    scheduled: std::cell::Cell<bool>,
+}
+
+impl Store {
+    fn new(off: Option<String>) -> Store {
+        let tab = format!("{:012x}", (js_sys::Math::random() * 281_474_976_710_656.0) as u64);
+        Store {
+            tab,
+            generation: std::cell::Cell::new(0.0),
+            off: RefCell::new(off),
+            writing: std::cell::Cell::new(false),
+            again: std::cell::Cell::new(false),
+            failed: std::cell::Cell::new(false),
+            paused: std::cell::Cell::new(false),
+            legacy: std::cell::Cell::new(false),
+            scheduled: std::cell::Cell::new(false),
+        }
+    }
+
+    fn saves(&self) -> bool {
+        self.off.borrow().is_none() && !self.paused.get()
+    }
+}
 
 /// The session shared by every component; mutations go through [`SessionHandle`]'s methods,
 /// which save the result and ask Yew to re-render.
@@ -59,6 +130,7 @@ pub struct SessionHandle {
     save_pending: Rc<std::cell::Cell<bool>>,
     /// Embedded in another page (`?embed`): what to show; nothing is saved.
     pub embed: Option<Rc<crate::embed::EmbedOptions>>,
+    pub(super) store: Rc<Store>,
 }
 
 impl PartialEq for SessionHandle {
@@ -77,29 +149,162 @@ impl SessionHandle {
     fn changed(&self) {
         self.counter.set(self.counter.get().wrapping_add(1));
         self.force_update.force_update();
-        if !self.save_pending.replace(true) {
+        self.save_pending.set(true);
+        if !self.store.scheduled.replace(true) {
             // Saved shortly after, off the path of the redraw the change causes (several
             // changes in a row are saved once); leaving the page saves at once.
             let handle = self.clone();
-            gloo::timers::callback::Timeout::new(SAVE_DELAY_MS, move || handle.save_now()).forget();
+            gloo::timers::callback::Timeout::new(SAVE_DELAY_MS, move || {
+                handle.store.scheduled.set(false);
+                handle.save_now()
+            })
+            .forget();
         }
     }
 
-    /// Saves the session if a save is pending (never in embed mode: an embedded demo must not
-    /// touch the visitor's own saved work).
-    pub fn save_now(&self) {
-        if !self.save_pending.replace(false) || self.embed.is_some() {
-            return;
-        }
-        let saved = self
+    /// The bytes of a save: the session with its databases as SQLite files, and the open file.
+    fn save_bytes(&self) -> Result<Vec<u8>, String> {
+        let snapshot = self
             .session
             .borrow_mut()
             .snapshot()
-            .map_err(|error| error.to_string())
-            .and_then(|snapshot| storage::save(&snapshot));
-        if saved.is_err() || self.storage_error.is_some() {
-            self.storage_error.set(saved.err());
+            .map_err(|error| error.to_string())?;
+        Ok(crate::share::encode_save(&crate::share::SharedState {
+            snapshot,
+            open_file: self.open_file(),
+        }))
+    }
+
+    /// Saves the session if a save is pending, unless this page does not save (embedded,
+    /// framed, storage off) or another tab holds newer work. One save runs at a time.
+    pub fn save_now(&self) {
+        if !self.store.saves() || !self.save_pending.replace(false) {
+            return;
         }
+        if self.store.writing.get() {
+            self.store.again.set(true);
+            return;
+        }
+        let bytes = match self.save_bytes() {
+            Ok(bytes) => bytes,
+            Err(message) => return self.save_failed(&message),
+        };
+        self.store.writing.set(true);
+        let handle = self.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let store = handle.store.clone();
+            match storage::save(&bytes, store.generation.get(), &store.tab).await {
+                Ok(storage::Written::Saved(generation)) => {
+                    store.generation.set(generation);
+                    if store.failed.replace(false) {
+                        handle.storage_error.set(None);
+                    }
+                    if store.legacy.replace(false) {
+                        storage::forget_legacy();
+                    }
+                }
+                Ok(storage::Written::Conflict) => handle.pause(),
+                Err(message) => handle.save_failed(&message),
+            }
+            store.writing.set(false);
+            if store.again.replace(false) {
+                handle.save_pending.set(true);
+                handle.save_now();
+            }
+        });
+    }
+
+    fn save_failed(&self, message: &str) {
+        self.store.failed.set(true);
+        self.save_pending.set(true);
+        self.storage_error.set(Some(format!("Your latest changes could not be saved in this browser ({message}). They stay in this tab: keep it open, or use Export to keep a copy.")));
+    }
+
+    /// Leaving the page: a pending change is written at once, without the generation check
+    /// (there is no time for its read); the next load applies it unless another tab saved
+    /// newer work meanwhile, in which case it is kept aside.
+    fn save_on_leaving(&self) {
+        let pending = self.save_pending.get() || self.store.writing.get();
+        if !self.store.saves() || !pending {
+            return;
+        }
+        if let Ok(bytes) = self.save_bytes() {
+            storage::save_while_closing(&bytes, self.store.generation.get(), &self.store.tab);
+            self.save_pending.set(false);
+        }
+    }
+
+    /// Another tab saved newer work: this tab stops saving until the learner picks it again.
+    fn pause(&self) {
+        if !self.store.paused.replace(true) {
+            self.force_update.force_update();
+        }
+    }
+
+    pub fn paused(&self) -> bool {
+        self.store.paused.get()
+    }
+
+    /// How saving stands, for `window.playground.saveState()`: the generation this tab holds,
+    /// whether a change waits to be saved (or is being saved), whether the tab is paused, why
+    /// it does not save (`None` when it does), and whether the last save failed.
+    pub fn save_state(&self) -> (f64, bool, bool, Option<String>, bool) {
+        (
+            self.store.generation.get(),
+            self.save_pending.get() || self.store.writing.get(),
+            self.store.paused.get(),
+            self.store.off.borrow().clone(),
+            self.store.failed.get(),
+        )
+    }
+
+    /// "Use this tab": loads the newest saved work here (this tab's own state stays one undo
+    /// away) and saves from here on; the other tab pauses at this tab's next save.
+    pub fn use_this_tab(&self) {
+        let handle = self.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            match storage::load().await {
+                storage::Saved::Found {
+                    session,
+                    generation,
+                    open_file,
+                    ..
+                } => {
+                    handle.store.generation.set(generation);
+                    handle.store.paused.set(false);
+                    handle.replace_session(*session, "load the other tab's work");
+                    handle.open_file.set(open_file.or_else(|| Some(format!("{PROJECT_DIR}/models.py"))));
+                }
+                storage::Saved::Nothing { generation } | storage::Saved::Unreadable { generation, saving: true, .. } => {
+                    handle.store.generation.set(generation);
+                    handle.store.paused.set(false);
+                    handle.changed();
+                }
+                storage::Saved::Unreadable { message, .. } | storage::Saved::Unavailable(message) => {
+                    handle.storage_error.set(Some(message));
+                }
+            }
+        });
+    }
+
+    /// Offers everything kept aside in storage (unreadable saves, a closed tab's conflicting
+    /// changes) as files; each opens again with Import.
+    pub fn download_kept(&self) {
+        let handle = self.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            match storage::kept_aside().await {
+                Ok(records) if records.is_empty() => handle.storage_error.set(Some("Nothing is kept aside in this browser.".to_string())),
+                Ok(records) => {
+                    for (index, (_, bytes)) in records.iter().enumerate() {
+                        let name = format!("alembic-playground-kept-{}.playground", index + 1);
+                        if let Err(message) = download(&name, "application/octet-stream", bytes) {
+                            handle.storage_error.set(Some(format!("Download: {message}")));
+                        }
+                    }
+                }
+                Err(message) => handle.storage_error.set(Some(format!("Download: {message}"))),
+            }
+        });
     }
 
     /// Runs a terminal line; files the command created open in the editor.
@@ -124,8 +329,9 @@ impl SessionHandle {
         self.changed();
     }
 
+    /// Removes a file (the scripting API's `removeFile`): undoable like Delete.
     pub fn remove_file(&self, path: &str) {
-        let removed = self.session.borrow_mut().files.remove_file(path);
+        let removed = self.session.borrow_mut().delete_file(path).map_err(|message| message.to_string());
         if let Err(error) = removed {
             self.storage_error.set(Some(error.to_string()));
             return;
@@ -216,13 +422,37 @@ impl SessionHandle {
         applied
     }
 
-    /// Replaces the project with these files (empty database and terminal).
+    /// Replaces the project with these files (empty database and terminal); undoable.
     pub fn load_project(&self, files: &[(String, String)]) -> Result<(), String> {
         let session = Session::from_files(files)?;
-        *self.session.borrow_mut() = session;
-        self.open_file.set(None);
-        self.changed();
+        self.replace_session(session, "load project");
         Ok(())
+    }
+
+    /// Runs SQL for the scripting API's `query`; a statement that changed the database leaves
+    /// an undo point, is saved and redraws the page.
+    pub fn query(
+        &self,
+        sql: &str,
+    ) -> Result<(Vec<String>, Vec<Vec<crate::runtime::SqlValue>>), String> {
+        let mut session = self.session.borrow_mut();
+        let reads_only = session.main_database()?.is_read_only(sql);
+        let before = if reads_only { None } else { session.snapshot().ok() };
+        let database = session.main_database()?;
+        let changes_before = database.connection.total_changes();
+        let answer = crate::runtime::Database::query(database, sql, &[])
+            .map_err(|error| error.to_string())?;
+        let wrote = database.connection.total_changes() != changes_before
+            || !database.connection.is_autocommit()
+            || answer.0.is_empty();
+        if wrote {
+            if let Some(before) = before {
+                session.undo_point = Some((format!("sql {sql}"), before));
+            }
+            drop(session);
+            self.changed();
+        }
+        Ok(answer)
     }
 
     pub fn open(&self, path: &str) {
@@ -238,7 +468,7 @@ impl SessionHandle {
         let snapshot = self
             .session
             .borrow_mut()
-            .snapshot()
+            .link_snapshot()
             .map_err(|error| error.to_string())?;
         let code = crate::share::encode(&crate::share::SharedState {
             snapshot,
@@ -291,9 +521,11 @@ impl SessionHandle {
 
     /// Starts over from the starter project; "Undo last command" brings the work back until
     /// the page is reloaded.
+    ///
+    /// Saved work is replaced by the next save, like any change, and never by an embedded
+    /// playground (which does not save).
     pub fn reset(&self) {
         self.replace_session(Session::starter(), "reset");
-        let _ = storage::clear();
         self.open_file.set(Some(format!("{PROJECT_DIR}/models.py")));
     }
 }
@@ -359,60 +591,83 @@ impl Layout {
     }
 }
 
-/// What the page opens on: a shared link (after asking, when it would replace saved work),
-/// else the saved session, else the starter project. The second value is a message to show.
-fn initial_session() -> (Session, Option<String>, Option<String>) {
-    let saved = storage::load();
-    let shared = shared_link();
-    if let Some(shared) = shared {
-        match crate::share::decode(&shared) {
-            Ok(state) => {
-                let has_saved_work = matches!(&saved, Ok(Some(_)));
-                let replace = !has_saved_work
-                    || web_sys::window()
-                        .and_then(|window| {
-                            window
-                                .confirm_with_message("This link opens a shared example. Replace your saved work with it? (Cancel keeps your work.)")
-                                .ok()
-                        })
-                        .unwrap_or(false);
-                clear_shared_link();
-                if replace {
-                    match Session::from_snapshot(&state.snapshot) {
-                        Ok(session) => return (session, state.open_file, None),
-                        Err(error) => {
-                            let (session, _, _) = saved_or_starter(saved);
-                            return (session, None, Some(format!("The shared link could not be opened: {error}. Your own work is unchanged.")));
-                        }
-                    }
+/// What the page opens on, and a message to show: a shared link (after asking, when it would
+/// replace saved work: the saved work is then one undo away), else the saved session, else the
+/// starter project. Sets up `store` for what was found.
+fn initial_session(startup: Startup, store: &Store) -> (Session, Option<String>, Option<String>) {
+    let (saved, mut open, mut message) = match startup {
+        Startup::Embedded => {
+            *store.off.borrow_mut() = Some("embedded".to_string());
+            (None, None, None)
+        }
+        Startup::Framed => {
+            *store.off.borrow_mut() = Some("framed".to_string());
+            (None, None, Some("This playground is shown inside another page, so it neither opens nor saves your own work here. Open the playground in its own tab to continue your work.".to_string()))
+        }
+        Startup::Saved(storage::Saved::Nothing { generation }) => {
+            store.generation.set(generation);
+            (None, None, None)
+        }
+        Startup::Saved(storage::Saved::Found {
+            session,
+            generation,
+            legacy,
+            note,
+            open_file,
+        }) => {
+            store.generation.set(generation);
+            store.legacy.set(legacy);
+            (Some(*session), open_file, note)
+        }
+        Startup::Saved(storage::Saved::Unreadable {
+            message,
+            generation,
+            saving,
+        }) => {
+            store.generation.set(generation);
+            if !saving {
+                *store.off.borrow_mut() = Some("unreadable".to_string());
+            }
+            (None, None, Some(message))
+        }
+        Startup::Saved(storage::Saved::Unavailable(reason)) => {
+            *store.off.borrow_mut() = Some("unavailable".to_string());
+            (None, None, Some(format!("Browser storage cannot be used here ({reason}), so nothing is saved: your work stays in this tab while it is open (Export keeps a copy). Everything else works.")))
+        }
+    };
+    let Some(shared) = shared_link() else {
+        return (saved.unwrap_or_else(Session::starter), open, message);
+    };
+    clear_shared_link();
+    let state = match crate::share::decode(&shared) {
+        Ok(state) => state,
+        Err(error) => {
+            let unchanged = if saved.is_some() { " Your own work is unchanged." } else { "" };
+            message = Some(format!("The shared link could not be opened: {error}.{unchanged}"));
+            return (saved.unwrap_or_else(Session::starter), open, message);
+        }
+    };
+    // An embedded or framed page has no saved work of the visitor's to replace.
+    let replace = saved.is_none()
+        || super::confirm("This link opens a shared example. Replace your work with it? (Cancel keeps your work; after replacing, \"Undo last command\" brings it back.)");
+    if !replace {
+        return (saved.unwrap_or_else(Session::starter), open, message);
+    }
+    match Session::from_snapshot(&state.snapshot) {
+        Ok(mut session) => {
+            if let Some(mut own) = saved {
+                if let Ok(before) = own.snapshot() {
+                    session.undo_point = Some(("open the shared link".to_string(), before));
                 }
             }
-            Err(error) => {
-                clear_shared_link();
-                let (session, open, _) = saved_or_starter(saved);
-                return (
-                    session,
-                    open,
-                    Some(format!(
-                        "The shared link could not be opened: {error}. Your own work is unchanged."
-                    )),
-                );
-            }
+            open = state.open_file;
+            (session, open, message)
         }
-    }
-    saved_or_starter(saved)
-}
-
-fn saved_or_starter(
-    saved: Result<Option<crate::session::SessionSnapshot>, String>,
-) -> (Session, Option<String>, Option<String>) {
-    match saved {
-        Ok(Some(snapshot)) => match Session::from_snapshot(&snapshot) {
-            Ok(session) => (session, None, None),
-            Err(error) => (Session::starter(), None, Some(format!("your saved session could not be restored ({error}); it is kept in storage, and this tab starts from the starter project"))),
-        },
-        Ok(None) => (Session::starter(), None, None),
-        Err(error) => (Session::starter(), None, Some(error)),
+        Err(error) => {
+            let unchanged = if saved.is_some() { " Your own work is unchanged." } else { "" };
+            message = Some(format!("The shared link could not be opened: {error}.{unchanged}"));
+            (saved.unwrap_or_else(Session::starter), open, message)
+        }
     }
 }
 
@@ -445,35 +700,6 @@ fn download(name: &str, mime_type: &str, bytes: &[u8]) -> Result<(), String> {
     Ok(())
 }
 
-/// An embedded playground's session: the shared state in the address, or the starter project;
-/// never the visitor's saved work.
-fn embed_session(
-    _options: &crate::embed::EmbedOptions,
-) -> (Session, Option<String>, Option<String>) {
-    if let Some(shared) = shared_link() {
-        match crate::share::decode(&shared) {
-            Ok(state) => match Session::from_snapshot(&state.snapshot) {
-                Ok(session) => return (session, state.open_file, None),
-                Err(error) => {
-                    return (
-                        Session::starter(),
-                        None,
-                        Some(format!("The example could not be opened: {error}")),
-                    )
-                }
-            },
-            Err(error) => {
-                return (
-                    Session::starter(),
-                    None,
-                    Some(format!("The example could not be opened: {error}")),
-                )
-            }
-        }
-    }
-    (Session::starter(), None, None)
-}
-
 /// The `#s=...` part of the address, if any.
 fn shared_link() -> Option<String> {
     let hash = web_sys::window()?.location().hash().ok()?;
@@ -490,21 +716,22 @@ fn clear_shared_link() {
     }
 }
 
+/// The page's `?embed` options, if it is an embed.
+pub fn embed_options() -> Option<crate::embed::EmbedOptions> {
+    web_sys::window()
+        .and_then(|window| window.location().search().ok())
+        .and_then(|query| crate::embed::parse(&query))
+}
+
 #[function_component(App)]
-pub fn app() -> Html {
-    let embed = use_memo((), |_| {
-        web_sys::window()
-            .and_then(|window| window.location().search().ok())
-            .and_then(|query| crate::embed::parse(&query))
-            .map(Rc::new)
-    });
+pub fn app(props: &AppProps) -> Html {
+    let embed = use_memo((), |_| embed_options().map(Rc::new));
+    let store = use_memo((), |_| Rc::new(Store::new(None)));
     let startup_error = use_mut_ref(|| None::<String>);
     let startup_file = use_mut_ref(|| None::<String>);
     let session = use_mut_ref(|| {
-        let (session, open, error) = match embed.as_ref() {
-            Some(options) => embed_session(options),
-            None => initial_session(),
-        };
+        let startup = props.startup.0.borrow_mut().take().unwrap_or(Startup::Embedded);
+        let (session, open, error) = initial_session(startup, &store);
         *startup_error.borrow_mut() = error;
         *startup_file.borrow_mut() = open;
         session
@@ -519,6 +746,11 @@ pub fn app() -> Html {
             .or_else(|| Some(format!("{PROJECT_DIR}/models.py")))
     });
     let share_link = use_state(|| None::<String>);
+    let online = use_state(|| {
+        web_sys::window()
+            .map(|window| window.navigator().on_line())
+            .unwrap_or(true)
+    });
     let layout = use_state(Layout::load);
     // The first frame draws the file list, editor and terminal; the lessons and the database
     // panel (which open SQLite and read the schema) follow in the next task, so the terminal
@@ -534,10 +766,12 @@ pub fn app() -> Html {
         open_file,
         save_pending: (*save_pending).clone(),
         embed: (*embed).clone(),
+        store: (*store).clone(),
     };
     {
         let handle = handle.clone();
         let panels_drawn = panels_drawn.clone();
+        let online = online.clone();
         use_effect_with((), move |_| {
             super::api::install(handle.clone());
             gloo::timers::callback::Timeout::new(0, move || panels_drawn.set(true)).forget();
@@ -561,12 +795,44 @@ pub fn app() -> Html {
                     handle.open(&format!("{PROJECT_DIR}/{file}"));
                 }
             }
-            // Leaving the page (reload, close, navigation) flushes a pending save.
             if let Some(window) = web_sys::window() {
-                let listener = gloo::events::EventListener::new(&window, "pagehide", move |_| {
-                    handle.save_now()
+                // Leaving the page (reload, close, navigation) writes a pending change at once.
+                let leaving = handle.clone();
+                gloo::events::EventListener::new(&window, "pagehide", move |_| {
+                    leaving.save_on_leaving()
+                })
+                .forget();
+                // A change that could not be saved: the browser asks before the page goes.
+                let store = handle.store.clone();
+                gloo::events::EventListener::new_with_options(
+                    &window,
+                    "beforeunload",
+                    gloo::events::EventListenerOptions::enable_prevent_default(),
+                    move |event| {
+                        if store.failed.get() && store.off.borrow().is_none() {
+                            event.prevent_default();
+                        }
+                    },
+                )
+                .forget();
+                // Offline and back: a note in the page (everything keeps working offline).
+                let online = online.clone();
+                gloo::events::EventListener::new(&window, "offline", {
+                    let online = online.clone();
+                    move |_| online.set(false)
+                })
+                .forget();
+                gloo::events::EventListener::new(&window, "online", move |_| online.set(true))
+                .forget();
+            }
+            // Another tab saved: this one pauses (it never overwrites newer work).
+            if handle.store.saves() {
+                let watcher = handle.clone();
+                storage::watch_other_tabs(move |_, tab| {
+                    if tab != watcher.store.tab {
+                        watcher.pause();
+                    }
                 });
-                listener.forget();
             }
         });
     }
@@ -676,6 +942,21 @@ pub fn app() -> Html {
             </ContextProvider<SessionHandle>>
         };
     }
+    let on_use_tab = {
+        let handle = handle.clone();
+        Callback::from(move |_: MouseEvent| handle.use_this_tab())
+    };
+    let on_download_kept = {
+        let handle = handle.clone();
+        Callback::from(move |_: MouseEvent| handle.download_kept())
+    };
+    let kept_work = storage_error
+        .as_deref()
+        .is_some_and(|message| message.contains("Download kept work"));
+    let framed = handle.store.off.borrow().as_deref() == Some("framed");
+    let own_tab = web_sys::window()
+        .and_then(|window| window.location().pathname().ok())
+        .unwrap_or_default();
     let on_export = {
         let handle = handle.clone();
         Callback::from(move |_: MouseEvent| {
@@ -773,7 +1054,7 @@ pub fn app() -> Html {
                         <button type="button" onclick={click_input("import-folder")} title="Open a project folder (the one with alembic.ini) or a folder of revision files">{"Import folder"}</button>
                         <input id="import-files" class="hidden-input" type="file" multiple=true accept=".zip,.py,.db,.sqlite,.sqlite3" aria-label="Import files" tabindex="-1" onchange={on_pick.clone()} />
                         <input id="import-folder" class="hidden-input" type="file" webkitdirectory=true aria-label="Import a folder" tabindex="-1" onchange={on_pick} />
-                        <button type="button" onclick={on_export} title="Download the project (and app.db) as a zip that real Alembic runs unchanged">{"Export"}</button>
+                        <button type="button" onclick={on_export.clone()} title="Download the project (and app.db) as a zip that real Alembic runs unchanged">{"Export"}</button>
                         <button type="button" onclick={on_embed} title="An <iframe> snippet that embeds this playground in a documentation page">{"Embed code"}</button>
                         <button type="button" onclick={on_share} title="A link that reproduces this playground exactly">{"Share"}</button>
                         <button type="button" onclick={on_undo} disabled={!can_undo} title="Restore the files and database to before the last alembic command">{"Undo last command"}</button>
@@ -793,9 +1074,26 @@ pub fn app() -> Html {
                     </div>
                 }
                 if let Some(message) = (*storage_error).clone() {
-                    <div class="banner error" role="alert">{message}</div>
+                    <div class="banner error" role="alert">
+                        {message}
+                        if kept_work { <button type="button" onclick={on_download_kept.clone()}>{"Download kept work"}</button> }
+                        if framed { <a href={own_tab.clone()} target="_blank" rel="noopener">{"Open the playground in its own tab"}</a> }
+                    </div>
                 }
-                <main class="workspace" style={layout.style()}>
+                if !*online {
+                    <div class="banner offline" role="status">{"You are offline. The playground keeps working, and your work is saved in this browser."}</div>
+                }
+                if handle.paused() {
+                    <div class="paused" role="alertdialog" aria-modal="true" aria-labelledby="paused-title">
+                        <div class="paused-box">
+                            <h2 id="paused-title">{"This playground was changed in another tab"}</h2>
+                            <p>{"To keep the two tabs from overwriting each other's work, this tab has stopped saving. Use this tab to load the newest saved work here (what this tab shows stays one undo away), or download what this tab shows."}</p>
+                            <button type="button" class="primary" onclick={on_use_tab}>{"Use this tab"}</button>
+                            <button type="button" onclick={on_export.clone()}>{"Download this tab's version"}</button>
+                        </div>
+                    </div>
+                }
+                <main class="workspace" style={layout.style()} inert={handle.paused()}>
                     <div class="left">
                         <FileTree />
                         if *panels_drawn { <super::lessons_panel::LessonsPanel /> }

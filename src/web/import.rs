@@ -106,6 +106,21 @@ pub fn import_uploads(handle: &SessionHandle, uploads: Vec<Upload>) -> Result<St
             })
         }
     };
+    let triggers = crate::import::triggers(&import);
+    let question = question.map(|question| {
+        if triggers.is_empty() {
+            return question;
+        }
+        let listed: Vec<String> = triggers
+            .iter()
+            .map(|(name, table)| format!("{name} (on {table})"))
+            .collect();
+        format!(
+            "{question}\n\nThis database has {} trigger(s), which run SQL whenever rows of their table change: {}. Only continue if you trust where the file comes from.",
+            triggers.len(),
+            listed.join(", ")
+        )
+    });
     if let Some(question) = question {
         if !confirm(&question) {
             return Err("cancelled; nothing changed".to_string());

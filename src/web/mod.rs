@@ -18,6 +18,7 @@ pub mod storage;
 mod terminal;
 
 pub use app::App;
+use app::{AppProps, Startup, StartupProps};
 
 /// Asks the learner a yes/no question with the browser's dialog (no when it cannot be shown).
 fn confirm(message: &str) -> bool {
@@ -49,9 +50,34 @@ fn reserve_heap() {
     std::hint::black_box(&chunks);
 }
 
-/// Starts the page: mounts the app into `#app` and removes the loading indicator.
+/// Whether this page is shown inside another page's frame.
+fn is_framed() -> bool {
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    match window.top() {
+        Ok(Some(top)) => !js_sys::Object::is(&top, &window),
+        // A top window that cannot be read is another origin's: framed.
+        _ => true,
+    }
+}
+
+/// Starts the page: reads the saved work (IndexedDB answers asynchronously), then mounts the
+/// app into `#app` and removes the loading indicator.
 pub fn start() {
     reserve_heap();
+    if app::embed_options().is_some() {
+        return mount(Startup::Embedded);
+    }
+    if is_framed() {
+        return mount(Startup::Framed);
+    }
+    wasm_bindgen_futures::spawn_local(async {
+        mount(Startup::Saved(storage::load().await));
+    });
+}
+
+fn mount(startup: Startup) {
     let document = web_sys::window().and_then(|window| window.document());
     let Some(document) = document else {
         return;
@@ -66,12 +92,15 @@ pub fn start() {
     if let Some(loader) = document.get_element_by_id("loading") {
         loader.remove();
     }
+    let props = AppProps {
+        startup: StartupProps(std::rc::Rc::new(std::cell::RefCell::new(Some(startup)))),
+    };
     match document.get_element_by_id("app") {
         Some(root) => {
-            yew::Renderer::<App>::with_root(root).render();
+            yew::Renderer::<App>::with_root_and_props(root, props).render();
         }
         None => {
-            yew::Renderer::<App>::new().render();
+            yew::Renderer::<App>::with_props(props).render();
         }
     }
 }

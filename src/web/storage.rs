@@ -1,56 +1,298 @@
-//! Saving the session in the browser (localStorage), and reporting when that fails.
+//! The learner's saved work in the browser: the session as `share::encode_save` bytes (the
+//! databases as SQLite's own file bytes) in IndexedDB, written by one tab at a time.
+//!
+//! Owns: loading at start (with the one-time move of a session saved in localStorage by
+//! earlier releases), compare-and-set saves by generation, the record a closing tab writes,
+//! keeping unreadable saves aside, and telling the page when another tab saved. The
+//! IndexedDB and BroadcastChannel calls are in `storage.js` beside this file.
+//! Does not: decide when to save (the app does), or touch the session.
 
-use crate::session::SessionSnapshot;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
-const KEY: &str = "alembic-playground/session/v1";
+use crate::output::Channel;
+use crate::session::{DatabaseImage, Session, SessionSnapshot, TranscriptEntry};
 
-/// Saves the snapshot; the error says why it could not be saved (quota, private mode).
-pub fn save(snapshot: &SessionSnapshot) -> Result<(), String> {
-    let storage = local_storage()?;
-    let value = serde_wasm_bindgen::to_value(snapshot).map_err(|error| error.to_string())?;
-    let text = js_sys::JSON::stringify(&value)
-        .map_err(|_| "could not serialize the session".to_string())?
-        .as_string()
-        .unwrap_or_default();
-    storage.set_item(KEY, &text).map_err(|error| {
-        format!(
-            "browser storage refused the save ({}); your work stays in this tab until you reload",
-            describe(&error)
-        )
-    })
+#[wasm_bindgen(module = "/src/web/storage.js")]
+extern "C" {
+    #[wasm_bindgen(catch, js_name = loadSave)]
+    async fn load_save() -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = writeSave)]
+    async fn write_save(bytes: &[u8], expected: f64, tab: &str) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_name = writePending)]
+    fn write_pending(bytes: &[u8], base: f64, tab: &str);
+    #[wasm_bindgen(catch, js_name = keepAside)]
+    async fn keep_aside(bytes: &[u8], reason: &str) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = listAside)]
+    async fn list_aside() -> Result<JsValue, JsValue>;
+    fn persist();
+    #[wasm_bindgen(js_name = cacheForOffline)]
+    pub fn cache_for_offline();
+    #[wasm_bindgen(js_name = onOtherTabSave)]
+    fn on_other_tab_save(callback: &Closure<dyn FnMut(f64, String)>);
 }
 
-/// The saved snapshot, if there is one and it can be read.
-pub fn load() -> Result<Option<SessionSnapshot>, String> {
-    let storage = local_storage()?;
-    let Some(text) = storage.get_item(KEY).map_err(|error| describe(&error))? else {
-        return Ok(None);
-    };
-    let value = js_sys::JSON::parse(&text)
-        .map_err(|_| "the saved session is not valid JSON".to_string())?;
-    serde_wasm_bindgen::from_value(value)
-        .map(Some)
-        .map_err(|error| format!("the saved session could not be read: {error}"))
+/// Where earlier releases kept the session (JSON in localStorage); moved once to IndexedDB.
+const LEGACY_KEY: &str = "alembic-playground/session/v1";
+
+/// What the page found in storage at start.
+pub enum Saved {
+    /// Nothing saved yet (or this page does not use storage: see the message).
+    Nothing { generation: f64 },
+    Found {
+        session: Box<Session>,
+        open_file: Option<String>,
+        generation: f64,
+        /// Loaded from localStorage (an earlier release): removed there after the first save.
+        legacy: bool,
+        /// Something to tell the learner (work of a closed tab kept aside).
+        note: Option<String>,
+    },
+    /// The saved work could not be read; it is kept aside (or, when even that failed, saving
+    /// is off so it is never overwritten). The message says which.
+    Unreadable {
+        message: String,
+        generation: f64,
+        saving: bool,
+    },
+    /// Storage cannot be used (private mode, turned off, IndexedDB failing).
+    Unavailable(String),
 }
 
-/// Forgets the saved session.
-pub fn clear() -> Result<(), String> {
-    local_storage()?
-        .remove_item(KEY)
-        .map_err(|error| describe(&error))
-}
-
-fn local_storage() -> Result<web_sys::Storage, String> {
-    web_sys::window()
-        .ok_or_else(|| "no window".to_string())?
-        .local_storage()
-        .map_err(|error| describe(&error))?
-        .ok_or_else(|| "browser storage is not available (private mode?)".to_string())
-}
-
-fn describe(error: &wasm_bindgen::JsValue) -> String {
+fn describe(error: &JsValue) -> String {
     js_sys::Reflect::get(error, &"message".into())
         .ok()
         .and_then(|message| message.as_string())
-        .unwrap_or_else(|| format!("{error:?}"))
+        .or_else(|| error.as_string())
+        .unwrap_or_else(|| "unknown error".to_string())
+}
+
+fn field(object: &JsValue, name: &str) -> JsValue {
+    js_sys::Reflect::get(object, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// Reads the saved work. Never fails: what went wrong is in the answer.
+pub async fn load() -> Saved {
+    let record = match load_save().await {
+        Ok(record) => record,
+        Err(error) => return Saved::Unavailable(describe(&error)),
+    };
+    let aside = field(&record, "aside");
+    let closed_tab_note = js_sys::Array::is_array(&aside) && js_sys::Array::from(&aside).length() > 0;
+    if record.is_null() || record.is_undefined() {
+        return load_legacy().await;
+    }
+    let generation = field(&record, "generation").as_f64().unwrap_or(0.0);
+    let bytes = field(&record, "bytes")
+        .dyn_into::<js_sys::Uint8Array>()
+        .map(|array| array.to_vec())
+        .unwrap_or_default();
+    let readable = crate::share::decode_save(&bytes)
+        .map_err(|error| error.to_string())
+        .and_then(|state| Session::from_snapshot(&state.snapshot).map(|session| (session, state.open_file)));
+    match readable {
+        Ok((session, open_file)) => Saved::Found {
+            session: Box::new(session),
+            open_file,
+            generation,
+            legacy: false,
+            note: closed_tab_note.then(|| "A tab that was closing had changes that another tab's newer save would have replaced; they are kept aside: \"Download kept work\" saves them as a file.".to_string()),
+        },
+        Err(reason) => unreadable(&bytes, &reason, generation).await,
+    }
+}
+
+/// Keeps unreadable bytes aside and says so.
+async fn unreadable(bytes: &[u8], reason: &str, generation: f64) -> Saved {
+    match keep_aside(bytes, reason).await {
+        Ok(_) => Saved::Unreadable {
+            message: format!("Your saved session could not be opened ({reason}). It is kept aside in this browser, untouched: use \"Download kept work\" to save it as a file (Import opens it). This tab starts from the starter project."),
+            generation,
+            saving: true,
+        },
+        Err(error) => Saved::Unreadable {
+            message: format!("Your saved session could not be opened ({reason}), and it could not be copied aside ({}). This tab will not save, so the saved session stays as it is.", describe(&error)),
+            generation,
+            saving: false,
+        },
+    }
+}
+
+/// A session an earlier release saved in localStorage, read once.
+async fn load_legacy() -> Saved {
+    let storage = web_sys::window().and_then(|window| window.local_storage().ok().flatten());
+    let Some(text) = storage
+        .as_ref()
+        .and_then(|storage| storage.get_item(LEGACY_KEY).ok().flatten())
+    else {
+        return Saved::Nothing { generation: 0.0 };
+    };
+    let readable = legacy_snapshot(&text).and_then(|snapshot| Session::from_snapshot(&snapshot));
+    match readable {
+        Ok(session) => Saved::Found {
+            session: Box::new(session),
+            open_file: None,
+            generation: 0.0,
+            legacy: true,
+            note: None,
+        },
+        Err(reason) => {
+            let kept = unreadable(text.as_bytes(), &reason, 0.0).await;
+            if matches!(kept, Saved::Unreadable { saving: true, .. }) {
+                if let Some(storage) = storage {
+                    let _ = storage.remove_item(LEGACY_KEY);
+                }
+            }
+            kept
+        }
+    }
+}
+
+/// Forgets the localStorage copy once its contents are safely in IndexedDB.
+pub fn forget_legacy() {
+    if let Some(storage) = web_sys::window().and_then(|window| window.local_storage().ok().flatten()) {
+        let _ = storage.remove_item(LEGACY_KEY);
+    }
+}
+
+/// The JSON earlier releases wrote (serde's shape of the old `SessionSnapshot`: databases as
+/// SQL statements, transcript entries as `{"Command": text}` and so on).
+fn legacy_snapshot(text: &str) -> Result<SessionSnapshot, String> {
+    let damaged = || "the saved session (an earlier release's) is damaged".to_string();
+    let value = js_sys::JSON::parse(text).map_err(|_| damaged())?;
+    let list = |value: JsValue| -> Vec<JsValue> {
+        if js_sys::Array::is_array(&value) {
+            js_sys::Array::from(&value).iter().collect()
+        } else {
+            Vec::new()
+        }
+    };
+    let text_of = |value: &JsValue| value.as_string().ok_or_else(damaged);
+    let pair = |value: &JsValue| -> Result<(String, String), String> {
+        let items = list(value.clone());
+        match items.as_slice() {
+            [first, second] => Ok((text_of(first)?, text_of(second)?)),
+            _ => Err(damaged()),
+        }
+    };
+    let files = list(field(&value, "files"))
+        .iter()
+        .map(pair)
+        .collect::<Result<Vec<_>, _>>()?;
+    let dirs = list(field(&value, "dirs"))
+        .iter()
+        .map(text_of)
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut databases = Vec::new();
+    for database in list(field(&value, "databases")) {
+        let items = list(database);
+        let [path, statements] = items.as_slice() else {
+            return Err(damaged());
+        };
+        let statements = list(statements.clone())
+            .iter()
+            .map(text_of)
+            .collect::<Result<Vec<_>, _>>()?;
+        databases.push((text_of(path)?, DatabaseImage::Statements(statements)));
+    }
+    let history = list(field(&value, "history"))
+        .iter()
+        .map(text_of)
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut transcript = Vec::new();
+    for entry in list(field(&value, "transcript")) {
+        let of = |name: &str| field(&entry, name);
+        let item = if let Some(line) = of("Command").as_string() {
+            TranscriptEntry::Command(line)
+        } else if let Some(note) = of("Note").as_string() {
+            TranscriptEntry::Note(note)
+        } else if let Some(text) = of("Explanation").as_string() {
+            TranscriptEntry::Explanation(text)
+        } else {
+            let output = of("Output");
+            let channel = match field(&output, "channel").as_string().as_deref() {
+                Some("Stdout") => Channel::Stdout,
+                Some("Stderr") => Channel::Stderr,
+                _ => return Err(damaged()),
+            };
+            TranscriptEntry::Output {
+                channel,
+                text: text_of(&field(&output, "text"))?,
+            }
+        };
+        transcript.push(item);
+    }
+    let applied_sources = list(field(&value, "applied_sources"))
+        .iter()
+        .map(pair)
+        .collect::<Result<Vec<_>, _>>()?;
+    let lesson = {
+        let items = list(field(&value, "lesson"));
+        match items.as_slice() {
+            [id, done] => Some((
+                text_of(id)?,
+                list(done.clone()).iter().map(JsValue::is_truthy).collect(),
+            )),
+            _ => None,
+        }
+    };
+    Ok(SessionSnapshot {
+        files,
+        dirs,
+        databases,
+        history,
+        transcript,
+        applied_sources,
+        lesson,
+    })
+}
+
+/// How a save ended.
+pub enum Written {
+    /// Saved as this generation.
+    Saved(f64),
+    /// Another tab saved newer work since this tab's last load or save: nothing was written.
+    Conflict,
+}
+
+/// Saves bytes as the generation after `expected`, unless another tab saved since.
+pub async fn save(bytes: &[u8], expected: f64, tab: &str) -> Result<Written, String> {
+    let answer = write_save(bytes, expected, tab)
+        .await
+        .map_err(|error| describe(&error))?;
+    let generation = answer.as_f64().unwrap_or(-1.0);
+    persist();
+    Ok(if generation < 0.0 {
+        Written::Conflict
+    } else {
+        Written::Saved(generation)
+    })
+}
+
+/// What a closing tab writes at once (applied on the next load when nothing newer was saved).
+pub fn save_while_closing(bytes: &[u8], base: f64, tab: &str) {
+    write_pending(bytes, base, tab);
+}
+
+/// Everything kept aside, newest first: (reason, bytes).
+pub async fn kept_aside() -> Result<Vec<(String, Vec<u8>)>, String> {
+    let records = list_aside().await.map_err(|error| describe(&error))?;
+    Ok(js_sys::Array::from(&records)
+        .iter()
+        .map(|record| {
+            let reason = field(&record, "reason").as_string().unwrap_or_default();
+            let bytes = field(&record, "bytes")
+                .dyn_into::<js_sys::Uint8Array>()
+                .map(|array| array.to_vec())
+                .unwrap_or_default();
+            (reason, bytes)
+        })
+        .collect())
+}
+
+/// Calls `on_save(generation, tab)` whenever another tab saves.
+pub fn watch_other_tabs(on_save: impl FnMut(f64, String) + 'static) {
+    let callback = Closure::<dyn FnMut(f64, String)>::new(on_save);
+    on_other_tab_save(&callback);
+    callback.forget();
 }

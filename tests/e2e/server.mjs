@@ -11,9 +11,16 @@ const types = {
   '.svg': 'image/svg+xml',
 };
 
-export async function serveDist(root) {
+/// Serves `root`; `extra` maps a path (`/hostile.html`) to a page served instead of a file
+/// (the fault tests' hostile pages).
+export async function serveDist(root, extra = {}) {
   const server = http.createServer((request, response) => {
     const url = new URL(request.url, 'http://localhost');
+    if (Object.hasOwn(extra, url.pathname)) {
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      response.end(extra[url.pathname]);
+      return;
+    }
     let file = path.normalize(path.join(root, decodeURIComponent(url.pathname)));
     if (!file.startsWith(root)) {
       response.writeHead(403).end();
