@@ -125,6 +125,10 @@ pub struct SessionHandle {
     force_update: UseForceUpdateHandle,
     pub(super) storage_error: UseStateHandle<Option<String>>,
     open_file: UseStateHandle<Option<String>>,
+    /// The open file when this handle was made. Yew's state handles read the live value, so
+    /// two handles always agree on `*open_file`; this is what tells the context's consumers
+    /// that another file was opened.
+    opened: Option<String>,
     /// A save is scheduled: saves run after the current event, coalesced, so a command
     /// returns before the session is serialized (and `pagehide` flushes a pending save).
     save_pending: Rc<std::cell::Cell<bool>>,
@@ -137,7 +141,7 @@ impl PartialEq for SessionHandle {
     fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.session, &other.session)
             && self.version == other.version
-            && *self.open_file == *other.open_file
+            && self.opened == other.opened
     }
 }
 
@@ -763,6 +767,7 @@ pub fn app(props: &AppProps) -> Html {
         version: counter.get(),
         force_update,
         storage_error: storage_error.clone(),
+        opened: (*open_file).clone(),
         open_file,
         save_pending: (*save_pending).clone(),
         embed: (*embed).clone(),

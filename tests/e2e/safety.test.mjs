@@ -36,46 +36,31 @@ async function assertWorkKept(page) {
   assert.deepEqual(await page.evaluate(() => window.playground.query('SELECT x FROM keep').rows), [[42]]);
 }
 
-/// Reads a record of the playground's IndexedDB (in the page).
-function readRecord(page, key) {
-  return page.evaluate((key) => new Promise((resolve, reject) => {
+/// Reads or changes the playground's IndexedDB from inside the page, as a damaged disk or
+/// another program would: `get` a record, `put` one, `delete` one, or list the `keys`.
+function store(page, action, key = null, record = null) {
+  return page.evaluate(([action, key, record]) => new Promise((resolve, reject) => {
     const open = indexedDB.open('alembic-playground', 1);
     open.onerror = () => reject(open.error);
     open.onsuccess = () => {
-      const request = open.result.transaction('saves').objectStore('saves').get(key);
-      request.onsuccess = () => {
-        const record = request.result;
+      const transaction = open.result.transaction('saves', action === 'get' || action === 'keys' ? 'readonly' : 'readwrite');
+      const saves = transaction.objectStore('saves');
+      const request = action === 'get' ? saves.get(key)
+        : action === 'keys' ? saves.getAllKeys()
+        : action === 'put' ? saves.put({ ...record, bytes: new Uint8Array(record.bytes) }, key)
+        : saves.delete(key);
+      transaction.oncomplete = () => {
         open.result.close();
-        resolve(record ? { ...record, bytes: record.bytes ? Array.from(record.bytes) : null } : null);
+        const result = request.result;
+        resolve(action === 'get' && result ? { ...result, bytes: Array.from(result.bytes) } : action === 'keys' ? result : result ?? null);
       };
-      request.onerror = () => reject(request.error);
-    };
-  }), key);
-}
-
-function writeRecord(page, key, record) {
-  return page.evaluate(([key, record]) => new Promise((resolve, reject) => {
-    const open = indexedDB.open('alembic-playground', 1);
-    open.onerror = () => reject(open.error);
-    open.onsuccess = () => {
-      const transaction = open.result.transaction('saves', 'readwrite');
-      transaction.objectStore('saves').put({ ...record, bytes: new Uint8Array(record.bytes) }, key);
-      transaction.oncomplete = () => { open.result.close(); resolve(); };
       transaction.onerror = () => reject(transaction.error);
     };
-  }), [key, record]);
+  }), [action, key, record]);
 }
 
-function asideKeys(page) {
-  return page.evaluate(() => new Promise((resolve, reject) => {
-    const open = indexedDB.open('alembic-playground', 1);
-    open.onerror = () => reject(open.error);
-    open.onsuccess = () => {
-      const request = open.result.transaction('saves').objectStore('saves').getAllKeys();
-      request.onsuccess = () => { open.result.close(); resolve(request.result.filter((key) => key.startsWith('aside/'))); };
-      request.onerror = () => reject(request.error);
-    };
-  }));
+async function asideKeys(page) {
+  return (await store(page, 'keys')).filter((key) => key.startsWith('aside/'));
 }
 
 /// A share link in the playground's format 1 (share.rs), built by hand as a hostile page would.
@@ -266,10 +251,10 @@ test('a damaged saved session is kept aside, offered as a download, and never ov
     const { page } = playground;
     await gotoReady(page, playground.server.url);
     const generation = await makeWork(page);
-    const saved = await readRecord(page, 'session');
+    const saved = await store(page, 'get', 'session');
     assert.equal(saved.generation, generation);
     const damaged = saved.bytes.slice(0, Math.floor(saved.bytes.length / 2));
-    await writeRecord(page, 'session', { ...saved, bytes: damaged });
+    await store(page, 'put', 'session', { ...saved, bytes: damaged });
 
     await gotoReady(page, playground.server.url);
     const banner = page.locator('.banner.error');
@@ -297,16 +282,7 @@ test('a damaged saved session is kept aside, offered as a download, and never ov
       databases: [['/project/app.db', ['CREATE TABLE g (a INTEGER, b INTEGER GENERATED ALWAYS AS (a + 1))', 'INSERT INTO g VALUES (1, 2)']]],
       history: [], transcript: [], applied_sources: [],
     })));
-    await page.evaluate(() => new Promise((resolve, reject) => {
-      const open = indexedDB.open('alembic-playground', 1);
-      open.onsuccess = () => {
-        const transaction = open.result.transaction('saves', 'readwrite');
-        transaction.objectStore('saves').delete('session');
-        transaction.oncomplete = () => { open.result.close(); resolve(); };
-        transaction.onerror = () => reject(transaction.error);
-      };
-      open.onerror = () => reject(open.error);
-    }));
+    await store(page, 'delete', 'session');
     await gotoReady(page, playground.server.url);
     await page.locator('.banner.error').waitFor();
     assert.match(await page.locator('.banner.error').innerText(), /could not be opened/);
@@ -486,6 +462,50 @@ db.commit()
     assert.deepEqual(await page.evaluate(() => window.playground.query("SELECT name FROM sqlite_master ORDER BY name").rows), before);
   } finally {
     fs.rmSync(folder, { recursive: true, force: true });
+    await playground.close();
+  }
+});
+
+test('scripted replacements are undoable, saved and redrawn, and the file list still opens files', async () => {
+  const playground = await openPlayground();
+  try {
+    const { page } = playground;
+    await gotoReady(page, playground.server.url);
+    await makeWork(page);
+    const undo = page.getByRole('button', { name: 'Undo last command' });
+
+    // loadProject replaces the project; clicking a file opens it; Undo brings the work back.
+    await page.evaluate(() => window.playground.loadProject({
+      'alembic.ini': '[alembic]\nscript_location = migrations\nsqlalchemy.url = sqlite:///app.db\n',
+      'models.py': '# loaded models\n', 'migrations/env.py': '# env\n', 'migrations/versions/': '',
+    }));
+    await page.getByRole('button', { name: 'models.py', exact: true }).click();
+    await page.locator('#editor-title', { hasText: 'models.py' }).waitFor();
+    assert.equal(await page.locator('.editor textarea').inputValue(), '# loaded models\n');
+    await page.getByRole('button', { name: 'migrations/env.py', exact: true }).click();
+    await page.locator('#editor-title', { hasText: 'env.py' }).waitFor();
+    await undo.click();
+    await assertWorkKept(page);
+
+    // removeFile is undoable like Delete.
+    await page.evaluate(() => window.playground.removeFile('notes.txt'));
+    assert.equal(await page.evaluate(() => window.playground.readFile('notes.txt')), null);
+    await undo.click();
+    await assertWorkKept(page);
+
+    // A query that writes: an undo point (the button comes alive: the page was redrawn) and a save.
+    const generation = await waitSaved(page);
+    await gotoReady(page, playground.server.url);
+    assert.equal(await undo.isDisabled(), true);
+    await page.evaluate(() => window.playground.query('SELECT x FROM keep'));
+    assert.equal(await undo.isDisabled(), true, 'a read leaves no undo point');
+    await page.evaluate(() => window.playground.query('INSERT INTO keep VALUES (7)'));
+    await page.waitForFunction(() => !document.querySelector('button[title^="Restore the files"]').disabled);
+    await waitSaved(page, generation);
+    await gotoReady(page, playground.server.url);
+    assert.deepEqual(await page.evaluate(() => window.playground.query('SELECT x FROM keep ORDER BY x').rows), [[7], [42]]);
+    assert.deepEqual(playground.consoleErrors, []);
+  } finally {
     await playground.close();
   }
 });
