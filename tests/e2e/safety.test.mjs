@@ -509,3 +509,26 @@ test('scripted replacements are undoable, saved and redrawn, and the file list s
     await playground.close();
   }
 });
+
+test('after the first visit the page works offline, with the saved work', async () => {
+  const playground = await openPlayground();
+  try {
+    const { page, context } = playground;
+    await gotoReady(page, playground.server.url);
+    await makeWork(page);
+    // The service worker is registered once the page is idle (after the warm-up).
+    await page.waitForFunction(() => window.playground.warmedUp !== undefined);
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+    await context.setOffline(true);
+    await gotoReady(page, playground.server.url);
+    await page.locator('.banner.offline').waitFor();
+    assert.match(await page.locator('.banner.offline').innerText(), /You are offline/);
+    await assertWorkKept(page);
+    await typeCommand(page, 'alembic revision -m "written offline"');
+    assert.match(await terminalText(page), /Generating .*written_offline\.py/);
+    await context.setOffline(false);
+    await page.locator('.banner.offline').waitFor({ state: 'detached' });
+  } finally {
+    await playground.close();
+  }
+});
