@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { openPlayground, gotoReady, typeCommand, terminalText, artifacts } from './browser.mjs';
 import { serveDist } from './server.mjs';
 
@@ -529,6 +530,50 @@ test('after the first visit the page works offline, with the saved work', async 
     await context.setOffline(false);
     await page.locator('.banner.offline').waitFor({ state: 'detached' });
   } finally {
+    await playground.close();
+  }
+});
+
+test('a new release is picked up on the next load, and offline the page is one whole release', async () => {
+  const playground = await openPlayground();
+  // A copy of the build whose files this test can change, as a deployment would.
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'release-'));
+  fs.cpSync(path.join(path.dirname(fileURLToPath(import.meta.url)), '../../dist'), root, { recursive: true });
+  const site = await serveDist(root);
+  try {
+    const { page, context } = playground;
+    await gotoReady(page, site.url);
+    await page.waitForFunction(() => window.playground.warmedUp !== undefined);
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+    const first = await page.evaluate(() => caches.keys());
+    assert.equal(first.length, 1);
+
+    // Release B: another page and another service worker (another file list hash).
+    const index = path.join(root, 'index.html');
+    fs.writeFileSync(index, fs.readFileSync(index, 'utf8').replace('<title>', '<meta name="release" content="B" /><title>'));
+    const worker = path.join(root, 'sw.js');
+    fs.writeFileSync(worker, fs.readFileSync(worker, 'utf8').replace(/alembic-playground-[0-9a-f]{16}/, 'alembic-playground-release00000b'));
+    await gotoReady(page, site.url);
+    assert.equal(await page.locator('meta[name=release]').getAttribute('content'), 'B');
+    // The new worker installs release B whole, then removes release A's cache.
+    await page.evaluate(() => navigator.serviceWorker.getRegistration().then((registration) => registration.update()));
+    // (waitForFunction does not wait for a promise: the caches are polled from here.)
+    const installed = () => page.evaluate(async () => {
+      const names = await caches.keys();
+      if (names.length !== 1 || names[0] !== 'alembic-playground-release00000b') return false;
+      const page = await (await caches.open(names[0])).match('./');
+      return page !== undefined && (await page.text()).includes('content="B"');
+    });
+    while (!(await installed())) await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 100)));
+    await context.setOffline(true);
+    await gotoReady(page, site.url);
+    assert.equal(await page.locator('meta[name=release]').getAttribute('content'), 'B');
+    const output = await page.evaluate(() => window.playground.run('alembic history'));
+    assert.equal(output.exitCode, 0);
+    await context.setOffline(false);
+  } finally {
+    await site.close();
+    fs.rmSync(root, { recursive: true, force: true });
     await playground.close();
   }
 });
