@@ -86,6 +86,18 @@ pub enum TranscriptEntry {
     Explanation(String),
 }
 
+impl TranscriptEntry {
+    /// The entry's text, whatever its kind.
+    pub fn text(&self) -> &str {
+        match self {
+            TranscriptEntry::Command(text)
+            | TranscriptEntry::Output { text, .. }
+            | TranscriptEntry::Note(text)
+            | TranscriptEntry::Explanation(text) => text,
+        }
+    }
+}
+
 /// What running one terminal line produced.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LineResult {
@@ -321,16 +333,10 @@ impl Session {
     /// Drops the oldest transcript entries beyond [`MAX_TRANSCRIPT_ENTRIES`] and
     /// [`MAX_TRANSCRIPT_BYTES`] (the newest entry always stays).
     fn trim_transcript(&mut self) {
-        let size = |entry: &TranscriptEntry| match entry {
-            TranscriptEntry::Command(text)
-            | TranscriptEntry::Output { text, .. }
-            | TranscriptEntry::Note(text)
-            | TranscriptEntry::Explanation(text) => text.len(),
-        };
         let mut bytes = 0;
         let mut keep = 0;
         for entry in self.transcript.iter().rev() {
-            bytes += size(entry);
+            bytes += entry.text().len();
             if keep > 0 && (keep == MAX_TRANSCRIPT_ENTRIES || bytes > MAX_TRANSCRIPT_BYTES) {
                 break;
             }
@@ -1436,7 +1442,14 @@ mod tests {
             "sql CREATE VIEW v AS SELECT a, b FROM g",
             "sql CREATE TRIGGER tr AFTER INSERT ON r BEGIN INSERT INTO g (a) VALUES (5); END",
         ] {
-            assert_eq!(session.run_line(line, &FixedClock, &mut ids).output.exit_code, 0, "{line}");
+            assert_eq!(
+                session
+                    .run_line(line, &FixedClock, &mut ids)
+                    .output
+                    .exit_code,
+                0,
+                "{line}"
+            );
         }
         session.lesson = Some(("first-migration".to_string(), vec![true, false]));
         let state = crate::share::SharedState {
@@ -1448,13 +1461,25 @@ mod tests {
         assert_eq!(decoded, state);
         let mut restored = Session::from_snapshot(&decoded.snapshot).unwrap();
         assert_eq!(restored.lesson, session.lesson);
-        assert!(restored.run_sql("SELECT a, b FROM v").stdout_text().contains('2'));
-        assert!(restored.run_sql("SELECT x FROM r").stdout_text().contains("inf"));
+        assert!(restored
+            .run_sql("SELECT a, b FROM v")
+            .stdout_text()
+            .contains('2'));
+        assert!(restored
+            .run_sql("SELECT x FROM r")
+            .stdout_text()
+            .contains("inf"));
         restored.run_sql("INSERT INTO r VALUES (1)");
-        assert!(restored.run_sql("SELECT count(*) FROM g").stdout_text().contains('2'));
+        assert!(restored
+            .run_sql("SELECT count(*) FROM g")
+            .stdout_text()
+            .contains('2'));
         // A damaged save is refused with a message, never half-read.
         for cut in [0, 4, 5, bytes.len() / 2, bytes.len() - 1] {
-            assert!(crate::share::decode_save(&bytes[..cut]).is_err(), "cut at {cut}");
+            assert!(
+                crate::share::decode_save(&bytes[..cut]).is_err(),
+                "cut at {cut}"
+            );
         }
     }
 
@@ -1479,12 +1504,7 @@ mod tests {
         let bytes: usize = session
             .transcript
             .iter()
-            .map(|entry| match entry {
-                TranscriptEntry::Command(text)
-                | TranscriptEntry::Output { text, .. }
-                | TranscriptEntry::Note(text)
-                | TranscriptEntry::Explanation(text) => text.len(),
-            })
+            .map(|entry| entry.text().len())
             .sum();
         assert!(bytes <= MAX_TRANSCRIPT_BYTES, "{bytes}");
         assert!(matches!(

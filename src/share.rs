@@ -245,9 +245,7 @@ fn write_state(state: &SharedState, payload: Payload) -> Vec<u8> {
     for (path, image) in &snapshot.databases {
         writer.text(path);
         match (payload, image) {
-            (Payload::Link, DatabaseImage::Statements(statements)) => {
-                writer.statements(statements)
-            }
+            (Payload::Link, DatabaseImage::Statements(statements)) => writer.statements(statements),
             // Links are made from `Session::link_snapshot`, whose databases are statements.
             (Payload::Link, DatabaseImage::File(_)) => writer.number(0),
             (Payload::Save, DatabaseImage::Statements(statements)) => {

@@ -126,7 +126,9 @@ impl SqliteDatabase {
         self.connection
             .execute_batch("PRAGMA trusted_schema = OFF")
             .map_err(map_error)?;
-        self.budget.limit.set(Some(CONTAINED_STEPS / STEPS_PER_CALL as u64));
+        self.budget
+            .limit
+            .set(Some(CONTAINED_STEPS / STEPS_PER_CALL as u64));
         // SAFETY: the handle is this connection's; the budget is boxed (a stable address)
         // and dropped after the connection (field order), so the pointer stays valid for as
         // long as SQLite can call the handler.
@@ -187,7 +189,10 @@ impl SqliteDatabase {
             .into_iter()
             .map(|row| {
                 let mut fields = row.iter().map(SqlValue::display);
-                (fields.next().unwrap_or_default(), fields.next().unwrap_or_default())
+                (
+                    fields.next().unwrap_or_default(),
+                    fields.next().unwrap_or_default(),
+                )
             })
             .collect())
     }
@@ -517,7 +522,11 @@ mod tests {
         let error = database
             .execute("UPDATE sqlite_master SET sql = 'x'", &[])
             .unwrap_err();
-        assert!(error.message.contains("may not be modified"), "{}", error.message);
+        assert!(
+            error.message.contains("may not be modified"),
+            "{}",
+            error.message
+        );
         let (_, rows) = database.query("PRAGMA trusted_schema", &[]).unwrap();
         assert_eq!(rows, vec![vec![SqlValue::Integer(0)]]);
         // An uncontained database (the CLI's) has no budget, as under Python's sqlite3.
@@ -547,6 +556,9 @@ mod tests {
         assert_eq!(rows, vec![vec![SqlValue::Integer(1), SqlValue::Integer(2)]]);
         let (_, rows) = copy.query("SELECT x FROM r", &[]).unwrap();
         assert_eq!(rows, vec![vec![SqlValue::Real(f64::INFINITY)]]);
-        assert_eq!(copy.triggers().unwrap(), vec![("tr".to_string(), "r".to_string())]);
+        assert_eq!(
+            copy.triggers().unwrap(),
+            vec![("tr".to_string(), "r".to_string())]
+        );
     }
 }

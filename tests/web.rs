@@ -7,8 +7,8 @@
 use alembic_playground::fs::FileSystem;
 use alembic_playground::runtime::{Database, SqlValue};
 use alembic_playground::session::Session;
-use alembic_playground::sqlite::SqliteDatabase;
 use alembic_playground::share::{self, SharedState};
+use alembic_playground::sqlite::SqliteDatabase;
 use alembic_playground::web::storage::{self, Saved, Written};
 use wasm_bindgen_test::*;
 
@@ -57,11 +57,20 @@ async fn sessions_round_trip_through_indexeddb_one_writer_at_a_time() {
             r#"{"files":[["/project/notes.txt","from the old release\n"]],"dirs":["/project"],"databases":[["/project/app.db",["CREATE TABLE t (a INTEGER)","INSERT INTO t VALUES (7)"]]],"history":["sql SELECT 1"],"transcript":[{"Command":"sql SELECT 1"},{"Output":{"channel":"Stdout","text":"1\n"}},{"Note":"hello"}],"applied_sources":[]}"#,
         )
         .unwrap();
-    let Saved::Found { session: mut legacy, generation, legacy: true, .. } = storage::load().await else {
+    let Saved::Found {
+        session: mut legacy,
+        generation,
+        legacy: true,
+        ..
+    } = storage::load().await
+    else {
         panic!("the localStorage session was not read");
     };
     assert_eq!(generation, 0.0);
-    assert_eq!(legacy.files.read_to_string("/project/notes.txt").unwrap(), "from the old release\n");
+    assert_eq!(
+        legacy.files.read_to_string("/project/notes.txt").unwrap(),
+        "from the old release\n"
+    );
     let (_, rows) = legacy
         .databases
         .get("/project/app.db")
@@ -85,16 +94,31 @@ async fn sessions_round_trip_through_indexeddb_one_writer_at_a_time() {
     };
     assert_eq!(first, 1.0);
     // A tab that loaded generation 0 and did not see the save is refused, and writes nothing.
-    assert!(matches!(storage::save(b"other", 0.0, "tab-b").await, Ok(Written::Conflict)));
+    assert!(matches!(
+        storage::save(b"other", 0.0, "tab-b").await,
+        Ok(Written::Conflict)
+    ));
     let Ok(Written::Saved(second)) = storage::save(&bytes, first, "tab-a").await else {
         panic!("the second save failed");
     };
     assert_eq!(second, 2.0);
-    let Saved::Found { session: mut restored, generation, open_file, .. } = storage::load().await else {
+    let Saved::Found {
+        session: mut restored,
+        generation,
+        open_file,
+        ..
+    } = storage::load().await
+    else {
         panic!("the save was not read back");
     };
     assert_eq!(generation, 2.0);
     assert_eq!(open_file.as_deref(), Some("/project/models.py"));
-    assert!(restored.run_sql("SELECT b FROM g").stdout_text().contains("42"));
-    assert!(restored.run_sql("SELECT x FROM r").stdout_text().contains("inf"));
+    assert!(restored
+        .run_sql("SELECT b FROM g")
+        .stdout_text()
+        .contains("42"));
+    assert!(restored
+        .run_sql("SELECT x FROM r")
+        .stdout_text()
+        .contains("inf"));
 }

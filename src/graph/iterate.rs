@@ -283,7 +283,9 @@ impl RevisionMap {
                 current_heads.push(h);
             }
         }
-        crate::sort::sort_by_key(&mut current_heads, |&h| self.order_pos.get(h).copied().unwrap_or(usize::MAX));
+        crate::sort::sort_by_key(&mut current_heads, |&h| {
+            self.order_pos.get(h).copied().unwrap_or(usize::MAX)
+        });
         let ancestors_of = |rev: usize| -> HashSet<usize> {
             self.related_order(&[rev], Edge::NormalizedDown)
                 .into_iter()

@@ -58,11 +58,14 @@ pub fn install(handle: SessionHandle) {
     read_file.forget();
 
     let write_handle = handle.clone();
-    let write_file = Closure::<dyn Fn(String, String) -> Result<(), JsValue>>::new(move |path: String, text: String| {
-        let path = Session::project_path(&path).map_err(|message| JsValue::from_str(&message))?;
-        write_handle.write_file(&path, &text);
-        Ok(())
-    });
+    let write_file = Closure::<dyn Fn(String, String) -> Result<(), JsValue>>::new(
+        move |path: String, text: String| {
+            let path =
+                Session::project_path(&path).map_err(|message| JsValue::from_str(&message))?;
+            write_handle.write_file(&path, &text);
+            Ok(())
+        },
+    );
     set(&api, "writeFile", write_file.as_ref().unchecked_ref());
     write_file.forget();
 
@@ -189,7 +192,12 @@ pub fn install(handle: SessionHandle) {
         set(&state, "generation", &JsValue::from_f64(generation));
         set(&state, "pending", &JsValue::from_bool(pending));
         set(&state, "paused", &JsValue::from_bool(paused));
-        set(&state, "off", &off.map(|why| JsValue::from_str(&why)).unwrap_or(JsValue::NULL));
+        set(
+            &state,
+            "off",
+            &off.map(|why| JsValue::from_str(&why))
+                .unwrap_or(JsValue::NULL),
+        );
         set(&state, "failed", &JsValue::from_bool(failed));
         state.into()
     });

@@ -94,7 +94,10 @@ pub struct Store {
 
 impl Store {
     fn new(off: Option<String>) -> Store {
-        let tab = format!("{:012x}", (js_sys::Math::random() * 281_474_976_710_656.0) as u64);
+        let tab = format!(
+            "{:012x}",
+            (js_sys::Math::random() * 281_474_976_710_656.0) as u64
+        );
         Store {
             tab,
             generation: std::cell::Cell::new(0.0),
@@ -277,14 +280,22 @@ impl SessionHandle {
                     handle.store.generation.set(generation);
                     handle.store.paused.set(false);
                     handle.replace_session(*session, "load the other tab's work");
-                    handle.open_file.set(open_file.or_else(|| Some(format!("{PROJECT_DIR}/models.py"))));
+                    handle
+                        .open_file
+                        .set(open_file.or_else(|| Some(format!("{PROJECT_DIR}/models.py"))));
                 }
-                storage::Saved::Nothing { generation } | storage::Saved::Unreadable { generation, saving: true, .. } => {
+                storage::Saved::Nothing { generation }
+                | storage::Saved::Unreadable {
+                    generation,
+                    saving: true,
+                    ..
+                } => {
                     handle.store.generation.set(generation);
                     handle.store.paused.set(false);
                     handle.changed();
                 }
-                storage::Saved::Unreadable { message, .. } | storage::Saved::Unavailable(message) => {
+                storage::Saved::Unreadable { message, .. }
+                | storage::Saved::Unavailable(message) => {
                     handle.storage_error.set(Some(message));
                 }
             }
@@ -297,16 +308,22 @@ impl SessionHandle {
         let handle = self.clone();
         wasm_bindgen_futures::spawn_local(async move {
             match storage::kept_aside().await {
-                Ok(records) if records.is_empty() => handle.storage_error.set(Some("Nothing is kept aside in this browser.".to_string())),
+                Ok(records) if records.is_empty() => handle
+                    .storage_error
+                    .set(Some("Nothing is kept aside in this browser.".to_string())),
                 Ok(records) => {
                     for (index, (_, bytes)) in records.iter().enumerate() {
                         let name = format!("alembic-playground-kept-{}.playground", index + 1);
                         if let Err(message) = download(&name, "application/octet-stream", bytes) {
-                            handle.storage_error.set(Some(format!("Download: {message}")));
+                            handle
+                                .storage_error
+                                .set(Some(format!("Download: {message}")));
                         }
                     }
                 }
-                Err(message) => handle.storage_error.set(Some(format!("Download: {message}"))),
+                Err(message) => handle
+                    .storage_error
+                    .set(Some(format!("Download: {message}"))),
             }
         });
     }
@@ -335,7 +352,11 @@ impl SessionHandle {
 
     /// Removes a file (the scripting API's `removeFile`): undoable like Delete.
     pub fn remove_file(&self, path: &str) {
-        let removed = self.session.borrow_mut().delete_file(path).map_err(|message| message.to_string());
+        let removed = self
+            .session
+            .borrow_mut()
+            .delete_file(path)
+            .map_err(|message| message.to_string());
         if let Err(error) = removed {
             self.storage_error.set(Some(error.to_string()));
             return;
@@ -441,7 +462,11 @@ impl SessionHandle {
     ) -> Result<(Vec<String>, Vec<Vec<crate::runtime::SqlValue>>), String> {
         let mut session = self.session.borrow_mut();
         let reads_only = session.main_database()?.is_read_only(sql);
-        let before = if reads_only { None } else { session.snapshot().ok() };
+        let before = if reads_only {
+            None
+        } else {
+            session.snapshot().ok()
+        };
         let database = session.main_database()?;
         let changes_before = database.connection.total_changes();
         let answer = crate::runtime::Database::query(database, sql, &[])
@@ -599,7 +624,7 @@ impl Layout {
 /// replace saved work: the saved work is then one undo away), else the saved session, else the
 /// starter project. Sets up `store` for what was found.
 fn initial_session(startup: Startup, store: &Store) -> (Session, Option<String>, Option<String>) {
-    let (saved, mut open, mut message) = match startup {
+    let (saved, open, message) = match startup {
         Startup::Embedded => {
             *store.off.borrow_mut() = Some("embedded".to_string());
             (None, None, None)
@@ -643,13 +668,19 @@ fn initial_session(startup: Startup, store: &Store) -> (Session, Option<String>,
         return (saved.unwrap_or_else(Session::starter), open, message);
     };
     clear_shared_link();
+    // A link that cannot be opened: the page goes on with what it had.
+    let refused = |error: &dyn std::fmt::Display, saved: Option<Session>, open: Option<String>| {
+        let unchanged = if saved.is_some() {
+            " Your own work is unchanged."
+        } else {
+            ""
+        };
+        let message = format!("The shared link could not be opened: {error}.{unchanged}");
+        (saved.unwrap_or_else(Session::starter), open, Some(message))
+    };
     let state = match crate::share::decode(&shared) {
         Ok(state) => state,
-        Err(error) => {
-            let unchanged = if saved.is_some() { " Your own work is unchanged." } else { "" };
-            message = Some(format!("The shared link could not be opened: {error}.{unchanged}"));
-            return (saved.unwrap_or_else(Session::starter), open, message);
-        }
+        Err(error) => return refused(&error, saved, open),
     };
     // An embedded or framed page has no saved work of the visitor's to replace.
     let replace = saved.is_none()
@@ -664,14 +695,9 @@ fn initial_session(startup: Startup, store: &Store) -> (Session, Option<String>,
                     session.undo_point = Some(("open the shared link".to_string(), before));
                 }
             }
-            open = state.open_file;
-            (session, open, message)
+            (session, state.open_file, message)
         }
-        Err(error) => {
-            let unchanged = if saved.is_some() { " Your own work is unchanged." } else { "" };
-            message = Some(format!("The shared link could not be opened: {error}.{unchanged}"));
-            (saved.unwrap_or_else(Session::starter), open, message)
-        }
+        Err(error) => refused(&error, saved, open),
     }
 }
 
@@ -734,7 +760,12 @@ pub fn app(props: &AppProps) -> Html {
     let startup_error = use_mut_ref(|| None::<String>);
     let startup_file = use_mut_ref(|| None::<String>);
     let session = use_mut_ref(|| {
-        let startup = props.startup.0.borrow_mut().take().unwrap_or(Startup::Embedded);
+        let startup = props
+            .startup
+            .0
+            .borrow_mut()
+            .take()
+            .unwrap_or(Startup::Embedded);
         let (session, open, error) = initial_session(startup, &store);
         *startup_error.borrow_mut() = error;
         *startup_file.borrow_mut() = open;
@@ -828,7 +859,7 @@ pub fn app(props: &AppProps) -> Html {
                 })
                 .forget();
                 gloo::events::EventListener::new(&window, "online", move |_| online.set(true))
-                .forget();
+                    .forget();
             }
             // Another tab saved: this one pauses (it never overwrites newer work).
             if handle.store.saves() {

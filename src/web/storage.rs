@@ -71,6 +71,14 @@ fn field(object: &JsValue, name: &str) -> JsValue {
     js_sys::Reflect::get(object, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
 }
 
+/// A record's `bytes` (none when it has none, or not as bytes).
+fn bytes_of(record: &JsValue) -> Vec<u8> {
+    field(record, "bytes")
+        .dyn_into::<js_sys::Uint8Array>()
+        .map(|array| array.to_vec())
+        .unwrap_or_default()
+}
+
 /// Reads the saved work. Never fails: what went wrong is in the answer.
 pub async fn load() -> Saved {
     let record = match load_save().await {
@@ -78,18 +86,18 @@ pub async fn load() -> Saved {
         Err(error) => return Saved::Unavailable(describe(&error)),
     };
     let aside = field(&record, "aside");
-    let closed_tab_note = js_sys::Array::is_array(&aside) && js_sys::Array::from(&aside).length() > 0;
+    let closed_tab_note =
+        js_sys::Array::is_array(&aside) && js_sys::Array::from(&aside).length() > 0;
     if record.is_null() || record.is_undefined() {
         return load_legacy().await;
     }
     let generation = field(&record, "generation").as_f64().unwrap_or(0.0);
-    let bytes = field(&record, "bytes")
-        .dyn_into::<js_sys::Uint8Array>()
-        .map(|array| array.to_vec())
-        .unwrap_or_default();
+    let bytes = bytes_of(&record);
     let readable = crate::share::decode_save(&bytes)
         .map_err(|error| error.to_string())
-        .and_then(|state| Session::from_snapshot(&state.snapshot).map(|session| (session, state.open_file)));
+        .and_then(|state| {
+            Session::from_snapshot(&state.snapshot).map(|session| (session, state.open_file))
+        });
     match readable {
         Ok((session, open_file)) => Saved::Found {
             session: Box::new(session),
@@ -150,7 +158,9 @@ async fn load_legacy() -> Saved {
 
 /// Forgets the localStorage copy once its contents are safely in IndexedDB.
 pub fn forget_legacy() {
-    if let Some(storage) = web_sys::window().and_then(|window| window.local_storage().ok().flatten()) {
+    if let Some(storage) =
+        web_sys::window().and_then(|window| window.local_storage().ok().flatten())
+    {
         let _ = storage.remove_item(LEGACY_KEY);
     }
 }
@@ -281,11 +291,7 @@ pub async fn kept_aside() -> Result<Vec<(String, Vec<u8>)>, String> {
         .iter()
         .map(|record| {
             let reason = field(&record, "reason").as_string().unwrap_or_default();
-            let bytes = field(&record, "bytes")
-                .dyn_into::<js_sys::Uint8Array>()
-                .map(|array| array.to_vec())
-                .unwrap_or_default();
-            (reason, bytes)
+            (reason, bytes_of(&record))
         })
         .collect())
 }
