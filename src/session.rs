@@ -1310,7 +1310,7 @@ mod tests {
     }
 
     #[test]
-    fn unsupported_python_stops_the_command_before_any_migration_runs() {
+    fn unsupported_python_stops_the_command_where_it_is_reached_and_earlier_revisions_stay() {
         let mut session = Session::starter();
         let mut ids = CountingIds::new(0);
         let first = session
@@ -1330,7 +1330,7 @@ mod tests {
         session.files.write(&first, &text).unwrap();
         let text = session.files.read_to_string(&second).unwrap().replace(
             "    \"\"\"Upgrade schema.\"\"\"\n    pass",
-            "    \"\"\"Upgrade schema.\"\"\"\n    print('hello')",
+            "    \"\"\"Upgrade schema.\"\"\"\n    open('notes.txt')",
         );
         session.files.write(&second, &text).unwrap();
         let output = session
@@ -1340,16 +1340,25 @@ mod tests {
         let stderr = output.stderr_text();
         assert!(
             stderr.contains(&format!(
-                "alembic-playground: error: {second}:23:5: the playground cannot run 'print(...)'"
+                "alembic-playground: error: {second}:23:5: the playground cannot run 'open(...)'"
             )),
             "{stderr}"
         );
-        assert!(!stderr.contains("Running upgrade"), "no step ran: {stderr}");
+        // As Alembic runs upgrade() functions: the first revision ran and committed, the
+        // second started and stopped at the call.
+        assert_eq!(stderr.matches("Running upgrade").count(), 2, "{stderr}");
         let tables = session.run_sql("SELECT name FROM sqlite_master WHERE name = 't1'");
         assert!(
-            tables.stdout_text().contains("(0 rows)"),
+            tables.stdout_text().contains("(1 row)"),
             "{}",
             tables.stdout_text()
+        );
+        let version = session.run_sql("SELECT version_num FROM alembic_version");
+        let first_id = first.rsplit('/').next().unwrap().split('_').next().unwrap();
+        assert!(
+            version.stdout_text().contains(first_id),
+            "{}",
+            version.stdout_text()
         );
     }
 

@@ -8,7 +8,7 @@ use crate::graph::{MigrationStep, StepKind};
 use crate::output::Output;
 use crate::runtime::{MigrationContext, RuntimeError, VersionChange, VersionTable};
 use crate::script::environment::{read_env, EnvOptions};
-use crate::script::exec::{self, ExecError, PlannedOp};
+use crate::script::exec::{self, ExecError};
 
 pub const MIGRATION_LOGGER: &str = "alembic.runtime.migration";
 
@@ -373,28 +373,8 @@ fn run_steps(
             .plan_stamp(destinations, &heads)
             .map_err(|error| Failure::Command(error.message))?,
     };
-    // Evaluate every step's function before running any: a construct the playground cannot
-    // run must stop the command before anything changes.
-    let mut planned: Vec<Option<Vec<PlannedOp>>> = Vec::with_capacity(steps.len());
-    for step in &steps {
-        let function = match step.kind {
-            StepKind::Upgrade => "upgrade",
-            StepKind::Downgrade => "downgrade",
-            StepKind::Stamp { .. } => {
-                planned.push(None);
-                continue;
-            }
-        };
-        let Some(script) = step.revision.as_deref().and_then(|id| directory.script(id)) else {
-            planned.push(None);
-            continue;
-        };
-        let operations =
-            exec::plan_function(script, function).map_err(|error| exec_failure(error, function))?;
-        planned.push(Some(operations));
-    }
     let mut rows = heads;
-    for (step, operations) in steps.iter().zip(planned.iter()) {
+    for step in &steps {
         context.begin_step().map_err(runtime_failure)?;
         if options.as_sql && rows.is_empty() {
             let create = context.version_table.create_statement();
@@ -408,17 +388,17 @@ fn run_steps(
         if options.as_sql {
             context.comment(&format!("Running {}", step.short_log()));
         }
-        if let (Some(operations), Some(script)) = (
-            operations,
+        let function = match step.kind {
+            StepKind::Upgrade => Some("upgrade"),
+            StepKind::Downgrade => Some("downgrade"),
+            StepKind::Stamp { .. } => None,
+        };
+        if let (Some(function), Some(script)) = (
+            function,
             step.revision.as_deref().and_then(|id| directory.script(id)),
         ) {
-            let function = if step.is_upgrade() {
-                "upgrade"
-            } else {
-                "downgrade"
-            };
             let mut warnings = Vec::new();
-            let result = exec::run_planned(script, operations, context, &mut warnings);
+            let result = exec::run_function(script, function, context, &mut warnings);
             for warning in warnings {
                 context.out.stderr(python_warning(&warning));
             }

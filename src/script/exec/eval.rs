@@ -101,8 +101,16 @@ enum Flow {
     Return,
 }
 
+/// Where the operations go: executed at once through the migration context (as Alembic runs
+/// `upgrade()`), or, without one, collected (lint and lessons read them).
+pub(super) trait LiveOps {
+    /// Runs (online) or prints (`--sql`) one operation now.
+    fn run(&mut self, script: &RevisionScript, op: &PlannedOp) -> Result<(), ExecError>;
+}
+
 pub(super) struct Evaluator<'a> {
     pub script: &'a RevisionScript,
+    live: Option<&'a mut dyn LiveOps>,
     pub function: &'a str,
     globals: HashMap<String, Global<'a>>,
     evaluated_globals: HashMap<String, Value>,
@@ -118,8 +126,14 @@ pub(super) struct Evaluator<'a> {
 
 type EvalResult<T> = Result<T, ExecError>;
 
-pub(super) fn plan(script: &RevisionScript, function: &str) -> Result<Vec<PlannedOp>, ExecError> {
-    let mut evaluator = Evaluator::new(script, function);
+/// Runs `function` of the revision: each operation goes to `live` when it is made, or is
+/// collected and returned without one.
+pub(super) fn execute<'a>(
+    script: &'a RevisionScript,
+    function: &'a str,
+    live: Option<&'a mut dyn LiveOps>,
+) -> Result<Vec<PlannedOp>, ExecError> {
+    let mut evaluator = Evaluator::new(script, function, live);
     let Some(definition) = script.module.function(function) else {
         return Err(ExecError::Unsupported {
             path: script.path.clone(),
@@ -167,7 +181,11 @@ pub(super) fn plan(script: &RevisionScript, function: &str) -> Result<Vec<Planne
 }
 
 impl<'a> Evaluator<'a> {
-    fn new(script: &'a RevisionScript, function: &'a str) -> Evaluator<'a> {
+    fn new(
+        script: &'a RevisionScript,
+        function: &'a str,
+        live: Option<&'a mut dyn LiveOps>,
+    ) -> Evaluator<'a> {
         let mut globals = HashMap::new();
         for statement in &script.module.body {
             match &statement.kind {
@@ -237,6 +255,7 @@ impl<'a> Evaluator<'a> {
         }
         Evaluator {
             script,
+            live,
             function,
             globals,
             evaluated_globals: HashMap::new(),
@@ -300,14 +319,21 @@ impl<'a> Evaluator<'a> {
         Ok(())
     }
 
-    /// Records an operation made by the call at `span`.
-    pub fn push_op(&mut self, operation: Operation, span: Span) {
-        self.planned.push(PlannedOp {
+    /// An operation made by the call at `span`: run now when live, else recorded.
+    pub fn push_op(&mut self, operation: Operation, span: Span) -> EvalResult<()> {
+        let op = PlannedOp {
             operation,
             line: span.start.line,
             column: span.start.column,
             source_line: source_line(&self.script.source, span.start.line),
-        });
+        };
+        match self.live.as_deref_mut() {
+            Some(live) => live.run(self.script, &op),
+            None => {
+                self.planned.push(op);
+                Ok(())
+            }
+        }
     }
 
     // -------------------------------------------------------- statements
@@ -530,7 +556,7 @@ impl<'a> Evaluator<'a> {
         let batch = self.batch.take();
         let flow = flow?;
         let ops = batch.map(|b| b.ops).unwrap_or_default();
-        self.push_op(pending.into_operation(ops), call_span);
+        self.push_op(pending.into_operation(ops), call_span)?;
         Ok(flow)
     }
 

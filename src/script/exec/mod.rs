@@ -126,19 +126,22 @@ impl std::error::Error for ExecError {}
 /// database. Anything the playground cannot run is an error naming file:line:column and what
 /// is not supported — and then nothing at all is executed.
 pub fn plan_function(script: &RevisionScript, function: &str) -> Result<Vec<PlannedOp>, ExecError> {
-    eval::plan(script, function)
+    eval::execute(script, function, None)
 }
 
-/// Executes planned operations through the context (online or offline), in order. Collects in
-/// `warnings` the warning messages to print on stderr (identical ones once), also those issued
-/// before an operation failed: Python prints a warning when it is issued.
-pub fn run_planned(
+/// Runs `upgrade()` or `downgrade()` as Alembic does: each operation executes (online) or
+/// prints (`--sql`) through the context when the function makes it, so on an error the
+/// operations before it have run. Collects in `warnings` the warning messages to print on
+/// stderr (identical ones once), also those issued before a failure: Python prints a warning
+/// when it is issued.
+pub fn run_function(
     script: &RevisionScript,
-    planned: &[PlannedOp],
+    function: &str,
     context: &mut MigrationContext,
     warnings: &mut Vec<String>,
 ) -> Result<(), ExecError> {
-    run::run(script, planned, context, warnings)
+    let mut live = run::Live { context, warnings };
+    eval::execute(script, function, Some(&mut live)).map(drop)
 }
 
 /// Line `line` (1-based) of `source`, stripped.

@@ -477,7 +477,7 @@ pub(super) fn op_call(
                     if_not_exists,
                 },
                 span,
-            );
+            )?;
             return Ok(Value::Table(table));
         }
         "drop_table" => {
@@ -636,7 +636,7 @@ pub(super) fn op_call(
         }
         _ => return Err(unsupported_op(ev, name, span)),
     };
-    ev.push_op(operation, span);
+    ev.push_op(operation, span)?;
     Ok(Value::None)
 }
 

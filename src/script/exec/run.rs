@@ -10,7 +10,25 @@ use crate::ops::{self, Literal, Params, RenderContext, Step};
 use crate::runtime::{MigrationContext, RuntimeError, SqlValue, Statement};
 use crate::script::load::RevisionScript;
 
+use super::eval::LiveOps;
 use super::{ExecError, PlannedOp};
+
+/// A revision function running against a migration context.
+pub(super) struct Live<'c, 'db> {
+    pub context: &'c mut MigrationContext<'db>,
+    pub warnings: &'c mut Vec<String>,
+}
+
+impl LiveOps for Live<'_, '_> {
+    fn run(&mut self, script: &RevisionScript, op: &PlannedOp) -> Result<(), ExecError> {
+        run(
+            script,
+            std::slice::from_ref(op),
+            self.context,
+            self.warnings,
+        )
+    }
+}
 
 pub(super) fn run(
     script: &RevisionScript,

@@ -34,8 +34,7 @@ fn t(class: TypeClass) -> SqlType {
 fn offline(body: &str) -> String {
     let script = script(body);
     let mut context = MigrationContext::offline();
-    let result = plan_function(&script, "upgrade")
-        .and_then(|planned| run_planned(&script, &planned, &mut context, &mut Vec::new()));
+    let result = run_function(&script, "upgrade", &mut context, &mut Vec::new());
     match result {
         Ok(_) => context.out.stdout_text(),
         Err(error) => format!("!{error}"),
@@ -44,10 +43,9 @@ fn offline(body: &str) -> String {
 
 fn run_online(db: &mut SqliteDatabase, body: &str) -> Result<Vec<String>, ExecError> {
     let script = script(body);
-    let planned = plan_function(&script, "upgrade")?;
     let mut context = MigrationContext::online(db);
     let mut warnings = Vec::new();
-    let result = run_planned(&script, &planned, &mut context, &mut warnings).map(|()| warnings);
+    let result = run_function(&script, "upgrade", &mut context, &mut warnings).map(|()| warnings);
     match &result {
         Ok(_) => context.commit_step().expect("commit"),
         Err(_) => context.rollback_step(),
@@ -300,18 +298,19 @@ fn offline_sql_of_single_calls() {
 // --------------------------------------------------------------- errors
 
 #[test]
-fn unsupported_python_is_located_and_nothing_runs() {
+fn unsupported_python_is_located_and_the_calls_before_it_ran() {
     let mut db = SqliteDatabase::open_in_memory().unwrap();
     let error = run_online(
         &mut db,
-        "    op.create_table('t', sa.Column('id', sa.Integer, primary_key=True))\n    print('hello')\n",
+        "    op.create_table('t', sa.Column('id', sa.Integer, primary_key=True))\n    open('notes.txt')\n",
     )
     .unwrap_err();
     assert_eq!(
         error.located().unwrap(),
-        "versions/x.py:10:5: the playground cannot run 'print(...)' inside upgrade(); it runs op.* calls, batch_alter_table blocks and simple assignments"
+        "versions/x.py:10:5: the playground cannot run 'open(...)' inside upgrade(); it runs op.* calls, batch_alter_table blocks and simple assignments"
     );
-    assert_eq!(table_names(&mut db), Vec::<String>::new());
+    // as in Alembic, op.create_table ran when upgrade() called it (SQLite autocommits DDL)
+    assert_eq!(table_names(&mut db), vec!["t".to_string()]);
 
     let cases: &[(&str, &str)] = &[
         ("    while True:\n        pass\n", "versions/x.py:9:5: the playground cannot run 'while' loops inside upgrade(); it runs op.* calls, batch_alter_table blocks and simple assignments"),
@@ -839,9 +838,8 @@ fn pops_chain_offline_prints_the_reference_text() {
                 previous.as_deref().unwrap_or(""),
                 script.id
             ));
-            let planned = plan_function(script, "upgrade").unwrap();
             let mut warnings = Vec::new();
-            run_planned(script, &planned, &mut context, &mut warnings).unwrap();
+            run_function(script, "upgrade", &mut context, &mut warnings).unwrap();
             assert!(warnings.is_empty());
             let change = match &previous {
                 None => VersionChange::Insert(script.id.clone()),
@@ -864,12 +862,10 @@ fn pops_chain_online_fails_at_the_batch_like_alembic() {
     let mut db = SqliteDatabase::open_in_memory().unwrap();
     let mut context = MigrationContext::online(&mut db);
     for script in &scripts[..5] {
-        let planned = plan_function(script, "upgrade").unwrap();
-        run_planned(script, &planned, &mut context, &mut Vec::new()).unwrap();
+        run_function(script, "upgrade", &mut context, &mut Vec::new()).unwrap();
         context.commit_step().unwrap();
     }
-    let planned = plan_function(&scripts[5], "upgrade").unwrap();
-    let error = run_planned(&scripts[5], &planned, &mut context, &mut Vec::new()).unwrap_err();
+    let error = run_function(&scripts[5], "upgrade", &mut context, &mut Vec::new()).unwrap_err();
     context.rollback_step();
     assert!(
         matches!(&error, ExecError::Database { line: 20, .. }),
