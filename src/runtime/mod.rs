@@ -356,6 +356,15 @@ pub fn opens_transaction(sql: &str) -> bool {
     matches!(keyword.as_str(), "INSERT" | "UPDATE" | "DELETE" | "REPLACE")
 }
 
+/// What a query returned: column names, rows, and the DB-API `rowcount` (-1 for a `SELECT`,
+/// as pysqlite reports it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueryRows {
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<SqlValue>>,
+    pub rowcount: i64,
+}
+
 /// Runs statements against a database, or collects them as `--sql` text.
 ///
 /// The context owns the output of the migration run (offline SQL on stdout, log lines the
@@ -442,6 +451,50 @@ impl<'a> MigrationContext<'a> {
                     })
             }
         }
+    }
+
+    /// Runs a statement for its rows (`connection.execute(...)` in a revision): online the
+    /// columns, rows and rowcount (pysqlite's transaction rule as in [`Self::execute`]);
+    /// offline the statement is printed, as Alembic's mock connection does, and there are
+    /// no rows.
+    pub fn query(&mut self, statement: &Statement) -> Result<Option<QueryRows>, RuntimeError> {
+        let Target::Online(database) = &mut self.target else {
+            self.execute(statement)?;
+            return Ok(None);
+        };
+        let failed = |error| RuntimeError::Database {
+            error,
+            sql: statement.sql.clone(),
+            params: vec![statement.params.clone()],
+        };
+        if opens_transaction(&statement.sql) && !database.in_transaction() {
+            database.execute("BEGIN", &[]).map_err(failed)?;
+        }
+        self.executed.push(statement.clone());
+        let (columns, rows) = database
+            .query(&statement.sql, &statement.params)
+            .map_err(failed)?;
+        let rowcount = if columns.is_empty() {
+            match database
+                .query("SELECT changes()", &[])
+                .map_err(failed)?
+                .1
+                .first()
+            {
+                Some(row) => match row.first() {
+                    Some(SqlValue::Integer(count)) => *count,
+                    _ => -1,
+                },
+                None => -1,
+            }
+        } else {
+            -1
+        };
+        Ok(Some(QueryRows {
+            columns,
+            rows,
+            rowcount,
+        }))
     }
 
     /// Prints a comment line offline (`-- Running upgrade a -> b`); nothing online.

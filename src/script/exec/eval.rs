@@ -13,11 +13,12 @@ use crate::python::{
     BinaryOperator, BoolOperator, CompareOperator, Constant, Expr, ExprKind, FStringPart, Span,
     Stmt, StmtKind, UnaryOperator,
 };
+use crate::runtime::QueryRows;
 use crate::script::load::RevisionScript;
 
 use super::args::{Arg, KwArg};
 use super::value::Value;
-use super::{names, ops_calls, schema_calls, source_line, ExecError, PlannedOp};
+use super::{connection, names, ops_calls, schema_calls, source_line, ExecError, PlannedOp};
 
 /// Statements (and loop iterations) one function may run.
 const WORK_BUDGET: usize = 20_000;
@@ -106,11 +107,22 @@ enum Flow {
 pub(super) trait LiveOps {
     /// Runs (online) or prints (`--sql`) one operation now.
     fn run(&mut self, script: &RevisionScript, op: &PlannedOp) -> Result<(), ExecError>;
+    /// Whether this is `--sql` mode.
+    fn offline(&self) -> bool;
+    /// Runs one `Execute` operation for its rows (`None` offline, where it is printed).
+    fn query(
+        &mut self,
+        script: &RevisionScript,
+        op: &PlannedOp,
+    ) -> Result<Option<QueryRows>, ExecError>;
 }
 
 pub(super) struct Evaluator<'a> {
     pub script: &'a RevisionScript,
     live: Option<&'a mut dyn LiveOps>,
+    /// A method that consumes its receiver's rows (`result.fetchone()`) leaves the receiver
+    /// as it is afterwards here, for `eval_call` to store back into the variable.
+    updated_receiver: Option<Value>,
     pub function: &'a str,
     globals: HashMap<String, Global<'a>>,
     evaluated_globals: HashMap<String, Value>,
@@ -256,6 +268,7 @@ impl<'a> Evaluator<'a> {
         Evaluator {
             script,
             live,
+            updated_receiver: None,
             function,
             globals,
             evaluated_globals: HashMap::new(),
@@ -333,6 +346,30 @@ impl<'a> Evaluator<'a> {
                 self.planned.push(op);
                 Ok(())
             }
+        }
+    }
+
+    /// Whether operations run now (a migration), rather than being collected (lint).
+    pub fn is_live(&self) -> bool {
+        self.live.is_some()
+    }
+
+    /// Whether a migration runs in `--sql` mode.
+    pub fn is_offline(&self) -> bool {
+        self.live.as_deref().is_some_and(|live| live.offline())
+    }
+
+    /// Runs an `Execute` operation made at `span` for its rows (`None` offline).
+    pub fn query(&mut self, operation: Operation, span: Span) -> EvalResult<Option<QueryRows>> {
+        let op = PlannedOp {
+            operation,
+            line: span.start.line,
+            column: span.start.column,
+            source_line: source_line(&self.script.source, span.start.line),
+        };
+        match self.live.as_deref_mut() {
+            Some(live) => live.query(self.script, &op),
+            None => Err(self.unsupported(span, "the playground reads data only while migrating")),
         }
     }
 
@@ -490,9 +527,7 @@ impl<'a> Evaluator<'a> {
                 keywords,
             } => {
                 let callee = self.eval(func)?;
-                let is_op = matches!(&callee, Value::Function(name)
-                    if name.starts_with("op.") || name.starts_with("batch_op."));
-                if !is_op {
+                if matches!(callee, Value::Foreign(_)) {
                     let what = match func.dotted_name() {
                         Some(name) => format!("'{name}(...)'"),
                         None => "this call".to_string(),
@@ -500,7 +535,7 @@ impl<'a> Evaluator<'a> {
                     return Err(self.cannot_run(expr.span, &what));
                 }
                 let (args, keywords) = self.eval_arguments(args, keywords)?;
-                self.call(callee, args, keywords, expr.span)?;
+                self.call_and_store(func, callee, args, keywords, expr.span)?;
                 Ok(())
             }
             _ => Err(self.cannot_run(expr.span, &format!("this {}", expr.description()))),
@@ -568,7 +603,7 @@ impl<'a> Evaluator<'a> {
             }
             ExprKind::Tuple(targets) | ExprKind::List(targets) => {
                 let items = match value {
-                    Value::Tuple(items) | Value::List(items) => items,
+                    Value::Tuple(items) | Value::List(items) | Value::Row(_, items) => items,
                     other => {
                         return Err(self.unsupported(
                             target.span,
@@ -608,6 +643,8 @@ impl<'a> Evaluator<'a> {
             Value::List(items) | Value::Tuple(items) => Ok(items),
             Value::Dict(items) => Ok(items.into_iter().map(|(k, _)| k).collect()),
             Value::Str(text) => Ok(text.chars().map(|c| Value::Str(c.to_string())).collect()),
+            Value::Rows(rows) => Ok(rows.items()),
+            Value::Row(_, values) => Ok(values),
             other => Err(self.unsupported(
                 span,
                 format!(
@@ -756,7 +793,31 @@ impl<'a> Evaluator<'a> {
     ) -> EvalResult<Value> {
         let callee = self.eval(func)?;
         let (args, keywords) = self.eval_arguments(args, keywords)?;
-        self.call(callee, args, keywords, span)
+        self.call_and_store(func, callee, args, keywords, span)
+    }
+
+    /// A call whose method consumed rows of a variable (`row = result.fetchone()`) stores the
+    /// receiver back, as Python's result object would have advanced.
+    fn call_and_store(
+        &mut self,
+        func: &Expr,
+        callee: Value,
+        args: Vec<Arg>,
+        keywords: Vec<KwArg>,
+        span: Span,
+    ) -> EvalResult<Value> {
+        let value = self.call(callee, args, keywords, span)?;
+        if let Some(updated) = self.updated_receiver.take() {
+            if let ExprKind::Attribute {
+                value: receiver, ..
+            } = &func.kind
+            {
+                if let Some(name) = receiver.as_name() {
+                    self.locals.insert(name.to_string(), updated);
+                }
+            }
+        }
+        Ok(value)
     }
 
     #[inline(never)]
@@ -1051,7 +1112,10 @@ impl<'a> Evaluator<'a> {
                 }
             }
             Value::Foreign(name) => Ok(Value::Foreign(format!("{name}.{attr}"))),
-            other => schema_calls::attribute(self, other, attr, span),
+            other => match connection::attribute(self, &other, attr, span) {
+                Some(result) => result,
+                None => schema_calls::attribute(self, other, attr, span),
+            },
         }
     }
 
@@ -1069,7 +1133,7 @@ impl<'a> Evaluator<'a> {
                     .unwrap_or_else(|| key.kind_name());
                 Err(self.python(span, "KeyError", repr))
             }
-            (Value::List(items) | Value::Tuple(items), Value::Int(i)) => {
+            (Value::List(items) | Value::Tuple(items) | Value::Row(_, items), Value::Int(i)) => {
                 let len = items.len() as i64;
                 let position = if i < 0 { i + len } else { i };
                 usize::try_from(position)
@@ -1111,6 +1175,17 @@ impl<'a> Evaluator<'a> {
                 }
             }
             Value::TypeClass(name) => schema_calls::type_call(self, &name, args, keywords, span),
+            Value::Method(receiver, name)
+                if matches!(
+                    *receiver,
+                    Value::Connection | Value::Rows(_) | Value::Row(..)
+                ) =>
+            {
+                let (value, updated) =
+                    connection::method_call(self, *receiver, &name, args, keywords, span)?;
+                self.updated_receiver = updated;
+                Ok(value)
+            }
             Value::Method(receiver, name) => {
                 schema_calls::method_call(self, *receiver, &name, args, keywords, span)
             }

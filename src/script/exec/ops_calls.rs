@@ -453,6 +453,9 @@ pub(super) fn op_call(
             "op.batch_alter_table(...) is supported as 'with op.batch_alter_table(...) as batch_op:'",
         ));
     }
+    if name == "get_bind" && ev.is_live() {
+        return Ok(Value::Connection);
+    }
     let Some(signature) = signature(name) else {
         return Err(unsupported_op(ev, name, span));
     };
@@ -1022,7 +1025,7 @@ fn foreign_key(ev: &Evaluator, bound: &Bound, span: Span) -> EvalResult<CreateFo
     })
 }
 
-fn execute_sql(ev: &Evaluator, arg: &Arg) -> EvalResult<ExecuteSql> {
+pub(super) fn execute_sql(ev: &Evaluator, arg: &Arg) -> EvalResult<ExecuteSql> {
     match &arg.value {
         Value::Str(sql) => Ok(ExecuteSql::Text {
             sql: sql.clone(),

@@ -7,7 +7,7 @@
 //! statements (best effort) and then raises.
 
 use crate::ops::{self, Literal, Params, RenderContext, Step};
-use crate::runtime::{MigrationContext, RuntimeError, SqlValue, Statement};
+use crate::runtime::{MigrationContext, QueryRows, RuntimeError, SqlValue, Statement};
 use crate::script::load::RevisionScript;
 
 use super::eval::LiveOps;
@@ -21,22 +21,33 @@ pub(super) struct Live<'c, 'db> {
 
 impl LiveOps for Live<'_, '_> {
     fn run(&mut self, script: &RevisionScript, op: &PlannedOp) -> Result<(), ExecError> {
-        run(
-            script,
-            std::slice::from_ref(op),
-            self.context,
-            self.warnings,
-        )
+        run_one(script, op, self.context, self.warnings, false).map(drop)
+    }
+
+    fn offline(&self) -> bool {
+        self.context.is_offline()
+    }
+
+    fn query(
+        &mut self,
+        script: &RevisionScript,
+        op: &PlannedOp,
+    ) -> Result<Option<QueryRows>, ExecError> {
+        run_one(script, op, self.context, self.warnings, true)
     }
 }
 
-pub(super) fn run(
+/// Runs one operation; with `want_rows`, its (last) statement runs as a query and its rows are
+/// returned (`None` offline, where it is printed).
+fn run_one(
     script: &RevisionScript,
-    planned: &[PlannedOp],
+    op: &PlannedOp,
     context: &mut MigrationContext,
     warnings: &mut Vec<String>,
-) -> Result<(), ExecError> {
-    for op in planned {
+    want_rows: bool,
+) -> Result<Option<QueryRows>, ExecError> {
+    let mut rows = None;
+    {
         let python = |error: ops::OpsError| ExecError::Python {
             exception: error.python_class().to_string(),
             message: error.message(),
@@ -69,7 +80,12 @@ pub(super) fn run(
             match step {
                 Step::Execute(statement) => {
                     for runtime_statement in runtime_statements(&statement) {
-                        if let Err(error) = context.execute(&runtime_statement) {
+                        let result = if want_rows {
+                            context.query(&runtime_statement).map(|found| rows = found)
+                        } else {
+                            context.execute(&runtime_statement).map(drop)
+                        };
+                        if let Err(error) = result {
                             for cleanup in &statement.on_error {
                                 for cleanup in runtime_statements(cleanup) {
                                     // best effort, as Alembic's batch cleanup: the original
@@ -90,7 +106,7 @@ pub(super) fn run(
             }
         }
     }
-    Ok(())
+    Ok(rows)
 }
 
 fn sql_value(literal: &Literal) -> SqlValue {

@@ -503,6 +503,11 @@ pub(super) fn attribute(
         ) => method(value),
         (Value::Dml(_), "where" | "values") => method(value),
         (Value::Dict(_), "items" | "keys" | "values") => method(value),
+        (Value::None, _) => Err(ev.python(
+            span,
+            "AttributeError",
+            format!("'NoneType' object has no attribute '{attr}'"),
+        )),
         _ => Err(ev.unsupported(
             span,
             format!(

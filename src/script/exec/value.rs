@@ -24,6 +24,23 @@ pub(super) enum DmlKind {
     Insert,
 }
 
+/// How a result yields its rows: `Row`s, `.scalars()` or `.mappings()`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum ResultShape {
+    Rows,
+    Scalars,
+    Mappings,
+}
+
+/// The rows a `connection.execute(...)` returned and not yet fetched.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Rows {
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<Value>>,
+    pub rowcount: i64,
+    pub shape: ResultShape,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub(super) enum Value {
     None,
@@ -75,6 +92,14 @@ pub(super) enum Value {
     Op,
     /// The `batch_op` of the `with` block with this id.
     BatchOp(u32),
+    /// `op.get_bind()`
+    Connection,
+    /// `connection.dialect`
+    Dialect,
+    /// A `CursorResult`.
+    Rows(Box<Rows>),
+    /// A `Row`: column names and values.
+    Row(Vec<String>, Vec<Value>),
     /// A name imported from a module the playground does not model (`typing.Sequence`,
     /// `myapp.models.Base`): harmless until used.
     Foreign(String),
@@ -112,6 +137,10 @@ impl Value {
             Value::Dml(_) => "a SQL statement".into(),
             Value::Op => "'op'".into(),
             Value::BatchOp(_) => "'batch_op'".into(),
+            Value::Connection => "a Connection".into(),
+            Value::Dialect => "a Dialect".into(),
+            Value::Rows(_) => "a CursorResult".into(),
+            Value::Row(..) => "a Row".into(),
             Value::Foreign(name) => format!("'{name}'"),
         }
     }
@@ -136,7 +165,9 @@ impl Value {
             Value::Int(i) => Some(*i != 0),
             Value::Float(f) => Some(*f != 0.0),
             Value::Str(s) => Some(!s.is_empty()),
-            Value::Tuple(items) | Value::List(items) => Some(!items.is_empty()),
+            Value::Tuple(items) | Value::List(items) | Value::Row(_, items) => {
+                Some(!items.is_empty())
+            }
             Value::Dict(items) => Some(!items.is_empty()),
             Value::Sql(_) | Value::Column(_) | Value::Dml(_) => None,
             _ => Some(true),

@@ -1,0 +1,431 @@
+//! `op.get_bind()`: the connection a revision reads and writes data through, and the results
+//! it gets back — as SQLAlchemy 2.1's `Connection`, `CursorResult` and `Row` behave.
+//!
+//! Owns: `connection.execute(statement, parameters)` for `text()` and the Core statements
+//! `op.execute` accepts (executemany for a list of parameter dicts), `exec_driver_sql`,
+//! `connection.dialect.name`; results (`fetchall`, `fetchone`, `first`, `one`, `scalar`,
+//! `scalars`, `mappings`, `all`, iteration, `rowcount`) and rows (by index, by name,
+//! `_mapping`, unpacking).
+//!
+//! Offline (`--sql`) `execute` prints the statement and returns `None`, as Alembic's mock
+//! connection does. Statements run through the same `ops` rendering and runtime as `op.execute`,
+//! so the SQL and the transaction rules are the ones already measured.
+
+use crate::ops::{ExecuteSql, Literal, Operation};
+use crate::python::Span;
+use crate::runtime::{QueryRows, SqlValue};
+
+use super::args::{Arg, KwArg};
+use super::eval::Evaluator;
+use super::value::{ResultShape, Rows, Value};
+use super::{ops_calls, ExecError};
+
+type EvalResult<T> = Result<T, ExecError>;
+
+/// `.name` of a row: the value of that column.
+fn row_column(columns: &[String], values: &[Value], name: &str) -> Option<Value> {
+    columns
+        .iter()
+        .position(|column| column == name)
+        .and_then(|index| values.get(index).cloned())
+}
+
+fn mapping(columns: &[String], values: &[Value]) -> Value {
+    Value::Dict(
+        columns
+            .iter()
+            .cloned()
+            .map(Value::Str)
+            .zip(values.iter().cloned())
+            .collect(),
+    )
+}
+
+fn from_sql(value: &SqlValue) -> Value {
+    match value {
+        SqlValue::Null => Value::None,
+        SqlValue::Integer(i) => Value::Int(*i),
+        SqlValue::Real(f) => Value::Float(*f),
+        SqlValue::Text(text) => Value::Str(text.clone()),
+        SqlValue::Blob(bytes) => Value::Str(String::from_utf8_lossy(bytes).into_owned()),
+    }
+}
+
+impl Rows {
+    fn from_query(found: QueryRows) -> Rows {
+        Rows {
+            rows: found
+                .rows
+                .iter()
+                .map(|row| row.iter().map(from_sql).collect())
+                .collect(),
+            columns: found.columns,
+            rowcount: found.rowcount,
+            shape: ResultShape::Rows,
+        }
+    }
+
+    /// One row as this result yields it: a `Row`, its first column (`scalars()`) or a dict
+    /// (`mappings()`).
+    fn item(&self, values: Vec<Value>) -> Value {
+        match self.shape {
+            ResultShape::Rows => Value::Row(self.columns.clone(), values),
+            ResultShape::Scalars => values.into_iter().next().unwrap_or(Value::None),
+            ResultShape::Mappings => mapping(&self.columns, &values),
+        }
+    }
+
+    pub(super) fn items(self) -> Vec<Value> {
+        let shaped = Rows {
+            rows: Vec::new(),
+            ..self.clone()
+        };
+        self.rows.into_iter().map(|row| shaped.item(row)).collect()
+    }
+}
+
+/// An attribute of a connection, result or row; `None` when the value is none of these.
+pub(super) fn attribute(
+    ev: &Evaluator,
+    value: &Value,
+    attr: &str,
+    span: Span,
+) -> Option<EvalResult<Value>> {
+    let method = || Ok(Value::Method(Box::new(value.clone()), attr.to_string()));
+    let missing = |what: &str| {
+        Err(ev.python(
+            span,
+            "AttributeError",
+            format!("'{what}' object has no attribute '{attr}'"),
+        ))
+    };
+    Some(match (value, attr) {
+        (Value::Connection, "execute" | "exec_driver_sql") => method(),
+        (Value::Connection, "dialect") => Ok(Value::Dialect),
+        (Value::Connection, _) => missing("Connection"),
+        (Value::Dialect, "name" | "driver") => Ok(Value::Str(
+            if attr == "name" { "sqlite" } else { "pysqlite" }.into(),
+        )),
+        (Value::Dialect, _) => missing("SQLiteDialect_pysqlite"),
+        (Value::Rows(rows), "rowcount") => Ok(Value::Int(rows.rowcount)),
+        (
+            Value::Rows(_),
+            "fetchall" | "fetchone" | "fetchmany" | "first" | "one" | "one_or_none" | "scalar"
+            | "scalar_one" | "scalar_one_or_none" | "scalars" | "mappings" | "all" | "keys"
+            | "close",
+        ) => method(),
+        (Value::Rows(_), _) => missing("CursorResult"),
+        (Value::Row(columns, values), "_mapping") => Ok(mapping(columns, values)),
+        (Value::Row(..), "_asdict") => method(),
+        (Value::Row(columns, values), _) => match row_column(columns, values, attr) {
+            Some(found) => Ok(found),
+            None => Err(ev.python(span, "AttributeError", attr.to_string())),
+        },
+        _ => return None,
+    })
+}
+
+/// A method of a connection, result or row. Returns the call's value and, for the methods
+/// that consume rows (`fetchone`, `fetchmany`), the result as it is afterwards.
+pub(super) fn method_call(
+    ev: &mut Evaluator,
+    receiver: Value,
+    name: &str,
+    args: Vec<Arg>,
+    keywords: Vec<KwArg>,
+    span: Span,
+) -> EvalResult<(Value, Option<Value>)> {
+    match receiver {
+        Value::Connection => execute(ev, name, args, keywords, span).map(|v| (v, None)),
+        Value::Row(columns, values) => Ok((mapping(&columns, &values), None)),
+        Value::Rows(rows) => result_method(ev, *rows, name, args, span),
+        other => Err(ev.unsupported(
+            span,
+            format!(
+                "the playground cannot call .{name}() of {}",
+                other.kind_name()
+            ),
+        )),
+    }
+}
+
+fn result_method(
+    ev: &Evaluator,
+    mut rows: Rows,
+    name: &str,
+    args: Vec<Arg>,
+    span: Span,
+) -> EvalResult<(Value, Option<Value>)> {
+    let no_rows = |ev: &Evaluator, message: &str| {
+        ev.python(span, "sqlalchemy.exc.NoResultFound", message.to_string())
+    };
+    let value = match name {
+        "fetchone" | "fetchmany" => {
+            let count = match (name, args.first().map(|a| &a.value)) {
+                ("fetchone", _) => 1,
+                (_, Some(Value::Int(n))) => usize::try_from(*n).unwrap_or(0),
+                _ => 1,
+            };
+            let taken: Vec<Vec<Value>> = rows.rows.drain(..count.min(rows.rows.len())).collect();
+            let value = if name == "fetchone" {
+                match taken.into_iter().next() {
+                    Some(row) => rows.item(row),
+                    None => Value::None,
+                }
+            } else {
+                Value::List(taken.into_iter().map(|row| rows.item(row)).collect())
+            };
+            return Ok((value, Some(Value::Rows(Box::new(rows)))));
+        }
+        "fetchall" | "all" => Value::List(rows.items()),
+        "first" | "scalar" | "one_or_none" | "scalar_one_or_none" => {
+            if name.ends_with("or_none") && rows.rows.len() > 1 {
+                return Err(ev.python(
+                    span,
+                    "sqlalchemy.exc.MultipleResultsFound",
+                    "Multiple rows were found when one or none was required",
+                ));
+            }
+            if name.starts_with("scalar") {
+                rows.shape = super::value::ResultShape::Scalars;
+            }
+            match rows.rows.first().cloned() {
+                Some(row) => rows.item(row),
+                None => Value::None,
+            }
+        }
+        "one" | "scalar_one" => {
+            if name == "scalar_one" {
+                rows.shape = ResultShape::Scalars;
+            }
+            match rows.rows.len() {
+                0 => return Err(no_rows(ev, "No row was found when one was required")),
+                1 => {
+                    let row = rows.rows[0].clone();
+                    rows.item(row)
+                }
+                _ => {
+                    return Err(ev.python(
+                        span,
+                        "sqlalchemy.exc.MultipleResultsFound",
+                        "Multiple rows were found when exactly one was required",
+                    ))
+                }
+            }
+        }
+        "scalars" | "mappings" => {
+            rows.shape = if name == "scalars" {
+                ResultShape::Scalars
+            } else {
+                ResultShape::Mappings
+            };
+            Value::Rows(Box::new(rows))
+        }
+        "keys" => Value::List(rows.columns.iter().cloned().map(Value::Str).collect()),
+        _ => Value::None,
+    };
+    Ok((value, None))
+}
+
+/// `connection.execute(statement, parameters)` / `exec_driver_sql(sql, parameters)`.
+fn execute(
+    ev: &mut Evaluator,
+    name: &str,
+    args: Vec<Arg>,
+    keywords: Vec<KwArg>,
+    span: Span,
+) -> EvalResult<Value> {
+    if let Some(keyword) = keywords.first() {
+        return Err(ev.unsupported(
+            keyword.span,
+            format!("the playground supports connection.{name}(statement, parameters) only"),
+        ));
+    }
+    let mut args = args.into_iter();
+    let Some(statement) = args.next() else {
+        return Err(ev.python(
+            span,
+            "TypeError",
+            format!("Connection.{name}() missing 1 required positional argument: 'statement'"),
+        ));
+    };
+    let statement = match (name, statement) {
+        (
+            "exec_driver_sql",
+            Arg {
+                value: Value::Str(sql),
+                span,
+            },
+        ) => Arg {
+            value: Value::Text {
+                sql: qmark_to_named(&sql),
+                binds: Vec::new(),
+            },
+            span,
+        },
+        (
+            "execute",
+            Arg {
+                value: Value::Str(sql),
+                ..
+            },
+        ) => {
+            return Err(ev.python(
+                span,
+                "sqlalchemy.exc.ObjectNotExecutableError",
+                format!(
+                    "Not an executable object: {}",
+                    Literal::Str(sql).python_repr()
+                ),
+            ))
+        }
+        (_, other) => other,
+    };
+    let parameter_sets: Vec<Vec<(String, Literal)>> = match args.next().map(|a| (a.value, a.span)) {
+        None | Some((Value::None, _)) => vec![Vec::new()],
+        Some((Value::Dict(items), at)) => vec![parameters(ev, items, at)?],
+        Some((Value::List(sets) | Value::Tuple(sets), at)) => {
+            let mut out = Vec::new();
+            for set in sets {
+                match set {
+                    Value::Dict(items) => out.push(parameters(ev, items, at)?),
+                    // exec_driver_sql's positional tuple
+                    Value::Int(_)
+                    | Value::Float(_)
+                    | Value::Str(_)
+                    | Value::None
+                    | Value::Bool(_)
+                        if name == "exec_driver_sql" =>
+                    {
+                        let literal = set.to_literal().unwrap_or(Literal::None);
+                        if out.is_empty() {
+                            out.push(Vec::new());
+                        }
+                        let position = out[0].len() + 1;
+                        out[0].push((format!("p{position}"), literal));
+                    }
+                    other => {
+                        return Err(ev.unsupported(
+                            at,
+                            format!(
+                            "the playground takes parameters as a dict or a list of dicts, not {}",
+                            other.kind_name()
+                        ),
+                        ))
+                    }
+                }
+            }
+            if out.is_empty() {
+                out.push(Vec::new());
+            }
+            out
+        }
+        Some((other, at)) => {
+            return Err(ev.unsupported(
+                at,
+                format!(
+                    "the playground takes parameters as a dict or a list of dicts, not {}",
+                    other.kind_name()
+                ),
+            ))
+        }
+    };
+    let mut base = ops_calls::execute_sql(ev, &statement)?;
+    let mut parameter_sets = parameter_sets;
+    if ev.is_offline() {
+        // Alembic's mock connection prints the statement once and ignores the parameters; an
+        // insert without values names every column as a bind
+        parameter_sets.truncate(1);
+        parameter_sets[0].clear();
+        if let ExecuteSql::Insert {
+            table_columns,
+            values,
+            ..
+        } = &mut base
+        {
+            if values.is_empty() {
+                *values = table_columns
+                    .iter()
+                    .map(|c| (c.clone(), crate::ops::SqlExpr::Text(format!(":{c}"))))
+                    .collect();
+            }
+        }
+    }
+    let mut last = Value::None;
+    for set in parameter_sets {
+        let sql = match base.clone() {
+            ExecuteSql::Text { sql, mut binds } => {
+                for (key, value) in set {
+                    binds.retain(|(k, _)| *k != key);
+                    binds.push((key, value));
+                }
+                ExecuteSql::Text { sql, binds }
+            }
+            ExecuteSql::Insert {
+                table,
+                table_columns,
+                mut values,
+            } => {
+                for (key, value) in set {
+                    values.retain(|(k, _)| *k != key);
+                    values.push((key, crate::ops::SqlExpr::Value(value)));
+                }
+                ExecuteSql::Insert {
+                    table,
+                    table_columns,
+                    values,
+                }
+            }
+            other => other,
+        };
+        last = match ev.query(Operation::Execute(sql), span)? {
+            Some(found) => Value::Rows(Box::new(Rows::from_query(found))),
+            None => Value::None,
+        };
+    }
+    Ok(last)
+}
+
+fn parameters(
+    ev: &Evaluator,
+    items: Vec<(Value, Value)>,
+    span: Span,
+) -> EvalResult<Vec<(String, Literal)>> {
+    let mut out = Vec::new();
+    for (key, value) in items {
+        let (Value::Str(key), Some(literal)) = (&key, value.to_literal()) else {
+            return Err(ev.unsupported(
+                span,
+                format!(
+                    "the playground binds str keys to plain values, not {} to {}",
+                    key.kind_name(),
+                    value.kind_name()
+                ),
+            ));
+        };
+        out.push((key.clone(), literal));
+    }
+    Ok(out)
+}
+
+/// `exec_driver_sql` takes the driver's own `?` placeholders; they are numbered here so the
+/// statement goes through the same rendering as `text()` (`:p1`, `:p2`, ...).
+fn qmark_to_named(sql: &str) -> String {
+    let mut out = String::new();
+    let mut position = 0;
+    let mut quote: Option<char> = None;
+    for character in sql.chars() {
+        match (quote, character) {
+            (None, '\'' | '"') => quote = Some(character),
+            (Some(open), c) if c == open => quote = None,
+            (None, '?') => {
+                position += 1;
+                out.push_str(&format!(":p{position}"));
+                continue;
+            }
+            _ => {}
+        }
+        out.push(character);
+    }
+    out
+}
