@@ -10,23 +10,29 @@ use std::collections::HashMap;
 
 use crate::ops::{BatchOp, Operation, SqlExpr};
 use crate::python::{
-    BinaryOperator, BoolOperator, CompareOperator, Constant, Expr, ExprKind, FStringPart, Span,
-    Stmt, StmtKind, UnaryOperator,
+    BinaryOperator, BoolOperator, CompareOperator, Constant, ExceptHandler, Expr, ExprKind,
+    FStringPart, FunctionDef, Parameters, Span, Stmt, StmtKind, UnaryOperator,
 };
 use crate::runtime::QueryRows;
 use crate::script::load::RevisionScript;
 
 use super::args::{Arg, KwArg};
 use super::value::Value;
-use super::{connection, names, ops_calls, schema_calls, source_line, ExecError, PlannedOp};
+use super::{
+    builtins, connection, names, ops_calls, schema_calls, source_line, ExecError, PlannedOp,
+};
 
 /// Statements (and loop iterations) one function may run.
-const WORK_BUDGET: usize = 20_000;
+const WORK_BUDGET: usize = 100_000;
 /// Longest list or string an expression may build.
 const MAX_VALUE_LEN: usize = 10_000;
 /// Nested expression evaluations (the parser allows 200 levels in one expression; module-level
 /// names add their own): bounds the stack whatever the names refer to.
 const MAX_EVAL_DEPTH: u32 = 100;
+/// Nested calls of the revision's own functions (Python's RecursionError, much earlier).
+const MAX_CALL_DEPTH: u32 = 20;
+/// Functions (`def`, `lambda`) one run may create.
+const MAX_FUNCTIONS: usize = 10_000;
 
 const SUPPORTED: &str = "it runs op.* calls, batch_alter_table blocks and simple assignments";
 
@@ -84,8 +90,28 @@ const BUILTINS: &[&str] = &[
 enum Global<'a> {
     Value(Value),
     Expr(&'a Expr),
-    /// a `def` or `class` at module level
-    Definition(&'static str),
+    /// a `def` at module level
+    Function(&'a FunctionDef),
+    /// a `class` at module level
+    Class,
+}
+
+/// The body of a function the revision defines.
+#[derive(Clone, Copy)]
+enum Body<'a> {
+    Block(&'a [Stmt]),
+    /// a `lambda`
+    Expr(&'a Expr),
+}
+
+/// A function the revision defines (`def` or `lambda`): its defaults, evaluated where it was
+/// defined, and the enclosing function's names it sees.
+struct Closure<'a> {
+    name: String,
+    parameters: &'a Parameters,
+    defaults: HashMap<String, Value>,
+    body: Body<'a>,
+    captured: HashMap<String, Value>,
 }
 
 /// The `with op.batch_alter_table(...) as batch_op:` block being evaluated.
@@ -109,6 +135,8 @@ pub(super) trait LiveOps {
     fn run(&mut self, script: &RevisionScript, op: &PlannedOp) -> Result<(), ExecError>;
     /// Whether this is `--sql` mode.
     fn offline(&self) -> bool;
+    /// `print(...)`: text for stdout.
+    fn print(&mut self, text: &str);
     /// Runs one `Execute` operation for its rows (`None` offline, where it is printed).
     fn query(
         &mut self,
@@ -123,6 +151,12 @@ pub(super) struct Evaluator<'a> {
     /// A method that consumes its receiver's rows (`result.fetchone()`) leaves the receiver
     /// as it is afterwards here, for `eval_call` to store back into the variable.
     updated_receiver: Option<Value>,
+    functions: Vec<Closure<'a>>,
+    /// the value of the `return` being executed
+    returned: Option<Value>,
+    call_depth: u32,
+    /// the exceptions being handled (`raise` alone re-raises the last)
+    handling: Vec<ExecError>,
     pub function: &'a str,
     globals: HashMap<String, Global<'a>>,
     evaluated_globals: HashMap<String, Value>,
@@ -201,43 +235,9 @@ impl<'a> Evaluator<'a> {
         let mut globals = HashMap::new();
         for statement in &script.module.body {
             match &statement.kind {
-                StmtKind::Import { names } => {
-                    for alias in names {
-                        match &alias.asname {
-                            Some(asname) => {
-                                globals.insert(
-                                    asname.clone(),
-                                    Global::Value(names::module_value(&alias.name)),
-                                );
-                            }
-                            None => {
-                                let top = alias.name.split('.').next().unwrap_or(&alias.name);
-                                globals.insert(
-                                    top.to_string(),
-                                    Global::Value(names::module_value(top)),
-                                );
-                            }
-                        }
-                    }
-                }
-                StmtKind::ImportFrom {
-                    module,
-                    names: imported,
-                    level,
-                } => {
-                    let module = match (level, module) {
-                        (0, Some(m)) => m.clone(),
-                        (_, m) => format!(".{}", m.clone().unwrap_or_default()),
-                    };
-                    for alias in imported {
-                        let bound = alias.asname.clone().unwrap_or_else(|| alias.name.clone());
-                        if alias.name == "*" {
-                            continue;
-                        }
-                        globals.insert(
-                            bound,
-                            Global::Value(names::import_from(&module, &alias.name)),
-                        );
+                StmtKind::Import { .. } | StmtKind::ImportFrom { .. } => {
+                    for (name, value) in import_bindings(statement) {
+                        globals.insert(name, Global::Value(value));
                     }
                 }
                 StmtKind::Assign { targets, value } => {
@@ -257,10 +257,10 @@ impl<'a> Evaluator<'a> {
                     }
                 }
                 StmtKind::FunctionDef(definition) => {
-                    globals.insert(definition.name.clone(), Global::Definition("function"));
+                    globals.insert(definition.name.clone(), Global::Function(definition));
                 }
                 StmtKind::ClassDef(definition) => {
-                    globals.insert(definition.name.clone(), Global::Definition("class"));
+                    globals.insert(definition.name.clone(), Global::Class);
                 }
                 _ => {}
             }
@@ -269,6 +269,10 @@ impl<'a> Evaluator<'a> {
             script,
             live,
             updated_receiver: None,
+            functions: Vec::new(),
+            returned: None,
+            call_depth: 0,
+            handling: Vec::new(),
             function,
             globals,
             evaluated_globals: HashMap::new(),
@@ -354,6 +358,17 @@ impl<'a> Evaluator<'a> {
         self.live.is_some()
     }
 
+    /// `print(...)` while migrating; nothing while collecting.
+    pub fn print(&mut self, text: &str) {
+        if let Some(live) = self.live.as_deref_mut() {
+            live.print(text);
+        }
+    }
+
+    pub fn add(&mut self, left: Value, right: Value, span: Span) -> EvalResult<Value> {
+        self.binary(left, BinaryOperator::Add, right, span)
+    }
+
     /// Whether a migration runs in `--sql` mode.
     pub fn is_offline(&self) -> bool {
         self.live.as_deref().is_some_and(|live| live.offline())
@@ -375,7 +390,7 @@ impl<'a> Evaluator<'a> {
 
     // -------------------------------------------------------- statements
 
-    fn exec_block(&mut self, body: &[Stmt]) -> EvalResult<Flow> {
+    fn exec_block(&mut self, body: &'a [Stmt]) -> EvalResult<Flow> {
         for statement in body {
             match self.exec_stmt(statement)? {
                 Flow::Next => {}
@@ -387,7 +402,7 @@ impl<'a> Evaluator<'a> {
 
     /// One statement. As in [`Evaluator::eval_inner`], each kind runs in its own non-inlined
     /// function to keep the frame on the block-recursion path small.
-    fn exec_stmt(&mut self, statement: &Stmt) -> EvalResult<Flow> {
+    fn exec_stmt(&mut self, statement: &'a Stmt) -> EvalResult<Flow> {
         self.tick(statement.span)?;
         let span = statement.span;
         match &statement.kind {
@@ -417,11 +432,26 @@ impl<'a> Evaluator<'a> {
                 is_async,
             } => self.exec_with(span, items, body, *is_async),
             StmtKind::Return(value) => {
-                if let Some(value) = value {
-                    self.eval(value)?;
-                }
+                let value = match value {
+                    Some(value) => self.eval(value)?,
+                    None => Value::None,
+                };
+                self.returned = Some(value);
                 Ok(Flow::Return)
             }
+            StmtKind::FunctionDef(definition) => self.exec_def(definition, span),
+            StmtKind::While { test, body, orelse } => self.exec_while(test, body, orelse, span),
+            StmtKind::Try {
+                body,
+                handlers,
+                orelse,
+                finalbody,
+                is_star: false,
+            } => self.exec_try(body, handlers, orelse, finalbody),
+            StmtKind::Raise { exception, .. } => Err(self.raise(exception.as_ref(), span)),
+            StmtKind::Assert { test, message } => self.exec_assert(test, message.as_ref(), span),
+            StmtKind::Delete(targets) => self.exec_delete(targets),
+            StmtKind::Import { .. } | StmtKind::ImportFrom { .. } => self.exec_import(statement),
             StmtKind::Break => Ok(Flow::Break),
             StmtKind::Continue => Ok(Flow::Continue),
             _ => Err(self.cannot_run_statement(statement)),
@@ -429,7 +459,7 @@ impl<'a> Evaluator<'a> {
     }
 
     #[inline(never)]
-    fn cannot_run_statement(&self, statement: &Stmt) -> ExecError {
+    fn cannot_run_statement(&self, statement: &'a Stmt) -> ExecError {
         let what = match &statement.kind {
             StmtKind::Import { .. } | StmtKind::ImportFrom { .. } => {
                 "'import' statements (import at the top of the file instead)"
@@ -448,7 +478,7 @@ impl<'a> Evaluator<'a> {
     }
 
     #[inline(never)]
-    fn exec_assign(&mut self, targets: &[Expr], value: &Expr) -> EvalResult<Flow> {
+    fn exec_assign(&mut self, targets: &'a [Expr], value: &'a Expr) -> EvalResult<Flow> {
         let value = self.eval(value)?;
         for target in targets {
             self.assign(target, value.clone())?;
@@ -459,9 +489,9 @@ impl<'a> Evaluator<'a> {
     #[inline(never)]
     fn exec_aug_assign(
         &mut self,
-        target: &Expr,
+        target: &'a Expr,
         operator: BinaryOperator,
-        value: &Expr,
+        value: &'a Expr,
         span: Span,
     ) -> EvalResult<Flow> {
         let Some(name) = target.as_name() else {
@@ -477,8 +507,8 @@ impl<'a> Evaluator<'a> {
     #[inline(never)]
     fn exec_if(
         &mut self,
-        branches: &[crate::python::ConditionalBranch],
-        orelse: &[Stmt],
+        branches: &'a [crate::python::ConditionalBranch],
+        orelse: &'a [Stmt],
     ) -> EvalResult<Flow> {
         for branch in branches {
             let test = self.eval(&branch.test)?;
@@ -492,10 +522,10 @@ impl<'a> Evaluator<'a> {
     #[inline(never)]
     fn exec_for(
         &mut self,
-        target: &Expr,
-        iter: &Expr,
-        body: &[Stmt],
-        orelse: &[Stmt],
+        target: &'a Expr,
+        iter: &'a Expr,
+        body: &'a [Stmt],
+        orelse: &'a [Stmt],
         is_async: bool,
         span: Span,
     ) -> EvalResult<Flow> {
@@ -517,7 +547,395 @@ impl<'a> Evaluator<'a> {
     }
 
     #[inline(never)]
-    fn exec_expression_statement(&mut self, expr: &Expr) -> EvalResult<()> {
+    fn exec_def(&mut self, definition: &'a FunctionDef, span: Span) -> EvalResult<Flow> {
+        let function = self.define(definition, self.locals.clone(), span)?;
+        if let Value::UserFunction(id) = &function {
+            // a nested function sees itself (recursion)
+            if let Some(closure) = self.functions.get_mut(*id as usize) {
+                closure
+                    .captured
+                    .insert(definition.name.clone(), function.clone());
+            }
+        }
+        self.locals.insert(definition.name.clone(), function);
+        Ok(Flow::Next)
+    }
+
+    #[inline(never)]
+    fn exec_assert(
+        &mut self,
+        test: &'a Expr,
+        message: Option<&'a Expr>,
+        span: Span,
+    ) -> EvalResult<Flow> {
+        let value = self.eval(test)?;
+        if self.truth(&value, test.span)? {
+            return Ok(Flow::Next);
+        }
+        let message = match message {
+            Some(message) => {
+                let value = self.eval(message)?;
+                value.python_str().unwrap_or_else(|| value.kind_name())
+            }
+            None => String::new(),
+        };
+        Err(self.python(span, "AssertionError", message))
+    }
+
+    #[inline(never)]
+    fn exec_delete(&mut self, targets: &'a [Expr]) -> EvalResult<Flow> {
+        for target in targets {
+            let Some(name) = target.as_name() else {
+                return Err(self.cannot_run(target.span, "'del' of this target"));
+            };
+            if self.locals.remove(name).is_none() {
+                return Err(self.python(
+                    target.span,
+                    "UnboundLocalError",
+                    format!("cannot access local variable '{name}' where it is not associated with a value"),
+                ));
+            }
+        }
+        Ok(Flow::Next)
+    }
+
+    #[inline(never)]
+    fn exec_import(&mut self, statement: &'a Stmt) -> EvalResult<Flow> {
+        for (name, value) in import_bindings(statement) {
+            self.locals.insert(name, value);
+        }
+        Ok(Flow::Next)
+    }
+
+    #[inline(never)]
+    fn eval_lambda(
+        &mut self,
+        parameters: &'a Parameters,
+        body: &'a Expr,
+        span: Span,
+    ) -> EvalResult<Value> {
+        let captured = self.locals.clone();
+        self.make_function("<lambda>", parameters, Body::Expr(body), captured, span)
+    }
+
+    #[inline(never)]
+    fn exec_while(
+        &mut self,
+        test: &'a Expr,
+        body: &'a [Stmt],
+        orelse: &'a [Stmt],
+        span: Span,
+    ) -> EvalResult<Flow> {
+        loop {
+            self.tick(span)?;
+            let value = self.eval(test)?;
+            if !self.truth(&value, test.span)? {
+                return self.exec_block(orelse);
+            }
+            match self.exec_block(body)? {
+                Flow::Break => return Ok(Flow::Next),
+                Flow::Return => return Ok(Flow::Return),
+                Flow::Next | Flow::Continue => {}
+            }
+        }
+    }
+
+    /// `try`: Python's exceptions (and the database's, as SQLAlchemy raises them) can be
+    /// caught; what the playground cannot run cannot.
+    #[inline(never)]
+    fn exec_try(
+        &mut self,
+        body: &'a [Stmt],
+        handlers: &'a [ExceptHandler],
+        orelse: &'a [Stmt],
+        finalbody: &'a [Stmt],
+    ) -> EvalResult<Flow> {
+        let result = match self.exec_block(body) {
+            Ok(Flow::Next) => self.exec_block(orelse),
+            Err(error) if !matches!(error, ExecError::Unsupported { .. }) => {
+                let class = exception_class(&error);
+                let mut outcome = Err(error.clone());
+                for handler in handlers {
+                    let caught = match &handler.exception_type {
+                        None => true,
+                        Some(types) => {
+                            let names: Vec<&'a Expr> = match &types.kind {
+                                ExprKind::Tuple(items) => items.iter().collect(),
+                                _ => vec![types],
+                            };
+                            names.iter().any(|name| {
+                                name.dotted_name()
+                                    .is_some_and(|dotted| catches(&dotted, &class))
+                            })
+                        }
+                    };
+                    if caught {
+                        if let Some(name) = &handler.name {
+                            let message = match &error {
+                                ExecError::Python { message, .. } => message.clone(),
+                                other => other.to_string(),
+                            };
+                            self.locals
+                                .insert(name.clone(), Value::Exception(class.clone(), message));
+                        }
+                        self.handling.push(error.clone());
+                        outcome = self.exec_block(&handler.body);
+                        self.handling.pop();
+                        break;
+                    }
+                }
+                outcome
+            }
+            other => other,
+        };
+        match self.exec_block(finalbody)? {
+            Flow::Next => result,
+            flow => Ok(flow),
+        }
+    }
+
+    /// `raise`, `raise X`, `raise X("message")`, `raise error` (a caught exception).
+    #[inline(never)]
+    fn raise(&mut self, exception: Option<&'a Expr>, span: Span) -> ExecError {
+        let Some(exception) = exception else {
+            return match self.handling.last() {
+                Some(error) => error.clone(),
+                None => self.python(span, "RuntimeError", "No active exception to reraise"),
+            };
+        };
+        let (class_expr, message) = match &exception.kind {
+            ExprKind::Call { func, args, .. } => {
+                let message = match args.first() {
+                    Some(arg) => match self.eval(arg) {
+                        Ok(value) => value.python_str().unwrap_or_else(|| value.kind_name()),
+                        Err(error) => return error,
+                    },
+                    None => String::new(),
+                };
+                (&**func, message)
+            }
+            _ => (exception, String::new()),
+        };
+        if let Ok(Value::Exception(class, message)) = self.eval(class_expr) {
+            return self.python(span, class, message);
+        }
+        match class_expr.dotted_name() {
+            Some(dotted) => {
+                let class = dotted.rsplit('.').next().unwrap_or(&dotted).to_string();
+                self.python(span, class, message)
+            }
+            None => self.cannot_run(span, "this 'raise'"),
+        }
+    }
+
+    /// Makes a function of `def` (or, through `lambda`, an expression) seeing `captured`.
+    fn define(
+        &mut self,
+        definition: &'a FunctionDef,
+        captured: HashMap<String, Value>,
+        span: Span,
+    ) -> EvalResult<Value> {
+        if let Some(decorator) = definition.decorators.first() {
+            return Err(self.cannot_run(decorator.span, "decorated functions"));
+        }
+        if definition.is_async {
+            return Err(self.cannot_run(span, "'async def'"));
+        }
+        self.make_function(
+            &definition.name,
+            &definition.parameters,
+            Body::Block(&definition.body),
+            captured,
+            span,
+        )
+    }
+
+    fn make_function(
+        &mut self,
+        name: &str,
+        parameters: &'a Parameters,
+        body: Body<'a>,
+        captured: HashMap<String, Value>,
+        span: Span,
+    ) -> EvalResult<Value> {
+        if self.functions.len() >= MAX_FUNCTIONS {
+            return Err(self.unsupported(
+                span,
+                format!("the playground creates at most {MAX_FUNCTIONS} functions per run"),
+            ));
+        }
+        let mut defaults = HashMap::new();
+        for parameter in parameters
+            .positional_only
+            .iter()
+            .chain(&parameters.positional)
+            .chain(&parameters.keyword_only)
+        {
+            if let Some(default) = &parameter.default {
+                let value = self.eval(default)?;
+                defaults.insert(parameter.name.clone(), value);
+            }
+        }
+        self.functions.push(Closure {
+            name: name.to_string(),
+            parameters,
+            defaults,
+            body,
+            captured,
+        });
+        Ok(Value::UserFunction(self.functions.len() as u32 - 1))
+    }
+
+    /// The new frame of a call to a function the revision defined: its captured names and
+    /// its parameters bound to the arguments as Python binds them (with its TypeError
+    /// messages).
+    #[inline(never)]
+    fn bind_arguments(
+        &mut self,
+        id: u32,
+        args: Vec<Arg>,
+        keywords: Vec<KwArg>,
+        span: Span,
+    ) -> EvalResult<(HashMap<String, Value>, Body<'a>)> {
+        let Some(closure) = self.functions.get(id as usize) else {
+            return Err(self.unsupported(span, "unknown function"));
+        };
+        let parameters = closure.parameters;
+        let body = closure.body;
+        let name = closure.name.clone();
+        let mut frame = closure.captured.clone();
+        let defaults = closure.defaults.clone();
+        let type_error = |this: &Self, message: String| {
+            this.python(span, "TypeError", format!("{name}() {message}"))
+        };
+        let positional: Vec<&crate::python::Parameter> = parameters
+            .positional_only
+            .iter()
+            .chain(&parameters.positional)
+            .collect();
+        let given = args.len();
+        let mut extra = Vec::new();
+        let mut bound: Vec<&str> = Vec::new();
+        for (index, arg) in args.into_iter().enumerate() {
+            match positional.get(index) {
+                Some(parameter) => {
+                    frame.insert(parameter.name.clone(), arg.value);
+                    bound.push(&parameter.name);
+                }
+                None => extra.push(arg.value),
+            }
+        }
+        match &parameters.var_positional {
+            Some(rest) => {
+                frame.insert(rest.name.clone(), Value::Tuple(extra));
+            }
+            None if !extra.is_empty() => {
+                let takes = positional.len();
+                return Err(type_error(
+                    self,
+                    format!(
+                        "takes {takes} positional argument{} but {given} {} given",
+                        if takes == 1 { "" } else { "s" },
+                        if given == 1 { "was" } else { "were" }
+                    ),
+                ));
+            }
+            None => {}
+        }
+        let mut rest_keywords = Vec::new();
+        for keyword in keywords {
+            let named = parameters
+                .positional
+                .iter()
+                .chain(&parameters.keyword_only)
+                .find(|p| p.name == keyword.name);
+            match named {
+                Some(parameter) => {
+                    if bound.contains(&parameter.name.as_str()) {
+                        return Err(type_error(
+                            self,
+                            format!("got multiple values for argument '{}'", keyword.name),
+                        ));
+                    }
+                    bound.push(&parameter.name);
+                    frame.insert(keyword.name, keyword.value);
+                }
+                None if parameters.var_keyword.is_some() => {
+                    rest_keywords.push((Value::Str(keyword.name), keyword.value));
+                }
+                None => {
+                    return Err(type_error(
+                        self,
+                        format!("got an unexpected keyword argument '{}'", keyword.name),
+                    ))
+                }
+            }
+        }
+        if let Some(rest) = &parameters.var_keyword {
+            frame.insert(rest.name.clone(), Value::Dict(rest_keywords));
+        }
+        for (kind, list) in [
+            ("positional", positional),
+            ("keyword-only", parameters.keyword_only.iter().collect()),
+        ] {
+            let mut missing = Vec::new();
+            for parameter in list {
+                if bound.contains(&parameter.name.as_str()) {
+                    continue;
+                }
+                match defaults.get(&parameter.name) {
+                    Some(value) => {
+                        frame.insert(parameter.name.clone(), value.clone());
+                    }
+                    None => missing.push(format!("'{}'", parameter.name)),
+                }
+            }
+            if !missing.is_empty() {
+                let count = missing.len();
+                let names = match missing.split_last() {
+                    Some((last, [])) => last.clone(),
+                    Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+                    None => String::new(),
+                };
+                return Err(type_error(
+                    self,
+                    format!(
+                        "missing {count} required {kind} argument{}: {names}",
+                        if count == 1 { "" } else { "s" }
+                    ),
+                ));
+            }
+        }
+        Ok((frame, body))
+    }
+
+    #[inline(never)]
+    fn call_user(
+        &mut self,
+        id: u32,
+        args: Vec<Arg>,
+        keywords: Vec<KwArg>,
+        span: Span,
+    ) -> EvalResult<Value> {
+        if self.call_depth >= MAX_CALL_DEPTH {
+            return Err(self.python(span, "RecursionError", "maximum recursion depth exceeded"));
+        }
+        let (frame, body) = self.bind_arguments(id, args, keywords, span)?;
+        let saved = std::mem::replace(&mut self.locals, frame);
+        self.call_depth += 1;
+        let result = match body {
+            Body::Block(statements) => self
+                .exec_block(statements)
+                .map(|_| self.returned.take().unwrap_or(Value::None)),
+            Body::Expr(expr) => self.eval(expr),
+        };
+        self.call_depth -= 1;
+        self.locals = saved;
+        result
+    }
+
+    #[inline(never)]
+    fn exec_expression_statement(&mut self, expr: &'a Expr) -> EvalResult<()> {
         match &expr.kind {
             // docstrings and other bare constants do nothing
             ExprKind::Constant(_) | ExprKind::FString(_) => Ok(()),
@@ -538,7 +956,7 @@ impl<'a> Evaluator<'a> {
                 self.call_and_store(func, callee, args, keywords, expr.span)?;
                 Ok(())
             }
-            _ => Err(self.cannot_run(expr.span, &format!("this {}", expr.description()))),
+            _ => self.eval(expr).map(drop),
         }
     }
 
@@ -546,8 +964,8 @@ impl<'a> Evaluator<'a> {
     fn exec_with(
         &mut self,
         span: Span,
-        items: &[crate::python::WithItem],
-        body: &[Stmt],
+        items: &'a [crate::python::WithItem],
+        body: &'a [Stmt],
         is_async: bool,
     ) -> EvalResult<Flow> {
         let not_batch = || "'with' blocks other than 'with op.batch_alter_table(...) as batch_op:'";
@@ -595,7 +1013,7 @@ impl<'a> Evaluator<'a> {
         Ok(flow)
     }
 
-    fn assign(&mut self, target: &Expr, value: Value) -> EvalResult<()> {
+    fn assign(&mut self, target: &'a Expr, value: Value) -> EvalResult<()> {
         match &target.kind {
             ExprKind::Name(name) => {
                 self.locals.insert(name.clone(), value);
@@ -638,7 +1056,7 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    fn iterate(&mut self, value: Value, span: Span) -> EvalResult<Vec<Value>> {
+    pub fn iterate(&mut self, value: Value, span: Span) -> EvalResult<Vec<Value>> {
         match value {
             Value::List(items) | Value::Tuple(items) => Ok(items),
             Value::Dict(items) => Ok(items.into_iter().map(|(k, _)| k).collect()),
@@ -655,7 +1073,7 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    fn truth(&self, value: &Value, span: Span) -> EvalResult<bool> {
+    pub fn truth(&self, value: &Value, span: Span) -> EvalResult<bool> {
         match value.truthy() {
             Some(b) => Ok(b),
             None => Err(self.python(
@@ -693,22 +1111,38 @@ impl<'a> Evaluator<'a> {
                 self.evaluating_globals.pop();
                 self.locals = saved_locals;
                 let value = result?;
-                self.evaluated_globals.insert(name.to_string(), value.clone());
+                self.evaluated_globals
+                    .insert(name.to_string(), value.clone());
                 Ok(value)
             }
-            Some(Global::Definition(kind)) => Err(self.unsupported(
+            Some(Global::Function(definition)) => {
+                let definition: &'a FunctionDef = definition;
+                let saved_locals = std::mem::take(&mut self.locals);
+                let function = self.define(definition, HashMap::new(), span);
+                self.locals = saved_locals;
+                let function = function?;
+                self.evaluated_globals
+                    .insert(name.to_string(), function.clone());
+                Ok(function)
+            }
+            Some(Global::Class) => Err(self.unsupported(
                 span,
                 format!(
-                    "the playground cannot use the module-level {kind} '{name}' inside {}(); write the op.* calls in {}() itself",
-                    self.function, self.function
+                    "the playground cannot use the module-level class '{name}' inside {}()",
+                    self.function
                 ),
             )),
-            None if BUILTINS.contains(&name) => Ok(Value::Foreign(name.to_string())),
-            None => Err(self.python(span, "NameError", format!("name '{name}' is not defined"))),
+            None => match builtins::BUILTINS.iter().find(|b| **b == name) {
+                Some(builtin) => Ok(Value::Builtin(builtin)),
+                None if BUILTINS.contains(&name) => Ok(Value::Foreign(name.to_string())),
+                None => {
+                    Err(self.python(span, "NameError", format!("name '{name}' is not defined")))
+                }
+            },
         }
     }
 
-    pub fn eval(&mut self, expr: &Expr) -> EvalResult<Value> {
+    pub fn eval(&mut self, expr: &'a Expr) -> EvalResult<Value> {
         if self.eval_depth >= MAX_EVAL_DEPTH {
             return Err(self.unsupported(
                 expr.span,
@@ -723,7 +1157,7 @@ impl<'a> Evaluator<'a> {
 
     /// One level of evaluation. Each kind is its own non-inlined function so that the frame
     /// on the recursion path stays small (unoptimised builds give every temporary its own slot).
-    fn eval_inner(&mut self, expr: &Expr) -> EvalResult<Value> {
+    fn eval_inner(&mut self, expr: &'a Expr) -> EvalResult<Value> {
         let span = expr.span;
         match &expr.kind {
             ExprKind::Name(name) => self.lookup(name, span),
@@ -748,12 +1182,13 @@ impl<'a> Evaluator<'a> {
             ExprKind::BoolOp { operator, values } => self.eval_boolop(*operator, values),
             ExprKind::Compare { left, comparisons } => self.eval_compare(left, comparisons, span),
             ExprKind::IfExp { test, body, orelse } => self.eval_ifexp(test, body, orelse),
+            ExprKind::Lambda { parameters, body } => self.eval_lambda(parameters, body, span),
             _ => Err(self.cannot_evaluate(expr)),
         }
     }
 
     #[inline(never)]
-    fn cannot_evaluate(&self, expr: &Expr) -> ExecError {
+    fn cannot_evaluate(&self, expr: &'a Expr) -> ExecError {
         if matches!(expr.kind, ExprKind::Starred(_)) {
             return self.unsupported(
                 expr.span,
@@ -771,13 +1206,18 @@ impl<'a> Evaluator<'a> {
     }
 
     #[inline(never)]
-    fn eval_attribute(&mut self, value: &Expr, attr: &str, span: Span) -> EvalResult<Value> {
+    fn eval_attribute(&mut self, value: &'a Expr, attr: &str, span: Span) -> EvalResult<Value> {
         let value = self.eval(value)?;
         self.attribute(value, attr, span)
     }
 
     #[inline(never)]
-    fn eval_subscript(&mut self, value: &Expr, index: &Expr, span: Span) -> EvalResult<Value> {
+    fn eval_subscript(
+        &mut self,
+        value: &'a Expr,
+        index: &'a Expr,
+        span: Span,
+    ) -> EvalResult<Value> {
         let value = self.eval(value)?;
         let index = self.eval(index)?;
         self.subscript(value, index, span)
@@ -786,9 +1226,9 @@ impl<'a> Evaluator<'a> {
     #[inline(never)]
     fn eval_call(
         &mut self,
-        func: &Expr,
-        args: &[Expr],
-        keywords: &[crate::python::Keyword],
+        func: &'a Expr,
+        args: &'a [Expr],
+        keywords: &'a [crate::python::Keyword],
         span: Span,
     ) -> EvalResult<Value> {
         let callee = self.eval(func)?;
@@ -800,7 +1240,7 @@ impl<'a> Evaluator<'a> {
     /// receiver back, as Python's result object would have advanced.
     fn call_and_store(
         &mut self,
-        func: &Expr,
+        func: &'a Expr,
         callee: Value,
         args: Vec<Arg>,
         keywords: Vec<KwArg>,
@@ -821,7 +1261,7 @@ impl<'a> Evaluator<'a> {
     }
 
     #[inline(never)]
-    fn eval_dict(&mut self, entries: &[crate::python::DictEntry]) -> EvalResult<Value> {
+    fn eval_dict(&mut self, entries: &'a [crate::python::DictEntry]) -> EvalResult<Value> {
         let mut out: Vec<(Value, Value)> = Vec::new();
         for entry in entries {
             let value = self.eval(&entry.value)?;
@@ -851,9 +1291,9 @@ impl<'a> Evaluator<'a> {
     #[inline(never)]
     fn eval_binop(
         &mut self,
-        left: &Expr,
+        left: &'a Expr,
         operator: BinaryOperator,
-        right: &Expr,
+        right: &'a Expr,
         span: Span,
     ) -> EvalResult<Value> {
         let left = self.eval(left)?;
@@ -865,7 +1305,7 @@ impl<'a> Evaluator<'a> {
     fn eval_unary(
         &mut self,
         operator: UnaryOperator,
-        operand: &Expr,
+        operand: &'a Expr,
         span: Span,
     ) -> EvalResult<Value> {
         let value = self.eval(operand)?;
@@ -888,7 +1328,7 @@ impl<'a> Evaluator<'a> {
     }
 
     #[inline(never)]
-    fn eval_boolop(&mut self, operator: BoolOperator, values: &[Expr]) -> EvalResult<Value> {
+    fn eval_boolop(&mut self, operator: BoolOperator, values: &'a [Expr]) -> EvalResult<Value> {
         let mut last = Value::None;
         for value in values {
             last = self.eval(value)?;
@@ -905,8 +1345,8 @@ impl<'a> Evaluator<'a> {
     #[inline(never)]
     fn eval_compare(
         &mut self,
-        left: &Expr,
-        comparisons: &[(CompareOperator, Expr)],
+        left: &'a Expr,
+        comparisons: &'a [(CompareOperator, Expr)],
         span: Span,
     ) -> EvalResult<Value> {
         let mut left_value = self.eval(left)?;
@@ -926,7 +1366,12 @@ impl<'a> Evaluator<'a> {
     }
 
     #[inline(never)]
-    fn eval_ifexp(&mut self, test: &Expr, body: &Expr, orelse: &Expr) -> EvalResult<Value> {
+    fn eval_ifexp(
+        &mut self,
+        test: &'a Expr,
+        body: &'a Expr,
+        orelse: &'a Expr,
+    ) -> EvalResult<Value> {
         let test_value = self.eval(test)?;
         if self.truth(&test_value, test.span)? {
             self.eval(body)
@@ -936,7 +1381,7 @@ impl<'a> Evaluator<'a> {
     }
 
     #[inline(never)]
-    fn eval_items(&mut self, items: &[Expr]) -> EvalResult<Vec<Value>> {
+    fn eval_items(&mut self, items: &'a [Expr]) -> EvalResult<Vec<Value>> {
         let mut out = Vec::new();
         for item in items {
             if let ExprKind::Starred(inner) = &item.kind {
@@ -951,8 +1396,8 @@ impl<'a> Evaluator<'a> {
 
     pub fn eval_arguments(
         &mut self,
-        args: &[Expr],
-        keywords: &[crate::python::Keyword],
+        args: &'a [Expr],
+        keywords: &'a [crate::python::Keyword],
     ) -> EvalResult<(Vec<Arg>, Vec<KwArg>)> {
         let mut positional = Vec::new();
         for arg in args {
@@ -1032,7 +1477,7 @@ impl<'a> Evaluator<'a> {
         })
     }
 
-    fn fstring(&mut self, parts: &[FStringPart], span: Span) -> EvalResult<Value> {
+    fn fstring(&mut self, parts: &'a [FStringPart], span: Span) -> EvalResult<Value> {
         let mut out = String::new();
         for part in parts {
             match part {
@@ -1066,7 +1511,7 @@ impl<'a> Evaluator<'a> {
         Ok(Value::Str(out))
     }
 
-    fn check_len(&self, len: usize, span: Span) -> EvalResult<()> {
+    pub fn check_len(&self, len: usize, span: Span) -> EvalResult<()> {
         if len > MAX_VALUE_LEN {
             return Err(self.unsupported(
                 span,
@@ -1112,6 +1557,9 @@ impl<'a> Evaluator<'a> {
                 }
             }
             Value::Foreign(name) => Ok(Value::Foreign(format!("{name}.{attr}"))),
+            other if builtins::has_method(&other, attr) => {
+                Ok(Value::Method(Box::new(other), attr.to_string()))
+            }
             other => match connection::attribute(self, &other, attr, span) {
                 Some(result) => result,
                 None => schema_calls::attribute(self, other, attr, span),
@@ -1175,6 +1623,13 @@ impl<'a> Evaluator<'a> {
                 }
             }
             Value::TypeClass(name) => schema_calls::type_call(self, &name, args, keywords, span),
+            Value::UserFunction(id) => self.call_user(id, args, keywords, span),
+            Value::Builtin(name) => builtins::call(self, name, args, keywords, span),
+            Value::Method(receiver, name) if builtins::has_method(&receiver, &name) => {
+                let (value, updated) = builtins::method(self, *receiver, &name, args, span)?;
+                self.updated_receiver = updated;
+                Ok(value)
+            }
             Value::Method(receiver, name)
                 if matches!(
                     *receiver,
@@ -1395,7 +1850,7 @@ impl<'a> Evaluator<'a> {
     }
 }
 
-fn as_float(value: &Value) -> f64 {
+pub(super) fn as_float(value: &Value) -> f64 {
     match value {
         Value::Int(i) => *i as f64,
         Value::Float(f) => *f,
@@ -1403,7 +1858,7 @@ fn as_float(value: &Value) -> f64 {
     }
 }
 
-fn dict_insert(items: &mut Vec<(Value, Value)>, key: Value, value: Value) {
+pub(super) fn dict_insert(items: &mut Vec<(Value, Value)>, key: Value, value: Value) {
     if let Some(slot) = items
         .iter_mut()
         .find(|(k, _)| k.python_eq(&key) == Some(true))
@@ -1412,4 +1867,80 @@ fn dict_insert(items: &mut Vec<(Value, Value)>, key: Value, value: Value) {
     } else {
         items.push((key, value));
     }
+}
+
+/// The class name an error is caught by (`KeyError`, `OperationalError`...).
+fn exception_class(error: &ExecError) -> String {
+    match error {
+        ExecError::Python { exception, .. } => exception
+            .rsplit('.')
+            .next()
+            .unwrap_or(exception)
+            .to_string(),
+        ExecError::Database { error, .. } => match error {
+            crate::runtime::RuntimeError::Database { error, .. } => {
+                error.kind.python_name().to_string()
+            }
+            _ => "SQLAlchemyError".to_string(),
+        },
+        ExecError::Unsupported { .. } => String::new(),
+    }
+}
+
+/// Whether `except <handler>:` catches an exception of class `class` (Python's and
+/// SQLAlchemy's hierarchies, as far as migrations meet them).
+fn catches(handler: &str, class: &str) -> bool {
+    let handler = handler.rsplit('.').next().unwrap_or(handler);
+    let database = matches!(
+        class,
+        "OperationalError" | "IntegrityError" | "ProgrammingError" | "DatabaseError"
+    );
+    handler == class
+        || matches!(handler, "Exception" | "BaseException")
+        || (handler == "LookupError" && matches!(class, "KeyError" | "IndexError"))
+        || (handler == "ArithmeticError" && class == "ZeroDivisionError")
+        || (handler == "NameError" && class == "UnboundLocalError")
+        || (database
+            && matches!(
+                handler,
+                "SQLAlchemyError" | "DBAPIError" | "DatabaseError" | "StatementError"
+            ))
+        || (handler == "SQLAlchemyError" && class.starts_with("NoResultFound"))
+}
+
+/// The names an `import` statement binds, and their values.
+fn import_bindings(statement: &Stmt) -> Vec<(String, Value)> {
+    let mut out = Vec::new();
+    match &statement.kind {
+        StmtKind::Import { names } => {
+            for alias in names {
+                match &alias.asname {
+                    Some(asname) => out.push((asname.clone(), names::module_value(&alias.name))),
+                    None => {
+                        let top = alias.name.split('.').next().unwrap_or(&alias.name);
+                        out.push((top.to_string(), names::module_value(top)));
+                    }
+                }
+            }
+        }
+        StmtKind::ImportFrom {
+            module,
+            names: imported,
+            level,
+        } => {
+            let module = match (level, module) {
+                (0, Some(m)) => m.clone(),
+                (_, m) => format!(".{}", m.clone().unwrap_or_default()),
+            };
+            for alias in imported {
+                if alias.name == "*" {
+                    continue;
+                }
+                let bound = alias.asname.clone().unwrap_or_else(|| alias.name.clone());
+                out.push((bound, names::import_from(&module, &alias.name)));
+            }
+        }
+        _ => {}
+    }
+    out
 }

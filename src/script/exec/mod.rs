@@ -23,6 +23,7 @@
 #![allow(clippy::result_large_err)]
 
 mod args;
+mod builtins;
 mod connection;
 mod eval;
 mod names;

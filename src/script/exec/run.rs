@@ -28,6 +28,10 @@ impl LiveOps for Live<'_, '_> {
         self.context.is_offline()
     }
 
+    fn print(&mut self, text: &str) {
+        self.context.out.stdout(text.to_string());
+    }
+
     fn query(
         &mut self,
         script: &RevisionScript,

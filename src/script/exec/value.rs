@@ -92,6 +92,12 @@ pub(super) enum Value {
     Op,
     /// The `batch_op` of the `with` block with this id.
     BatchOp(u32),
+    /// A Python builtin the evaluator runs (`len`, `print`...).
+    Builtin(&'static str),
+    /// A function the revision defines (index into the evaluator's functions).
+    UserFunction(u32),
+    /// A caught exception (`except ValueError as error:`): its class and message.
+    Exception(String, String),
     /// `op.get_bind()`
     Connection,
     /// `connection.dialect`
@@ -137,6 +143,9 @@ impl Value {
             Value::Dml(_) => "a SQL statement".into(),
             Value::Op => "'op'".into(),
             Value::BatchOp(_) => "'batch_op'".into(),
+            Value::UserFunction(_) => "a function".into(),
+            Value::Builtin(name) => format!("'{name}'"),
+            Value::Exception(class, _) => format!("a {class}"),
             Value::Connection => "a Connection".into(),
             Value::Dialect => "a Dialect".into(),
             Value::Rows(_) => "a CursorResult".into(),
@@ -174,10 +183,33 @@ impl Value {
         }
     }
 
-    /// Python's `str()` of a scalar (for f-strings).
+    /// Python's `str()` of a plain value (for f-strings and `print`).
     pub fn python_str(&self) -> Option<String> {
         match self {
-            Value::Str(s) => Some(s.clone()),
+            Value::Str(s) | Value::Exception(_, s) => Some(s.clone()),
+            other => other.python_repr(),
+        }
+    }
+
+    /// Python's `repr()` of a plain value or container of them.
+    pub fn python_repr(&self) -> Option<String> {
+        let join = |items: &[Value]| -> Option<String> {
+            let parts: Option<Vec<String>> = items.iter().map(Value::python_repr).collect();
+            parts.map(|parts| parts.join(", "))
+        };
+        match self {
+            Value::List(items) => Some(format!("[{}]", join(items)?)),
+            Value::Tuple(items) | Value::Row(_, items) if items.len() == 1 => {
+                Some(format!("({},)", join(items)?))
+            }
+            Value::Tuple(items) | Value::Row(_, items) => Some(format!("({})", join(items)?)),
+            Value::Dict(items) => {
+                let mut parts = Vec::new();
+                for (key, value) in items {
+                    parts.push(format!("{}: {}", key.python_repr()?, value.python_repr()?));
+                }
+                Some(format!("{{{}}}", parts.join(", ")))
+            }
             other => other.to_literal().map(|literal| literal.python_repr()),
         }
     }

@@ -1,0 +1,757 @@
+//! The Python builtins and the `str` / `list` / `dict` methods migrations use, with Python's
+//! results and error messages. `print` writes to stdout, where Python's would go (between the
+//! SQL in `--sql` mode).
+
+use crate::python::Span;
+
+use super::args::{Arg, KwArg};
+use super::eval::Evaluator;
+use super::value::Value;
+use super::ExecError;
+
+type EvalResult<T> = Result<T, ExecError>;
+
+/// The builtins run here; other builtin names stay unsupported.
+pub(super) const BUILTINS: &[&str] = &[
+    "print",
+    "len",
+    "range",
+    "str",
+    "int",
+    "float",
+    "bool",
+    "list",
+    "tuple",
+    "dict",
+    "enumerate",
+    "zip",
+    "sorted",
+    "reversed",
+    "min",
+    "max",
+    "sum",
+    "any",
+    "all",
+    "repr",
+    "abs",
+    "isinstance",
+];
+
+/// Methods of `str`, `list` and `dict` run here.
+pub(super) fn has_method(value: &Value, name: &str) -> bool {
+    match value {
+        Value::Str(_) => matches!(
+            name,
+            "upper"
+                | "lower"
+                | "strip"
+                | "lstrip"
+                | "rstrip"
+                | "replace"
+                | "split"
+                | "join"
+                | "startswith"
+                | "endswith"
+                | "format"
+                | "title"
+                | "capitalize"
+                | "isdigit"
+        ),
+        Value::List(_) => matches!(
+            name,
+            "append" | "extend" | "pop" | "insert" | "index" | "count" | "copy" | "remove"
+        ),
+        Value::Dict(_) => matches!(name, "get" | "update" | "setdefault" | "pop" | "copy"),
+        _ => false,
+    }
+}
+
+fn type_error(ev: &Evaluator, span: Span, message: String) -> ExecError {
+    ev.python(span, "TypeError", message)
+}
+
+fn text(value: &Value) -> String {
+    value.python_str().unwrap_or_else(|| value.kind_name())
+}
+
+fn items(ev: &mut Evaluator, value: Value, span: Span) -> EvalResult<Vec<Value>> {
+    ev.iterate(value, span)
+}
+
+/// `name(args...)` for a builtin of [`BUILTINS`].
+pub(super) fn call(
+    ev: &mut Evaluator,
+    name: &str,
+    args: Vec<Arg>,
+    keywords: Vec<KwArg>,
+    span: Span,
+) -> EvalResult<Value> {
+    if name == "print" {
+        let mut separator = " ".to_string();
+        let mut end = "\n".to_string();
+        for keyword in &keywords {
+            match (keyword.name.as_str(), &keyword.value) {
+                ("sep", Value::Str(s)) => separator = s.clone(),
+                ("end", Value::Str(s)) => end = s.clone(),
+                ("flush", _) => {}
+                _ => {
+                    return Err(ev.unsupported(
+                        keyword.span,
+                        format!(
+                            "the playground supports print(..., sep=, end=), not {}=",
+                            keyword.name
+                        ),
+                    ))
+                }
+            }
+        }
+        let line: Vec<String> = args.iter().map(|arg| text(&arg.value)).collect();
+        ev.print(&format!("{}{end}", line.join(&separator)));
+        return Ok(Value::None);
+    }
+    if let Some(keyword) = keywords.first() {
+        if name != "sorted" && name != "dict" {
+            return Err(type_error(
+                ev,
+                keyword.span,
+                format!("{name}() takes no keyword arguments"),
+            ));
+        }
+    }
+    let mut values: Vec<Value> = args.into_iter().map(|arg| arg.value).collect();
+    let first = values.first().cloned();
+    Ok(match (name, first) {
+        ("len", Some(value)) => {
+            let count = match &value {
+                Value::Str(s) => s.chars().count(),
+                Value::List(items) | Value::Tuple(items) | Value::Row(_, items) => items.len(),
+                Value::Dict(items) => items.len(),
+                Value::Rows(rows) => rows.rows.len(),
+                other => {
+                    return Err(type_error(
+                        ev,
+                        span,
+                        format!("object of type {} has no len()", other.kind_name()),
+                    ))
+                }
+            };
+            Value::Int(count as i64)
+        }
+        ("range", Some(_)) => {
+            let mut bounds = Vec::new();
+            for value in &values {
+                match value {
+                    Value::Int(i) => bounds.push(*i),
+                    other => {
+                        return Err(type_error(
+                            ev,
+                            span,
+                            format!(
+                                "{} object cannot be interpreted as an integer",
+                                other.kind_name()
+                            ),
+                        ))
+                    }
+                }
+            }
+            let (start, stop, step) = match bounds.as_slice() {
+                [stop] => (0, *stop, 1),
+                [start, stop] => (*start, *stop, 1),
+                [start, stop, step] if *step != 0 => (*start, *stop, *step),
+                _ => return Err(ev.python(span, "ValueError", "range() arg 3 must not be zero")),
+            };
+            let mut out = Vec::new();
+            let mut at = start;
+            while (step > 0 && at < stop) || (step < 0 && at > stop) {
+                ev.check_len(out.len() + 1, span)?;
+                out.push(Value::Int(at));
+                at += step;
+            }
+            Value::List(out)
+        }
+        ("str", None) => Value::Str(String::new()),
+        ("str", Some(value)) => Value::Str(text(&value)),
+        ("repr", Some(value)) => {
+            Value::Str(value.python_repr().unwrap_or_else(|| value.kind_name()))
+        }
+        ("int", None) => Value::Int(0),
+        ("int", Some(value)) => match value {
+            Value::Int(i) => Value::Int(i),
+            Value::Bool(b) => Value::Int(i64::from(b)),
+            Value::Float(f) if f.is_finite() => Value::Int(f.trunc() as i64),
+            Value::Str(s) => match s.trim().replace('_', "").parse::<i64>() {
+                Ok(i) => Value::Int(i),
+                Err(_) => {
+                    return Err(ev.python(
+                        span,
+                        "ValueError",
+                        format!(
+                            "invalid literal for int() with base 10: {}",
+                            crate::ops::Literal::Str(s).python_repr()
+                        ),
+                    ))
+                }
+            },
+            other => {
+                return Err(type_error(
+                    ev,
+                    span,
+                    format!(
+                        "int() argument must be a string or a number, not {}",
+                        other.kind_name()
+                    ),
+                ))
+            }
+        },
+        ("float", Some(value)) => match value {
+            Value::Int(i) => Value::Float(i as f64),
+            Value::Float(f) => Value::Float(f),
+            Value::Str(s) => match s.trim().parse::<f64>() {
+                Ok(f) => Value::Float(f),
+                Err(_) => {
+                    return Err(ev.python(
+                        span,
+                        "ValueError",
+                        format!(
+                            "could not convert string to float: {}",
+                            crate::ops::Literal::Str(s).python_repr()
+                        ),
+                    ))
+                }
+            },
+            other => {
+                return Err(type_error(
+                    ev,
+                    span,
+                    format!(
+                        "float() argument must be a string or a real number, not {}",
+                        other.kind_name()
+                    ),
+                ))
+            }
+        },
+        ("bool", value) => Value::Bool(match value {
+            Some(value) => ev.truth(&value, span)?,
+            None => false,
+        }),
+        ("list" | "tuple", value) => {
+            let out = match value {
+                Some(value) => items(ev, value, span)?,
+                None => Vec::new(),
+            };
+            if name == "list" {
+                Value::List(out)
+            } else {
+                Value::Tuple(out)
+            }
+        }
+        ("dict", value) => {
+            let mut out = match value {
+                Some(Value::Dict(items)) => items,
+                Some(other) => {
+                    let mut pairs = Vec::new();
+                    for pair in items(ev, other, span)? {
+                        match ev.iterate(pair, span)?.as_slice() {
+                            [key, value] => pairs.push((key.clone(), value.clone())),
+                            _ => {
+                                return Err(ev.python(
+                                    span,
+                                    "ValueError",
+                                    "dictionary update sequence element has the wrong length",
+                                ))
+                            }
+                        }
+                    }
+                    pairs
+                }
+                None => Vec::new(),
+            };
+            for keyword in keywords {
+                super::eval::dict_insert(&mut out, Value::Str(keyword.name), keyword.value);
+            }
+            Value::Dict(out)
+        }
+        ("enumerate", Some(value)) => {
+            let start = match values.get(1) {
+                Some(Value::Int(i)) => *i,
+                _ => 0,
+            };
+            let out = items(ev, value, span)?
+                .into_iter()
+                .enumerate()
+                .map(|(index, item)| Value::Tuple(vec![Value::Int(start + index as i64), item]))
+                .collect();
+            Value::List(out)
+        }
+        ("zip", _) => {
+            let mut columns = Vec::new();
+            for value in values {
+                columns.push(items(ev, value, span)?);
+            }
+            let shortest = columns.iter().map(Vec::len).min().unwrap_or(0);
+            Value::List(
+                (0..shortest)
+                    .map(|index| Value::Tuple(columns.iter().map(|c| c[index].clone()).collect()))
+                    .collect(),
+            )
+        }
+        ("sorted" | "reversed" | "min" | "max", Some(value)) => {
+            let mut out = if values.len() > 1 && matches!(name, "min" | "max") {
+                std::mem::take(&mut values)
+            } else {
+                items(ev, value, span)?
+            };
+            if name == "reversed" {
+                out.reverse();
+                return Ok(Value::List(out));
+            }
+            let mut failed = false;
+            crate::sort::sort_by(&mut out, |a, b| match order(a, b) {
+                Some(ordering) => ordering,
+                None => {
+                    failed = true;
+                    std::cmp::Ordering::Equal
+                }
+            });
+            if failed {
+                return Err(type_error(
+                    ev,
+                    span,
+                    "'<' not supported between these values".to_string(),
+                ));
+            }
+            let reverse = keywords
+                .iter()
+                .any(|k| k.name == "reverse" && k.value.truthy() == Some(true));
+            if reverse {
+                out.reverse();
+            }
+            match name {
+                "sorted" => Value::List(out),
+                _ => {
+                    let picked = if name == "min" {
+                        out.first()
+                    } else {
+                        out.last()
+                    };
+                    match picked {
+                        Some(value) => value.clone(),
+                        None => {
+                            return Err(ev.python(
+                                span,
+                                "ValueError",
+                                format!("{name}() iterable argument is empty"),
+                            ))
+                        }
+                    }
+                }
+            }
+        }
+        ("sum", Some(value)) => {
+            let mut total = Value::Int(0);
+            for item in items(ev, value, span)? {
+                total = ev.add(total, item, span)?;
+            }
+            total
+        }
+        ("any" | "all", Some(value)) => {
+            let mut result = name == "all";
+            for item in items(ev, value, span)? {
+                let truth = ev.truth(&item, span)?;
+                if name == "any" && truth {
+                    result = true;
+                    break;
+                }
+                if name == "all" && !truth {
+                    result = false;
+                    break;
+                }
+            }
+            Value::Bool(result)
+        }
+        ("abs", Some(Value::Int(i))) => Value::Int(i.saturating_abs()),
+        ("abs", Some(Value::Float(f))) => Value::Float(f.abs()),
+        ("isinstance", Some(value)) => {
+            let class = match values.get(1) {
+                Some(Value::Builtin(class)) => class.to_string(),
+                _ => {
+                    return Err(ev.unsupported(
+                        span,
+                        "the playground supports isinstance(x, <builtin type>) only",
+                    ))
+                }
+            };
+            Value::Bool(
+                matches!(
+                    (class.as_str(), &value),
+                    ("str", Value::Str(_))
+                        | ("int", Value::Int(_))
+                        | ("float", Value::Float(_))
+                        | ("bool", Value::Bool(_))
+                        | ("list", Value::List(_))
+                        | ("tuple", Value::Tuple(_))
+                        | ("dict", Value::Dict(_))
+                ) || (class == "int" && matches!(value, Value::Bool(_))),
+            )
+        }
+        (_, _) => {
+            return Err(type_error(
+                ev,
+                span,
+                format!("{name}() got arguments the playground cannot use"),
+            ))
+        }
+    })
+}
+
+/// Python's `<` between two plain values.
+fn order(a: &Value, b: &Value) -> Option<std::cmp::Ordering> {
+    match (a, b) {
+        (Value::Str(x), Value::Str(y)) => Some(x.cmp(y)),
+        (Value::Int(x), Value::Int(y)) => Some(x.cmp(y)),
+        (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_)) => {
+            super::eval::as_float(a).partial_cmp(&super::eval::as_float(b))
+        }
+        (Value::Tuple(x), Value::Tuple(y)) | (Value::List(x), Value::List(y)) => {
+            for (p, q) in x.iter().zip(y) {
+                match order(p, q)? {
+                    std::cmp::Ordering::Equal => continue,
+                    other => return Some(other),
+                }
+            }
+            Some(x.len().cmp(&y.len()))
+        }
+        _ => None,
+    }
+}
+
+/// A `str`, `list` or `dict` method. Returns the value and, for methods that change a list
+/// or dict, the receiver afterwards (stored back into its variable).
+pub(super) fn method(
+    ev: &mut Evaluator,
+    receiver: Value,
+    name: &str,
+    args: Vec<Arg>,
+    span: Span,
+) -> EvalResult<(Value, Option<Value>)> {
+    let mut values: Vec<Value> = args.into_iter().map(|arg| arg.value).collect();
+    let arg = |index: usize| values.get(index).cloned();
+    let str_arg = |index: usize| match values.get(index) {
+        Some(Value::Str(s)) => Some(s.clone()),
+        _ => None,
+    };
+    let value = match (receiver, name) {
+        (Value::Str(s), "upper") => Value::Str(s.to_uppercase()),
+        (Value::Str(s), "lower") => Value::Str(s.to_lowercase()),
+        (Value::Str(s), "title" | "capitalize") => {
+            let mut out = String::new();
+            let mut start = true;
+            for c in s.chars() {
+                if start {
+                    out.extend(c.to_uppercase());
+                } else {
+                    out.extend(c.to_lowercase());
+                }
+                start = if name == "title" {
+                    !c.is_alphanumeric()
+                } else {
+                    false
+                };
+            }
+            Value::Str(out)
+        }
+        (Value::Str(s), "isdigit") => {
+            Value::Bool(!s.is_empty() && s.chars().all(|c| c.is_ascii_digit()))
+        }
+        (Value::Str(s), "strip" | "lstrip" | "rstrip") => {
+            let set = str_arg(0);
+            let strip = |c: char| match &set {
+                Some(set) => set.contains(c),
+                None => c.is_whitespace(),
+            };
+            Value::Str(
+                match name {
+                    "strip" => s.trim_matches(strip),
+                    "lstrip" => s.trim_start_matches(strip),
+                    _ => s.trim_end_matches(strip),
+                }
+                .to_string(),
+            )
+        }
+        (Value::Str(s), "replace") => match (str_arg(0), str_arg(1)) {
+            (Some(old), Some(new)) => {
+                let replaced = s.replace(&old, &new);
+                ev.check_len(replaced.chars().count(), span)?;
+                Value::Str(replaced)
+            }
+            _ => {
+                return Err(type_error(
+                    ev,
+                    span,
+                    "replace expected 2 str arguments".into(),
+                ))
+            }
+        },
+        (Value::Str(s), "split") => Value::List(match str_arg(0) {
+            Some(separator) if !separator.is_empty() => s
+                .split(separator.as_str())
+                .map(|p| Value::Str(p.to_string()))
+                .collect(),
+            Some(_) => return Err(ev.python(span, "ValueError", "empty separator")),
+            None => s
+                .split_whitespace()
+                .map(|p| Value::Str(p.to_string()))
+                .collect(),
+        }),
+        (Value::Str(s), "join") => {
+            let mut parts = Vec::new();
+            for item in ev.iterate(arg(0).unwrap_or(Value::List(Vec::new())), span)? {
+                match item {
+                    Value::Str(part) => parts.push(part),
+                    other => {
+                        return Err(type_error(
+                            ev,
+                            span,
+                            format!(
+                                "sequence item {}: expected str instance, {} found",
+                                parts.len(),
+                                other.kind_name()
+                            ),
+                        ))
+                    }
+                }
+            }
+            let joined = parts.join(&s);
+            ev.check_len(joined.chars().count(), span)?;
+            Value::Str(joined)
+        }
+        (Value::Str(s), "startswith" | "endswith") => {
+            let candidates = match arg(0) {
+                Some(Value::Str(one)) => vec![one],
+                Some(Value::Tuple(many)) => many.iter().filter_map(|v| v.python_str()).collect(),
+                _ => {
+                    return Err(type_error(
+                        ev,
+                        span,
+                        format!("{name} first arg must be str or a tuple of str"),
+                    ))
+                }
+            };
+            Value::Bool(candidates.iter().any(|c| {
+                if name == "startswith" {
+                    s.starts_with(c.as_str())
+                } else {
+                    s.ends_with(c.as_str())
+                }
+            }))
+        }
+        (Value::Str(s), "format") => {
+            // positional `{}` / `{0}` fields only
+            let mut out = String::new();
+            let mut next = 0;
+            let mut chars = s.chars().peekable();
+            while let Some(c) = chars.next() {
+                match c {
+                    '{' if chars.peek() == Some(&'{') => {
+                        chars.next();
+                        out.push('{');
+                    }
+                    '}' if chars.peek() == Some(&'}') => {
+                        chars.next();
+                        out.push('}');
+                    }
+                    '{' => {
+                        let field: String = chars.by_ref().take_while(|c| *c != '}').collect();
+                        let index = if field.is_empty() {
+                            next += 1;
+                            next - 1
+                        } else {
+                            match field.parse::<usize>() {
+                                Ok(index) => index,
+                                Err(_) => {
+                                    return Err(ev.unsupported(
+                                        span,
+                                        "the playground supports str.format with {} and {0} fields only",
+                                    ))
+                                }
+                            }
+                        };
+                        match values.get(index) {
+                            Some(value) => out.push_str(&text(value)),
+                            None => {
+                                return Err(ev.python(
+                                    span,
+                                    "IndexError",
+                                    format!("Replacement index {index} out of range for positional args tuple"),
+                                ))
+                            }
+                        }
+                    }
+                    other => out.push(other),
+                }
+            }
+            ev.check_len(out.chars().count(), span)?;
+            Value::Str(out)
+        }
+        (Value::List(mut items), "append" | "extend" | "insert" | "remove" | "pop") => {
+            let value = match name {
+                "append" => {
+                    items.push(arg(0).unwrap_or(Value::None));
+                    Value::None
+                }
+                "extend" => {
+                    let more = ev.iterate(arg(0).unwrap_or(Value::List(Vec::new())), span)?;
+                    items.extend(more);
+                    Value::None
+                }
+                "insert" => {
+                    let at = match arg(0) {
+                        Some(Value::Int(i)) => {
+                            let len = items.len() as i64;
+                            (if i < 0 { i + len } else { i }).clamp(0, len) as usize
+                        }
+                        _ => {
+                            return Err(type_error(ev, span, "insert expected an int index".into()))
+                        }
+                    };
+                    items.insert(at, arg(1).unwrap_or(Value::None));
+                    Value::None
+                }
+                "remove" => {
+                    let target = arg(0).unwrap_or(Value::None);
+                    match items
+                        .iter()
+                        .position(|v| v.python_eq(&target) == Some(true))
+                    {
+                        Some(at) => {
+                            items.remove(at);
+                        }
+                        None => {
+                            return Err(ev.python(
+                                span,
+                                "ValueError",
+                                "list.remove(x): x not in list",
+                            ))
+                        }
+                    }
+                    Value::None
+                }
+                _ => {
+                    let len = items.len() as i64;
+                    let at = match arg(0) {
+                        Some(Value::Int(i)) => {
+                            if i < 0 {
+                                i + len
+                            } else {
+                                i
+                            }
+                        }
+                        _ => len - 1,
+                    };
+                    if items.is_empty() {
+                        return Err(ev.python(span, "IndexError", "pop from empty list"));
+                    }
+                    match usize::try_from(at).ok().filter(|at| *at < items.len()) {
+                        Some(at) => items.remove(at),
+                        None => {
+                            return Err(ev.python(span, "IndexError", "pop index out of range"))
+                        }
+                    }
+                }
+            };
+            ev.check_len(items.len(), span)?;
+            return Ok((value, Some(Value::List(items))));
+        }
+        (Value::List(items), "index" | "count") => {
+            let target = arg(0).unwrap_or(Value::None);
+            let matching = |v: &Value| v.python_eq(&target) == Some(true);
+            if name == "count" {
+                Value::Int(items.iter().filter(|v| matching(v)).count() as i64)
+            } else {
+                match items.iter().position(matching) {
+                    Some(at) => Value::Int(at as i64),
+                    None => {
+                        return Err(ev.python(
+                            span,
+                            "ValueError",
+                            format!("{} is not in list", text(&target)),
+                        ))
+                    }
+                }
+            }
+        }
+        (Value::List(items), "copy") => Value::List(items),
+        (Value::Dict(items), "copy") => Value::Dict(items),
+        (Value::Dict(items), "get") => {
+            let key = arg(0).unwrap_or(Value::None);
+            items
+                .iter()
+                .find(|(k, _)| k.python_eq(&key) == Some(true))
+                .map(|(_, v)| v.clone())
+                .unwrap_or_else(|| arg(1).unwrap_or(Value::None))
+        }
+        (Value::Dict(mut items), "update" | "setdefault" | "pop") => {
+            let key = arg(0).unwrap_or(Value::None);
+            let found = items
+                .iter()
+                .position(|(k, _)| k.python_eq(&key) == Some(true));
+            let value = match name {
+                "update" => {
+                    match values.drain(..).next() {
+                        Some(Value::Dict(more)) => {
+                            for (k, v) in more {
+                                super::eval::dict_insert(&mut items, k, v);
+                            }
+                        }
+                        Some(other) => {
+                            return Err(type_error(
+                                ev,
+                                span,
+                                format!(
+                                    "the playground updates a dict from a dict, not {}",
+                                    other.kind_name()
+                                ),
+                            ))
+                        }
+                        None => {}
+                    }
+                    Value::None
+                }
+                "setdefault" => match found {
+                    Some(at) => items[at].1.clone(),
+                    None => {
+                        let value = arg(1).unwrap_or(Value::None);
+                        items.push((key, value.clone()));
+                        value
+                    }
+                },
+                _ => match found {
+                    Some(at) => items.remove(at).1,
+                    None => match arg(1) {
+                        Some(default) => default,
+                        None => {
+                            return Err(ev.python(
+                                span,
+                                "KeyError",
+                                key.to_literal()
+                                    .map(|l| l.python_repr())
+                                    .unwrap_or_else(|| key.kind_name()),
+                            ))
+                        }
+                    },
+                },
+            };
+            return Ok((value, Some(Value::Dict(items))));
+        }
+        (receiver, _) => {
+            return Err(ev.unsupported(
+                span,
+                format!(
+                    "the playground cannot call .{name}() of {}",
+                    receiver.kind_name()
+                ),
+            ))
+        }
+    };
+    Ok((value, None))
+}
