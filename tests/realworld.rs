@@ -54,9 +54,12 @@ use std::sync::{Condvar, Mutex};
 
 use harness::Observation;
 
-/// Checks matched today (of 484) and revisions whose two checks both matched (of 227).
-const CHECKS_FLOOR: usize = 0;
-const REVISIONS_FLOOR: usize = 0;
+/// Checks matched today (of 484) and revisions whose two checks both matched (of 227), measured
+/// on main at 3eed71d: the lowest of three runs (180/48, 182/49, 178/47; see BENCHMARKS.md).
+/// FIXME: prefect and optuna figures vary between runs even with PYTHONHASHSEED=0 (suspected:
+/// time-dependent values in migrated rows); stabilise, then set the floor to the fixed figure.
+const CHECKS_FLOOR: usize = 178;
+const REVISIONS_FLOOR: usize = 47;
 
 struct Project {
     name: &'static str,
