@@ -135,7 +135,7 @@ fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn alembic_bin() -> PathBuf {
+pub fn alembic_bin() -> PathBuf {
     let path = std::env::var_os("ALEMBIC_BIN")
         .map(PathBuf::from)
         .unwrap_or_else(|| repo_root().join(".venv/bin/alembic"));
@@ -147,7 +147,7 @@ fn alembic_bin() -> PathBuf {
     path
 }
 
-fn playground_bin() -> PathBuf {
+pub fn playground_bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_alembic-playground"))
 }
 
@@ -164,7 +164,7 @@ fn scratch_dir(label: &str) -> PathBuf {
     dir
 }
 
-fn copy_tree(from: &Path, to: &Path) {
+pub fn copy_tree(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("create dir");
     for entry in std::fs::read_dir(from).expect("read dir") {
         let entry = entry.expect("dir entry");
@@ -180,7 +180,7 @@ fn copy_tree(from: &Path, to: &Path) {
 }
 
 /// A project made by real `alembic init migrations`, pointed at `app.db`.
-fn init_project(dir: &Path) {
+pub fn init_project(dir: &Path) {
     let output = Command::new(alembic_bin())
         .args(["init", "migrations"])
         .current_dir(dir)
@@ -477,7 +477,7 @@ fn read_database(project: &Path) -> (Vec<String>, Vec<String>) {
     (schema, version_rows)
 }
 
-fn run_tool(binary: &Path, project: &Path, line: &str) -> Observation {
+pub fn run_tool(binary: &Path, project: &Path, line: &str) -> Observation {
     let words = alembic_playground::commands::args::split_command_line(line)
         .expect("scenario command line");
     let output = Command::new(binary)

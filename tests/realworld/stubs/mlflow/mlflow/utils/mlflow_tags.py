@@ -1,0 +1,1 @@
+MLFLOW_USER = "mlflow.user"

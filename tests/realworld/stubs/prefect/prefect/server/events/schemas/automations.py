@@ -1,0 +1,3 @@
+# Stub: used only as Pydantic(...) column type arguments.
+class Firing: pass
+ServerTriggerTypes = object

@@ -1,0 +1,2 @@
+# Stub: used only as a Pydantic(...) column type argument.
+class ReceivedEvent: pass

@@ -1,0 +1,3 @@
+# Stub: the base class of the initial migration's DataDocument model.
+class PrefectBaseModel:
+    pass
