@@ -116,7 +116,7 @@ pub fn side_panel() -> Html {
         .map(|handle| read_live(handle, &version_table));
     let live_key = live
         .as_ref()
-        .map(|live| format!("{:?}{:?}", live.version_rows, live.schema))
+        .map(|live| (live.version_rows.clone(), live.schema.clone()))
         .unwrap_or_default();
     let revisions: Vec<(String, String)> = handle
         .as_ref()

@@ -1,22 +1,26 @@
-//! Running a revision's `upgrade()` / `downgrade()`: the evaluator that reads the function body
-//! as the `op.*` calls it makes, and the executor that runs them through the runtime.
+//! Running a revision's `upgrade()` / `downgrade()` as Alembic runs it: a Python program whose
+//! `op.*` calls execute (online) or print (`--sql`) through the migration context at the moment
+//! the program makes them.
 //!
 //! Owns:
-//! * [`plan_function`]: a small interpreter for the Python revision files really contain —
-//!   `op.*` calls, `with op.batch_alter_table(...) as batch_op:` blocks, assignments of
-//!   literals and SQLAlchemy constructs (`sa.Column`, types, constraints, `sa.table`,
-//!   `sa.text`), `if`/`for` over literal data — resolving names through the module's own
-//!   imports. It produces [`PlannedOp`]s and touches no database;
-//! * [`run_planned`]: executing those operations in order through a
-//!   [`MigrationContext`], online (with batch-mode reflection) or offline (`--sql`).
+//! * the interpreter (`eval`): statements and expressions over [`value::Value`]s — the
+//!   revision's own module-level and nested functions and lambdas, `if`/`for`/`while`/`try`/
+//!   `raise`/`assert`/`del`/`with op.batch_alter_table(...)`, imports, the builtins and
+//!   `str`/`list`/`dict` methods migrations use (`builtins`), SQLAlchemy constructs
+//!   (`schema_calls`), `op.*` / `batch_op.*` with Alembic's signatures (`ops_calls`), and
+//!   `op.get_bind()`'s connection and results (`connection`); bounded by a statement budget, an
+//!   expression depth and a call depth (RecursionError);
+//! * [`run_function`]: the live run — each operation goes through `run` (render with `ops`,
+//!   execute through the [`MigrationContext`], batch-mode reflection) when it is made, so a
+//!   failure leaves what Alembic leaves: the operations before it;
+//! * [`plan_function`]: the same interpreter without a database, collecting the operations
+//!   (lint and lessons read them; `op.get_bind()` is not available there).
 //!
 //! Deliberately absent:
-//! * it never runs Python: anything outside the supported surface (`print`, `while`, `try`,
-//!   `op.get_bind()`, helper functions, imports inside the function...) is a located
-//!   [`ExecError::Unsupported`] found while planning, so nothing at all is executed;
-//! * it renders no SQL (that is `ops`) and manages no transactions (that is `runtime`);
-//! * wrong calls that Python itself would reject (`TypeError` for an unknown keyword) are
-//!   also found while planning, so unlike real Alembic the ops before them do not run.
+//! * classes, decorators, generators, `global`, and calls into modules the playground does not
+//!   model are a located [`ExecError::Unsupported`] where the program reaches them (what ran
+//!   before stays, as it would have under Alembic); they cannot be caught by `try`;
+//! * it renders no SQL (that is `ops`) and manages no transactions (that is `runtime`).
 
 // `ExecError` (with the runtime's `RuntimeError` inside) is the shape the command layer
 // consumes; errors end a run, so their size costs nothing that matters.
