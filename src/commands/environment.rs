@@ -59,7 +59,9 @@ pub fn start(
         exception: error.exception.to_string(),
         message: error.message,
     })?;
-    invocation.configure_logging(config);
+    if options.configures_logging {
+        invocation.configure_logging(config);
+    }
     let url = config
         .sqlalchemy_url()
         .map_err(|error| Failure::unhandled("configparser.InterpolationError", error.0))?;

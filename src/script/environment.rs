@@ -21,6 +21,9 @@ pub struct EnvOptions {
     pub compare_server_default: bool,
     pub version_table: String,
     pub version_table_pk: bool,
+    /// Whether env.py calls `fileConfig(...)` (at module level): only then do Alembic's log
+    /// lines print (an env.py without it, such as MLflow's, runs silently).
+    pub configures_logging: bool,
     /// The parsed module (for autogenerate's import resolution).
     pub module: Module,
 }
@@ -36,19 +39,26 @@ pub struct EnvError {
 }
 
 fn collect_configure_calls<'a>(statements: &'a [Stmt], calls: &mut Vec<&'a Expr>) {
+    collect_calls(statements, "context.configure", calls)
+}
+
+/// Calls of `function` (a dotted name, or its last part after a `.`) made as statements in
+/// `statements`, inside `if`/`with`/`try` blocks too.
+fn collect_calls<'a>(statements: &'a [Stmt], function: &str, calls: &mut Vec<&'a Expr>) {
     for statement in statements {
         match &statement.kind {
             StmtKind::Expr(expression) => {
-                if expression.called_function_name().as_deref() == Some("context.configure") {
+                let called = expression.called_function_name().unwrap_or_default();
+                if called == function || called.ends_with(&format!(".{function}")) {
                     calls.push(expression);
                 }
             }
-            StmtKind::With { body, .. } => collect_configure_calls(body, calls),
+            StmtKind::With { body, .. } => collect_calls(body, function, calls),
             StmtKind::If { branches, orelse } => {
                 for branch in branches {
-                    collect_configure_calls(&branch.body, calls);
+                    collect_calls(&branch.body, function, calls);
                 }
-                collect_configure_calls(orelse, calls);
+                collect_calls(orelse, function, calls);
             }
             StmtKind::Try {
                 body,
@@ -57,12 +67,12 @@ fn collect_configure_calls<'a>(statements: &'a [Stmt], calls: &mut Vec<&'a Expr>
                 finalbody,
                 ..
             } => {
-                collect_configure_calls(body, calls);
+                collect_calls(body, function, calls);
                 for handler in handlers {
-                    collect_configure_calls(&handler.body, calls);
+                    collect_calls(&handler.body, function, calls);
                 }
-                collect_configure_calls(orelse, calls);
-                collect_configure_calls(finalbody, calls);
+                collect_calls(orelse, function, calls);
+                collect_calls(finalbody, function, calls);
             }
             _ => {}
         }
@@ -149,6 +159,11 @@ fn read_env_uncached(source: &str, offline: bool) -> Result<EnvOptions, EnvError
         compare_server_default: option("compare_server_default").unwrap_or(false),
         version_table,
         version_table_pk: option("version_table_pk").unwrap_or(true),
+        configures_logging: {
+            let mut found = Vec::new();
+            collect_calls(&module.body, "fileConfig", &mut found);
+            !found.is_empty()
+        },
         module,
     })
 }
