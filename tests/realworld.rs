@@ -54,12 +54,14 @@ use std::sync::{Condvar, Mutex};
 
 use harness::Observation;
 
-/// Checks matched today (of 484) and revisions whose two checks both matched (of 227), measured
-/// on main at 3eed71d: the lowest of three runs (180/48, 182/49, 178/47; see BENCHMARKS.md).
+/// Checks matched (of 484) and revisions whose two checks both matched (of 227): the live
+/// interpreter measured 300/96 (after 178-182 / 47-49 with the planning evaluator); the floor
+/// leaves the few checks real Alembic's own runs vary by (see BENCHMARKS.md).
 /// FIXME: prefect and optuna figures vary between runs even with PYTHONHASHSEED=0 (suspected:
-/// time-dependent values in migrated rows); stabilise, then set the floor to the fixed figure.
-const CHECKS_FLOOR: usize = 178;
-const REVISIONS_FLOOR: usize = 47;
+/// time-dependent values in migrated rows); stabilise, then set the floor to the fixed figure
+/// and run this in `cargo test`.
+const CHECKS_FLOOR: usize = 295;
+const REVISIONS_FLOOR: usize = 93;
 
 struct Project {
     name: &'static str,
