@@ -288,12 +288,21 @@ impl<'a> Evaluator<'a> {
 
     // ------------------------------------------------------------ errors
 
+    // The error constructors are written once, out of line: they are called from hundreds of
+    // places, and inlined copies cost the page kilobytes.
+
     pub fn unsupported(&self, span: Span, message: impl Into<String>) -> ExecError {
+        self.unsupported_at(span, message.into())
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn unsupported_at(&self, span: Span, message: String) -> ExecError {
         ExecError::Unsupported {
             path: self.script.path.clone(),
             line: span.start.line,
             column: span.start.column,
-            message: message.into(),
+            message,
         }
     }
 
@@ -303,15 +312,23 @@ impl<'a> Evaluator<'a> {
         exception: impl Into<String>,
         message: impl Into<String>,
     ) -> ExecError {
+        self.python_at(span, exception.into(), message.into())
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn python_at(&self, span: Span, exception: String, message: String) -> ExecError {
         ExecError::Python {
-            exception: exception.into(),
-            message: message.into(),
+            exception,
+            message,
             path: self.script.path.clone(),
             line: span.start.line,
             source_line: source_line(&self.script.source, span.start.line),
         }
     }
 
+    #[cold]
+    #[inline(never)]
     fn cannot_run(&self, span: Span, what: &str) -> ExecError {
         self.unsupported(
             span,
@@ -750,6 +767,7 @@ impl<'a> Evaluator<'a> {
         )
     }
 
+#[inline(never)]
     fn make_function(
         &mut self,
         name: &str,
