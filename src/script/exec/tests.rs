@@ -1073,3 +1073,139 @@ fn a_recursion_bomb_is_bounded_on_a_small_stack() {
         "{message}"
     );
 }
+
+// ------------------------------------------------------------ robustness
+
+/// Statement lines random programs are made of: the interpreter's whole surface, used right
+/// and wrong (wrong types, missing names, endless loops, recursion, database errors).
+const PROGRAM_LINES: &[&str] = &[
+    "x = 1",
+    "x = x + 1",
+    "x = 'a' * 3",
+    "x = [1, 2, x]",
+    "x = {'k': x}",
+    "x = len(x)",
+    "x = x['k']",
+    "x = x[0]",
+    "x = str(x) + 'b'",
+    "x = int('12')",
+    "x = int(x)",
+    "x = sorted([3, 1, x])",
+    "x = range(x)",
+    "x = ', '.join(x)",
+    "x = '{}-{}'.format(x, 2)",
+    "x.append(1)",
+    "x.update({'a': 1})",
+    "print(x, sep='-')",
+    "def f(a, b=2, *rest, **kw):\n    return a",
+    "def g(n):\n    return g(n + 1)",
+    "x = f(x)",
+    "x = f()",
+    "x = f(1, 2, 3, z=4)",
+    "x = g(0)",
+    "h = lambda v: v + 1",
+    "x = h(x)",
+    "while x:\n    x = x - 1",
+    "while True:\n    pass",
+    "for i in x:\n    x = i",
+    "for i in range(3):\n    break",
+    "try:\n    x = {}['missing']\nexcept KeyError as e:\n    x = str(e)",
+    "try:\n    raise ValueError('v')\nexcept Exception:\n    raise",
+    "try:\n    op.drop_table('nope')\nexcept sa.exc.OperationalError:\n    pass\nfinally:\n    x = 0",
+    "assert x, 'x is false'",
+    "del x",
+    "import json",
+    "from sqlalchemy import text",
+    "conn = op.get_bind()",
+    "x = conn.execute(sa.text('SELECT 1 AS one')).scalar()",
+    "x = conn.execute(sa.text('SELECT * FROM t')).fetchall()",
+    "r = conn.execute(sa.text('SELECT id FROM t'))",
+    "x = r.fetchone()",
+    "x = x.id",
+    "x = x[0]",
+    "conn.execute(sa.text('INSERT INTO t (id) VALUES (:i)'), [{'i': 1}, {'i': 2}])",
+    "conn.execute(sa.text('INSERT INTO t (id) VALUES (:i)'), {'j': 1})",
+    "conn.execute('SELECT 1')",
+    "conn.execute(sa.table('t', sa.column('id')).insert(), [{'id': 3}])",
+    "op.create_table('t', sa.Column('id', sa.Integer, primary_key=True))",
+    "op.add_column('t', sa.Column('c', sa.String(5)))",
+    "op.execute('UPDATE t SET id = id + 1')",
+    "with op.batch_alter_table('t') as batch_op:\n    batch_op.drop_column('c')",
+    "op.drop_table('t')",
+    "x = undefined_name",
+    "x = x.nothing",
+    "x = x()",
+    "class C:\n    pass",
+];
+
+fn random_program(random: &mut crate::test_support::Xorshift) -> String {
+    let mut body = String::from("    x = 1\n");
+    for _ in 0..1 + random.below(8) {
+        let line = PROGRAM_LINES[random.below(PROGRAM_LINES.len())];
+        for part in line.lines() {
+            body.push_str("    ");
+            body.push_str(part);
+            body.push('\n');
+        }
+    }
+    format!("{HEADER}def upgrade():\n{body}")
+}
+
+/// A panic, in the page, kills it: every random or mutated program must give a result or an
+/// error that names where (Unsupported: file:line:column; Python and database errors: the
+/// frame), online and offline, on the page's 1 MB stack.
+#[test]
+fn random_and_mutated_programs_give_results_or_located_errors_never_panics() {
+    use crate::test_support::{mutate, Xorshift};
+    let handle = std::thread::Builder::new()
+        .stack_size(1 << 20)
+        .spawn(|| {
+            let mut random = Xorshift(0x1badc0de_5eed_0042);
+            let (mut ran, mut failed) = (0, 0);
+            for iteration in 0..400 {
+                let mut source = if iteration % 4 == 3 {
+                    // a real data migration, mutated
+                    format!("{HEADER}def upgrade():\n{BACKFILL}")
+                } else {
+                    random_program(&mut random)
+                };
+                if iteration % 2 == 1 {
+                    source = mutate(
+                        &mut random,
+                        &source,
+                        &["(", ")", ":", "\n    ", "x", "'", ",", "=", "op.", "conn."],
+                    );
+                }
+                let Ok(Some(script)) = load_revision("versions/x.py", &source) else {
+                    continue;
+                };
+                for offline in [false, true] {
+                    let mut db = SqliteDatabase::open_in_memory().unwrap();
+                    let mut context = if offline {
+                        MigrationContext::offline()
+                    } else {
+                        MigrationContext::online(&mut db)
+                    };
+                    match run_function(&script, "upgrade", &mut context, &mut Vec::new()) {
+                        Ok(()) => ran += 1,
+                        Err(error) => {
+                            failed += 1;
+                            match &error {
+                                ExecError::Unsupported { line, .. }
+                                | ExecError::Python { line, .. }
+                                | ExecError::Database { line, .. } => {
+                                    assert!(*line >= 1, "unlocated: {error:?}\n{source}")
+                                }
+                            }
+                            assert!(!error.to_string().is_empty(), "{source}");
+                        }
+                    }
+                }
+            }
+            (ran, failed)
+        })
+        .unwrap();
+    let (ran, failed) = handle.join().expect("no panic and no stack overflow");
+    // both outcomes occur, so the programs exercise the interpreter rather than all failing
+    assert!(ran > 30 && failed > 100, "ran {ran}, failed {failed}");
+}
