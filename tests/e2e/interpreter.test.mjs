@@ -1,0 +1,105 @@
+// Revision files run as programs in the page, as Alembic runs them: a data migration through
+// op.get_bind() reads and writes rows; an endless loop and a recursion bomb stop with errors
+// that name the file and line, the revisions before them stay applied, and the page keeps
+// working (the terminal answers, the panels redraw).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openPlayground, gotoReady, typeCommand, terminalText } from './browser.mjs';
+
+const HEADER = (id, parent) => `"""${id}
+
+Revision ID: ${id}
+Revises: ${parent ?? ''}
+Create Date: 2026-01-01 00:00:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = '${id}'
+down_revision = ${parent ? `'${parent}'` : 'None'}
+branch_labels = None
+depends_on = None
+
+
+`;
+
+const BACKFILL = `${HEADER('aaaa00000001', null)}def upgrade():
+    op.create_table('pet', sa.Column('id', sa.Integer, primary_key=True), sa.Column('name', sa.String(20)), sa.Column('shout', sa.String(20)))
+    conn = op.get_bind()
+    conn.execute(sa.text("INSERT INTO pet (name) VALUES (:n)"), [{"n": "rex"}, {"n": "tom"}])
+    for row in conn.execute(sa.text("SELECT id, name FROM pet")):
+        conn.execute(sa.text("UPDATE pet SET shout = :s WHERE id = :i"), {"s": row.name.upper() + "!", "i": row.id})
+    print("backfilled", conn.execute(sa.text("SELECT count(*) FROM pet")).scalar())
+
+
+def downgrade():
+    op.drop_table('pet')
+`;
+
+const LOOP = `${HEADER('aaaa00000002', 'aaaa00000001')}def upgrade():
+    op.add_column('pet', sa.Column('age', sa.Integer))
+    n = 0
+    while True:
+        n += 1
+
+
+def downgrade():
+    pass
+`;
+
+const RECURSION = `${HEADER('aaaa00000002', 'aaaa00000001')}def deeper(n):
+    return deeper(n + 1)
+
+
+def upgrade():
+    deeper(0)
+
+
+def downgrade():
+    pass
+`;
+
+test('revision files run as programs: a data migration, an endless loop and a recursion bomb', async () => {
+  const playground = await openPlayground();
+  try {
+    const { page } = playground;
+    await gotoReady(page, playground.server.url);
+    const versions = (await page.evaluate(() => window.playground.listFiles()))
+      .find((name) => name.endsWith('/env.py')).replace(/env\.py$/, 'versions');
+    await page.evaluate(([dir, text]) => window.playground.writeFile(`${dir}/aaaa00000001_backfill.py`, text), [versions, BACKFILL]);
+    await page.evaluate(([dir, text]) => window.playground.writeFile(`${dir}/aaaa00000002_loop.py`, text), [versions, LOOP]);
+
+    // The data migration runs, then the endless loop stops with a located error.
+    const started = Date.now();
+    const result = await page.evaluate(() => window.playground.run('alembic upgrade head'));
+    const elapsed = Date.now() - started;
+    console.log(`endless loop stopped after ${elapsed} ms (upgrade head, both revisions)`);
+    assert.equal(result.exitCode, 1, result.stderr);
+    assert.match(result.stdout, /^backfilled 2\n/);
+    assert.match(result.stderr, /aaaa00000002_loop\.py:21:9: upgrade\(\) runs more than 100000 statements; the playground stops here/);
+    const rows = await page.evaluate(() => window.playground.query('SELECT name, shout FROM pet ORDER BY id'));
+    assert.deepEqual(rows.rows, [['rex', 'REX!'], ['tom', 'TOM!']]);
+    // As under Alembic on SQLite: the first revision is committed, the second's DDL before the
+    // loop ran (SQLite autocommits it) and its version row was not written.
+    const version = await page.evaluate(() => window.playground.query('SELECT version_num FROM alembic_version'));
+    assert.deepEqual(version.rows, [['aaaa00000001']]);
+    const columns = await page.evaluate(() => window.playground.query("SELECT name FROM pragma_table_info('pet')"));
+    assert.deepEqual(columns.rows.map((row) => row[0]), ['id', 'name', 'shout', 'age']);
+
+    // A recursion bomb: Python's RecursionError, with the frame, and the page keeps working.
+    await page.evaluate(() => window.playground.run("sql ALTER TABLE pet DROP COLUMN age"));
+    await page.evaluate(([dir, text]) => window.playground.writeFile(`${dir}/aaaa00000002_loop.py`, text), [versions, RECURSION]);
+    await typeCommand(page, 'alembic upgrade head');
+    const transcript = await terminalText(page);
+    assert.match(transcript, /aaaa00000002_loop\.py", line 1\d, in upgrade/);
+    assert.match(transcript, /RecursionError: maximum recursion depth exceeded/);
+    await typeCommand(page, 'alembic current');
+    await page.waitForFunction(() => document.querySelector('.terminal-scroll').innerText.includes('aaaa00000001'));
+    const current = await page.evaluate(() => window.playground.run('alembic current'));
+    assert.equal(current.exitCode, 0);
+    assert.match(current.stdout, /^aaaa00000001\n$/);
+  } finally {
+    await playground.close();
+  }
+});
