@@ -8,7 +8,7 @@
 use crate::ops::{BatchOp, Operation};
 use crate::python::StmtKind;
 use crate::runtime::{Database, SqlValue};
-use crate::script::exec::{plan_function, PlannedOp};
+use crate::script::exec::{plan_until_error, ExecError, PlannedOp, NEEDS_DATABASE};
 use crate::script::load::RevisionScript;
 
 /// One lint finding, located in its revision file.
@@ -87,9 +87,14 @@ pub fn lint_revision(
     mut database: Option<&mut dyn Database>,
 ) -> Vec<Finding> {
     let mut findings = Vec::new();
-    let upgrade = match plan_function(script, "upgrade") {
-        Ok(planned) => planned,
-        Err(error) => {
+    let upgrade = match plan_until_error(script, "upgrade") {
+        (planned, None) => planned,
+        (planned, Some(error)) if matches!(&error, ExecError::Unsupported { message, .. } if message == NEEDS_DATABASE) =>
+        {
+            // a data migration: what it does before its first query is checked
+            planned
+        }
+        (_, Some(error)) => {
             if let Some(located) = error.located() {
                 findings.push(Finding {
                     path: script.path.clone(),
@@ -231,6 +236,20 @@ mod tests {
             "    with op.batch_alter_table('account') as batch_op:\n        batch_op.alter_column('name', nullable=False)",
         );
         assert!(lint_revision(&batch, None).is_empty());
+    }
+
+    #[test]
+    fn a_data_migration_is_checked_up_to_its_first_query() {
+        // lint has no database: it checks what upgrade() does before reading data, and the
+        // query itself is not a finding (the migration runs it)
+        let script = revision(
+            "    op.alter_column('account', 'name', nullable=False)\n    conn = op.get_bind()\n    for row in conn.execute(sa.text('SELECT id FROM account')):\n        pass",
+            "    pass",
+        );
+        assert_eq!(
+            rules(&lint_revision(&script, None)),
+            vec!["sqlite-alter", "irreversible"]
+        );
     }
 
     #[test]

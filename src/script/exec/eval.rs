@@ -179,9 +179,27 @@ pub(super) fn execute<'a>(
     function: &'a str,
     live: Option<&'a mut dyn LiveOps>,
 ) -> Result<Vec<PlannedOp>, ExecError> {
+    let (planned, result) = execute_partial(script, function, live);
+    result.map(|()| planned)
+}
+
+/// As [`execute`], also returning the operations made before an error.
+pub(super) fn execute_partial<'a>(
+    script: &'a RevisionScript,
+    function: &'a str,
+    live: Option<&'a mut dyn LiveOps>,
+) -> (Vec<PlannedOp>, Result<(), ExecError>) {
     let mut evaluator = Evaluator::new(script, function, live);
-    let Some(definition) = script.module.function(function) else {
-        return Err(ExecError::Unsupported {
+    let result = evaluator.run(function);
+    (evaluator.planned, result)
+}
+
+impl<'a> Evaluator<'a> {
+    fn run(&mut self, function: &'a str) -> Result<(), ExecError> {
+        let script = self.script;
+        let evaluator = self;
+        let Some(definition) = script.module.function(function) else {
+            return Err(ExecError::Unsupported {
             path: script.path.clone(),
             line: 1,
             column: 1,
@@ -189,41 +207,42 @@ pub(super) fn execute<'a>(
                 "this revision file has no {function}() function; Alembic calls {function}() of every revision it runs"
             ),
         });
-    };
-    let parameters = &definition.parameters;
-    let required: Vec<&str> = parameters
-        .positional_only
-        .iter()
-        .chain(&parameters.positional)
-        .filter(|p| p.default.is_none())
-        .map(|p| p.name.as_str())
-        .collect();
-    if let Some(first) = required.first() {
-        let line = script
-            .module
-            .body
+        };
+        let parameters = &definition.parameters;
+        let required: Vec<&str> = parameters
+            .positional_only
             .iter()
-            .find(|s| matches!(&s.kind, StmtKind::FunctionDef(f) if f.name == function))
-            .map(|s| s.span.start)
-            .unwrap_or_default();
-        return Err(evaluator.python(
-            Span::new(line, line),
-            "TypeError",
-            format!(
-                "{function}() missing {} required positional argument{}: '{first}'",
-                required.len(),
-                if required.len() == 1 { "" } else { "s" }
-            ),
-        ));
+            .chain(&parameters.positional)
+            .filter(|p| p.default.is_none())
+            .map(|p| p.name.as_str())
+            .collect();
+        if let Some(first) = required.first() {
+            let line = script
+                .module
+                .body
+                .iter()
+                .find(|s| matches!(&s.kind, StmtKind::FunctionDef(f) if f.name == function))
+                .map(|s| s.span.start)
+                .unwrap_or_default();
+            return Err(evaluator.python(
+                Span::new(line, line),
+                "TypeError",
+                format!(
+                    "{function}() missing {} required positional argument{}: '{first}'",
+                    required.len(),
+                    if required.len() == 1 { "" } else { "s" }
+                ),
+            ));
+        }
+        if definition.is_async {
+            return Err(evaluator.unsupported(
+                definition.body.first().map(|s| s.span).unwrap_or_default(),
+                format!("the playground cannot run an async {function}()"),
+            ));
+        }
+        evaluator.exec_block(&definition.body)?;
+        Ok(())
     }
-    if definition.is_async {
-        return Err(evaluator.unsupported(
-            definition.body.first().map(|s| s.span).unwrap_or_default(),
-            format!("the playground cannot run an async {function}()"),
-        ));
-    }
-    evaluator.exec_block(&definition.body)?;
-    Ok(evaluator.planned)
 }
 
 impl<'a> Evaluator<'a> {
@@ -370,11 +389,6 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    /// Whether operations run now (a migration), rather than being collected (lint).
-    pub fn is_live(&self) -> bool {
-        self.live.is_some()
-    }
-
     /// `print(...)` while migrating; nothing while collecting.
     pub fn print(&mut self, text: &str) {
         if let Some(live) = self.live.as_deref_mut() {
@@ -401,7 +415,7 @@ impl<'a> Evaluator<'a> {
         };
         match self.live.as_deref_mut() {
             Some(live) => live.query(self.script, &op),
-            None => Err(self.unsupported(span, "the playground reads data only while migrating")),
+            None => Err(self.unsupported(span, super::NEEDS_DATABASE)),
         }
     }
 
@@ -767,7 +781,7 @@ impl<'a> Evaluator<'a> {
         )
     }
 
-#[inline(never)]
+    #[inline(never)]
     fn make_function(
         &mut self,
         name: &str,

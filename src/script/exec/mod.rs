@@ -135,6 +135,21 @@ pub fn plan_function(script: &RevisionScript, function: &str) -> Result<Vec<Plan
     eval::execute(script, function, None)
 }
 
+/// Why collecting (without a database) stops at a query: lint and lessons read revision files,
+/// only a migration has a database.
+pub const NEEDS_DATABASE: &str =
+    "this reads the database, which only a migration has (lint reads revision files without one)";
+
+/// As [`plan_function`], also returning the operations collected before an error (lint checks
+/// those of a data migration up to its first query).
+pub fn plan_until_error(
+    script: &RevisionScript,
+    function: &str,
+) -> (Vec<PlannedOp>, Option<ExecError>) {
+    let (planned, result) = eval::execute_partial(script, function, None);
+    (planned, result.err())
+}
+
 /// Runs `upgrade()` or `downgrade()` as Alembic does: each operation executes (online) or
 /// prints (`--sql`) through the context when the function makes it, so on an error the
 /// operations before it have run. Collects in `warnings` the warning messages to print on

@@ -425,9 +425,7 @@ fn no_schema(ev: &Evaluator, bound: &Bound, name: &str) -> EvalResult<()> {
 
 fn unsupported_op(ev: &Evaluator, name: &str, span: Span) -> ExecError {
     let hint = match name {
-        "get_bind" | "get_context" => {
-            "; the playground plans every operation before touching the database, so it cannot read data or run connection code"
-        }
+        "get_context" => "; it does not model the migration context yet",
         _ => "",
     };
     ev.unsupported(
@@ -453,7 +451,7 @@ pub(super) fn op_call(
             "op.batch_alter_table(...) is supported as 'with op.batch_alter_table(...) as batch_op:'",
         ));
     }
-    if name == "get_bind" && ev.is_live() {
+    if name == "get_bind" {
         return Ok(Value::Connection);
     }
     let Some(signature) = signature(name) else {

@@ -314,7 +314,8 @@ fn unsupported_python_is_located_and_the_calls_before_it_ran() {
 
     let cases: &[(&str, &str)] = &[
         ("    class Helper:\n        pass\n", "versions/x.py:9:5: the playground cannot run class definitions inside upgrade(); it runs op.* calls, batch_alter_table blocks and simple assignments"),
-        ("    conn = op.get_bind()\n", "versions/x.py:9:12: the playground cannot run 'op.get_bind()' inside upgrade(); the playground plans every operation before touching the database, so it cannot read data or run connection code"),
+        ("    op.get_bind().execute(sa.text('SELECT 1'))\n", "versions/x.py:9:5: this reads the database, which only a migration has (lint reads revision files without one)"),
+        ("    op.get_context()\n", "versions/x.py:9:5: the playground cannot run 'op.get_context()' inside upgrade(); it does not model the migration context yet"),
         ("    op.drop_table([x for x in 'ab'])\n", "versions/x.py:9:19: the playground cannot evaluate a list comprehension inside upgrade(); use literal values, SQLAlchemy constructs and op.* calls"),
         ("    with open('f') as f:\n        pass\n", "versions/x.py:9:5: the playground cannot run 'with' blocks other than 'with op.batch_alter_table(...) as batch_op:' inside upgrade(); it runs op.* calls, batch_alter_table blocks and simple assignments"),
     ];
