@@ -290,11 +290,9 @@ pub fn run_migrations(
     action: &Action,
     options: &RunOptions,
 ) -> Result<(), Failure> {
-    if !options.as_sql {
-        context
-            .begin_run()
-            .map_err(|error| database_failure(&error, Vec::new()))?;
-    }
+    context
+        .begin_run()
+        .map_err(|error| database_failure(&error, Vec::new()))?;
     let result = run_steps(context, deferred, directory, logger, action, options);
     match result {
         Ok(()) => context

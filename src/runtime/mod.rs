@@ -511,6 +511,9 @@ impl<'a> MigrationContext<'a> {
     }
 
     fn begin(&mut self) -> Result<(), RuntimeError> {
+        if matches!(self.target, Target::Offline) && self.transactional_ddl {
+            self.out.stdout("BEGIN;\n\n".to_string());
+        }
         if let Target::Online(database) = &mut self.target {
             if !database.in_transaction() {
                 database
@@ -526,6 +529,9 @@ impl<'a> MigrationContext<'a> {
     }
 
     fn commit(&mut self) -> Result<(), RuntimeError> {
+        if matches!(self.target, Target::Offline) && self.transactional_ddl {
+            self.out.stdout("COMMIT;\n\n".to_string());
+        }
         if let Target::Online(database) = &mut self.target {
             if database.in_transaction() {
                 database
@@ -538,6 +544,28 @@ impl<'a> MigrationContext<'a> {
             }
         }
         Ok(())
+    }
+
+    /// `with op.get_context().autocommit_block():` entered (`entering`) or left. Online the open
+    /// transaction is committed on entry, and with transactional DDL a new one begins on exit;
+    /// offline with transactional DDL `COMMIT;` and `BEGIN;` are printed (Alembic's
+    /// `MigrationContext.autocommit_block`).
+    pub fn autocommit_block(&mut self, entering: bool) -> Result<(), RuntimeError> {
+        match (&self.target, entering) {
+            (Target::Offline, _) if self.transactional_ddl => {
+                let text = if entering {
+                    "COMMIT;\n\n"
+                } else {
+                    "BEGIN;\n\n"
+                };
+                self.out.stdout(text.to_string());
+                Ok(())
+            }
+            (Target::Offline, _) => Ok(()),
+            (Target::Online(_), true) => self.commit(),
+            (Target::Online(_), false) if self.transactional_ddl => self.begin(),
+            (Target::Online(_), false) => Ok(()),
+        }
     }
 
     /// Starts a run (env.py's `with context.begin_transaction():`): with transactional DDL and

@@ -101,7 +101,11 @@ pub(super) fn attribute(
     };
     Some(match (value, attr) {
         (Value::Connection, "execute" | "exec_driver_sql") => method(),
-        (Value::Connection, "dialect") => Ok(Value::Dialect),
+        (Value::Connection | Value::Context, "dialect") => Ok(Value::Dialect),
+        (Value::Context, "bind" | "connection") => Ok(Value::Connection),
+        (Value::Context, "as_sql") => Ok(Value::Bool(ev.is_offline())),
+        (Value::Context, "autocommit_block") => method(),
+        (Value::Context, _) => missing("MigrationContext"),
         (Value::Connection, _) => missing("Connection"),
         (Value::Dialect, "name" | "driver") => Ok(Value::Str(
             if attr == "name" { "sqlite" } else { "pysqlite" }.into(),

@@ -137,6 +137,8 @@ pub(super) trait LiveOps {
     fn offline(&self) -> bool;
     /// `print(...)`: text for stdout.
     fn print(&mut self, text: &str);
+    /// `autocommit_block()` entered or left.
+    fn autocommit(&mut self, entering: bool) -> Result<(), crate::runtime::RuntimeError>;
     /// Runs one `Execute` operation for its rows (`None` offline, where it is printed).
     fn query(
         &mut self,
@@ -992,6 +994,28 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    /// `with op.get_context().autocommit_block():` — the body outside the step's transaction.
+    #[inline(never)]
+    fn exec_autocommit_block(&mut self, span: Span, body: &'a [Stmt]) -> EvalResult<Flow> {
+        self.autocommit(true, span)?;
+        let flow = self.exec_block(body)?;
+        self.autocommit(false, span)?;
+        Ok(flow)
+    }
+
+    fn autocommit(&mut self, entering: bool, span: Span) -> EvalResult<()> {
+        let Some(live) = self.live.as_deref_mut() else {
+            return Ok(());
+        };
+        live.autocommit(entering)
+            .map_err(|error| ExecError::Database {
+                error,
+                path: self.script.path.clone(),
+                line: span.start.line,
+                source_line: source_line(&self.script.source, span.start.line),
+            })
+    }
+
     #[inline(never)]
     fn exec_with(
         &mut self,
@@ -1016,6 +1040,10 @@ impl<'a> Evaluator<'a> {
             return Err(self.cannot_run(span, not_batch()));
         };
         let callee = self.eval(func)?;
+        if matches!(&callee, Value::Method(receiver, name) if **receiver == Value::Context && name == "autocommit_block")
+        {
+            return self.exec_autocommit_block(item.context.span, body);
+        }
         if !matches!(&callee, Value::Function(name) if name == "op.batch_alter_table") {
             return Err(self.cannot_run(span, not_batch()));
         }

@@ -424,14 +424,10 @@ fn no_schema(ev: &Evaluator, bound: &Bound, name: &str) -> EvalResult<()> {
 }
 
 fn unsupported_op(ev: &Evaluator, name: &str, span: Span) -> ExecError {
-    let hint = match name {
-        "get_context" => "; it does not model the migration context yet",
-        _ => "",
-    };
     ev.unsupported(
         span,
         format!(
-            "the playground cannot run 'op.{name}()' inside {}(){hint}",
+            "the playground cannot run 'op.{name}()' inside {}()",
             ev.function
         ),
     )
@@ -453,6 +449,9 @@ pub(super) fn op_call(
     }
     if name == "get_bind" {
         return Ok(Value::Connection);
+    }
+    if name == "get_context" {
+        return Ok(Value::Context);
     }
     let Some(signature) = signature(name) else {
         return Err(unsupported_op(ev, name, span));

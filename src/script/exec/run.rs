@@ -28,6 +28,10 @@ impl LiveOps for Live<'_, '_> {
         self.context.is_offline()
     }
 
+    fn autocommit(&mut self, entering: bool) -> Result<(), RuntimeError> {
+        self.context.autocommit_block(entering)
+    }
+
     fn print(&mut self, text: &str) {
         self.context.out.stdout(text.to_string());
     }

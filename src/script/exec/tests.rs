@@ -315,7 +315,7 @@ fn unsupported_python_is_located_and_the_calls_before_it_ran() {
     let cases: &[(&str, &str)] = &[
         ("    class Helper:\n        pass\n", "versions/x.py:9:5: the playground cannot run class definitions inside upgrade(); it runs op.* calls, batch_alter_table blocks and simple assignments"),
         ("    op.get_bind().execute(sa.text('SELECT 1'))\n", "versions/x.py:9:5: this reads the database, which only a migration has (lint reads revision files without one)"),
-        ("    op.get_context()\n", "versions/x.py:9:5: the playground cannot run 'op.get_context()' inside upgrade(); it does not model the migration context yet"),
+        ("    op.run_async(None)\n", "versions/x.py:9:5: the playground cannot run 'op.run_async()' inside upgrade()"),
         ("    op.drop_table([x for x in 'ab'])\n", "versions/x.py:9:19: the playground cannot evaluate a list comprehension inside upgrade(); use literal values, SQLAlchemy constructs and op.* calls"),
         ("    with open('f') as f:\n        pass\n", "versions/x.py:9:5: the playground cannot run 'with' blocks other than 'with op.batch_alter_table(...) as batch_op:' inside upgrade(); it runs op.* calls, batch_alter_table blocks and simple assignments"),
     ];
@@ -1209,4 +1209,27 @@ fn random_and_mutated_programs_give_results_or_located_errors_never_panics() {
     let (ran, failed) = handle.join().expect("no panic and no stack overflow");
     // both outcomes occur, so the programs exercise the interpreter rather than all failing
     assert!(ran > 30 && failed > 100, "ran {ran}, failed {failed}");
+}
+
+#[test]
+fn the_migration_context_names_its_dialect_and_runs_an_autocommit_block() {
+    let body = "    context = op.get_context()
+    op.create_table('t', sa.Column('id', sa.Integer, primary_key=True))
+    if context.dialect.name == 'sqlite' and not context.as_sql:
+        op.execute(\"INSERT INTO t (id) VALUES (1)\")
+        with context.autocommit_block():
+            op.create_index('ix_t_id', 't', ['id'])
+        context.bind.execute(sa.text('INSERT INTO t (id) VALUES (2)'))
+";
+    let mut db = SqliteDatabase::open_in_memory().unwrap();
+    run_online(&mut db, body).unwrap();
+    assert_eq!(
+        rows(&mut db, "SELECT id FROM t ORDER BY id"),
+        vec![vec![SqlValue::Integer(1)], vec![SqlValue::Integer(2)]]
+    );
+    // offline, as_sql is true and the block is skipped
+    assert_eq!(
+        offline(body),
+        "CREATE TABLE t (\n    id INTEGER NOT NULL, \n    PRIMARY KEY (id)\n);\n\n"
+    );
 }

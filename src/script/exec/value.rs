@@ -100,6 +100,8 @@ pub(super) enum Value {
     Exception(String, String),
     /// `op.get_bind()`
     Connection,
+    /// `op.get_context()`: the migration context.
+    Context,
     /// `connection.dialect`
     Dialect,
     /// A `CursorResult`.
@@ -147,6 +149,7 @@ impl Value {
             Value::Builtin(name) => format!("'{name}'"),
             Value::Exception(class, _) => format!("a {class}"),
             Value::Connection => "a Connection".into(),
+            Value::Context => "a MigrationContext".into(),
             Value::Dialect => "a Dialect".into(),
             Value::Rows(_) => "a CursorResult".into(),
             Value::Row(..) => "a Row".into(),
