@@ -36,18 +36,9 @@ const MAX_FUNCTIONS: usize = 10_000;
 
 const SUPPORTED: &str = "it runs op.* calls, batch_alter_table blocks and simple assignments";
 
-/// Python builtins a revision might call; the playground runs none of them.
-const BUILTINS: &[&str] = &[
-    "print",
-    "len",
-    "range",
-    "str",
-    "int",
-    "float",
-    "bool",
-    "list",
-    "dict",
-    "tuple",
+/// Python builtins a revision might call that the playground does not run (those it runs are
+/// `builtins::BUILTINS`): using one is a located "cannot run" error, not a NameError.
+const UNSUPPORTED_BUILTINS: &[&str] = &[
     "set",
     "open",
     "input",
@@ -55,13 +46,8 @@ const BUILTINS: &[&str] = &[
     "eval",
     "getattr",
     "setattr",
-    "isinstance",
-    "sorted",
-    "enumerate",
-    "zip",
     "map",
     "filter",
-    "repr",
     "type",
     "super",
     "Exception",
@@ -73,18 +59,11 @@ const BUILTINS: &[&str] = &[
     "locals",
     "vars",
     "id",
-    "min",
-    "max",
-    "sum",
-    "any",
-    "all",
-    "abs",
     "round",
     "format",
     "hasattr",
     "iter",
     "next",
-    "reversed",
 ];
 
 enum Global<'a> {
@@ -374,14 +353,18 @@ impl<'a> Evaluator<'a> {
         Ok(())
     }
 
-    /// An operation made by the call at `span`: run now when live, else recorded.
-    pub fn push_op(&mut self, operation: Operation, span: Span) -> EvalResult<()> {
-        let op = PlannedOp {
+    fn planned_op(&self, operation: Operation, span: Span) -> PlannedOp {
+        PlannedOp {
             operation,
             line: span.start.line,
             column: span.start.column,
             source_line: source_line(&self.script.source, span.start.line),
-        };
+        }
+    }
+
+    /// An operation made by the call at `span`: run now when live, else recorded.
+    pub fn push_op(&mut self, operation: Operation, span: Span) -> EvalResult<()> {
+        let op = self.planned_op(operation, span);
         match self.live.as_deref_mut() {
             Some(live) => live.run(self.script, &op),
             None => {
@@ -409,12 +392,7 @@ impl<'a> Evaluator<'a> {
 
     /// Runs an `Execute` operation made at `span` for its rows (`None` offline).
     pub fn query(&mut self, operation: Operation, span: Span) -> EvalResult<Option<QueryRows>> {
-        let op = PlannedOp {
-            operation,
-            line: span.start.line,
-            column: span.start.column,
-            source_line: source_line(&self.script.source, span.start.line),
-        };
+        let op = self.planned_op(operation, span);
         match self.live.as_deref_mut() {
             Some(live) => live.query(self.script, &op),
             None => Err(self.unsupported(span, super::NEEDS_DATABASE)),
@@ -1194,7 +1172,9 @@ impl<'a> Evaluator<'a> {
             )),
             None => match builtins::BUILTINS.iter().find(|b| **b == name) {
                 Some(builtin) => Ok(Value::Builtin(builtin)),
-                None if BUILTINS.contains(&name) => Ok(Value::Foreign(name.to_string())),
+                None if UNSUPPORTED_BUILTINS.contains(&name) => {
+                    Ok(Value::Foreign(name.to_string()))
+                }
                 None => {
                     Err(self.python(span, "NameError", format!("name '{name}' is not defined")))
                 }
