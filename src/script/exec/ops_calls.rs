@@ -648,6 +648,11 @@ pub(super) fn batch_call(
     keywords: Vec<KwArg>,
     span: Span,
 ) -> EvalResult<Value> {
+    // Measured with Alembic 1.20.1: these act at once, not when the batch block ends
+    // (`batch_op.execute(...)` runs before the block's ALTER / move-and-copy).
+    if matches!(name, "execute" | "get_bind" | "get_context") {
+        return op_call(ev, name, args, keywords, span);
+    }
     let Some(signature) = batch_signature(name) else {
         return Err(ev.unsupported(
             span,
