@@ -324,6 +324,36 @@ fn batch_applied(session: &mut Session) -> bool {
         && at_head(session)
 }
 
+fn setup_data_migration(session: &mut Session, clock: &dyn Clock, ids: &mut dyn IdSource) {
+    setup_applied_account(session, clock, ids);
+    session.run_line(
+        "sql INSERT INTO account (name) VALUES ('ada'), ('grace')",
+        clock,
+        ids,
+    );
+    session.transcript.clear();
+}
+
+/// Every account row has a display_name, and none was lost.
+fn display_names_filled(session: &mut Session) -> bool {
+    query(session, "SELECT count(*), count(display_name) FROM account").is_some_and(|rows| {
+        rows.first()
+            .is_some_and(|row| row.len() == 2 && row[0] == row[1] && row[0] == SqlValue::Integer(2))
+    })
+}
+
+fn data_migration_backfilled(session: &mut Session) -> bool {
+    display_names_filled(session) && at_head(session)
+}
+
+fn data_migration_not_null(session: &mut Session) -> bool {
+    columns_of(session, "account")
+        .iter()
+        .any(|(name, not_null)| name == "display_name" && *not_null)
+        && display_names_filled(session)
+        && at_head(session)
+}
+
 fn half_applied_seen(session: &mut Session) -> bool {
     ran(session, &["alembic", "upgrade"], "no such table: audit_log")
 }
@@ -531,6 +561,16 @@ pub static LESSONS: &[Lesson] = &[
             LessonStep { text: "Do it properly: undo your edit, create a new revision (alembic revision -m \"add email\") with op.add_column('account', sa.Column('email', sa.String(100))), and alembic upgrade head.", check: edited_applied_fixed },
         ],
     },
+    Lesson {
+        id: "data-migration",
+        title: "10. A data migration",
+        introduction: "`account` has two rows. You want a required `display_name` column: a NOT NULL column cannot be added to a table with rows, so add it nullable, fill it from the data, then make it required.",
+        setup: setup_data_migration,
+        steps: &[
+            LessonStep { text: "Create a revision (alembic revision -m \"add display name\") whose upgrade() runs op.add_column('account', sa.Column('display_name', sa.String(50))), then fills it through the connection: conn = op.get_bind(), and for row in conn.execute(sa.text('SELECT id, name FROM account')): conn.execute(sa.text('UPDATE account SET display_name = :d WHERE id = :i'), {'d': row.name.title(), 'i': row.id}). Run alembic upgrade head and look at the rows.", check: data_migration_backfilled },
+            LessonStep { text: "Make it required in a new revision, in batch mode: with op.batch_alter_table('account') as batch_op: batch_op.alter_column('display_name', nullable=False, existing_type=sa.String(50)); then alembic upgrade head. The rows keep their values.", check: data_migration_not_null },
+        ],
+    },
 ];
 
 /// How far the learner is in a lesson: one flag per step, in order.
@@ -693,6 +733,39 @@ mod tests {
             progress(lesson, &mut session),
             vec![true, true, true, true, true]
         );
+    }
+
+    #[test]
+    fn data_migration_lesson() {
+        let mut ids = CountingIds::new(0xbeef0000);
+        let lesson = lesson("data-migration");
+        let mut session = start(lesson, &FixedClock, &mut ids);
+        session.run_line(
+            "alembic revision -m \"add display name\"",
+            &FixedClock,
+            &mut ids,
+        );
+        let path = newest(&session);
+        // the column alone is not the step: its rows must be filled
+        edit(&mut session, &path, "    \"\"\"Upgrade schema.\"\"\"\n    pass", "    \"\"\"Upgrade schema.\"\"\"\n    op.add_column('account', sa.Column('display_name', sa.String(50)))\n    conn = op.get_bind()\n    for row in conn.execute(sa.text('SELECT id, name FROM account')):\n        conn.execute(sa.text('UPDATE account SET display_name = :d WHERE id = :i'), {'d': row.name.title(), 'i': row.id})");
+        session.run_line("alembic upgrade head", &FixedClock, &mut ids);
+        assert_eq!(progress(lesson, &mut session), vec![true, false]);
+        assert_eq!(
+            query(&mut session, "SELECT display_name FROM account ORDER BY id").unwrap(),
+            vec![
+                vec![SqlValue::Text("Ada".into())],
+                vec![SqlValue::Text("Grace".into())]
+            ]
+        );
+        session.run_line(
+            "alembic revision -m \"display name required\"",
+            &FixedClock,
+            &mut ids,
+        );
+        let path = newest(&session);
+        edit(&mut session, &path, "    \"\"\"Upgrade schema.\"\"\"\n    pass", "    \"\"\"Upgrade schema.\"\"\"\n    with op.batch_alter_table('account') as batch_op:\n        batch_op.alter_column('display_name', nullable=False, existing_type=sa.String(50))");
+        session.run_line("alembic upgrade head", &FixedClock, &mut ids);
+        assert_eq!(progress(lesson, &mut session), vec![true, true]);
     }
 
     #[test]
