@@ -567,7 +567,7 @@ pub static LESSONS: &[Lesson] = &[
         introduction: "`account` has two rows. You want a required `display_name` column: a NOT NULL column cannot be added to a table with rows, so add it nullable, fill it from the data, then make it required.",
         setup: setup_data_migration,
         steps: &[
-            LessonStep { text: "Create a revision (alembic revision -m \"add display name\") whose upgrade() runs op.add_column('account', sa.Column('display_name', sa.String(50))), then fills it through the connection: conn = op.get_bind(), and for row in conn.execute(sa.text('SELECT id, name FROM account')): conn.execute(sa.text('UPDATE account SET display_name = :d WHERE id = :i'), {'d': row.name.title(), 'i': row.id}). Run alembic upgrade head and look at the rows.", check: data_migration_backfilled },
+            LessonStep { text: "Create a revision (alembic revision -m \"add display name\") whose upgrade() runs op.add_column('account', sa.Column('display_name', sa.String(50))), then fills it through the connection: conn = op.get_bind(), and for row in conn.execute(sa.text('SELECT id, name FROM account')): conn.execute(sa.text('UPDATE account SET display_name = :d WHERE id = :i'), {'d': row.name.upper(), 'i': row.id}). Run alembic upgrade head and look at the rows.", check: data_migration_backfilled },
             LessonStep { text: "Make it required in a new revision, in batch mode: with op.batch_alter_table('account') as batch_op: batch_op.alter_column('display_name', nullable=False, existing_type=sa.String(50)); then alembic upgrade head. The rows keep their values.", check: data_migration_not_null },
         ],
     },
@@ -747,14 +747,14 @@ mod tests {
         );
         let path = newest(&session);
         // the column alone is not the step: its rows must be filled
-        edit(&mut session, &path, "    \"\"\"Upgrade schema.\"\"\"\n    pass", "    \"\"\"Upgrade schema.\"\"\"\n    op.add_column('account', sa.Column('display_name', sa.String(50)))\n    conn = op.get_bind()\n    for row in conn.execute(sa.text('SELECT id, name FROM account')):\n        conn.execute(sa.text('UPDATE account SET display_name = :d WHERE id = :i'), {'d': row.name.title(), 'i': row.id})");
+        edit(&mut session, &path, "    \"\"\"Upgrade schema.\"\"\"\n    pass", "    \"\"\"Upgrade schema.\"\"\"\n    op.add_column('account', sa.Column('display_name', sa.String(50)))\n    conn = op.get_bind()\n    for row in conn.execute(sa.text('SELECT id, name FROM account')):\n        conn.execute(sa.text('UPDATE account SET display_name = :d WHERE id = :i'), {'d': row.name.upper(), 'i': row.id})");
         session.run_line("alembic upgrade head", &FixedClock, &mut ids);
         assert_eq!(progress(lesson, &mut session), vec![true, false]);
         assert_eq!(
             query(&mut session, "SELECT display_name FROM account ORDER BY id").unwrap(),
             vec![
-                vec![SqlValue::Text("Ada".into())],
-                vec![SqlValue::Text("Grace".into())]
+                vec![SqlValue::Text("ADA".into())],
+                vec![SqlValue::Text("GRACE".into())]
             ]
         );
         session.run_line(

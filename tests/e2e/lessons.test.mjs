@@ -92,7 +92,7 @@ const LESSON_SCRIPTS = {
     { cmd: 'alembic upgrade head' },
     { notDone: 0 },
     { cmd: 'alembic downgrade -1' },
-    { edit: '_add_display_name.py', from: ["op.add_column('account', sa.Column('display_name', sa.String(50)))"], to: ["op.add_column('account', sa.Column('display_name', sa.String(50)))\n    conn = op.get_bind()\n    for row in conn.execute(sa.text('SELECT id, name FROM account')):\n        conn.execute(sa.text('UPDATE account SET display_name = :d WHERE id = :i'), {'d': row.name.title(), 'i': row.id})"] },
+    { edit: '_add_display_name.py', from: ["op.add_column('account', sa.Column('display_name', sa.String(50)))"], to: ["op.add_column('account', sa.Column('display_name', sa.String(50)))\n    conn = op.get_bind()\n    for row in conn.execute(sa.text('SELECT id, name FROM account')):\n        conn.execute(sa.text('UPDATE account SET display_name = :d WHERE id = :i'), {'d': row.name.upper(), 'i': row.id})"] },
     { cmd: 'alembic upgrade head' },
     { cmd: 'alembic revision -m "display name required"' },
     { edit: '_display_name_required.py', from: [UP], to: [up("with op.batch_alter_table('account') as batch_op:\n        batch_op.alter_column('display_name', nullable=False, existing_type=sa.String(50))")] },

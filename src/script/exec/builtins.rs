@@ -26,14 +26,12 @@ pub(super) const BUILTINS: &[&str] = &[
     "enumerate",
     "zip",
     "sorted",
-    "reversed",
     "min",
     "max",
     "sum",
     "any",
     "all",
     "repr",
-    "abs",
     "isinstance",
 ];
 
@@ -53,15 +51,9 @@ pub(super) fn has_method(value: &Value, name: &str) -> bool {
                 | "startswith"
                 | "endswith"
                 | "format"
-                | "title"
-                | "capitalize"
-                | "isdigit"
         ),
-        Value::List(_) => matches!(
-            name,
-            "append" | "extend" | "pop" | "insert" | "index" | "count" | "copy" | "remove"
-        ),
-        Value::Dict(_) => matches!(name, "get" | "update" | "setdefault" | "pop" | "copy"),
+        Value::List(_) => matches!(name, "append" | "extend" | "pop"),
+        Value::Dict(_) => matches!(name, "get" | "update" | "pop"),
         _ => false,
     }
 }
@@ -295,16 +287,12 @@ pub(super) fn call(
                     .collect(),
             )
         }
-        ("sorted" | "reversed" | "min" | "max", Some(value)) => {
+        ("sorted" | "min" | "max", Some(value)) => {
             let mut out = if values.len() > 1 && matches!(name, "min" | "max") {
                 std::mem::take(&mut values)
             } else {
                 items(ev, value, span)?
             };
-            if name == "reversed" {
-                out.reverse();
-                return Ok(Value::List(out));
-            }
             let mut failed = false;
             crate::sort::sort_by(&mut out, |a, b| match order(a, b) {
                 Some(ordering) => ordering,
@@ -369,8 +357,6 @@ pub(super) fn call(
             }
             Value::Bool(result)
         }
-        ("abs", Some(Value::Int(i))) => Value::Int(i.saturating_abs()),
-        ("abs", Some(Value::Float(f))) => Value::Float(f.abs()),
         ("isinstance", Some(value)) => {
             let class = match values.get(1) {
                 Some(Value::Builtin(class)) => class.to_string(),
@@ -443,26 +429,6 @@ pub(super) fn method(
     let value = match (receiver, name) {
         (Value::Str(s), "upper") => Value::Str(s.to_uppercase()),
         (Value::Str(s), "lower") => Value::Str(s.to_lowercase()),
-        (Value::Str(s), "title" | "capitalize") => {
-            let mut out = String::new();
-            let mut start = true;
-            for c in s.chars() {
-                if start {
-                    out.extend(c.to_uppercase());
-                } else {
-                    out.extend(c.to_lowercase());
-                }
-                start = if name == "title" {
-                    !c.is_alphanumeric()
-                } else {
-                    false
-                };
-            }
-            Value::Str(out)
-        }
-        (Value::Str(s), "isdigit") => {
-            Value::Bool(!s.is_empty() && s.chars().all(|c| c.is_ascii_digit()))
-        }
         (Value::Str(s), "strip" | "lstrip" | "rstrip") => {
             let set = str_arg(0);
             let strip = |c: char| match &set {
@@ -593,7 +559,7 @@ pub(super) fn method(
             ev.check_len(out.chars().count(), span)?;
             Value::Str(out)
         }
-        (Value::List(mut items), "append" | "extend" | "insert" | "remove" | "pop") => {
+        (Value::List(mut items), "append" | "extend" | "pop") => {
             let value = match name {
                 "append" => {
                     items.push(arg(0).unwrap_or(Value::None));
@@ -602,38 +568,6 @@ pub(super) fn method(
                 "extend" => {
                     let more = ev.iterate(arg(0).unwrap_or(Value::List(Vec::new())), span)?;
                     items.extend(more);
-                    Value::None
-                }
-                "insert" => {
-                    let at = match arg(0) {
-                        Some(Value::Int(i)) => {
-                            let len = items.len() as i64;
-                            (if i < 0 { i + len } else { i }).clamp(0, len) as usize
-                        }
-                        _ => {
-                            return Err(type_error(ev, span, "insert expected an int index".into()))
-                        }
-                    };
-                    items.insert(at, arg(1).unwrap_or(Value::None));
-                    Value::None
-                }
-                "remove" => {
-                    let target = arg(0).unwrap_or(Value::None);
-                    match items
-                        .iter()
-                        .position(|v| v.python_eq(&target) == Some(true))
-                    {
-                        Some(at) => {
-                            items.remove(at);
-                        }
-                        None => {
-                            return Err(ev.python(
-                                span,
-                                "ValueError",
-                                "list.remove(x): x not in list",
-                            ))
-                        }
-                    }
                     Value::None
                 }
                 _ => {
@@ -662,26 +596,6 @@ pub(super) fn method(
             ev.check_len(items.len(), span)?;
             return Ok((value, Some(Value::List(items))));
         }
-        (Value::List(items), "index" | "count") => {
-            let target = arg(0).unwrap_or(Value::None);
-            let matching = |v: &Value| v.python_eq(&target) == Some(true);
-            if name == "count" {
-                Value::Int(items.iter().filter(|v| matching(v)).count() as i64)
-            } else {
-                match items.iter().position(matching) {
-                    Some(at) => Value::Int(at as i64),
-                    None => {
-                        return Err(ev.python(
-                            span,
-                            "ValueError",
-                            format!("{} is not in list", text(&target)),
-                        ))
-                    }
-                }
-            }
-        }
-        (Value::List(items), "copy") => Value::List(items),
-        (Value::Dict(items), "copy") => Value::Dict(items),
         (Value::Dict(items), "get") => {
             let key = arg(0).unwrap_or(Value::None);
             items
@@ -690,7 +604,7 @@ pub(super) fn method(
                 .map(|(_, v)| v.clone())
                 .unwrap_or_else(|| arg(1).unwrap_or(Value::None))
         }
-        (Value::Dict(mut items), "update" | "setdefault" | "pop") => {
+        (Value::Dict(mut items), "update" | "pop") => {
             let key = arg(0).unwrap_or(Value::None);
             let found = items
                 .iter()
@@ -717,14 +631,6 @@ pub(super) fn method(
                     }
                     Value::None
                 }
-                "setdefault" => match found {
-                    Some(at) => items[at].1.clone(),
-                    None => {
-                        let value = arg(1).unwrap_or(Value::None);
-                        items.push((key, value.clone()));
-                        value
-                    }
-                },
                 _ => match found {
                     Some(at) => items.remove(at).1,
                     None => match arg(1) {

@@ -2,7 +2,7 @@
 //! it gets back — as SQLAlchemy 2.1's `Connection`, `CursorResult` and `Row` behave.
 //!
 //! Owns: `connection.execute(statement, parameters)` for `text()` and the Core statements
-//! `op.execute` accepts (executemany for a list of parameter dicts), `exec_driver_sql`,
+//! `op.execute` accepts (executemany for a list of parameter dicts),
 //! `connection.dialect.name`; results (`fetchall`, `fetchone`, `first`, `one`, `scalar`,
 //! `scalars`, `mappings`, `all`, iteration, `rowcount`) and rows (by index, by name,
 //! `_mapping`, unpacking).
@@ -100,7 +100,7 @@ pub(super) fn attribute(
         ))
     };
     Some(match (value, attr) {
-        (Value::Connection, "execute" | "exec_driver_sql") => method(),
+        (Value::Connection, "execute") => method(),
         (Value::Connection | Value::Context, "dialect") => Ok(Value::Dialect),
         (Value::Context, "bind" | "connection") => Ok(Value::Connection),
         (Value::Context, "as_sql") => Ok(Value::Bool(ev.is_offline())),
@@ -114,9 +114,8 @@ pub(super) fn attribute(
         (Value::Rows(rows), "rowcount") => Ok(Value::Int(rows.rowcount)),
         (
             Value::Rows(_),
-            "fetchall" | "fetchone" | "fetchmany" | "first" | "one" | "one_or_none" | "scalar"
-            | "scalar_one" | "scalar_one_or_none" | "scalars" | "mappings" | "all" | "keys"
-            | "close",
+            "fetchall" | "fetchone" | "first" | "one" | "scalar" | "scalar_one" | "scalars"
+            | "mappings" | "all",
         ) => method(),
         (Value::Rows(_), _) => missing("CursorResult"),
         (Value::Row(columns, values), "_mapping") => Ok(mapping(columns, values)),
@@ -130,7 +129,7 @@ pub(super) fn attribute(
 }
 
 /// A method of a connection, result or row. Returns the call's value and, for the methods
-/// that consume rows (`fetchone`, `fetchmany`), the result as it is afterwards.
+/// that consume rows (`fetchone`), the result as it is afterwards.
 pub(super) fn method_call(
     ev: &mut Evaluator,
     receiver: Value,
@@ -142,7 +141,7 @@ pub(super) fn method_call(
     match receiver {
         Value::Connection => execute(ev, name, args, keywords, span).map(|v| (v, None)),
         Value::Row(columns, values) => Ok((mapping(&columns, &values), None)),
-        Value::Rows(rows) => result_method(ev, *rows, name, args, span),
+        Value::Rows(rows) => result_method(ev, *rows, name, span),
         other => Err(ev.unsupported(
             span,
             format!(
@@ -157,40 +156,24 @@ fn result_method(
     ev: &Evaluator,
     mut rows: Rows,
     name: &str,
-    args: Vec<Arg>,
     span: Span,
 ) -> EvalResult<(Value, Option<Value>)> {
     let no_rows = |ev: &Evaluator, message: &str| {
         ev.python(span, "sqlalchemy.exc.NoResultFound", message.to_string())
     };
     let value = match name {
-        "fetchone" | "fetchmany" => {
-            let count = match (name, args.first().map(|a| &a.value)) {
-                ("fetchone", _) => 1,
-                (_, Some(Value::Int(n))) => usize::try_from(*n).unwrap_or(0),
-                _ => 1,
-            };
-            let taken: Vec<Vec<Value>> = rows.rows.drain(..count.min(rows.rows.len())).collect();
-            let value = if name == "fetchone" {
-                match taken.into_iter().next() {
-                    Some(row) => rows.item(row),
-                    None => Value::None,
-                }
+        "fetchone" => {
+            let value = if rows.rows.is_empty() {
+                Value::None
             } else {
-                Value::List(taken.into_iter().map(|row| rows.item(row)).collect())
+                let row = rows.rows.remove(0);
+                rows.item(row)
             };
             return Ok((value, Some(Value::Rows(Box::new(rows)))));
         }
         "fetchall" | "all" => Value::List(rows.items()),
-        "first" | "scalar" | "one_or_none" | "scalar_one_or_none" => {
-            if name.ends_with("or_none") && rows.rows.len() > 1 {
-                return Err(ev.python(
-                    span,
-                    "sqlalchemy.exc.MultipleResultsFound",
-                    "Multiple rows were found when one or none was required",
-                ));
-            }
-            if name.starts_with("scalar") {
+        "first" | "scalar" => {
+            if name == "scalar" {
                 rows.shape = super::value::ResultShape::Scalars;
             }
             match rows.rows.first().cloned() {
@@ -225,13 +208,12 @@ fn result_method(
             };
             Value::Rows(Box::new(rows))
         }
-        "keys" => Value::List(rows.columns.iter().cloned().map(Value::Str).collect()),
         _ => Value::None,
     };
     Ok((value, None))
 }
 
-/// `connection.execute(statement, parameters)` / `exec_driver_sql(sql, parameters)`.
+/// `connection.execute(statement, parameters)`.
 fn execute(
     ev: &mut Evaluator,
     name: &str,
@@ -254,19 +236,6 @@ fn execute(
         ));
     };
     let statement = match (name, statement) {
-        (
-            "exec_driver_sql",
-            Arg {
-                value: Value::Str(sql),
-                span,
-            },
-        ) => Arg {
-            value: Value::Text {
-                sql: qmark_to_named(&sql),
-                binds: Vec::new(),
-            },
-            span,
-        },
         (
             "execute",
             Arg {
@@ -293,21 +262,6 @@ fn execute(
             for set in sets {
                 match set {
                     Value::Dict(items) => out.push(parameters(ev, items, at)?),
-                    // exec_driver_sql's positional tuple
-                    Value::Int(_)
-                    | Value::Float(_)
-                    | Value::Str(_)
-                    | Value::None
-                    | Value::Bool(_)
-                        if name == "exec_driver_sql" =>
-                    {
-                        let literal = set.to_literal().unwrap_or(Literal::None);
-                        if out.is_empty() {
-                            out.push(Vec::new());
-                        }
-                        let position = out[0].len() + 1;
-                        out[0].push((format!("p{position}"), literal));
-                    }
                     other => {
                         return Err(ev.unsupported(
                             at,
@@ -410,26 +364,4 @@ fn parameters(
         out.push((key.clone(), literal));
     }
     Ok(out)
-}
-
-/// `exec_driver_sql` takes the driver's own `?` placeholders; they are numbered here so the
-/// statement goes through the same rendering as `text()` (`:p1`, `:p2`, ...).
-fn qmark_to_named(sql: &str) -> String {
-    let mut out = String::new();
-    let mut position = 0;
-    let mut quote: Option<char> = None;
-    for character in sql.chars() {
-        match (quote, character) {
-            (None, '\'' | '"') => quote = Some(character),
-            (Some(open), c) if c == open => quote = None,
-            (None, '?') => {
-                position += 1;
-                out.push_str(&format!(":p{position}"));
-                continue;
-            }
-            _ => {}
-        }
-        out.push(character);
-    }
-    out
 }

@@ -64,6 +64,8 @@ const UNSUPPORTED_BUILTINS: &[&str] = &[
     "hasattr",
     "iter",
     "next",
+    "abs",
+    "reversed",
 ];
 
 enum Global<'a> {
