@@ -701,8 +701,8 @@ fn describe_mismatch(
 }
 
 /// `CREATE TABLE` text with its table-level constraint lines sorted (the column lines and
-/// everything else unchanged).
-fn constraints_in_name_order(entry: &str) -> String {
+/// everything else unchanged). Also used by tests/realworld.rs.
+pub fn constraints_in_name_order(entry: &str) -> String {
     let lines: Vec<&str> = entry.lines().collect();
     let is_constraint = |line: &str| {
         let line = line.trim_start();
