@@ -28,11 +28,7 @@ pub(super) const BUILTINS: &[&str] = &[
     "sorted",
     "min",
     "max",
-    "sum",
-    "any",
-    "all",
     "repr",
-    "isinstance",
 ];
 
 /// Methods of `str`, `list` and `dict` run here.
@@ -50,7 +46,6 @@ pub(super) fn has_method(value: &Value, name: &str) -> bool {
                 | "join"
                 | "startswith"
                 | "endswith"
-                | "format"
         ),
         Value::List(_) => matches!(name, "append" | "extend" | "pop"),
         Value::Dict(_) => matches!(name, "get" | "update" | "pop"),
@@ -66,10 +61,6 @@ fn text(value: &Value) -> String {
     value.python_str().unwrap_or_else(|| value.kind_name())
 }
 
-fn items(ev: &mut Evaluator, value: Value, span: Span) -> EvalResult<Vec<Value>> {
-    ev.iterate(value, span)
-}
-
 /// `name(args...)` for a builtin of [`BUILTINS`].
 pub(super) fn call(
     ev: &mut Evaluator,
@@ -79,29 +70,23 @@ pub(super) fn call(
     span: Span,
 ) -> EvalResult<Value> {
     if name == "print" {
-        let mut separator = " ".to_string();
-        let mut end = "\n".to_string();
-        for keyword in &keywords {
-            match (keyword.name.as_str(), &keyword.value) {
-                ("sep", Value::Str(s)) => separator = s.clone(),
-                ("end", Value::Str(s)) => end = s.clone(),
-                ("flush", _) => {}
-                _ => {
-                    return Err(ev.unsupported(
-                        keyword.span,
-                        format!(
-                            "the playground supports print(..., sep=, end=), not {}=",
-                            keyword.name
-                        ),
-                    ))
-                }
-            }
+        if let Some(keyword) = keywords.first() {
+            return Err(ev.unsupported(
+                keyword.span,
+                "the playground supports print(...) without keywords",
+            ));
         }
         let line: Vec<String> = args.iter().map(|arg| text(&arg.value)).collect();
-        ev.print(&format!("{}{end}", line.join(&separator)));
+        ev.print(&format!("{}\n", line.join(" ")));
         return Ok(Value::None);
     }
     if let Some(keyword) = keywords.first() {
+        if name == "sorted" && keyword.name != "reverse" {
+            return Err(ev.unsupported(
+                keyword.span,
+                "the playground supports sorted(..., reverse=...) only",
+            ));
+        }
         if name != "sorted" && name != "dict" {
             return Err(type_error(
                 ev,
@@ -157,7 +142,10 @@ pub(super) fn call(
             while (step > 0 && at < stop) || (step < 0 && at > stop) {
                 ev.check_len(out.len() + 1, span)?;
                 out.push(Value::Int(at));
-                at += step;
+                match at.checked_add(step) {
+                    Some(next) => at = next,
+                    None => break,
+                }
             }
             Value::List(out)
         }
@@ -228,7 +216,7 @@ pub(super) fn call(
         }),
         ("list" | "tuple", value) => {
             let out = match value {
-                Some(value) => items(ev, value, span)?,
+                Some(value) => ev.iterate(value, span)?,
                 None => Vec::new(),
             };
             if name == "list" {
@@ -242,7 +230,7 @@ pub(super) fn call(
                 Some(Value::Dict(items)) => items,
                 Some(other) => {
                     let mut pairs = Vec::new();
-                    for pair in items(ev, other, span)? {
+                    for pair in ev.iterate(other, span)? {
                         match ev.iterate(pair, span)?.as_slice() {
                             [key, value] => pairs.push((key.clone(), value.clone())),
                             _ => {
@@ -268,17 +256,20 @@ pub(super) fn call(
                 Some(Value::Int(i)) => *i,
                 _ => 0,
             };
-            let out = items(ev, value, span)?
+            let out = ev
+                .iterate(value, span)?
                 .into_iter()
                 .enumerate()
-                .map(|(index, item)| Value::Tuple(vec![Value::Int(start + index as i64), item]))
+                .map(|(index, item)| {
+                    Value::Tuple(vec![Value::Int(start.saturating_add(index as i64)), item])
+                })
                 .collect();
             Value::List(out)
         }
         ("zip", _) => {
             let mut columns = Vec::new();
             for value in values {
-                columns.push(items(ev, value, span)?);
+                columns.push(ev.iterate(value, span)?);
             }
             let shortest = columns.iter().map(Vec::len).min().unwrap_or(0);
             Value::List(
@@ -291,7 +282,7 @@ pub(super) fn call(
             let mut out = if values.len() > 1 && matches!(name, "min" | "max") {
                 std::mem::take(&mut values)
             } else {
-                items(ev, value, span)?
+                ev.iterate(value, span)?
             };
             let mut failed = false;
             crate::sort::sort_by(&mut out, |a, b| match order(a, b) {
@@ -334,51 +325,6 @@ pub(super) fn call(
                     }
                 }
             }
-        }
-        ("sum", Some(value)) => {
-            let mut total = Value::Int(0);
-            for item in items(ev, value, span)? {
-                total = ev.add(total, item, span)?;
-            }
-            total
-        }
-        ("any" | "all", Some(value)) => {
-            let mut result = name == "all";
-            for item in items(ev, value, span)? {
-                let truth = ev.truth(&item, span)?;
-                if name == "any" && truth {
-                    result = true;
-                    break;
-                }
-                if name == "all" && !truth {
-                    result = false;
-                    break;
-                }
-            }
-            Value::Bool(result)
-        }
-        ("isinstance", Some(value)) => {
-            let class = match values.get(1) {
-                Some(Value::Builtin(class)) => class.to_string(),
-                _ => {
-                    return Err(ev.unsupported(
-                        span,
-                        "the playground supports isinstance(x, <builtin type>) only",
-                    ))
-                }
-            };
-            Value::Bool(
-                matches!(
-                    (class.as_str(), &value),
-                    ("str", Value::Str(_))
-                        | ("int", Value::Int(_))
-                        | ("float", Value::Float(_))
-                        | ("bool", Value::Bool(_))
-                        | ("list", Value::List(_))
-                        | ("tuple", Value::Tuple(_))
-                        | ("dict", Value::Dict(_))
-                ) || (class == "int" && matches!(value, Value::Bool(_))),
-            )
         }
         (_, _) => {
             return Err(type_error(
@@ -446,9 +392,19 @@ pub(super) fn method(
         }
         (Value::Str(s), "replace") => match (str_arg(0), str_arg(1)) {
             (Some(old), Some(new)) => {
-                let replaced = s.replace(&old, &new);
-                ev.check_len(replaced.chars().count(), span)?;
-                Value::Str(replaced)
+                // the length is checked before the string is made
+                let length = s.chars().count();
+                let count = if old.is_empty() {
+                    length + 1
+                } else {
+                    s.matches(old.as_str()).count()
+                };
+                ev.check_len(
+                    (length - count * old.chars().count())
+                        .saturating_add(count.saturating_mul(new.chars().count())),
+                    span,
+                )?;
+                Value::Str(s.replace(&old, &new))
             }
             _ => {
                 return Err(type_error(
@@ -487,9 +443,10 @@ pub(super) fn method(
                     }
                 }
             }
-            let joined = parts.join(&s);
-            ev.check_len(joined.chars().count(), span)?;
-            Value::Str(joined)
+            let separators = parts.len().saturating_sub(1) * s.chars().count();
+            let length = parts.iter().map(|part| part.chars().count()).sum::<usize>();
+            ev.check_len(length.saturating_add(separators), span)?;
+            Value::Str(parts.join(&s))
         }
         (Value::Str(s), "startswith" | "endswith") => {
             let candidates = match arg(0) {
@@ -510,54 +467,6 @@ pub(super) fn method(
                     s.ends_with(c.as_str())
                 }
             }))
-        }
-        (Value::Str(s), "format") => {
-            // positional `{}` / `{0}` fields only
-            let mut out = String::new();
-            let mut next = 0;
-            let mut chars = s.chars().peekable();
-            while let Some(c) = chars.next() {
-                match c {
-                    '{' if chars.peek() == Some(&'{') => {
-                        chars.next();
-                        out.push('{');
-                    }
-                    '}' if chars.peek() == Some(&'}') => {
-                        chars.next();
-                        out.push('}');
-                    }
-                    '{' => {
-                        let field: String = chars.by_ref().take_while(|c| *c != '}').collect();
-                        let index = if field.is_empty() {
-                            next += 1;
-                            next - 1
-                        } else {
-                            match field.parse::<usize>() {
-                                Ok(index) => index,
-                                Err(_) => {
-                                    return Err(ev.unsupported(
-                                        span,
-                                        "the playground supports str.format with {} and {0} fields only",
-                                    ))
-                                }
-                            }
-                        };
-                        match values.get(index) {
-                            Some(value) => out.push_str(&text(value)),
-                            None => {
-                                return Err(ev.python(
-                                    span,
-                                    "IndexError",
-                                    format!("Replacement index {index} out of range for positional args tuple"),
-                                ))
-                            }
-                        }
-                    }
-                    other => out.push(other),
-                }
-            }
-            ev.check_len(out.chars().count(), span)?;
-            Value::Str(out)
         }
         (Value::List(mut items), "append" | "extend" | "pop") => {
             let value = match name {

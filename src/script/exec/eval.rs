@@ -29,6 +29,13 @@ const MAX_VALUE_LEN: usize = 10_000;
 /// Nested expression evaluations (the parser allows 200 levels in one expression; module-level
 /// names add their own): bounds the stack whatever the names refer to.
 const MAX_EVAL_DEPTH: u32 = 100;
+/// Values one list, tuple or dict may hold (nested ones counted) and how deep they may nest:
+/// values are copied, so `x = [x, x]` in a loop would otherwise double until memory runs out,
+/// and `x = [x]` would nest until copying or dropping it overflows the stack.
+const MAX_VALUE_NODES: usize = 100_000;
+const MAX_VALUE_DEPTH: usize = 100;
+/// Values all the lists, tuples, dicts and closures of one run may copy in total.
+const BUILD_BUDGET: usize = 10_000_000;
 /// Nested calls of the revision's own functions (Python's RecursionError, much earlier).
 const MAX_CALL_DEPTH: u32 = 20;
 /// Functions (`def`, `lambda`) one run may create.
@@ -66,6 +73,10 @@ const UNSUPPORTED_BUILTINS: &[&str] = &[
     "next",
     "abs",
     "reversed",
+    "sum",
+    "any",
+    "all",
+    "isinstance",
 ];
 
 enum Global<'a> {
@@ -138,6 +149,8 @@ pub(super) struct Evaluator<'a> {
     /// the value of the `return` being executed
     returned: Option<Value>,
     call_depth: u32,
+    /// values copied into built containers and closures so far (see `BUILD_BUDGET`)
+    built: usize,
     /// the exceptions being handled (`raise` alone re-raises the last)
     handling: Vec<ExecError>,
     pub function: &'a str,
@@ -274,6 +287,7 @@ impl<'a> Evaluator<'a> {
             functions: Vec::new(),
             returned: None,
             call_depth: 0,
+            built: 0,
             handling: Vec::new(),
             function,
             globals,
@@ -381,10 +395,6 @@ impl<'a> Evaluator<'a> {
         if let Some(live) = self.live.as_deref_mut() {
             live.print(text);
         }
-    }
-
-    pub fn add(&mut self, left: Value, right: Value, span: Span) -> EvalResult<Value> {
-        self.binary(left, BinaryOperator::Add, right, span)
     }
 
     /// Whether a migration runs in `--sql` mode.
@@ -790,6 +800,10 @@ impl<'a> Evaluator<'a> {
                 defaults.insert(parameter.name.clone(), value);
             }
         }
+        let captured = captured
+            .into_iter()
+            .map(|(name, value)| Ok((name, self.check_built(value, span)?)))
+            .collect::<EvalResult<HashMap<String, Value>>>()?;
         self.functions.push(Closure {
             name: name.to_string(),
             parameters,
@@ -1212,9 +1226,9 @@ impl<'a> Evaluator<'a> {
                 args,
                 keywords,
             } => self.eval_call(func, args, keywords, span),
-            ExprKind::Tuple(items) => self.eval_items(items).map(Value::Tuple),
-            ExprKind::List(items) => self.eval_items(items).map(Value::List),
-            ExprKind::Dict(entries) => self.eval_dict(entries),
+            ExprKind::Tuple(items) => self.eval_sequence(items, true, span),
+            ExprKind::List(items) => self.eval_sequence(items, false, span),
+            ExprKind::Dict(entries) => self.eval_dict(entries, span),
             ExprKind::BinOp {
                 left,
                 operator,
@@ -1303,7 +1317,24 @@ impl<'a> Evaluator<'a> {
     }
 
     #[inline(never)]
-    fn eval_dict(&mut self, entries: &'a [crate::python::DictEntry]) -> EvalResult<Value> {
+    fn eval_sequence(&mut self, items: &'a [Expr], tuple: bool, span: Span) -> EvalResult<Value> {
+        let items = self.eval_items(items)?;
+        self.check_built(
+            if tuple {
+                Value::Tuple(items)
+            } else {
+                Value::List(items)
+            },
+            span,
+        )
+    }
+
+    #[inline(never)]
+    fn eval_dict(
+        &mut self,
+        entries: &'a [crate::python::DictEntry],
+        span: Span,
+    ) -> EvalResult<Value> {
         let mut out: Vec<(Value, Value)> = Vec::new();
         for entry in entries {
             let value = self.eval(&entry.value)?;
@@ -1327,7 +1358,7 @@ impl<'a> Evaluator<'a> {
                 },
             }
         }
-        Ok(Value::Dict(out))
+        self.check_built(Value::Dict(out), span)
     }
 
     #[inline(never)]
@@ -1553,6 +1584,31 @@ impl<'a> Evaluator<'a> {
         Ok(Value::Str(out))
     }
 
+    /// A list, tuple or dict just built (or a closure's captured value): within
+    /// `MAX_VALUE_NODES` and `MAX_VALUE_DEPTH`, and counted against `BUILD_BUDGET`.
+    pub fn check_built(&mut self, value: Value, span: Span) -> EvalResult<Value> {
+        let mut nodes = 0;
+        if !value.within(MAX_VALUE_NODES, MAX_VALUE_DEPTH, &mut nodes) {
+            return Err(self.unsupported(
+                span,
+                format!(
+                    "the playground limits a value to {MAX_VALUE_NODES} items, nested at most {MAX_VALUE_DEPTH} deep"
+                ),
+            ));
+        }
+        self.built += nodes;
+        if self.built > BUILD_BUDGET {
+            return Err(self.unsupported(
+                span,
+                format!(
+                    "{}() builds more than {BUILD_BUDGET} values; the playground stops here",
+                    self.function
+                ),
+            ));
+        }
+        Ok(value)
+    }
+
     pub fn check_len(&self, len: usize, span: Span) -> EvalResult<()> {
         if len > MAX_VALUE_LEN {
             return Err(self.unsupported(
@@ -1666,10 +1722,16 @@ impl<'a> Evaluator<'a> {
             }
             Value::TypeClass(name) => schema_calls::type_call(self, &name, args, keywords, span),
             Value::UserFunction(id) => self.call_user(id, args, keywords, span),
-            Value::Builtin(name) => builtins::call(self, name, args, keywords, span),
+            Value::Builtin(name) => {
+                let value = builtins::call(self, name, args, keywords, span)?;
+                self.check_built(value, span)
+            }
             Value::Method(receiver, name) if builtins::has_method(&receiver, &name) => {
                 let (value, updated) = builtins::method(self, *receiver, &name, args, span)?;
-                self.updated_receiver = updated;
+                self.updated_receiver = match updated {
+                    Some(updated) => Some(self.check_built(updated, span)?),
+                    None => None,
+                };
                 Ok(value)
             }
             Value::Method(receiver, name)
@@ -1767,12 +1829,12 @@ impl<'a> Evaluator<'a> {
             (Value::List(mut a), Add, Value::List(b)) => {
                 self.check_len(a.len() + b.len(), span)?;
                 a.extend(b);
-                Ok(Value::List(a))
+                self.check_built(Value::List(a), span)
             }
             (Value::Tuple(mut a), Add, Value::Tuple(b)) => {
                 self.check_len(a.len() + b.len(), span)?;
                 a.extend(b);
-                Ok(Value::Tuple(a))
+                self.check_built(Value::Tuple(a), span)
             }
             (Value::Str(a), Multiply, Value::Int(n)) | (Value::Int(n), Multiply, Value::Str(a)) => {
                 let count = usize::try_from(n).unwrap_or(0);

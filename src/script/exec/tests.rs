@@ -1094,10 +1094,10 @@ const PROGRAM_LINES: &[&str] = &[
     "x = sorted([3, 1, x])",
     "x = range(x)",
     "x = ', '.join(x)",
-    "x = '{}-{}'.format(x, 2)",
+    "x = f'{x}-2'",
     "x.append(1)",
     "x.update({'a': 1})",
-    "print(x, sep='-')",
+    "print(x, 'y')",
     "def f(a, b=2, *rest, **kw):\n    return a",
     "def g(n):\n    return g(n + 1)",
     "x = f(x)",
@@ -1231,5 +1231,48 @@ fn the_migration_context_names_its_dialect_and_runs_an_autocommit_block() {
     assert_eq!(
         offline(body),
         "CREATE TABLE t (\n    id INTEGER NOT NULL, \n    PRIMARY KEY (id)\n);\n\n"
+    );
+}
+
+#[test]
+fn values_that_grow_without_bound_stop_with_a_located_error() {
+    // values are copied: doubling or nesting in a loop would run out of memory or overflow the
+    // stack when copied or dropped (checked on the page's 1 MB stack)
+    let handle = std::thread::Builder::new()
+        .stack_size(1 << 20)
+        .spawn(|| {
+            [
+                "    x = [1]\n    for i in range(40):\n        x = [x, x]\n",
+                "    x = 1\n    while True:\n        x = [x]\n",
+                "    x = {}\n    while True:\n        x = {'k': x}\n",
+                "    x = list(range(9000))\n    fs = []\n    while True:\n        fs.append(lambda: x)\n",
+                "    s = 'ab' * 5000\n    s = s.replace('', '-')\n",
+            ]
+            .iter()
+            .map(|body| plan(body).unwrap_err().to_string())
+            .collect::<Vec<String>>()
+        })
+        .unwrap();
+    let messages = handle.join().expect("no stack overflow");
+    assert!(
+        messages[0]
+            .ends_with("the playground limits a value to 100000 items, nested at most 100 deep"),
+        "{messages:?}"
+    );
+    assert!(
+        messages[1].ends_with("nested at most 100 deep"),
+        "{messages:?}"
+    );
+    assert!(
+        messages[2].ends_with("nested at most 100 deep"),
+        "{messages:?}"
+    );
+    assert!(
+        messages[3].contains("builds more than 10000000 values"),
+        "{messages:?}"
+    );
+    assert!(
+        messages[4].contains("limits built values to 10000"),
+        "{messages:?}"
     );
 }

@@ -186,6 +186,28 @@ impl Value {
         }
     }
 
+    /// Counts the values in this one (itself included) into `nodes`; false as soon as there
+    /// are more than `max_nodes` or they nest deeper than `max_depth`. Recursion stops at
+    /// `max_depth`, and no value deeper than that is ever built.
+    pub fn within(&self, max_nodes: usize, max_depth: usize, nodes: &mut usize) -> bool {
+        *nodes += 1;
+        if *nodes > max_nodes || max_depth == 0 {
+            return false;
+        }
+        let inner =
+            |value: &Value, nodes: &mut usize| value.within(max_nodes, max_depth - 1, nodes);
+        match self {
+            Value::List(items) | Value::Tuple(items) | Value::Row(_, items) => {
+                items.iter().all(|item| inner(item, nodes))
+            }
+            Value::Dict(pairs) => pairs
+                .iter()
+                .all(|(key, value)| inner(key, nodes) && inner(value, nodes)),
+            Value::Method(receiver, _) => inner(receiver, nodes),
+            _ => true,
+        }
+    }
+
     /// Python's `str()` of a plain value (for f-strings and `print`).
     pub fn python_str(&self) -> Option<String> {
         match self {
