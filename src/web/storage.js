@@ -7,6 +7,10 @@
 //                      when nothing was saved after its base, else kept aside
 //   "aside/<time>"     {reason, bytes, at}: a save that could not be read or would have
 //                      replaced newer work; never overwritten, offered as a download
+// A closing tab also writes its pending record to localStorage ("alembic-playground/pending/
+// <tab>": a JSON header line, then the bytes one character each), because that write is
+// synchronous: Chromium may drop an IndexedDB write made while the page goes away, or let
+// the next page's first read run before it. The next load applies it as a pending record.
 // Every normal save is a compare-and-set: it is written only while the stored generation is
 // the one this tab last loaded or wrote, so a tab never silently replaces another tab's newer
 // work. A BroadcastChannel tells the other tabs that a save happened.
@@ -15,6 +19,9 @@ const DATABASE = 'alembic-playground';
 const STORE = 'saves';
 const SESSION = 'session';
 let opened = null;
+// The open database once `open()` has answered: a closing tab writes through it within the
+// `pagehide` handler itself (a write that waits for a promise may start too late to land).
+let connection = null;
 let channel = null;
 
 function done(request) {
@@ -41,7 +48,7 @@ function open() {
       }
       const request = indexedDB.open(DATABASE, 1);
       request.onupgradeneeded = () => request.result.createObjectStore(STORE);
-      request.onsuccess = () => resolve(request.result);
+      request.onsuccess = () => { connection = request.result; resolve(request.result); };
       request.onerror = () => reject(request.error ?? new Error('IndexedDB refused to open'));
       request.onblocked = () => reject(new Error('an older playground tab keeps the storage busy; close it and reload'));
     });
@@ -75,6 +82,14 @@ export async function loadSave() {
     for (const key of keys) {
       if (typeof key === 'string' && key.startsWith('pending/')) pending.push([key, await done(store.get(key))]);
     }
+    const closing = closingRecords();
+    for (const [key, record] of closing) {
+      if (!record) continue;
+      // The same tab's IndexedDB copy of it, if that write landed too, is the same save.
+      const twin = pending.findIndex(([, other]) => other?.tab === record.tab);
+      if (twin < 0) pending.push([key, record]);
+      else if ((pending[twin][1]?.at ?? 0) <= record.at) pending[twin] = [pending[twin][0], record];
+    }
     pending.sort((a, b) => (a[1]?.at ?? 0) - (b[1]?.at ?? 0));
     for (const [key, record] of pending) {
       const generation = current?.generation ?? 0;
@@ -86,12 +101,13 @@ export async function loadSave() {
         store.put(current, SESSION);
       } else if (record && record.bytes instanceof Uint8Array) {
         const reason = 'a tab that was closing wrote this after another tab had saved newer work';
-        store.put({ reason, bytes: record.bytes, at: record.at ?? Date.now() }, `aside/${record.at ?? Date.now()}-${key.slice(8)}`);
+        store.put({ reason, bytes: record.bytes, at: record.at ?? Date.now() }, `aside/${record.at ?? Date.now()}-${record.tab ?? key.slice(8)}`);
         aside.push(reason);
       }
       store.delete(key);
     }
     await finished(transaction);
+    for (const [key] of closing) forgetClosing(key);
     if (!current) return null;
     return { generation: current.generation, bytes: current.bytes, aside };
   } catch (error) {
@@ -128,11 +144,66 @@ export async function writeSave(bytes, expected, tab) {
 // answers); the next load applies it if nothing was saved since `base`.
 export function writePending(bytes, base, tab) {
   bytes = bytes.slice();
-  open().then((database) => {
+  try {
+    let text = `${JSON.stringify({ base, tab, at: Date.now() })}\n`;
+    for (let at = 0; at < bytes.length; at += 8192) text += String.fromCharCode(...bytes.subarray(at, at + 8192));
+    localStorage.setItem(`${LOCAL_PENDING}${tab}`, text);
+  } catch (_) {
+    // Over localStorage's quota (or no localStorage): the IndexedDB write below may still land.
+  }
+  const write = (database) => {
     const transaction = database.transaction(STORE, 'readwrite');
     transaction.objectStore(STORE).put({ base, tab, bytes, at: Date.now() }, `pending/${tab}`);
     if (transaction.commit) transaction.commit();
-  }).catch(() => {});
+  };
+  try {
+    if (connection) {
+      write(connection);
+      return;
+    }
+  } catch (_) {
+    // The connection was closed under us: open a new one below.
+  }
+  open().then(write).catch(() => {});
+}
+
+const LOCAL_PENDING = `${DATABASE}/pending/`;
+
+// The pending records closing tabs left in localStorage: [[localStorage key, record]].
+function closingRecords() {
+  const records = [];
+  try {
+    for (let index = 0; index < localStorage.length; index += 1) {
+      const key = localStorage.key(index);
+      if (!key?.startsWith(LOCAL_PENDING)) continue;
+      const text = localStorage.getItem(key) ?? '';
+      const newline = text.indexOf('\n');
+      let header = null;
+      try {
+        header = JSON.parse(text.slice(0, newline));
+      } catch (_) {
+        // A damaged record: forgotten below, as an unreadable IndexedDB one is.
+      }
+      if (newline > 0 && header && typeof header.tab === 'string') {
+        const bytes = new Uint8Array(text.length - newline - 1);
+        for (let at = 0; at < bytes.length; at += 1) bytes[at] = text.charCodeAt(newline + 1 + at);
+        records.push([key, { base: header.base, tab: header.tab, at: Number(header.at) || 0, bytes }]);
+      } else {
+        records.push([key, null]);
+      }
+    }
+  } catch (_) {
+    // No localStorage here: only IndexedDB's pending records count.
+  }
+  return records;
+}
+
+function forgetClosing(key) {
+  try {
+    localStorage.removeItem(key);
+  } catch (_) {
+    // Applied already; if it stays, the next load applies it again as the same tab's save.
+  }
 }
 
 // Keeps bytes that could not be used under a new "aside/" key.

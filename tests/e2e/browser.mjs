@@ -11,7 +11,7 @@ export const artifacts = path.join(repoRoot, 'tests/e2e/artifacts');
 export async function openPlayground() {
   const dist = path.join(repoRoot, 'dist');
   if (!fs.existsSync(path.join(dist, 'index.html'))) {
-    throw new Error('dist/ is missing: run `trunk build --release` first (scripts/test does)');
+    throw new Error('dist/ is missing: run scripts/build first (scripts/test does)');
   }
   fs.mkdirSync(artifacts, { recursive: true });
   const server = await serveDist(dist);
