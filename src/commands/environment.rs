@@ -4,10 +4,12 @@
 use super::directory::{syntax_frames, DeferredMap, ScriptDirectory};
 use super::{Failure, Invocation};
 use crate::config::{parse_sqlite_url, Config, SqliteTarget};
+use crate::fs::FileSystem;
 use crate::graph::{MigrationStep, StepKind};
 use crate::output::Output;
 use crate::runtime::{MigrationContext, RuntimeError, VersionChange, VersionTable};
 use crate::script::environment::{read_env, EnvOptions};
+use crate::script::exec::modules::{ModuleSet, ProjectFiles};
 use crate::script::exec::{self, ExecError};
 
 pub const MIGRATION_LOGGER: &str = "alembic.runtime.migration";
@@ -116,11 +118,22 @@ pub fn with_context<T>(
     as_sql: bool,
     body: impl FnOnce(&mut MigrationContext<'_>) -> Result<T, Failure>,
 ) -> Result<T, Failure> {
+    with_context_and_files(invocation, environment, as_sql, |context, _| body(context))
+}
+
+/// As [`with_context`], also giving `body` the project's files (revisions import modules).
+pub fn with_context_and_files<T>(
+    invocation: &mut Invocation<'_, '_>,
+    environment: &Environment,
+    as_sql: bool,
+    body: impl FnOnce(&mut MigrationContext<'_>, &dyn FileSystem) -> Result<T, Failure>,
+) -> Result<T, Failure> {
     let cwd = invocation.host.cwd.clone();
+    let files: &dyn FileSystem = &*invocation.host.files;
     let (result, output) = if as_sql {
         let mut context = MigrationContext::offline();
         configure_context(&mut context, &environment.options);
-        let result = body(&mut context);
+        let result = body(&mut context, files);
         (result, std::mem::take(&mut context.out))
     } else {
         let Some(target) = &environment.target else {
@@ -136,7 +149,7 @@ pub fn with_context<T>(
             .map_err(|message| Failure::unhandled("sqlalchemy.exc.OperationalError", message))?;
         let mut context = MigrationContext::online(database);
         configure_context(&mut context, &environment.options);
-        let result = body(&mut context);
+        let result = body(&mut context, files);
         let mut output = std::mem::take(&mut context.out);
         output.executed_sql = context
             .executed
@@ -266,6 +279,9 @@ pub struct RunOptions {
     /// The `start` of an offline `start:end` range.
     pub starting_rev: Option<String>,
     pub purge: bool,
+    /// `sys.path` entries of the project (`prepend_sys_path`), where revisions' imports of
+    /// the project's own modules are found.
+    pub search_paths: Vec<String>,
 }
 
 /// The log text of a step: `upgrade a -> b, doc` (or without `, doc` when there is none).
@@ -289,11 +305,18 @@ pub fn run_migrations(
     logger: Logger,
     action: &Action,
     options: &RunOptions,
+    files: &dyn FileSystem,
 ) -> Result<(), Failure> {
     context
         .begin_run()
         .map_err(|error| database_failure(&error, Vec::new()))?;
-    let result = run_steps(context, deferred, directory, logger, action, options);
+    let project = ProjectFiles {
+        files,
+        search_paths: options.search_paths.clone(),
+    };
+    let result = run_steps(
+        context, deferred, directory, logger, action, options, &project,
+    );
     match result {
         Ok(()) => context
             .end_run()
@@ -312,7 +335,10 @@ fn run_steps(
     logger: Logger,
     action: &Action,
     options: &RunOptions,
+    project: &ProjectFiles,
 ) -> Result<(), Failure> {
+    // the project modules the revisions import, parsed once per run
+    let mut modules = ModuleSet::new();
     let runtime_failure = |error: RuntimeError| database_failure(&error, Vec::new());
     let heads: Vec<String> = if options.purge {
         if options.as_sql {
@@ -398,7 +424,10 @@ fn run_steps(
             step.revision.as_deref().and_then(|id| directory.script(id)),
         ) {
             let mut warnings = Vec::new();
-            let result = exec::run_function(script, function, context, &mut warnings);
+            if !project.search_paths.is_empty() {
+                modules.discover(project, &script.module, "");
+            }
+            let result = exec::run_function(script, function, &modules, context, &mut warnings);
             for warning in warnings {
                 context.out.stderr(python_warning(&warning));
             }

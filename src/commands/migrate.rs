@@ -2,7 +2,9 @@
 //! `downgrade`, `stamp`, `ensure_version`; and `edit`, `check`.
 
 use super::directory::ScriptDirectory;
-use super::environment::{self, run_migrations, with_context, Action, RunOptions};
+use super::environment::{
+    self, run_migrations, with_context, with_context_and_files, Action, RunOptions,
+};
 use super::{autogenerate, CommandResult, Failure, Invocation};
 
 pub fn upgrade(invocation: &mut Invocation<'_, '_>) -> CommandResult {
@@ -52,9 +54,16 @@ fn migrate(invocation: &mut Invocation<'_, '_>, up: bool) -> CommandResult {
         as_sql,
         starting_rev,
         purge: false,
+        // where the revisions' own imports are found (an entry outside the project folder
+        // holds none of its modules: the playground reads only the project)
+        search_paths: config
+            .prepend_sys_path(&invocation.host.cwd)
+            .unwrap_or_default(),
     };
-    with_context(invocation, &environment, as_sql, |context| {
-        run_migrations(context, &mut map, &directory, logger, &action, &options)
+    with_context_and_files(invocation, &environment, as_sql, |context, files| {
+        run_migrations(
+            context, &mut map, &directory, logger, &action, &options, files,
+        )
     })
 }
 
@@ -96,9 +105,12 @@ pub fn stamp(invocation: &mut Invocation<'_, '_>) -> CommandResult {
         as_sql,
         starting_rev,
         purge,
+        search_paths: Vec::new(),
     };
-    with_context(invocation, &environment, as_sql, |context| {
-        run_migrations(context, &mut map, &directory, logger, &action, &options)
+    with_context_and_files(invocation, &environment, as_sql, |context, files| {
+        run_migrations(
+            context, &mut map, &directory, logger, &action, &options, files,
+        )
     })
 }
 

@@ -14,6 +14,7 @@ type EvalResult<T> = Result<T, ExecError>;
 /// The builtins run here; other builtin names stay unsupported.
 pub(super) const BUILTINS: &[&str] = &[
     "print",
+    "super",
     "len",
     "range",
     "str",

@@ -17,10 +17,15 @@ use crate::runtime::QueryRows;
 use crate::script::load::RevisionScript;
 
 use super::args::{Arg, KwArg};
+use super::modules::ModuleSet;
 use super::value::Value;
 use super::{
     builtins, connection, names, ops_calls, schema_calls, source_line, ExecError, PlannedOp,
 };
+
+mod objects;
+
+use objects::{ClassObject, Imported, Instance};
 
 /// Statements (and loop iterations) one function may run.
 const WORK_BUDGET: usize = 100_000;
@@ -81,11 +86,34 @@ const UNSUPPORTED_BUILTINS: &[&str] = &[
 
 enum Global<'a> {
     Value(Value),
+    /// `from <project module> import <name>` (at this statement), run on first use
+    Import(u32, String, Span),
     Expr(&'a Expr),
     /// a `def` at module level
     Function(&'a FunctionDef),
     /// a `class` at module level
+    Class(&'a crate::python::ClassDef),
+}
+
+/// What the statements being run bind names in.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Frame {
+    /// a function's locals
+    Function,
+    /// a project module's globals (its body running on import)
+    Module,
+    /// a class body's namespace
     Class,
+}
+
+/// The part of the evaluator's state a module body, class body or call replaces.
+struct Saved {
+    locals: HashMap<String, Value>,
+    frame: Frame,
+    module: Option<u32>,
+    importing: bool,
+    class: Option<u32>,
+    receiver: Option<Value>,
 }
 
 /// The body of a function the revision defines.
@@ -100,6 +128,10 @@ enum Body<'a> {
 /// defined, and the enclosing function's names it sees.
 struct Closure<'a> {
     name: String,
+    /// the project module whose globals it sees (`None`: the revision file)
+    module: Option<u32>,
+    /// the class whose body defined it (for `super()`)
+    class: Option<u32>,
     parameters: &'a Parameters,
     defaults: HashMap<String, Value>,
     body: Body<'a>,
@@ -164,6 +196,21 @@ pub(super) struct Evaluator<'a> {
     /// module-level names being evaluated (to report `A = B; B = A`)
     evaluating_globals: Vec<String>,
     eval_depth: u32,
+    /// the project modules the revision can import, their globals and whether they ran
+    modules: &'a ModuleSet,
+    module_globals: Vec<HashMap<String, Value>>,
+    module_state: Vec<u8>,
+    /// the project module whose code runs now (`None`: the revision file's)
+    current_module: Option<u32>,
+    frame: Frame,
+    /// a project module's top level runs (calls into libraries then make opaque values)
+    importing: bool,
+    classes: Vec<ClassObject>,
+    instances: Vec<Instance>,
+    building_class: Option<u32>,
+    /// the class and `self` of the method running (for `super()`)
+    current_class: Option<u32>,
+    current_self: Option<Value>,
 }
 
 type EvalResult<T> = Result<T, ExecError>;
@@ -173,9 +220,10 @@ type EvalResult<T> = Result<T, ExecError>;
 pub(super) fn execute<'a>(
     script: &'a RevisionScript,
     function: &'a str,
+    modules: &'a ModuleSet,
     live: Option<&'a mut dyn LiveOps>,
 ) -> Result<Vec<PlannedOp>, ExecError> {
-    let (planned, result) = execute_partial(script, function, live);
+    let (planned, result) = execute_partial(script, function, modules, live);
     result.map(|()| planned)
 }
 
@@ -183,9 +231,10 @@ pub(super) fn execute<'a>(
 pub(super) fn execute_partial<'a>(
     script: &'a RevisionScript,
     function: &'a str,
+    modules: &'a ModuleSet,
     live: Option<&'a mut dyn LiveOps>,
 ) -> (Vec<PlannedOp>, Result<(), ExecError>) {
-    let mut evaluator = Evaluator::new(script, function, live);
+    let mut evaluator = Evaluator::new(script, function, modules, live);
     let result = evaluator.run(function);
     (evaluator.planned, result)
 }
@@ -245,14 +294,52 @@ impl<'a> Evaluator<'a> {
     fn new(
         script: &'a RevisionScript,
         function: &'a str,
+        modules: &'a ModuleSet,
         live: Option<&'a mut dyn LiveOps>,
     ) -> Evaluator<'a> {
+        let mut evaluator = Evaluator {
+            script,
+            live,
+            updated_receiver: None,
+            functions: Vec::new(),
+            returned: None,
+            call_depth: 0,
+            built: 0,
+            handling: Vec::new(),
+            function,
+            globals: HashMap::new(),
+            evaluated_globals: HashMap::new(),
+            locals: HashMap::new(),
+            planned: Vec::new(),
+            batch: None,
+            next_batch_id: 0,
+            work: 0,
+            evaluating_globals: Vec::new(),
+            eval_depth: 0,
+            modules,
+            module_globals: vec![HashMap::new(); modules.modules.len()],
+            module_state: vec![objects::NOT_LOADED; modules.modules.len()],
+            current_module: None,
+            frame: Frame::Function,
+            importing: false,
+            classes: Vec::new(),
+            instances: Vec::new(),
+            building_class: None,
+            current_class: None,
+            current_self: None,
+        };
         let mut globals = HashMap::new();
         for statement in &script.module.body {
             match &statement.kind {
                 StmtKind::Import { .. } | StmtKind::ImportFrom { .. } => {
-                    for (name, value) in import_bindings(statement) {
-                        globals.insert(name, Global::Value(value));
+                    for (name, imported) in evaluator.import_bindings(statement) {
+                        let global = match imported {
+                            Imported::Value(value) => Global::Value(value),
+                            Imported::From(module, name) => {
+                                Global::Import(module, name, statement.span)
+                            }
+                        };
+                        globals.insert(name, global);
                     }
                 }
                 StmtKind::Assign { targets, value } => {
@@ -275,30 +362,56 @@ impl<'a> Evaluator<'a> {
                     globals.insert(definition.name.clone(), Global::Function(definition));
                 }
                 StmtKind::ClassDef(definition) => {
-                    globals.insert(definition.name.clone(), Global::Class);
+                    globals.insert(definition.name.clone(), Global::Class(definition));
                 }
                 _ => {}
             }
         }
-        Evaluator {
-            script,
-            live,
-            updated_receiver: None,
-            functions: Vec::new(),
-            returned: None,
-            call_depth: 0,
-            built: 0,
-            handling: Vec::new(),
-            function,
-            globals,
-            evaluated_globals: HashMap::new(),
-            locals: HashMap::new(),
-            planned: Vec::new(),
-            batch: None,
-            next_batch_id: 0,
-            work: 0,
-            evaluating_globals: Vec::new(),
-            eval_depth: 0,
+        evaluator.globals = globals;
+        evaluator
+    }
+
+    /// Switches to running a module body, class body or function; `leave` switches back.
+    fn enter(&mut self, frame: Frame, module: Option<u32>, importing: bool) -> Saved {
+        Saved {
+            locals: std::mem::take(&mut self.locals),
+            frame: std::mem::replace(&mut self.frame, frame),
+            module: std::mem::replace(&mut self.current_module, module),
+            importing: std::mem::replace(&mut self.importing, importing),
+            class: self.current_class,
+            receiver: self.current_self.clone(),
+        }
+    }
+
+    fn leave(&mut self, saved: Saved) {
+        self.locals = saved.locals;
+        self.frame = saved.frame;
+        self.current_module = saved.module;
+        self.importing = saved.importing;
+        self.current_class = saved.class;
+        self.current_self = saved.receiver;
+    }
+
+    /// Binds a name where the running code binds it: a module's globals or the locals.
+    fn bind(&mut self, name: String, value: Value) {
+        match (self.frame, self.current_module) {
+            (Frame::Module, Some(module)) => {
+                self.module_globals[module as usize].insert(name, value);
+            }
+            _ => {
+                self.locals.insert(name, value);
+            }
+        }
+    }
+
+    /// The file the running code is in: (path, source).
+    fn file(&self) -> (&str, &str) {
+        match self
+            .current_module
+            .and_then(|module| self.modules.modules.get(module as usize))
+        {
+            Some(module) => (&module.path, &module.source),
+            None => (&self.script.path, &self.script.source),
         }
     }
 
@@ -315,7 +428,7 @@ impl<'a> Evaluator<'a> {
     #[inline(never)]
     fn unsupported_at(&self, span: Span, message: String) -> ExecError {
         ExecError::Unsupported {
-            path: self.script.path.clone(),
+            path: self.file().0.to_string(),
             line: span.start.line,
             column: span.start.column,
             message,
@@ -334,12 +447,13 @@ impl<'a> Evaluator<'a> {
     #[cold]
     #[inline(never)]
     fn python_at(&self, span: Span, exception: String, message: String) -> ExecError {
+        let (path, source) = self.file();
         ExecError::Python {
             exception,
             message,
-            path: self.script.path.clone(),
+            path: path.to_string(),
             line: span.start.line,
-            source_line: source_line(&self.script.source, span.start.line),
+            source_line: source_line(source, span.start.line),
         }
     }
 
@@ -374,7 +488,7 @@ impl<'a> Evaluator<'a> {
             operation,
             line: span.start.line,
             column: span.start.column,
-            source_line: source_line(&self.script.source, span.start.line),
+            source_line: source_line(self.file().1, span.start.line),
         }
     }
 
@@ -463,6 +577,11 @@ impl<'a> Evaluator<'a> {
                 Ok(Flow::Return)
             }
             StmtKind::FunctionDef(definition) => self.exec_def(definition, span),
+            StmtKind::ClassDef(definition) => {
+                let class = self.build_class(definition, span)?;
+                self.bind(definition.name.clone(), class);
+                Ok(Flow::Next)
+            }
             StmtKind::While { test, body, orelse } => self.exec_while(test, body, orelse, span),
             StmtKind::Try {
                 body,
@@ -523,7 +642,7 @@ impl<'a> Evaluator<'a> {
         let current = self.lookup(name, target.span)?;
         let right = self.eval(value)?;
         let result = self.binary(current, operator, right, span)?;
-        self.locals.insert(name.to_string(), result);
+        self.bind(name.to_string(), result);
         Ok(Flow::Next)
     }
 
@@ -571,8 +690,14 @@ impl<'a> Evaluator<'a> {
 
     #[inline(never)]
     fn exec_def(&mut self, definition: &'a FunctionDef, span: Span) -> EvalResult<Flow> {
-        let function = self.define(definition, self.locals.clone(), span)?;
-        if let Value::UserFunction(id) = &function {
+        // a method does not see its class body's names; a module-level function finds its
+        // module's globals when it runs
+        let captured = match self.frame {
+            Frame::Function => self.locals.clone(),
+            Frame::Module | Frame::Class => HashMap::new(),
+        };
+        let function = self.define(definition, captured, span)?;
+        if let (Value::UserFunction(id), Frame::Function) = (&function, self.frame) {
             // a nested function sees itself (recursion)
             if let Some(closure) = self.functions.get_mut(*id as usize) {
                 closure
@@ -580,7 +705,7 @@ impl<'a> Evaluator<'a> {
                     .insert(definition.name.clone(), function.clone());
             }
         }
-        self.locals.insert(definition.name.clone(), function);
+        self.bind(definition.name.clone(), function);
         Ok(Flow::Next)
     }
 
@@ -611,7 +736,11 @@ impl<'a> Evaluator<'a> {
             let Some(name) = target.as_name() else {
                 return Err(self.cannot_run(target.span, "'del' of this target"));
             };
-            if self.locals.remove(name).is_none() {
+            let removed = match (self.frame, self.current_module) {
+                (Frame::Module, Some(module)) => self.module_globals[module as usize].remove(name),
+                _ => self.locals.remove(name),
+            };
+            if removed.is_none() {
                 return Err(self.python(
                     target.span,
                     "UnboundLocalError",
@@ -624,8 +753,9 @@ impl<'a> Evaluator<'a> {
 
     #[inline(never)]
     fn exec_import(&mut self, statement: &'a Stmt) -> EvalResult<Flow> {
-        for (name, value) in import_bindings(statement) {
-            self.locals.insert(name, value);
+        for (name, imported) in self.import_bindings(statement) {
+            let value = self.resolve_import(imported, statement.span)?;
+            self.bind(name, value);
         }
         Ok(Flow::Next)
     }
@@ -698,8 +828,7 @@ impl<'a> Evaluator<'a> {
                                 ExecError::Python { message, .. } => message.clone(),
                                 other => other.to_string(),
                             };
-                            self.locals
-                                .insert(name.clone(), Value::Exception(class.clone(), message));
+                            self.bind(name.clone(), Value::Exception(class.clone(), message));
                         }
                         self.handling.push(error.clone());
                         outcome = self.exec_block(&handler.body);
@@ -804,8 +933,14 @@ impl<'a> Evaluator<'a> {
             .into_iter()
             .map(|(name, value)| Ok((name, self.check_built(value, span)?)))
             .collect::<EvalResult<HashMap<String, Value>>>()?;
+        let class = match self.frame {
+            Frame::Class => self.building_class,
+            Frame::Function | Frame::Module => None,
+        };
         self.functions.push(Closure {
             name: name.to_string(),
+            module: self.current_module,
+            class,
             parameters,
             defaults,
             body,
@@ -948,8 +1083,19 @@ impl<'a> Evaluator<'a> {
         if self.call_depth >= MAX_CALL_DEPTH {
             return Err(self.python(span, "RecursionError", "maximum recursion depth exceeded"));
         }
+        let (module, class) = match self.functions.get(id as usize) {
+            Some(closure) => (closure.module, closure.class),
+            None => (None, None),
+        };
+        let receiver = match class {
+            Some(_) => args.first().map(|arg| arg.value.clone()),
+            None => None,
+        };
         let (frame, body) = self.bind_arguments(id, args, keywords, span)?;
-        let saved = std::mem::replace(&mut self.locals, frame);
+        let saved = self.enter(Frame::Function, module, false);
+        self.locals = frame;
+        self.current_class = class;
+        self.current_self = receiver;
         self.call_depth += 1;
         let result = match body {
             Body::Block(statements) => self
@@ -958,7 +1104,7 @@ impl<'a> Evaluator<'a> {
             Body::Expr(expr) => self.eval(expr),
         };
         self.call_depth -= 1;
-        self.locals = saved;
+        self.leave(saved);
         result
     }
 
@@ -973,7 +1119,7 @@ impl<'a> Evaluator<'a> {
                 keywords,
             } => {
                 let callee = self.eval(func)?;
-                if matches!(callee, Value::Foreign(_)) {
+                if matches!(callee, Value::Foreign(_)) && !self.importing {
                     let what = match func.dotted_name() {
                         Some(name) => format!("'{name}(...)'"),
                         None => "this call".to_string(),
@@ -1070,8 +1216,15 @@ impl<'a> Evaluator<'a> {
     fn assign(&mut self, target: &'a Expr, value: Value) -> EvalResult<()> {
         match &target.kind {
             ExprKind::Name(name) => {
-                self.locals.insert(name.clone(), value);
+                self.bind(name.clone(), value);
                 Ok(())
+            }
+            ExprKind::Attribute {
+                value: object,
+                attr,
+            } => {
+                let object = self.eval(object)?;
+                self.set_attribute(object, attr, value, target.span)
             }
             ExprKind::Tuple(targets) | ExprKind::List(targets) => {
                 let items = match value {
@@ -1145,6 +1298,12 @@ impl<'a> Evaluator<'a> {
         if let Some(value) = self.locals.get(name) {
             return Ok(value.clone());
         }
+        if let Some(module) = self.current_module {
+            if let Some(value) = self.module_globals[module as usize].get(name) {
+                return Ok(value.clone());
+            }
+            return self.builtin(name, span);
+        }
         if let Some(value) = self.evaluated_globals.get(name) {
             return Ok(value.clone());
         }
@@ -1158,12 +1317,12 @@ impl<'a> Evaluator<'a> {
                         format!("the module-level value of '{name}' refers to itself"),
                     ));
                 }
-                // module-level code sees only module-level names
-                let saved_locals = std::mem::take(&mut self.locals);
+                // module-level code sees only module-level names, and runs as on import
+                let saved = self.enter(Frame::Function, None, true);
                 self.evaluating_globals.push(name.to_string());
                 let result = self.eval(expr);
                 self.evaluating_globals.pop();
-                self.locals = saved_locals;
+                self.leave(saved);
                 let value = result?;
                 self.evaluated_globals
                     .insert(name.to_string(), value.clone());
@@ -1179,22 +1338,36 @@ impl<'a> Evaluator<'a> {
                     .insert(name.to_string(), function.clone());
                 Ok(function)
             }
-            Some(Global::Class) => Err(self.unsupported(
-                span,
-                format!(
-                    "the playground cannot use the module-level class '{name}' inside {}()",
-                    self.function
-                ),
-            )),
-            None => match builtins::BUILTINS.iter().find(|b| **b == name) {
-                Some(builtin) => Ok(Value::Builtin(builtin)),
-                None if UNSUPPORTED_BUILTINS.contains(&name) => {
-                    Ok(Value::Foreign(name.to_string()))
-                }
-                None => {
-                    Err(self.python(span, "NameError", format!("name '{name}' is not defined")))
-                }
-            },
+            Some(Global::Import(module, imported, at)) => {
+                let imported = Imported::From(*module, imported.clone());
+                let at = *at;
+                let saved = self.enter(Frame::Function, None, true);
+                let value = self.resolve_import(imported, at);
+                self.leave(saved);
+                let value = value?;
+                self.evaluated_globals
+                    .insert(name.to_string(), value.clone());
+                Ok(value)
+            }
+            Some(Global::Class(definition)) => {
+                let definition: &'a crate::python::ClassDef = definition;
+                let saved = self.enter(Frame::Function, None, true);
+                let class = self.build_class(definition, span);
+                self.leave(saved);
+                let class = class?;
+                self.evaluated_globals
+                    .insert(name.to_string(), class.clone());
+                Ok(class)
+            }
+            None => self.builtin(name, span),
+        }
+    }
+
+    fn builtin(&self, name: &str, span: Span) -> EvalResult<Value> {
+        match builtins::BUILTINS.iter().find(|b| **b == name) {
+            Some(builtin) => Ok(Value::Builtin(builtin)),
+            None if UNSUPPORTED_BUILTINS.contains(&name) => Ok(Value::Foreign(name.to_string())),
+            None => Err(self.python(span, "NameError", format!("name '{name}' is not defined"))),
         }
     }
 
@@ -1309,7 +1482,7 @@ impl<'a> Evaluator<'a> {
             } = &func.kind
             {
                 if let Some(name) = receiver.as_name() {
-                    self.locals.insert(name.to_string(), updated);
+                    self.bind(name.to_string(), updated);
                 }
             }
         }
@@ -1655,6 +1828,16 @@ impl<'a> Evaluator<'a> {
                 }
             }
             Value::Foreign(name) => Ok(Value::Foreign(format!("{name}.{attr}"))),
+            Value::Dialect if attr == "type_descriptor" => {
+                Ok(Value::Method(Box::new(Value::Dialect), attr.to_string()))
+            }
+            other @ (Value::ProjectModule(_)
+            | Value::Class(_)
+            | Value::Instance(_)
+            | Value::Super(..)) => match self.object_attribute(&other, attr, span) {
+                Some(result) => result,
+                None => Err(no_attribute(self, other.kind_name())),
+            },
             other if builtins::has_method(&other, attr) => {
                 Ok(Value::Method(Box::new(other), attr.to_string()))
             }
@@ -1704,11 +1887,38 @@ impl<'a> Evaluator<'a> {
     pub fn call(
         &mut self,
         callee: Value,
-        args: Vec<Arg>,
-        keywords: Vec<KwArg>,
+        mut args: Vec<Arg>,
+        mut keywords: Vec<KwArg>,
         span: Span,
     ) -> EvalResult<Value> {
+        if matches!(
+            callee,
+            Value::Function(_) | Value::TypeClass(_) | Value::Method(..)
+        ) {
+            self.resolve_program_types(&mut args, &mut keywords)?;
+        }
         match callee {
+            Value::Class(class) => self.instantiate(class, args, keywords, span),
+            Value::BoundMethod(receiver, function) => {
+                self.call_method(function, *receiver, args, keywords, span)
+            }
+            Value::Builtin("super") => self.super_object(span),
+            // a library base's method called through super(): nothing to model
+            Value::Method(receiver, _) if matches!(*receiver, Value::Super(..)) => Ok(Value::None),
+            Value::Method(receiver, name)
+                if matches!(*receiver, Value::Dialect) && name == "type_descriptor" =>
+            {
+                Ok(args
+                    .into_iter()
+                    .next()
+                    .map(|arg| arg.value)
+                    .unwrap_or(Value::None))
+            }
+            // a project module's top level configuring a library (`declarative_base()`,
+            // `logging.getLogger(__name__)`): an opaque value, harmless until used
+            Value::Foreign(name) | Value::Module(name) if self.importing => {
+                Ok(Value::Foreign(format!("{name}()")))
+            }
             Value::Function(name) => {
                 if let Some(op_name) = name.strip_prefix("op.") {
                     let op_name = op_name.to_string();
@@ -2010,41 +2220,4 @@ fn catches(handler: &str, class: &str) -> bool {
                 "SQLAlchemyError" | "DBAPIError" | "DatabaseError" | "StatementError"
             ))
         || (handler == "SQLAlchemyError" && class.starts_with("NoResultFound"))
-}
-
-/// The names an `import` statement binds, and their values.
-fn import_bindings(statement: &Stmt) -> Vec<(String, Value)> {
-    let mut out = Vec::new();
-    match &statement.kind {
-        StmtKind::Import { names } => {
-            for alias in names {
-                match &alias.asname {
-                    Some(asname) => out.push((asname.clone(), names::module_value(&alias.name))),
-                    None => {
-                        let top = alias.name.split('.').next().unwrap_or(&alias.name);
-                        out.push((top.to_string(), names::module_value(top)));
-                    }
-                }
-            }
-        }
-        StmtKind::ImportFrom {
-            module,
-            names: imported,
-            level,
-        } => {
-            let module = match (level, module) {
-                (0, Some(m)) => m.clone(),
-                (_, m) => format!(".{}", m.clone().unwrap_or_default()),
-            };
-            for alias in imported {
-                if alias.name == "*" {
-                    continue;
-                }
-                let bound = alias.asname.clone().unwrap_or_else(|| alias.name.clone());
-                out.push((bound, names::import_from(&module, &alias.name)));
-            }
-        }
-        _ => {}
-    }
-    out
 }

@@ -30,6 +30,7 @@ mod args;
 mod builtins;
 mod connection;
 mod eval;
+pub mod modules;
 mod names;
 mod ops_calls;
 mod run;
@@ -132,7 +133,7 @@ impl std::error::Error for ExecError {}
 /// database. Anything the playground cannot run is an error naming file:line:column and what
 /// is not supported — and then nothing at all is executed.
 pub fn plan_function(script: &RevisionScript, function: &str) -> Result<Vec<PlannedOp>, ExecError> {
-    eval::execute(script, function, None)
+    eval::execute(script, function, &modules::ModuleSet::new(), None)
 }
 
 /// Why collecting (without a database) stops at a query: lint and lessons read revision files,
@@ -146,7 +147,8 @@ pub fn plan_until_error(
     script: &RevisionScript,
     function: &str,
 ) -> (Vec<PlannedOp>, Option<ExecError>) {
-    let (planned, result) = eval::execute_partial(script, function, None);
+    let (planned, result) =
+        eval::execute_partial(script, function, &modules::ModuleSet::new(), None);
     (planned, result.err())
 }
 
@@ -158,11 +160,12 @@ pub fn plan_until_error(
 pub fn run_function(
     script: &RevisionScript,
     function: &str,
+    modules: &modules::ModuleSet,
     context: &mut MigrationContext,
     warnings: &mut Vec<String>,
 ) -> Result<(), ExecError> {
     let mut live = run::Live { context, warnings };
-    eval::execute(script, function, Some(&mut live)).map(drop)
+    eval::execute(script, function, modules, Some(&mut live)).map(drop)
 }
 
 /// Line `line` (1-based) of `source`, stripped.

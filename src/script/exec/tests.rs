@@ -1,3 +1,4 @@
+use super::modules::ModuleSet;
 use super::*;
 use crate::ops::operation::{AddColumn, AlterColumn};
 use crate::ops::{
@@ -34,7 +35,13 @@ fn t(class: TypeClass) -> SqlType {
 fn offline(body: &str) -> String {
     let script = script(body);
     let mut context = MigrationContext::offline();
-    let result = run_function(&script, "upgrade", &mut context, &mut Vec::new());
+    let result = run_function(
+        &script,
+        "upgrade",
+        &ModuleSet::new(),
+        &mut context,
+        &mut Vec::new(),
+    );
     match result {
         Ok(_) => context.out.stdout_text(),
         Err(error) => format!("!{error}"),
@@ -45,7 +52,14 @@ fn run_online(db: &mut SqliteDatabase, body: &str) -> Result<Vec<String>, ExecEr
     let script = script(body);
     let mut context = MigrationContext::online(db);
     let mut warnings = Vec::new();
-    let result = run_function(&script, "upgrade", &mut context, &mut warnings).map(|()| warnings);
+    let result = run_function(
+        &script,
+        "upgrade",
+        &ModuleSet::new(),
+        &mut context,
+        &mut warnings,
+    )
+    .map(|()| warnings);
     match &result {
         Ok(_) => context.commit_step().expect("commit"),
         Err(_) => context.rollback_step(),
@@ -313,7 +327,7 @@ fn unsupported_python_is_located_and_the_calls_before_it_ran() {
     assert_eq!(table_names(&mut db), vec!["t".to_string()]);
 
     let cases: &[(&str, &str)] = &[
-        ("    class Helper:\n        pass\n", "versions/x.py:9:5: the playground cannot run class definitions inside upgrade(); it runs op.* calls, batch_alter_table blocks and simple assignments"),
+        ("    global counter\n", "versions/x.py:9:5: the playground cannot run 'global' / 'nonlocal' inside upgrade(); it runs op.* calls, batch_alter_table blocks and simple assignments"),
         ("    op.get_bind().execute(sa.text('SELECT 1'))\n", "versions/x.py:9:5: this reads the database, which only a migration has (lint reads revision files without one)"),
         ("    op.run_async(None)\n", "versions/x.py:9:5: the playground cannot run 'op.run_async()' inside upgrade()"),
         ("    op.drop_table([x for x in 'ab'])\n", "versions/x.py:9:19: the playground cannot evaluate a list comprehension inside upgrade(); use literal values, SQLAlchemy constructs and op.* calls"),
@@ -838,7 +852,14 @@ fn pops_chain_offline_prints_the_reference_text() {
                 script.id
             ));
             let mut warnings = Vec::new();
-            run_function(script, "upgrade", &mut context, &mut warnings).unwrap();
+            run_function(
+                script,
+                "upgrade",
+                &ModuleSet::new(),
+                &mut context,
+                &mut warnings,
+            )
+            .unwrap();
             assert!(warnings.is_empty());
             let change = match &previous {
                 None => VersionChange::Insert(script.id.clone()),
@@ -861,10 +882,24 @@ fn pops_chain_online_fails_at_the_batch_like_alembic() {
     let mut db = SqliteDatabase::open_in_memory().unwrap();
     let mut context = MigrationContext::online(&mut db);
     for script in &scripts[..5] {
-        run_function(script, "upgrade", &mut context, &mut Vec::new()).unwrap();
+        run_function(
+            script,
+            "upgrade",
+            &ModuleSet::new(),
+            &mut context,
+            &mut Vec::new(),
+        )
+        .unwrap();
         context.commit_step().unwrap();
     }
-    let error = run_function(&scripts[5], "upgrade", &mut context, &mut Vec::new()).unwrap_err();
+    let error = run_function(
+        &scripts[5],
+        "upgrade",
+        &ModuleSet::new(),
+        &mut context,
+        &mut Vec::new(),
+    )
+    .unwrap_err();
     context.rollback_step();
     assert!(
         matches!(&error, ExecError::Database { line: 20, .. }),
@@ -1021,7 +1056,14 @@ fn functions_loops_and_exceptions_run_as_python_runs_them() {
     let script = script_from(&source);
     let mut db = SqliteDatabase::open_in_memory().unwrap();
     let mut context = MigrationContext::online(&mut db);
-    run_function(&script, "upgrade", &mut context, &mut Vec::new()).unwrap();
+    run_function(
+        &script,
+        "upgrade",
+        &ModuleSet::new(),
+        &mut context,
+        &mut Vec::new(),
+    )
+    .unwrap();
     drop(context);
     assert_eq!(table_names(&mut db), vec!["a4", "b4", "caught", "finally"]);
     let cases: &[(&str, &str)] = &[
@@ -1187,7 +1229,13 @@ fn random_and_mutated_programs_give_results_or_located_errors_never_panics() {
                     } else {
                         MigrationContext::online(&mut db)
                     };
-                    match run_function(&script, "upgrade", &mut context, &mut Vec::new()) {
+                    match run_function(
+                        &script,
+                        "upgrade",
+                        &ModuleSet::new(),
+                        &mut context,
+                        &mut Vec::new(),
+                    ) {
                         Ok(()) => ran += 1,
                         Err(error) => {
                             failed += 1;
@@ -1274,5 +1322,140 @@ fn values_that_grow_without_bound_stop_with_a_located_error() {
     assert!(
         messages[4].contains("limits built values to 10000"),
         "{messages:?}"
+    );
+}
+
+// ------------------------------------------------------ project modules and classes
+
+/// Runs `upgrade()` of `body` offline with the project modules in `files` (under `/p`).
+fn offline_with_modules(files: &[(&str, &str)], imports: &str, body: &str) -> String {
+    let mut fs = crate::fs::MemoryFs::new();
+    for (path, text) in files {
+        crate::fs::FileSystem::write(&mut fs, &format!("/p/{path}"), text).unwrap();
+    }
+    let script = script_from(&format!("{HEADER}{imports}\ndef upgrade():\n{body}"));
+    let project = modules::ProjectFiles {
+        files: &fs,
+        search_paths: vec!["/p".to_string()],
+    };
+    let mut set = ModuleSet::new();
+    set.discover(&project, &script.module, "");
+    let mut context = MigrationContext::offline();
+    match run_function(&script, "upgrade", &set, &mut context, &mut Vec::new()) {
+        Ok(()) => context.out.stdout_text(),
+        Err(error) => format!("!{error} at {}", error_path(&error)),
+    }
+}
+
+fn error_path(error: &ExecError) -> String {
+    match error {
+        ExecError::Unsupported { path, line, .. } | ExecError::Python { path, line, .. } => {
+            format!("{path}:{line}")
+        }
+        ExecError::Database { path, line, .. } => format!("{path}:{line}"),
+    }
+}
+
+const TYPES_MODULE: &str = r#"import sqlalchemy as sa
+from sqlalchemy.types import TypeDecorator, CHAR
+
+PREFIX = 'tbl_'
+
+class GUID(TypeDecorator):
+    impl = CHAR
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect):
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(sa.Uuid())
+        return dialect.type_descriptor(CHAR(32))
+
+class JSONText(TypeDecorator):
+    impl = sa.Text
+
+class Money(TypeDecorator):
+    impl = sa.Numeric
+
+class Wrapped(TypeDecorator):
+    impl = JSONText
+
+    def __init__(self, inner=None, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if inner is not None:
+            self.impl = inner
+
+def table_name(name):
+    return PREFIX + name
+"#;
+
+#[test]
+fn project_modules_run_on_import_and_their_types_compile_as_sqlalchemy_does() {
+    let files = [
+        ("myapp/__init__.py", ""),
+        ("myapp/db/types.py", TYPES_MODULE),
+        (
+            "myapp/helpers.py",
+            "from .db.types import GUID, table_name\n\ndef id_column():\n    return GUID()\n",
+        ),
+    ];
+    // the figures real Alembic 1.20.1 printed for the same project
+    let out = offline_with_modules(
+        &files,
+        "from myapp.db.types import GUID, JSONText, Money, Wrapped\nimport myapp.helpers\nfrom myapp import helpers as h\n",
+        "    op.create_table(h.table_name('t'), sa.Column('id', GUID(), primary_key=True), sa.Column('doc', JSONText), sa.Column('price', Money(10, 2)), sa.Column('w', Wrapped(sa.String(20))), sa.Column('w2', Wrapped()), sa.Column('k', myapp.helpers.id_column()))\n    op.add_column('tbl_t', sa.Column('extra', myapp.db.types.GUID()))\n",
+    );
+    assert_eq!(
+        out,
+        "CREATE TABLE tbl_t (\n    id CHAR(32) NOT NULL, \n    doc TEXT, \n    price NUMERIC(10, 2), \n    w VARCHAR(20), \n    w2 TEXT, \n    k CHAR(32), \n    PRIMARY KEY (id)\n);\n\nALTER TABLE tbl_t ADD COLUMN extra CHAR(32);\n\n"
+    );
+}
+
+#[test]
+fn classes_in_the_revision_have_methods_attributes_and_super() {
+    let out = offline(
+        "    class Base:\n        kind = 'base'\n        def __init__(self, name):\n            self.name = name\n        def table(self):\n            return self.name + '_' + self.kind\n    class Child(Base):\n        kind = 'child'\n        def __init__(self, name):\n            super().__init__(name.lower())\n    op.drop_table(Child('USER').table())\n    op.drop_table(Base.kind)\n",
+    );
+    assert_eq!(out, "DROP TABLE user_child;\n\nDROP TABLE base;\n\n");
+    let error = offline("    class A:\n        pass\n    op.drop_table(A().missing)\n");
+    assert_eq!(
+        error,
+        "!AttributeError: 'A' object has no attribute 'missing'"
+    );
+}
+
+#[test]
+fn errors_in_project_modules_name_the_module_file() {
+    let files = [
+        ("pkg/__init__.py", ""),
+        ("pkg/broken.py", "X = 1\nY = undefined_name\n"),
+    ];
+    let out = offline_with_modules(
+        &files,
+        "from pkg.broken import X\n",
+        "    op.drop_table(str(X))\n",
+    );
+    assert_eq!(
+        out,
+        "!NameError: name 'undefined_name' is not defined at /p/pkg/broken.py:2"
+    );
+    let files = [("pkg/__init__.py", ""), ("pkg/things.py", "X = 1\n")];
+    let out = offline_with_modules(
+        &files,
+        "from pkg.things import Z\n",
+        "    op.drop_table(Z)\n",
+    );
+    assert_eq!(
+        out,
+        "!ImportError: cannot import name 'Z' from 'pkg.things' (/p/pkg/things.py) at versions/x.py:8"
+    );
+    let files = [("pkg/__init__.py", ""), ("pkg/bad.py", "def f(:\n")];
+    let out = offline_with_modules(
+        &files,
+        "import pkg.bad\n",
+        "    op.drop_table(pkg.bad.f())\n",
+    );
+    assert!(
+        out.starts_with("!SyntaxError: ") && out.ends_with("at /p/pkg/bad.py:1"),
+        "{out}"
     );
 }

@@ -108,6 +108,15 @@ pub(super) enum Value {
     Rows(Box<Rows>),
     /// A `Row`: column names and values.
     Row(Vec<String>, Vec<Value>),
+    /// A module of the project (index into the run's `ModuleSet`).
+    ProjectModule(u32),
+    /// A class the program defines, and an instance of one (handles into the evaluator).
+    Class(u32),
+    Instance(u32),
+    /// `obj.method`: a function of the program with its first argument bound.
+    BoundMethod(Box<Value>, u32),
+    /// `super()` in a method of this class, with its `self`.
+    Super(u32, Box<Value>),
     /// A name imported from a module the playground does not model (`typing.Sequence`,
     /// `myapp.models.Base`): harmless until used.
     Foreign(String),
@@ -154,6 +163,11 @@ impl Value {
             Value::Rows(_) => "a CursorResult".into(),
             Value::Row(..) => "a Row".into(),
             Value::Foreign(name) => format!("'{name}'"),
+            Value::ProjectModule(_) => "a module".into(),
+            Value::Class(_) => "a class".into(),
+            Value::Instance(_) => "an object".into(),
+            Value::BoundMethod(..) => "a method".into(),
+            Value::Super(..) => "super()".into(),
         }
     }
 

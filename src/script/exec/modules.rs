@@ -1,0 +1,245 @@
+//! The project's own Python modules a revision file imports (`from myapp.db import types`),
+//! found on `sys.path` as Alembic sets it (`prepend_sys_path`), and parsed once per run.
+//!
+//! The interpreter runs a module's body when the program first imports it (see
+//! `eval::Evaluator::load_module`); this only finds and parses the files. Which modules a
+//! revision can import is read from its import statements (anywhere in the file, and again in
+//! each module found), before the revision runs: the interpreter holds their syntax trees for
+//! the whole run. A module imported another way (`importlib`, `__import__`) is not found.
+
+use crate::fs::FileSystem;
+use crate::python::{self, Module, Stmt, StmtKind, SyntaxError};
+
+/// Where project modules are looked for.
+pub struct ProjectFiles<'f> {
+    pub files: &'f dyn FileSystem,
+    /// `sys.path` entries holding the project's modules, in order (`prepend_sys_path`).
+    pub search_paths: Vec<String>,
+}
+
+/// One module of the project.
+pub struct ProjectModule {
+    /// Dotted name (`myapp.db.types`).
+    pub name: String,
+    /// Its file (`.../myapp/db/types.py` or `.../__init__.py`); empty for a namespace package.
+    pub path: String,
+    pub source: String,
+    pub parsed: Result<Module, SyntaxError>,
+    /// A package (`__init__.py`, or a folder without one): relative imports start from it.
+    pub package: bool,
+}
+
+/// The project modules found so far in a run.
+#[derive(Default)]
+pub struct ModuleSet {
+    pub modules: Vec<ProjectModule>,
+    /// Dotted names looked for and not found.
+    missing: Vec<String>,
+}
+
+/// At most this many project modules are read in one run.
+const MAX_MODULES: usize = 500;
+
+/// Top-level names that are installed libraries, never the project's: an `alembic/` folder
+/// beside `alembic.ini` is the migration environment, not the `alembic` package.
+const LIBRARIES: &[&str] = &[
+    "alembic",
+    "sqlalchemy",
+    "typing",
+    "typing_extensions",
+    "datetime",
+    "uuid",
+    "json",
+    "enum",
+    "decimal",
+    "re",
+    "logging",
+    "os",
+    "sys",
+    "textwrap",
+    "functools",
+    "collections",
+    "itertools",
+    "dataclasses",
+    "__future__",
+];
+
+impl ModuleSet {
+    pub fn new() -> ModuleSet {
+        ModuleSet::default()
+    }
+
+    /// The index of module `name`, if the project has it.
+    pub fn find(&self, name: &str) -> Option<usize> {
+        self.modules.iter().position(|module| module.name == name)
+    }
+
+    /// Finds the project modules `module` imports (from package `package` for relative
+    /// imports), and the ones those import, parsing each once.
+    pub fn discover(&mut self, project: &ProjectFiles, module: &Module, package: &str) {
+        let mut wanted = Vec::new();
+        imports_in(&module.body, package, &mut wanted);
+        while let Some(name) = wanted.pop() {
+            if self.find(&name).is_some() || self.missing.contains(&name) {
+                continue;
+            }
+            if self.modules.len() >= MAX_MODULES {
+                return;
+            }
+            match locate(project, &name) {
+                Some((path, package)) => {
+                    let source = if path.is_empty() {
+                        String::new()
+                    } else {
+                        project.files.read_to_string(&path).unwrap_or_default()
+                    };
+                    let parsed = python::parse_module(&source);
+                    let own_package = if package {
+                        name.clone()
+                    } else {
+                        parent(&name).to_string()
+                    };
+                    if let Ok(parsed) = &parsed {
+                        imports_in(&parsed.body, &own_package, &mut wanted);
+                    }
+                    self.modules.push(ProjectModule {
+                        name,
+                        path,
+                        source,
+                        parsed,
+                        package,
+                    });
+                }
+                None => self.missing.push(name),
+            }
+        }
+    }
+}
+
+fn parent(name: &str) -> &str {
+    name.rsplit_once('.')
+        .map(|(parent, _)| parent)
+        .unwrap_or("")
+}
+
+/// `from ..x import y` in package `package`: the absolute module name (`None` when the dots
+/// go above the top-level package).
+pub fn absolute(package: &str, level: u32, module: Option<&str>) -> Option<String> {
+    if level == 0 {
+        return module.map(str::to_string);
+    }
+    let mut base = package.to_string();
+    for _ in 1..level {
+        if base.is_empty() {
+            return None;
+        }
+        base = parent(&base).to_string();
+    }
+    if base.is_empty() {
+        return None;
+    }
+    Some(match module {
+        Some(module) => format!("{base}.{module}"),
+        None => base,
+    })
+}
+
+/// Every module an import statement in `body` (at any depth) may load: each prefix of a
+/// dotted name, and `from m import n`'s `m.n` (which may be a submodule).
+fn imports_in(body: &[Stmt], package: &str, out: &mut Vec<String>) {
+    let add = |dotted: &str, out: &mut Vec<String>| {
+        let top = dotted.split('.').next().unwrap_or(dotted);
+        if LIBRARIES.contains(&top) {
+            return;
+        }
+        let mut prefix = String::new();
+        for part in dotted.split('.') {
+            if !prefix.is_empty() {
+                prefix.push('.');
+            }
+            prefix.push_str(part);
+            if !out.contains(&prefix) {
+                out.push(prefix.clone());
+            }
+        }
+    };
+    for statement in body {
+        match &statement.kind {
+            StmtKind::Import { names } => {
+                for alias in names {
+                    add(&alias.name, out);
+                }
+            }
+            StmtKind::ImportFrom {
+                module,
+                names,
+                level,
+            } => {
+                let Some(base) = absolute(package, *level, module.as_deref()) else {
+                    continue;
+                };
+                add(&base, out);
+                for alias in names {
+                    if alias.name != "*" {
+                        add(&format!("{base}.{}", alias.name), out);
+                    }
+                }
+            }
+            _ => {}
+        }
+        for block in blocks(statement) {
+            imports_in(block, package, out);
+        }
+    }
+}
+
+/// The statement blocks nested in a statement.
+pub(super) fn blocks(statement: &Stmt) -> Vec<&[Stmt]> {
+    match &statement.kind {
+        StmtKind::FunctionDef(definition) => vec![&definition.body],
+        StmtKind::ClassDef(definition) => vec![&definition.body],
+        StmtKind::If { branches, orelse } => branches
+            .iter()
+            .map(|branch| branch.body.as_slice())
+            .chain([orelse.as_slice()])
+            .collect(),
+        StmtKind::For { body, orelse, .. } | StmtKind::While { body, orelse, .. } => {
+            vec![body, orelse]
+        }
+        StmtKind::Try {
+            body,
+            handlers,
+            orelse,
+            finalbody,
+            ..
+        } => handlers
+            .iter()
+            .map(|handler| handler.body.as_slice())
+            .chain([body.as_slice(), orelse.as_slice(), finalbody.as_slice()])
+            .collect(),
+        StmtKind::With { body, .. } => vec![body],
+        _ => Vec::new(),
+    }
+}
+
+/// `a.b` → (`<root>/a/b.py`, false) or (`<root>/a/b/__init__.py`, true), in the first
+/// search path that has it; a folder without `__init__.py` is a namespace package (no file).
+fn locate(project: &ProjectFiles, dotted: &str) -> Option<(String, bool)> {
+    let relative = dotted.replace('.', "/");
+    let mut namespace = None;
+    for root in &project.search_paths {
+        let base = crate::fs::join(root, &relative);
+        let init = format!("{base}/__init__.py");
+        if project.files.is_file(&init) {
+            return Some((init, true));
+        }
+        let file = format!("{base}.py");
+        if project.files.is_file(&file) {
+            return Some((file, false));
+        }
+        if namespace.is_none() && project.files.is_dir(&base) {
+            namespace = Some((String::new(), true));
+        }
+    }
+    namespace
+}
