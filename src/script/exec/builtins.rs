@@ -15,6 +15,10 @@ type EvalResult<T> = Result<T, ExecError>;
 pub(super) const BUILTINS: &[&str] = &[
     "print",
     "super",
+    "type",
+    "any",
+    "all",
+    "sum",
     "len",
     "range",
     "str",
@@ -326,6 +330,42 @@ pub(super) fn call(
                     }
                 }
             }
+        }
+        ("any" | "all", Some(value)) if values.len() == 1 => {
+            let want = name == "any";
+            let mut found = !want;
+            for item in ev.iterate(value, span)? {
+                if ev.truth(&item, span)? == want {
+                    found = want;
+                    break;
+                }
+            }
+            Value::Bool(found)
+        }
+        ("sum", Some(value)) if values.len() == 1 => {
+            let mut total = Value::Int(0);
+            for item in ev.iterate(value, span)? {
+                total = match (total, item) {
+                    (Value::Int(a), Value::Int(b)) => match a.checked_add(b) {
+                        Some(sum) => Value::Int(sum),
+                        None => return Err(ev.python(span, "OverflowError", "int too large")),
+                    },
+                    (Value::Int(a), Value::Float(b)) => Value::Float(a as f64 + b),
+                    (Value::Float(a), Value::Int(b)) => Value::Float(a + b as f64),
+                    (Value::Float(a), Value::Float(b)) => Value::Float(a + b),
+                    (_, other) => {
+                        return Err(type_error(
+                            ev,
+                            span,
+                            format!(
+                                "unsupported operand type(s) for +: 'int' and {}",
+                                other.kind_name()
+                            ),
+                        ))
+                    }
+                };
+            }
+            total
         }
         (_, _) => {
             return Err(type_error(

@@ -365,3 +365,244 @@ fn parameters(
     }
     Ok(out)
 }
+
+// ------------------------------------------------------------ sa.inspect(bind)
+
+/// The inspector's methods the playground answers.
+const INSPECTOR_METHODS: &[&str] = &[
+    "get_table_names",
+    "has_table",
+    "get_columns",
+    "get_indexes",
+    "get_foreign_keys",
+    "get_pk_constraint",
+    "get_unique_constraints",
+];
+
+/// `sa.inspect(bind)`: an `Inspector` over the live connection. Offline the bind is Alembic's
+/// mock connection, which SQLAlchemy cannot inspect (measured with Alembic 1.20.1).
+pub(super) fn inspect(ev: &mut Evaluator, args: Vec<Arg>, span: Span) -> EvalResult<Value> {
+    match args.first().map(|arg| &arg.value) {
+        Some(Value::Connection) => {}
+        Some(other) => {
+            return Err(ev.unsupported(
+                span,
+                format!(
+                    "the playground inspects only op.get_bind(), not {}",
+                    other.kind_name()
+                ),
+            ))
+        }
+        None => {
+            return Err(ev.python(
+                span,
+                "TypeError",
+                "inspect() missing 1 required positional argument: 'subject'",
+            ))
+        }
+    }
+    if ev.is_offline() {
+        return Err(ev.python(
+            span,
+            "sqlalchemy.exc.NoInspectionAvailable",
+            "No inspection system is available for object of type <class 'sqlalchemy.engine.mock.MockConnection'>",
+        ));
+    }
+    if !ev.is_live() {
+        return Err(ev.unsupported(span, super::NEEDS_DATABASE));
+    }
+    ev.inspectors.push(Vec::new());
+    Ok(Value::Inspector(ev.inspectors.len() as u32 - 1))
+}
+
+pub(super) fn inspector_attribute(value: &Value, attr: &str) -> Option<Value> {
+    match value {
+        Value::Inspector(_) if INSPECTOR_METHODS.contains(&attr) => {
+            Some(Value::Method(Box::new(value.clone()), attr.to_string()))
+        }
+        _ => None,
+    }
+}
+
+/// An inspector method, answered once per inspector and arguments (SQLAlchemy caches them:
+/// a table created after the first `get_table_names()` is not in the second).
+pub(super) fn inspector_call(
+    ev: &mut Evaluator,
+    id: u32,
+    name: &str,
+    args: Vec<Arg>,
+    span: Span,
+) -> EvalResult<Value> {
+    let table = match args.first().map(|arg| &arg.value) {
+        Some(Value::Str(table)) => Some(table.clone()),
+        _ => None,
+    };
+    if name != "get_table_names" && table.is_none() {
+        return Err(ev.unsupported(
+            span,
+            format!("the playground needs the table name as a string in {name}()"),
+        ));
+    }
+    let key = format!("{name}/{}", table.as_deref().unwrap_or(""));
+    if let Some((_, value)) = ev
+        .inspectors
+        .get(id as usize)
+        .and_then(|cache| cache.iter().find(|(k, _)| *k == key))
+    {
+        return Ok(value.clone());
+    }
+    let value = inspect_now(ev, name, table.as_deref(), span)?;
+    if let Some(cache) = ev.inspectors.get_mut(id as usize) {
+        cache.push((key, value.clone()));
+    }
+    Ok(value)
+}
+
+fn dict(entries: Vec<(&str, Value)>) -> Value {
+    Value::Dict(
+        entries
+            .into_iter()
+            .map(|(key, value)| (Value::Str(key.to_string()), value))
+            .collect(),
+    )
+}
+
+fn strings(items: &[String]) -> Value {
+    Value::List(items.iter().cloned().map(Value::Str).collect())
+}
+
+fn opt_str(value: &Option<String>) -> Value {
+    value.clone().map(Value::Str).unwrap_or(Value::None)
+}
+
+fn inspect_now(
+    ev: &mut Evaluator,
+    name: &str,
+    table: Option<&str>,
+    span: Span,
+) -> EvalResult<Value> {
+    let failed = |ev: &Evaluator, error: crate::runtime::RuntimeError| {
+        ev.python(span, "sqlalchemy.exc.OperationalError", error.to_string())
+    };
+    let Some(database) = ev.database() else {
+        return Err(ev.unsupported(span, super::NEEDS_DATABASE));
+    };
+    if name == "get_table_names" {
+        let rows = database.query(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite~_%' ESCAPE '~' ORDER BY name",
+            &[],
+        );
+        return match rows {
+            Ok((_, rows)) => Ok(Value::List(
+                rows.into_iter()
+                    .filter_map(|row| match row.into_iter().next() {
+                        Some(SqlValue::Text(name)) => Some(Value::Str(name)),
+                        _ => None,
+                    })
+                    .collect(),
+            )),
+            Err(error) => {
+                Err(ev.python(span, "sqlalchemy.exc.OperationalError", error.to_string()))
+            }
+        };
+    }
+    let table = table.unwrap_or_default();
+    let data = crate::runtime::reflect::fetch_table(database, table);
+    let data = data.map_err(|error| failed(ev, error))?;
+    if name == "has_table" {
+        return Ok(Value::Bool(data.is_some()));
+    }
+    let Some(data) = data else {
+        return Err(ev.python(span, "sqlalchemy.exc.NoSuchTableError", table.to_string()));
+    };
+    let reflected = crate::autogen::reflect::to_schema_table(&data);
+    Ok(match name {
+        "get_columns" => Value::List(
+            data.columns
+                .iter()
+                .filter(|column| column.hidden != 1)
+                .map(|column| {
+                    let (sql_type, _) = crate::ops::SqlType::from_sqlite_declared(&column.type_);
+                    dict(vec![
+                        ("name", Value::Str(column.name.clone())),
+                        ("type", Value::Type(sql_type)),
+                        ("nullable", Value::Bool(!column.notnull)),
+                        ("default", opt_str(&column.dflt_value)),
+                        ("primary_key", Value::Int(column.pk)),
+                    ])
+                })
+                .collect(),
+        ),
+        "get_indexes" => Value::List(
+            data.indexes
+                .iter()
+                .filter(|index| !index.name.starts_with("sqlite_autoindex"))
+                .map(|index| {
+                    let columns: Vec<Value> =
+                        index.columns.iter().map(|column| opt_str(column)).collect();
+                    dict(vec![
+                        ("name", Value::Str(index.name.clone())),
+                        ("column_names", Value::List(columns)),
+                        ("unique", Value::Int(index.unique as i64)),
+                        ("dialect_options", Value::Dict(Vec::new())),
+                    ])
+                })
+                .collect(),
+        ),
+        "get_foreign_keys" => Value::List(
+            reflected
+                .foreign_keys
+                .iter()
+                .map(|key| {
+                    let mut options = Vec::new();
+                    for (option, value) in
+                        [("onupdate", &key.onupdate), ("ondelete", &key.ondelete)]
+                    {
+                        if let Some(value) = value {
+                            options
+                                .push((Value::Str(option.to_string()), Value::Str(value.clone())));
+                        }
+                    }
+                    dict(vec![
+                        (
+                            "name",
+                            opt_str(&key.name.as_ref().map(|name| name.text.clone())),
+                        ),
+                        ("constrained_columns", strings(&key.columns)),
+                        ("referred_schema", Value::None),
+                        ("referred_table", Value::Str(key.referent_table.clone())),
+                        ("referred_columns", strings(&key.referent_columns)),
+                        ("options", Value::Dict(options)),
+                    ])
+                })
+                .collect(),
+        ),
+        "get_pk_constraint" => dict(vec![
+            ("constrained_columns", strings(&reflected.primary_key)),
+            (
+                "name",
+                opt_str(
+                    &reflected
+                        .primary_key_name
+                        .as_ref()
+                        .map(|name| name.text.clone()),
+                ),
+            ),
+        ]),
+        _ => Value::List(
+            reflected
+                .uniques
+                .iter()
+                .map(|unique| {
+                    dict(vec![
+                        (
+                            "name",
+                            opt_str(&unique.name.as_ref().map(|name| name.text.clone())),
+                        ),
+                        ("column_names", strings(&unique.columns)),
+                    ])
+                })
+                .collect(),
+        ),
+    })
+}

@@ -60,7 +60,6 @@ const UNSUPPORTED_BUILTINS: &[&str] = &[
     "setattr",
     "map",
     "filter",
-    "type",
     "super",
     "Exception",
     "ValueError",
@@ -78,9 +77,6 @@ const UNSUPPORTED_BUILTINS: &[&str] = &[
     "next",
     "abs",
     "reversed",
-    "sum",
-    "any",
-    "all",
     "isinstance",
 ];
 
@@ -169,6 +165,8 @@ pub(super) trait LiveOps {
         script: &RevisionScript,
         op: &PlannedOp,
     ) -> Result<Option<QueryRows>, ExecError>;
+    /// The live connection (`None` offline), for `sa.inspect(bind)`.
+    fn database(&mut self) -> Option<&mut dyn crate::runtime::Database>;
 }
 
 pub(super) struct Evaluator<'a> {
@@ -211,6 +209,8 @@ pub(super) struct Evaluator<'a> {
     /// the class and `self` of the method running (for `super()`)
     current_class: Option<u32>,
     current_self: Option<Value>,
+    /// each `sa.inspect(bind)`'s cache: what its methods answered, by call
+    pub inspectors: Vec<Vec<(String, Value)>>,
 }
 
 type EvalResult<T> = Result<T, ExecError>;
@@ -327,6 +327,7 @@ impl<'a> Evaluator<'a> {
             building_class: None,
             current_class: None,
             current_self: None,
+            inspectors: Vec::new(),
         };
         let mut globals = HashMap::new();
         for statement in &script.module.body {
@@ -509,6 +510,16 @@ impl<'a> Evaluator<'a> {
         if let Some(live) = self.live.as_deref_mut() {
             live.print(text);
         }
+    }
+
+    /// The live connection, when migrating online.
+    pub fn database(&mut self) -> Option<&mut dyn crate::runtime::Database> {
+        self.live.as_deref_mut()?.database()
+    }
+
+    /// Whether the evaluator runs a migration (it collects operations otherwise).
+    pub fn is_live(&self) -> bool {
+        self.live.is_some()
     }
 
     /// Whether a migration runs in `--sql` mode.
@@ -1412,8 +1423,91 @@ impl<'a> Evaluator<'a> {
             ExprKind::Compare { left, comparisons } => self.eval_compare(left, comparisons, span),
             ExprKind::IfExp { test, body, orelse } => self.eval_ifexp(test, body, orelse),
             ExprKind::Lambda { parameters, body } => self.eval_lambda(parameters, body, span),
+            // a generator is consumed at once (what it yields, not when)
+            ExprKind::ListComp {
+                element,
+                generators,
+            }
+            | ExprKind::GeneratorExp {
+                element,
+                generators,
+            } => self.eval_comprehension(element, None, generators, span),
+            ExprKind::DictComp {
+                key,
+                value,
+                generators,
+            } => self.eval_comprehension(key, Some(value), generators, span),
             _ => Err(self.cannot_evaluate(expr)),
         }
+    }
+
+    /// A list or dict comprehension (or a generator expression, as a list), in its own scope:
+    /// its loop names do not leak.
+    #[inline(never)]
+    fn eval_comprehension(
+        &mut self,
+        element: &'a Expr,
+        value: Option<&'a Expr>,
+        generators: &'a [crate::python::Comprehension],
+        span: Span,
+    ) -> EvalResult<Value> {
+        let inner = match self.frame {
+            Frame::Function => self.locals.clone(),
+            Frame::Module | Frame::Class => HashMap::new(),
+        };
+        let saved = self.enter(Frame::Function, self.current_module, self.importing);
+        self.locals = inner;
+        let mut out = Vec::new();
+        let result = self.comprehend(element, value, generators, &mut out, span);
+        self.leave(saved);
+        result?;
+        let built = match value {
+            Some(_) => {
+                let mut items = Vec::new();
+                for (key, value) in out {
+                    dict_insert(&mut items, key, value.unwrap_or(Value::None));
+                }
+                Value::Dict(items)
+            }
+            None => Value::List(out.into_iter().map(|(item, _)| item).collect()),
+        };
+        self.check_built(built, span)
+    }
+
+    fn comprehend(
+        &mut self,
+        element: &'a Expr,
+        value: Option<&'a Expr>,
+        generators: &'a [crate::python::Comprehension],
+        out: &mut Vec<(Value, Option<Value>)>,
+        span: Span,
+    ) -> EvalResult<()> {
+        let Some((first, rest)) = generators.split_first() else {
+            let item = self.eval(element)?;
+            let value = match value {
+                Some(value) => Some(self.eval(value)?),
+                None => None,
+            };
+            out.push((item, value));
+            return self.check_len(out.len(), span);
+        };
+        if first.is_async {
+            return Err(self.cannot_run(span, "'async for' in a comprehension"));
+        }
+        let iterable = self.eval(&first.iter)?;
+        let items = self.iterate(iterable, first.iter.span)?;
+        'items: for item in items {
+            self.tick(span)?;
+            self.assign(&first.target, item)?;
+            for condition in &first.conditions {
+                let test = self.eval(condition)?;
+                if !self.truth(&test, condition.span)? {
+                    continue 'items;
+                }
+            }
+            self.comprehend(element, value, rest, out, span)?;
+        }
+        Ok(())
     }
 
     #[inline(never)]
@@ -1828,6 +1922,10 @@ impl<'a> Evaluator<'a> {
                 }
             }
             Value::Foreign(name) => Ok(Value::Foreign(format!("{name}.{attr}"))),
+            Value::Inspector(_) => match connection::inspector_attribute(&value, attr) {
+                Some(method) => Ok(method),
+                None => Err(no_attribute(self, "'Inspector' object".to_string())),
+            },
             Value::Dialect if attr == "type_descriptor" => {
                 Ok(Value::Method(Box::new(Value::Dialect), attr.to_string()))
             }
@@ -1903,6 +2001,15 @@ impl<'a> Evaluator<'a> {
                 self.call_method(function, *receiver, args, keywords, span)
             }
             Value::Builtin("super") => self.super_object(span),
+            Value::Builtin("type") => self.type_builtin(args, span),
+            Value::Function(name) if name == "sa.inspect" => connection::inspect(self, args, span),
+            Value::Method(receiver, name) if matches!(*receiver, Value::Inspector(_)) => {
+                let id = match *receiver {
+                    Value::Inspector(id) => id,
+                    _ => 0,
+                };
+                connection::inspector_call(self, id, &name, args, span)
+            }
             // a library base's method called through super(): nothing to model
             Value::Method(receiver, _) if matches!(*receiver, Value::Super(..)) => Ok(Value::None),
             Value::Method(receiver, name)

@@ -9,6 +9,7 @@ use super::value::Value;
 /// SQLAlchemy callables the evaluator models (canonical name `sa.<name>`).
 const SQLALCHEMY_FUNCTIONS: &[&str] = &[
     "Column",
+    "inspect",
     "ForeignKey",
     "Sequence",
     "PrimaryKeyConstraint",

@@ -43,6 +43,10 @@ impl LiveOps for Live<'_, '_> {
     ) -> Result<Option<QueryRows>, ExecError> {
         run_one(script, op, self.context, self.warnings, true)
     }
+
+    fn database(&mut self) -> Option<&mut dyn crate::runtime::Database> {
+        self.context.database()
+    }
 }
 
 /// Runs one operation; with `want_rows`, its (last) statement runs as a query and its rows are

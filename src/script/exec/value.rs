@@ -108,6 +108,8 @@ pub(super) enum Value {
     Rows(Box<Rows>),
     /// A `Row`: column names and values.
     Row(Vec<String>, Vec<Value>),
+    /// `sa.inspect(bind)` (index of its cache in the evaluator).
+    Inspector(u32),
     /// A module of the project (index into the run's `ModuleSet`).
     ProjectModule(u32),
     /// A class the program defines, and an instance of one (handles into the evaluator).
@@ -164,6 +166,7 @@ impl Value {
             Value::Row(..) => "a Row".into(),
             Value::Foreign(name) => format!("'{name}'"),
             Value::ProjectModule(_) => "a module".into(),
+            Value::Inspector(_) => "an Inspector".into(),
             Value::Class(_) => "a class".into(),
             Value::Instance(_) => "an object".into(),
             Value::BoundMethod(..) => "a method".into(),
@@ -249,6 +252,11 @@ impl Value {
                 }
                 Some(format!("{{{}}}", parts.join(", ")))
             }
+            // SQLAlchemy's repr of a type is the class and its arguments (`VARCHAR(length=5)`)
+            Value::Type(sql_type) => {
+                let repr = sql_type.python_repr();
+                Some(repr.strip_prefix("sa.").unwrap_or(&repr).to_string())
+            }
             other => other.to_literal().map(|literal| literal.python_repr()),
         }
     }
@@ -273,8 +281,35 @@ impl Value {
                 }
                 Some(true)
             }
+            (Value::Dict(a), Value::Dict(b)) => {
+                if a.len() != b.len() {
+                    return Some(false);
+                }
+                for (key, x) in a {
+                    let Some((_, y)) = b.iter().find(|(k, _)| k.python_eq(key) == Some(true))
+                    else {
+                        return Some(false);
+                    };
+                    if !x.python_eq(y)? {
+                        return Some(false);
+                    }
+                }
+                Some(true)
+            }
             (a, b) if a.to_literal().is_some() && b.to_literal().is_some() => Some(a == b),
+            (Value::Type(a), Value::Type(b)) => Some(a == b),
+            // objects compare by identity
+            (Value::Class(a), Value::Class(b)) | (Value::Instance(a), Value::Instance(b)) => {
+                Some(a == b)
+            }
+            (a, b) if a.is_plain() && b.is_plain() => Some(false),
             _ => None,
         }
+    }
+
+    /// A literal or a container: `==` between two of different kinds is False.
+    fn is_plain(&self) -> bool {
+        self.to_literal().is_some()
+            || matches!(self, Value::List(_) | Value::Tuple(_) | Value::Dict(_))
     }
 }

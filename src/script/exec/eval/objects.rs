@@ -521,6 +521,50 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    /// `type(obj)` of an object of the program, and `type(name, bases, namespace)`, which
+    /// makes a class (as a `class` statement would).
+    pub(in crate::script::exec) fn type_builtin(
+        &mut self,
+        args: Vec<Arg>,
+        span: Span,
+    ) -> EvalResult<Value> {
+        let mut values = args.into_iter().map(|arg| arg.value);
+        match (values.next(), values.next(), values.next(), values.next()) {
+            (Some(Value::Instance(id)), None, None, None) => {
+                match self.instances.get(id as usize) {
+                    Some(instance) => Ok(Value::Class(instance.class)),
+                    None => Err(self.cannot_run(span, "type() of this object")),
+                }
+            }
+            (Some(Value::Str(name)), Some(Value::Tuple(bases)), Some(Value::Dict(items)), None) => {
+                if self.classes.len() >= MAX_FUNCTIONS {
+                    return Err(self.unsupported(
+                        span,
+                        format!("the playground creates at most {MAX_FUNCTIONS} classes per run"),
+                    ));
+                }
+                let mut namespace = HashMap::new();
+                for (key, value) in items {
+                    let Value::Str(key) = key else {
+                        return Err(self.python(
+                            span,
+                            "TypeError",
+                            "type.__new__() argument 3 must be a dict of str keys",
+                        ));
+                    };
+                    namespace.insert(key, value);
+                }
+                self.classes.push(ClassObject {
+                    name,
+                    bases,
+                    namespace,
+                });
+                Ok(Value::Class(self.classes.len() as u32 - 1))
+            }
+            _ => Err(self.cannot_run(span, "'type(...)' of this value")),
+        }
+    }
+
     /// `super()` in a method: the method's class and its first argument.
     pub(in crate::script::exec) fn super_object(&self, span: Span) -> EvalResult<Value> {
         match (self.current_class, &self.current_self) {
