@@ -512,6 +512,22 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    /// `type.with_variant(other, *dialect_names)`: on SQLite, `other` when "sqlite" is one of
+    /// the names, else the type itself (the variant is for other databases).
+    fn with_variant(&mut self, receiver: Value, args: Vec<Arg>, span: Span) -> EvalResult<Value> {
+        let mut args = args.into_iter();
+        let Some(variant) = args.next() else {
+            return Err(self.python(
+                span,
+                "TypeError",
+                "TypeEngine.with_variant() missing 2 required positional arguments: 'type_' and 'dialect_names'",
+            ));
+        };
+        let for_sqlite = args.any(|arg| matches!(&arg.value, Value::Str(name) if name == "sqlite"));
+        let chosen = if for_sqlite { variant.value } else { receiver };
+        schema_calls::to_type(self, &chosen, variant.span, "with_variant").map(Value::Type)
+    }
+
     /// The live connection, when migrating online.
     pub fn database(&mut self) -> Option<&mut dyn crate::runtime::Database> {
         self.live.as_deref_mut()?.database()
@@ -1926,6 +1942,9 @@ impl<'a> Evaluator<'a> {
                 Some(method) => Ok(method),
                 None => Err(no_attribute(self, "'Inspector' object".to_string())),
             },
+            other @ (Value::Type(_) | Value::TypeClass(_)) if attr == "with_variant" => {
+                Ok(Value::Method(Box::new(other), attr.to_string()))
+            }
             Value::Dialect if attr == "type_descriptor" => {
                 Ok(Value::Method(Box::new(Value::Dialect), attr.to_string()))
             }
@@ -2002,6 +2021,12 @@ impl<'a> Evaluator<'a> {
             }
             Value::Builtin("super") => self.super_object(span),
             Value::Builtin("type") => self.type_builtin(args, span),
+            Value::Method(receiver, name)
+                if name == "with_variant"
+                    && matches!(*receiver, Value::Type(_) | Value::TypeClass(_)) =>
+            {
+                self.with_variant(*receiver, args, span)
+            }
             Value::Function(name) if name == "sa.inspect" => connection::inspect(self, args, span),
             Value::Method(receiver, name) if matches!(*receiver, Value::Inspector(_)) => {
                 let id = match *receiver {
@@ -2023,7 +2048,10 @@ impl<'a> Evaluator<'a> {
             }
             // a project module's top level configuring a library (`declarative_base()`,
             // `logging.getLogger(__name__)`): an opaque value, harmless until used
-            Value::Foreign(name) | Value::Module(name) if self.importing => {
+            // a dialect's type (`postgresql.JSONB()`), harmless until SQLite would compile it
+            Value::Foreign(name) | Value::Module(name)
+                if self.importing || name.starts_with("sqlalchemy.dialects.") =>
+            {
                 Ok(Value::Foreign(format!("{name}()")))
             }
             Value::Function(name) => {

@@ -1488,3 +1488,15 @@ fn type_makes_classes_and_any_all_sum_fold_iterables() {
     );
     assert_eq!(out, "DROP TABLE \"runs3.5\";\n\n");
 }
+
+#[test]
+fn with_variant_picks_the_sqlite_variant_or_keeps_the_type() {
+    // what real Alembic 1.20.1 printed for the same create_table
+    let out = offline(
+        "    from sqlalchemy.dialects.mysql import MEDIUMTEXT\n    from sqlalchemy.dialects import postgresql\n    op.create_table('v', sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), primary_key=True), sa.Column('t', sa.Text().with_variant(MEDIUMTEXT, 'mysql').with_variant(sa.NVARCHAR(None), 'mssql')), sa.Column('j', sa.JSON().with_variant(postgresql.JSONB(), 'postgresql')), sa.Column('s', sa.String(5).with_variant(sa.String(9), 'sqlite', 'mysql')))\n",
+    );
+    assert_eq!(
+        out,
+        "CREATE TABLE v (\n    id INTEGER NOT NULL, \n    t TEXT, \n    j JSON, \n    s VARCHAR(9), \n    PRIMARY KEY (id)\n);\n\n"
+    );
+}
