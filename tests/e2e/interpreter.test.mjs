@@ -103,3 +103,68 @@ test('revision files run as programs: a data migration, an endless loop and a re
     await playground.close();
   }
 });
+
+const TYPES = `import sqlalchemy as sa
+from sqlalchemy.types import TypeDecorator, CHAR
+
+
+class GUID(TypeDecorator):
+    impl = CHAR
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect):
+        return dialect.type_descriptor(CHAR(32))
+
+
+def table_name(base):
+    return PREFIX + base
+
+
+PREFIX = 'app_'
+`;
+
+const USES_MODULE = `${HEADER('bbbb00000001', null)}from myapp.types import GUID, table_name
+
+
+def upgrade():
+    op.create_table(table_name('user'), sa.Column('id', GUID(), primary_key=True))
+    names = [name for name in sa.inspect(op.get_bind()).get_table_names() if name.startswith('app_')]
+    print('tables:', names)
+
+
+def downgrade():
+    op.drop_table(table_name('user'))
+`;
+
+test("a revision imports the project's own modules: a TypeDecorator and a helper; a broken module is named", async () => {
+  const playground = await openPlayground();
+  try {
+    const { page } = playground;
+    await gotoReady(page, playground.server.url);
+    const files = await page.evaluate(() => window.playground.listFiles());
+    // alembic.ini's prepend_sys_path = . puts the project folder on sys.path
+    const root = files.find((name) => /(^|\/)alembic\.ini$/.test(name)).replace(/alembic\.ini$/, '');
+    const versions = files.find((name) => /(^|\/)env\.py$/.test(name)).replace(/env\.py$/, 'versions');
+    await page.evaluate(([path, text]) => window.playground.writeFile(path, text), [`${root}myapp/__init__.py`, '']);
+    await page.evaluate(([path, text]) => window.playground.writeFile(path, text), [`${root}myapp/types.py`, TYPES]);
+    await page.evaluate(([dir, text]) => window.playground.writeFile(`${dir}/bbbb00000001_uses_module.py`, text), [versions, USES_MODULE]);
+
+    const result = await page.evaluate(() => window.playground.run('alembic upgrade head'));
+    assert.equal(result.exitCode, 0, result.stderr);
+    assert.equal(result.stdout, "tables: ['app_user']\n");
+    const schema = await page.evaluate(() => window.playground.query("SELECT sql FROM sqlite_master WHERE name = 'app_user'"));
+    assert.equal(schema.rows[0][0], 'CREATE TABLE app_user (\n\tid CHAR(32) NOT NULL, \n\tPRIMARY KEY (id)\n)');
+
+    // A module that fails on import: Python's error, located in that module; nothing applied.
+    await page.evaluate(() => window.playground.run('alembic downgrade base'));
+    await page.evaluate(([path, text]) => window.playground.writeFile(path, text), [`${root}myapp/types.py`, `${TYPES}\nBROKEN = undefined_name\n`]);
+    await typeCommand(page, 'alembic upgrade head');
+    const transcript = await terminalText(page);
+    assert.match(transcript, /myapp\/types\.py", line 19/);
+    assert.match(transcript, /NameError: name 'undefined_name' is not defined/);
+    const version = await page.evaluate(() => window.playground.query('SELECT count(*) FROM alembic_version'));
+    assert.deepEqual(version.rows, [[0]]);
+  } finally {
+    await playground.close();
+  }
+});
