@@ -16,10 +16,18 @@
 //! * [`plan_function`]: the same interpreter without a database, collecting the operations
 //!   (lint and lessons read them; `op.get_bind()` is not available there).
 //!
+//! Also owns the project's own modules (`modules`: found on `prepend_sys_path`, run on first
+//! import) and classes and instances (`eval::objects`).
+//!
 //! Deliberately absent:
-//! * classes, decorators, generators, `global`, and calls into modules the playground does not
+//! * decorators, generators (a generator expression is consumed at once), set
+//!   comprehensions, `global`, ORM sessions, and calls into libraries the playground does not
 //!   model are a located [`ExecError::Unsupported`] where the program reaches them (what ran
-//!   before stays, as it would have under Alembic); they cannot be caught by `try`;
+//!   before stays, as it would have under Alembic); they cannot be caught by `try`. At a
+//!   module's top level (import time) such a library call gives an opaque value instead, which
+//!   is an error only where it is used;
+//! * an import of a module that is neither the project's nor one the playground models is not
+//!   an error until the name is used (real projects import installed libraries);
 //! * it renders no SQL (that is `ops`) and manages no transactions (that is `runtime`).
 
 // `ExecError` (with the runtime's `RuntimeError` inside) is the shape the command layer
