@@ -48,6 +48,13 @@ scenario!(
 );
 
 scenario!(
+    /// Imports: the project's own modules through prepend_sys_path, an unknown module at the
+    /// top of a revision file and inside upgrade().
+    imports_of_project_and_unknown_modules,
+    "imports"
+);
+
+scenario!(
     /// `init` into existing and new folders, `list_templates`, argparse errors.
     init_and_list_templates,
     "init"

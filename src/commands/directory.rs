@@ -4,12 +4,16 @@
 use super::{Failure, Invocation};
 use crate::config::Config;
 use crate::graph::{GraphError, GraphWarning, RevisionMap};
+use crate::python::StmtKind;
+use crate::script::exec::modules::{ModuleSet, ProjectFiles};
 use crate::script::load::{self, RevisionScript, ScriptError};
 
 pub struct ScriptDirectory {
     /// The script directory (`script_location`), absolute.
     pub dir: String,
     pub version_locations: Vec<String>,
+    /// `prepend_sys_path`: where the project's own modules are found.
+    search_paths: Vec<String>,
     scripts: Option<Vec<RevisionScript>>,
     map: Option<Result<RevisionMap, GraphError>>,
 }
@@ -107,9 +111,13 @@ impl ScriptDirectory {
         let version_locations = config
             .version_locations(&cwd, &dir)
             .map_err(|error| Failure::Command(error.0))?;
+        // where the revisions' imports of the project's own modules are found (an entry
+        // outside the project folder holds none of them: the playground reads only the project)
+        let search_paths = config.prepend_sys_path(&cwd).unwrap_or_default();
         Ok(ScriptDirectory {
             dir,
             version_locations,
+            search_paths,
             scripts: None,
             map: None,
         })
@@ -127,7 +135,54 @@ impl ScriptDirectory {
         if self.scripts.is_none() {
             let scripts = load::load_revisions(&*invocation.host.files, &self.version_locations)
                 .map_err(script_failure)?;
+            self.check_imports(&*invocation.host.files, &scripts)?;
             self.scripts = Some(scripts);
+        }
+        Ok(())
+    }
+
+    /// Alembic imports every revision file when it loads them: a top-level import of a module
+    /// that is neither a library nor the project's fails the command there, as Python's
+    /// `ModuleNotFoundError`.
+    fn check_imports(
+        &self,
+        files: &dyn crate::fs::FileSystem,
+        scripts: &[RevisionScript],
+    ) -> Result<(), Failure> {
+        if self.search_paths.is_empty() {
+            return Ok(());
+        }
+        let project = ProjectFiles {
+            files,
+            search_paths: self.search_paths.clone(),
+        };
+        let mut modules = ModuleSet::new();
+        for script in scripts {
+            let imports = script.module.body.iter().filter(|statement| {
+                matches!(
+                    statement.kind,
+                    StmtKind::Import { .. } | StmtKind::ImportFrom { .. }
+                )
+            });
+            for statement in imports {
+                if !matches!(&statement.kind, StmtKind::ImportFrom { level, .. } if *level > 0) {
+                    modules.discover(&project, &script.module, "");
+                }
+                if let Some(missing) = modules.missing_import(statement, None) {
+                    let line = statement.span.start.line;
+                    return Err(Failure::Unhandled {
+                        frames: vec![
+                            format!("  File \"{}\", line {line}, in <module>", script.path),
+                            format!(
+                                "    {}",
+                                crate::script::exec::source_line(&script.source, line)
+                            ),
+                        ],
+                        exception: "ModuleNotFoundError".to_string(),
+                        message: format!("No module named '{missing}'"),
+                    });
+                }
+            }
         }
         Ok(())
     }

@@ -780,6 +780,9 @@ impl<'a> Evaluator<'a> {
 
     #[inline(never)]
     fn exec_import(&mut self, statement: &'a Stmt) -> EvalResult<Flow> {
+        if let Some(error) = self.missing_import(statement) {
+            return Err(error);
+        }
         for (name, imported) in self.import_bindings(statement) {
             let value = self.resolve_import(imported, statement.span)?;
             self.bind(name, value);

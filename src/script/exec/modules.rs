@@ -35,33 +35,246 @@ pub struct ModuleSet {
     pub modules: Vec<ProjectModule>,
     /// Dotted names looked for and not found.
     missing: Vec<String>,
+    /// Whether the project was searched (a run with `sys.path` entries): only then is a
+    /// module that is neither a library nor the project's a `ModuleNotFoundError`.
+    searched: bool,
 }
 
 /// At most this many project modules are read in one run.
 const MAX_MODULES: usize = 500;
 
-/// Top-level names that are installed libraries, never the project's: an `alembic/` folder
-/// beside `alembic.ini` is the migration environment, not the `alembic` package.
+/// Top-level modules Python finds outside the project: the standard library (Python 3.11's
+/// `sys.stdlib_module_names`) and what real Alembic's environment installs (Alembic,
+/// SQLAlchemy and their dependencies). An `alembic/` folder beside `alembic.ini` is the
+/// migration environment, not the `alembic` package.
 const LIBRARIES: &[&str] = &[
     "alembic",
     "sqlalchemy",
-    "typing",
+    "mako",
+    "markupsafe",
     "typing_extensions",
-    "datetime",
-    "uuid",
-    "json",
-    "enum",
-    "decimal",
-    "re",
-    "logging",
-    "os",
-    "sys",
-    "textwrap",
-    "functools",
-    "collections",
-    "itertools",
-    "dataclasses",
+    "greenlet",
+    "pip",
+    "setuptools",
+    "pkg_resources",
     "__future__",
+    "abc",
+    "aifc",
+    "antigravity",
+    "argparse",
+    "array",
+    "ast",
+    "asynchat",
+    "asyncio",
+    "asyncore",
+    "atexit",
+    "audioop",
+    "base64",
+    "bdb",
+    "binascii",
+    "bisect",
+    "builtins",
+    "bz2",
+    "cProfile",
+    "calendar",
+    "cgi",
+    "cgitb",
+    "chunk",
+    "cmath",
+    "cmd",
+    "code",
+    "codecs",
+    "codeop",
+    "collections",
+    "colorsys",
+    "compileall",
+    "concurrent",
+    "configparser",
+    "contextlib",
+    "contextvars",
+    "copy",
+    "copyreg",
+    "crypt",
+    "csv",
+    "ctypes",
+    "curses",
+    "dataclasses",
+    "datetime",
+    "dbm",
+    "decimal",
+    "difflib",
+    "dis",
+    "distutils",
+    "doctest",
+    "email",
+    "encodings",
+    "ensurepip",
+    "enum",
+    "errno",
+    "faulthandler",
+    "fcntl",
+    "filecmp",
+    "fileinput",
+    "fnmatch",
+    "fractions",
+    "ftplib",
+    "functools",
+    "gc",
+    "genericpath",
+    "getopt",
+    "getpass",
+    "gettext",
+    "glob",
+    "graphlib",
+    "grp",
+    "gzip",
+    "hashlib",
+    "heapq",
+    "hmac",
+    "html",
+    "http",
+    "idlelib",
+    "imaplib",
+    "imghdr",
+    "imp",
+    "importlib",
+    "inspect",
+    "io",
+    "ipaddress",
+    "itertools",
+    "json",
+    "keyword",
+    "lib2to3",
+    "linecache",
+    "locale",
+    "logging",
+    "lzma",
+    "mailbox",
+    "mailcap",
+    "marshal",
+    "math",
+    "mimetypes",
+    "mmap",
+    "modulefinder",
+    "msilib",
+    "msvcrt",
+    "multiprocessing",
+    "netrc",
+    "nis",
+    "nntplib",
+    "nt",
+    "ntpath",
+    "nturl2path",
+    "numbers",
+    "opcode",
+    "operator",
+    "optparse",
+    "os",
+    "ossaudiodev",
+    "pathlib",
+    "pdb",
+    "pickle",
+    "pickletools",
+    "pipes",
+    "pkgutil",
+    "platform",
+    "plistlib",
+    "poplib",
+    "posix",
+    "posixpath",
+    "pprint",
+    "profile",
+    "pstats",
+    "pty",
+    "pwd",
+    "py_compile",
+    "pyclbr",
+    "pydoc",
+    "pydoc_data",
+    "pyexpat",
+    "queue",
+    "quopri",
+    "random",
+    "re",
+    "readline",
+    "reprlib",
+    "resource",
+    "rlcompleter",
+    "runpy",
+    "sched",
+    "secrets",
+    "select",
+    "selectors",
+    "shelve",
+    "shlex",
+    "shutil",
+    "signal",
+    "site",
+    "smtpd",
+    "smtplib",
+    "sndhdr",
+    "socket",
+    "socketserver",
+    "spwd",
+    "sqlite3",
+    "sre_compile",
+    "sre_constants",
+    "sre_parse",
+    "ssl",
+    "stat",
+    "statistics",
+    "string",
+    "stringprep",
+    "struct",
+    "subprocess",
+    "sunau",
+    "symtable",
+    "sys",
+    "sysconfig",
+    "syslog",
+    "tabnanny",
+    "tarfile",
+    "telnetlib",
+    "tempfile",
+    "termios",
+    "textwrap",
+    "this",
+    "threading",
+    "time",
+    "timeit",
+    "tkinter",
+    "token",
+    "tokenize",
+    "tomllib",
+    "trace",
+    "traceback",
+    "tracemalloc",
+    "tty",
+    "turtle",
+    "turtledemo",
+    "types",
+    "typing",
+    "unicodedata",
+    "unittest",
+    "urllib",
+    "uu",
+    "uuid",
+    "venv",
+    "warnings",
+    "wave",
+    "weakref",
+    "webbrowser",
+    "winreg",
+    "winsound",
+    "wsgiref",
+    "xdrlib",
+    "xml",
+    "xmlrpc",
+    "zipapp",
+    "zipfile",
+    "zipimport",
+    "zlib",
+    "zoneinfo",
 ];
 
 impl ModuleSet {
@@ -77,6 +290,7 @@ impl ModuleSet {
     /// Finds the project modules `module` imports (from package `package` for relative
     /// imports), and the ones those import, parsing each once.
     pub fn discover(&mut self, project: &ProjectFiles, module: &Module, package: &str) {
+        self.searched = true;
         let mut wanted = Vec::new();
         imports_in(&module.body, package, &mut wanted);
         while let Some(name) = wanted.pop() {
@@ -112,6 +326,49 @@ impl ModuleSet {
                 }
                 None => self.missing.push(name),
             }
+        }
+    }
+}
+
+impl ModuleSet {
+    /// For an import of `dotted`, the module Python would report missing
+    /// (`No module named '...'`): the first prefix that is neither a library nor the
+    /// project's. `None` when it can be imported, or when the project was not searched.
+    pub fn missing_module(&self, dotted: &str) -> Option<String> {
+        let top = dotted.split('.').next().unwrap_or(dotted);
+        if !self.searched || LIBRARIES.contains(&top) {
+            return None;
+        }
+        let mut prefix = String::new();
+        for part in dotted.split('.') {
+            if !prefix.is_empty() {
+                prefix.push('.');
+            }
+            prefix.push_str(part);
+            if self.find(&prefix).is_none() {
+                return Some(prefix);
+            }
+        }
+        None
+    }
+}
+
+impl ModuleSet {
+    /// The module an import statement (in package `package`) cannot find, as Python names it.
+    pub fn missing_import(&self, statement: &Stmt, package: Option<&str>) -> Option<String> {
+        match &statement.kind {
+            StmtKind::Import { names } => names
+                .iter()
+                .find_map(|alias| self.missing_module(&alias.name)),
+            StmtKind::ImportFrom { module, level, .. } => {
+                let name = match package {
+                    Some(package) => absolute(package, *level, module.as_deref()),
+                    None if *level == 0 => module.clone(),
+                    None => None,
+                };
+                self.missing_module(&name?)
+            }
+            _ => None,
         }
     }
 }

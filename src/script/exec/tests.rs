@@ -1461,6 +1461,37 @@ fn errors_in_project_modules_name_the_module_file() {
 }
 
 #[test]
+fn imports_of_unknown_modules_fail_as_module_not_found() {
+    let files = [
+        ("pkg/__init__.py", ""),
+        (
+            "pkg/uses.py",
+            "import os\nimport flask_sqlalchemy\nT = 't'\n",
+        ),
+    ];
+    let out = offline_with_modules(
+        &files,
+        "import pkg.uses\n",
+        "    op.drop_table(pkg.uses.T)\n",
+    );
+    assert_eq!(
+        out,
+        "!ModuleNotFoundError: No module named 'flask_sqlalchemy' at /p/pkg/uses.py:2"
+    );
+    // inside upgrade(): at the statement, after what ran before it; the standard library,
+    // SQLAlchemy and the project's own packages import
+    let out = offline_with_modules(
+        &[("pkg/__init__.py", "")],
+        "",
+        "    import json, datetime.timezone\n    from sqlalchemy.dialects import sqlite\n    import pkg\n    op.drop_table('a')\n    from pkg.absent import x\n",
+    );
+    assert_eq!(
+        out,
+        "!ModuleNotFoundError: No module named 'pkg.absent' at versions/x.py:14"
+    );
+}
+
+#[test]
 fn comprehensions_run_in_their_own_scope() {
     let out = offline(
         "    x = 'kept'\n    names = [f'{x}_{n}' for x in ['a', 'b'] for n in range(2) if n > 0]\n    sizes = {name: len(name) for name in names}\n    op.drop_table(', '.join(names) + ' ' + str(sizes['a_1']) + ' ' + x + ' ' + '/'.join(str(n) for n in range(3)))\n",

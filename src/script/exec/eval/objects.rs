@@ -144,6 +144,21 @@ impl<'a> Evaluator<'a> {
         out
     }
 
+    /// Python's `ModuleNotFoundError` for an import statement of a module that is neither a
+    /// library nor the project's (`None` when everything it names can be imported).
+    pub(in crate::script::exec) fn missing_import(
+        &self,
+        statement: &Stmt,
+    ) -> Option<super::super::ExecError> {
+        let package = self.current_package();
+        let missing = self.modules.missing_import(statement, package.as_deref())?;
+        Some(self.python(
+            statement.span,
+            "ModuleNotFoundError",
+            format!("No module named '{missing}'"),
+        ))
+    }
+
     /// The value of an import binding, running the module it comes from if needed.
     pub(in crate::script::exec) fn resolve_import(
         &mut self,
