@@ -43,8 +43,8 @@ enum Entry {
         name: String,
         type_bound: bool,
     },
-    CreateIndex(Index),
-    DropIndex(String),
+    CreateIndex(Index, bool),
+    DropIndex(String, bool),
     TableComment(Option<String>),
 }
 
@@ -55,7 +55,7 @@ fn requires_recreate_entries(entries: &[Entry]) -> bool {
             .server_default
             .as_ref()
             .is_some_and(ServerDefault::is_sql_expression),
-        Entry::CreateIndex(_) | Entry::DropIndex(_) => false,
+        Entry::CreateIndex(..) | Entry::DropIndex(..) => false,
         _ => true,
     })
 }
@@ -131,13 +131,16 @@ fn expand(op: &BatchOp) -> Vec<Entry> {
                 }
             }
             if column.index {
-                out.push(Entry::CreateIndex(Index {
-                    name: None, // named by the caller with the table name
-                    table: None,
-                    elements: vec![IndexElement::Column(column.name.clone())],
-                    unique: column.unique,
-                    sqlite_where: None,
-                }));
+                out.push(Entry::CreateIndex(
+                    Index {
+                        name: None, // named by the caller with the table name
+                        table: None,
+                        elements: vec![IndexElement::Column(column.name.clone())],
+                        unique: column.unique,
+                        sqlite_where: None,
+                    },
+                    false,
+                ));
             }
             out
         }
@@ -173,8 +176,14 @@ fn expand(op: &BatchOp) -> Vec<Entry> {
             column_name: column_name.clone(),
             existing_type: existing_type.clone(),
         }],
-        BatchOp::CreateIndex(index) => vec![Entry::CreateIndex(index.clone())],
-        BatchOp::DropIndex { index_name } => vec![Entry::DropIndex(index_name.clone())],
+        BatchOp::CreateIndex {
+            index,
+            if_not_exists,
+        } => vec![Entry::CreateIndex(index.clone(), *if_not_exists)],
+        BatchOp::DropIndex {
+            index_name,
+            if_exists,
+        } => vec![Entry::DropIndex(index_name.clone(), *if_exists)],
         BatchOp::CreateUniqueConstraint { name, columns } => vec![Entry::AddConstraint {
             constraint: Constraint::Unique(UniqueConstraint {
                 name: name.clone(),
@@ -267,7 +276,7 @@ pub(crate) fn batch_steps(op: &Operation, ctx: &RenderContext) -> Result<Vec<Ste
         }
         let mut expanded = expand(batch_op);
         for entry in &mut expanded {
-            if let Entry::CreateIndex(index) = entry {
+            if let Entry::CreateIndex(index, _) = entry {
                 *index = name_index(index, table_name);
             }
         }
@@ -369,15 +378,17 @@ fn plain_steps(table_name: &str, entries: &[Entry]) -> Result<Vec<Step>, OpsErro
                     return Ok(steps);
                 }
             }
-            Entry::CreateIndex(index) => {
+            Entry::CreateIndex(index, if_not_exists) => {
                 steps.push(Step::Execute(statement_ddl(create_index_sql(
                     index,
                     Some(table_name),
-                    false,
+                    *if_not_exists,
                 )?)));
             }
-            Entry::DropIndex(name) => {
-                steps.push(Step::Execute(statement_ddl(drop_index_sql(name, false))));
+            Entry::DropIndex(name, if_exists) => {
+                steps.push(Step::Execute(statement_ddl(drop_index_sql(
+                    name, *if_exists,
+                ))));
             }
             Entry::TableComment(comment) => {
                 let sql = match comment {
@@ -770,14 +781,14 @@ impl ApplyBatch {
                     return Err(OpsError::Value(format!("No such constraint: '{name}'")));
                 }
             }
-            Entry::CreateIndex(index) => {
+            Entry::CreateIndex(index, _) => {
                 let name = index.name.clone().unwrap_or_default();
                 match self.new_indexes.iter_mut().find(|(n, _)| *n == name) {
                     Some(slot) => slot.1 = index.clone(),
                     None => self.new_indexes.push((name, index.clone())),
                 }
             }
-            Entry::DropIndex(name) => {
+            Entry::DropIndex(name, _) => {
                 let position = self
                     .indexes
                     .iter()

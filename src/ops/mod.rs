@@ -31,15 +31,16 @@ mod tests;
 
 pub use batch::{requires_recreate, table_to_reflect};
 pub use ddl::{
-    create_table_text, offline_text, statements, Params, ReflectedTable, RenderContext, Statement,
-    Step,
+    create_table_text, offline_text, render_sql_expr, statements, Params, ReflectedTable,
+    RenderContext, Statement, Step,
 };
-pub use operation::{BatchOp, BulkInsertTable, ExecuteSql, Operation, Recreate, SqlExpr};
+pub use operation::{BatchOp, BulkInsertTable, ExecuteSql, Operation, Recreate, Select, SqlExpr};
 pub use reflect::{reflect_table, PragmaColumn, PragmaForeignKey, PragmaIndex, SqliteTableData};
 pub use schema::{
     CheckConstraint, Column, Constraint, ForeignKey, ForeignKeyConstraint, Index, IndexElement,
     PrimaryKeyConstraint, ServerDefault, Table, UniqueConstraint,
 };
+pub use sqltext::quote;
 pub use types::{SqlType, TypeClass};
 
 use std::fmt;

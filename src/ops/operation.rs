@@ -80,6 +80,48 @@ pub enum ExecuteSql {
         table_columns: Vec<String>,
         values: Vec<(String, SqlExpr)>,
     },
+    /// `sa.select(...)`
+    Select(Select),
+}
+
+/// `sa.select(columns...).select_from(...).where(...).order_by(...).limit(...)`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Select {
+    pub distinct: bool,
+    /// the selected columns and expressions, in order
+    pub columns: Vec<SqlExpr>,
+    /// the FROM list, in the order SQLAlchemy derives it (explicit `select_from` first, then
+    /// the tables of the columns, then those of the WHERE clause)
+    pub froms: Vec<String>,
+    pub where_clauses: Vec<SqlExpr>,
+    pub group_by: Vec<SqlExpr>,
+    /// the ORDER BY terms (`.desc()` is part of the term)
+    pub order_by: Vec<SqlExpr>,
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+impl SqlExpr {
+    /// The tables the expression's columns name, in order of appearance.
+    pub fn tables(&self, out: &mut Vec<String>) {
+        match self {
+            SqlExpr::Column { table, .. } => {
+                if !table.is_empty() && !out.contains(table) {
+                    out.push(table.clone());
+                }
+            }
+            SqlExpr::Binary { left, right, .. } => {
+                left.tables(out);
+                right.tables(out);
+            }
+            SqlExpr::And(items) | SqlExpr::Or(items) => {
+                for item in items {
+                    item.tables(out);
+                }
+            }
+            SqlExpr::InlineLiteral(_) | SqlExpr::Value(_) | SqlExpr::Text(_) => {}
+        }
+    }
 }
 
 /// `alter_column` keywords (shared by the plain and batch forms).
@@ -245,10 +287,15 @@ pub enum BatchOp {
         column_name: String,
         existing_type: Option<SqlType>,
     },
-    /// `index.table` is ignored (the batch table is used)
-    CreateIndex(Index),
+    /// `index.table` is ignored (the batch table is used); `if_not_exists` is kept when the
+    /// batch runs as plain ALTERs (a recreate drops it, as Alembic's `ApplyBatchImpl` does)
+    CreateIndex {
+        index: Index,
+        if_not_exists: bool,
+    },
     DropIndex {
         index_name: String,
+        if_exists: bool,
     },
     CreateUniqueConstraint {
         name: Option<String>,

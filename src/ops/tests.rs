@@ -1442,9 +1442,13 @@ fn batch_without_recreate() {
         "user",
         Recreate::Auto,
         vec![
-            BatchOp::CreateIndex(Index::on_columns("ix_user_name", "", &["name"], false)),
+            BatchOp::CreateIndex {
+                index: Index::on_columns("ix_user_name", "", &["name"], false),
+                if_not_exists: false,
+            },
             BatchOp::DropIndex {
                 index_name: "ix_user_email".into(),
+                if_exists: false,
             },
         ],
     );
@@ -1639,6 +1643,7 @@ fn batch_missing_constraint_and_index() {
         Recreate::Always,
         vec![BatchOp::DropIndex {
             index_name: "ix_nope".into(),
+            if_exists: false,
         }],
     );
     assert_eq!(
@@ -1718,7 +1723,10 @@ fn batch_new_index_on_renamed_column_measured() {
         Recreate::Auto,
         vec![
             BatchOp::AlterColumn(email),
-            BatchOp::CreateIndex(Index::on_columns("ix_x", "", &["mail", "name"], true)),
+            BatchOp::CreateIndex {
+                index: Index::on_columns("ix_x", "", &["mail", "name"], true),
+                if_not_exists: false,
+            },
         ],
     ));
     assert_eq!(sql.len(), 5);

@@ -34,6 +34,7 @@ pub(super) const BUILTINS: &[&str] = &[
     "min",
     "max",
     "repr",
+    "object",
 ];
 
 /// Methods of `str`, `list` and `dict` run here.

@@ -20,7 +20,8 @@ use super::args::{Arg, KwArg};
 use super::modules::ModuleSet;
 use super::value::Value;
 use super::{
-    builtins, connection, names, ops_calls, schema_calls, source_line, ExecError, PlannedOp,
+    builtins, connection, metadata, names, ops_calls, schema_calls, source_line, ExecError,
+    PlannedOp,
 };
 
 mod objects;
@@ -132,6 +133,8 @@ struct Closure<'a> {
     defaults: HashMap<String, Value>,
     body: Body<'a>,
     captured: HashMap<String, Value>,
+    /// `async def`: a call makes a coroutine, run by `await` or `asyncio.run()`
+    is_async: bool,
 }
 
 /// The `with op.batch_alter_table(...) as batch_op:` block being evaluated.
@@ -211,6 +214,8 @@ pub(super) struct Evaluator<'a> {
     current_self: Option<Value>,
     /// each `sa.inspect(bind)`'s cache: what its methods answered, by call
     pub inspectors: Vec<Vec<(String, Value)>>,
+    /// each `sa.MetaData()`'s tables
+    pub metadatas: Vec<Vec<crate::ops::Table>>,
 }
 
 type EvalResult<T> = Result<T, ExecError>;
@@ -328,6 +333,7 @@ impl<'a> Evaluator<'a> {
             current_class: None,
             current_self: None,
             inspectors: Vec::new(),
+            metadatas: Vec::new(),
         };
         let mut globals = HashMap::new();
         for statement in &script.module.body {
@@ -920,16 +926,19 @@ impl<'a> Evaluator<'a> {
         if let Some(decorator) = definition.decorators.first() {
             return Err(self.cannot_run(decorator.span, "decorated functions"));
         }
-        if definition.is_async {
-            return Err(self.cannot_run(span, "'async def'"));
-        }
-        self.make_function(
+        let function = self.make_function(
             &definition.name,
             &definition.parameters,
             Body::Block(&definition.body),
             captured,
             span,
-        )
+        )?;
+        if let (true, Value::UserFunction(id)) = (definition.is_async, &function) {
+            if let Some(closure) = self.functions.get_mut(*id as usize) {
+                closure.is_async = true;
+            }
+        }
+        Ok(function)
     }
 
     #[inline(never)]
@@ -975,6 +984,7 @@ impl<'a> Evaluator<'a> {
             defaults,
             body,
             captured,
+            is_async: false,
         });
         Ok(Value::UserFunction(self.functions.len() as u32 - 1))
     }
@@ -1113,15 +1123,67 @@ impl<'a> Evaluator<'a> {
         if self.call_depth >= MAX_CALL_DEPTH {
             return Err(self.python(span, "RecursionError", "maximum recursion depth exceeded"));
         }
-        let (module, class) = match self.functions.get(id as usize) {
-            Some(closure) => (closure.module, closure.class),
-            None => (None, None),
+        let (class, is_async) = match self.functions.get(id as usize) {
+            Some(closure) => (closure.class, closure.is_async),
+            None => (None, false),
         };
         let receiver = match class {
             Some(_) => args.first().map(|arg| arg.value.clone()),
             None => None,
         };
         let (frame, body) = self.bind_arguments(id, args, keywords, span)?;
+        if is_async {
+            return Ok(Value::Coroutine(Box::new(super::value::Coroutine {
+                function: id,
+                frame,
+                receiver,
+            })));
+        }
+        self.run_frame(id, frame, receiver, body)
+    }
+
+    /// `await coroutine` / `asyncio.run(coroutine)`: runs the `async def`'s body now (there is
+    /// no event loop: nothing else runs concurrently in a migration).
+    pub(in crate::script::exec) fn run_coroutine(
+        &mut self,
+        value: Value,
+        span: Span,
+    ) -> EvalResult<Value> {
+        let Value::Coroutine(coroutine) = value else {
+            return Err(self.python(
+                span,
+                "TypeError",
+                format!(
+                    "object {} can't be used in 'await' expression",
+                    value.kind_name()
+                ),
+            ));
+        };
+        if self.call_depth >= MAX_CALL_DEPTH {
+            return Err(self.python(span, "RecursionError", "maximum recursion depth exceeded"));
+        }
+        let super::value::Coroutine {
+            function,
+            frame,
+            receiver,
+        } = *coroutine;
+        let Some(body) = self.functions.get(function as usize).map(|c| c.body) else {
+            return Err(self.unsupported(span, "unknown function"));
+        };
+        self.run_frame(function, frame, receiver, body)
+    }
+
+    fn run_frame(
+        &mut self,
+        id: u32,
+        frame: HashMap<String, Value>,
+        receiver: Option<Value>,
+        body: Body<'a>,
+    ) -> EvalResult<Value> {
+        let (module, class) = match self.functions.get(id as usize) {
+            Some(closure) => (closure.module, closure.class),
+            None => (None, None),
+        };
         let saved = self.enter(Frame::Function, module, false);
         self.locals = frame;
         self.current_class = class;
@@ -1456,6 +1518,10 @@ impl<'a> Evaluator<'a> {
                 value,
                 generators,
             } => self.eval_comprehension(key, Some(value), generators, span),
+            ExprKind::Await(awaited) => {
+                let value = self.eval(awaited)?;
+                self.run_coroutine(value, span)
+            }
             _ => Err(self.cannot_evaluate(expr)),
         }
     }
@@ -1941,6 +2007,13 @@ impl<'a> Evaluator<'a> {
                 }
             }
             Value::Foreign(name) => Ok(Value::Foreign(format!("{name}.{attr}"))),
+            Value::MetaData(id) => match metadata::attribute(self, id, attr) {
+                Some(value) => Ok(value),
+                None => Err(self.unsupported(
+                    span,
+                    format!("the playground cannot read '.{attr}' of a MetaData"),
+                )),
+            },
             Value::Inspector(_) => match connection::inspector_attribute(&value, attr) {
                 Some(method) => Ok(method),
                 None => Err(no_attribute(self, "'Inspector' object".to_string())),
@@ -1997,6 +2070,14 @@ impl<'a> Evaluator<'a> {
                     Err(self.python(span, "KeyError", format!("'{name}'")))
                 }
             }
+            // a type annotation (`Dict[str, List[Union[...]]]`, `list[int]`): harmless until
+            // used, like the names it is made of
+            (Value::Foreign(name), _) if name.starts_with("typing.") => {
+                Ok(Value::Foreign(format!("{name}[...]")))
+            }
+            (Value::Builtin(name @ ("list" | "dict" | "tuple" | "type")), _) => {
+                Ok(Value::Foreign(format!("{name}[...]")))
+            }
             (value, _) => Err(self.unsupported(
                 span,
                 format!("the playground cannot index {}", value.kind_name()),
@@ -2031,6 +2112,13 @@ impl<'a> Evaluator<'a> {
                 self.with_variant(*receiver, args, span)
             }
             Value::Function(name) if name == "sa.inspect" => connection::inspect(self, args, span),
+            Value::Method(receiver, name) if matches!(*receiver, Value::MetaData(_)) => {
+                let id = match *receiver {
+                    Value::MetaData(id) => id,
+                    _ => 0,
+                };
+                metadata::call(self, id, &name, args, keywords, span)
+            }
             Value::Method(receiver, name) if matches!(*receiver, Value::Inspector(_)) => {
                 let id = match *receiver {
                     Value::Inspector(id) => id,
@@ -2096,6 +2184,14 @@ impl<'a> Evaluator<'a> {
             Value::Method(receiver, name) => {
                 schema_calls::method_call(self, *receiver, &name, args, keywords, span)
             }
+            Value::Foreign(name) if name == "asyncio.run" => match args.into_iter().next() {
+                Some(arg) => self.run_coroutine(arg.value, span),
+                None => Err(self.python(
+                    span,
+                    "TypeError",
+                    "run() missing 1 required positional argument: 'main'",
+                )),
+            },
             Value::Foreign(name) => Err(self.unsupported(
                 span,
                 format!(
@@ -2358,4 +2454,14 @@ fn catches(handler: &str, class: &str) -> bool {
                 "SQLAlchemyError" | "DBAPIError" | "DatabaseError" | "StatementError"
             ))
         || (handler == "SQLAlchemyError" && class.starts_with("NoResultFound"))
+        || (matches!(handler, "SQLAlchemyError" | "InvalidRequestError")
+            && matches!(
+                class,
+                "InvalidRequestError"
+                    | "NoSuchTableError"
+                    | "NoInspectionAvailable"
+                    | "MultipleResultsFound"
+                    | "NoResultFound"
+            ))
+        || (handler == "SQLAlchemyError" && class == "ArgumentError")
 }

@@ -38,11 +38,13 @@ mod args;
 mod builtins;
 mod connection;
 mod eval;
+mod metadata;
 pub mod modules;
 mod names;
 mod ops_calls;
 mod run;
 mod schema_calls;
+mod select;
 mod value;
 
 #[cfg(test)]

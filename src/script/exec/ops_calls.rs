@@ -689,11 +689,26 @@ pub(super) fn batch_call(
             }
         }
         "create_index" => {
-            BatchOp::CreateIndex(index_from(ev, &mut bound, None, "create_index", span)?)
+            let keyword = bound.take_extra("if_not_exists").map(|k| Arg {
+                value: k.value,
+                span: k.span,
+            });
+            let if_not_exists = flag(ev, keyword.as_ref(), "if_not_exists")?;
+            BatchOp::CreateIndex {
+                index: index_from(ev, &mut bound, None, "create_index", span)?,
+                if_not_exists,
+            }
         }
-        "drop_index" => BatchOp::DropIndex {
-            index_name: req_str(ev, &bound, "index_name", span)?,
-        },
+        "drop_index" => {
+            let keyword = bound.take_extra("if_exists").map(|k| Arg {
+                value: k.value,
+                span: k.span,
+            });
+            BatchOp::DropIndex {
+                index_name: req_str(ev, &bound, "index_name", span)?,
+                if_exists: flag(ev, keyword.as_ref(), "if_exists")?,
+            }
+        }
         "create_unique_constraint" => BatchOp::CreateUniqueConstraint {
             name: opt_str(ev, bound.get("constraint_name"), "constraint_name")?,
             columns: str_list(ev, required(ev, &bound, "columns", span)?, "columns")?,
@@ -1037,6 +1052,7 @@ pub(super) fn execute_sql(ev: &Evaluator, arg: &Arg) -> EvalResult<ExecuteSql> {
             sql: sql.clone(),
             binds: binds.clone(),
         }),
+        Value::Select(select) => Ok(ExecuteSql::Select((**select).clone())),
         Value::Dml(builder) => {
             let where_clause = match builder.where_clauses.as_slice() {
                 [] => None,

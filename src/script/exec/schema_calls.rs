@@ -502,6 +502,8 @@ pub(super) fn attribute(
             "like" | "notlike" | "is_" | "isnot" | "is_not",
         ) => method(value),
         (Value::Dml(_), "where" | "values") => method(value),
+        (Value::Select(_), name) if super::select::METHODS.contains(&name) => method(value),
+        (Value::Sql(_), "desc" | "asc") => method(value),
         (Value::Dict(_), "items" | "keys" | "values") => method(value),
         (Value::None, _) => Err(ev.python(
             span,
@@ -538,6 +540,13 @@ pub(super) fn method_call(
         }
     };
     match (receiver, name) {
+        (Value::Select(select), _) => {
+            super::select::method_call(ev, *select, name, args, keywords, span)
+        }
+        (value @ Value::Sql(_), "desc" | "asc") => {
+            no_args(ev, &args, &keywords)?;
+            super::select::ordering(ev, &value, name, span)
+        }
         (Value::Text { sql, mut binds }, "bindparams") => {
             if let Some(arg) = args.first() {
                 return Err(ev.unsupported(
@@ -871,7 +880,10 @@ pub(super) fn function_call(
             }))
         }
         "sa.Sequence" => Ok(Value::Sequence),
-        "sa.MetaData" => Ok(Value::MetaData),
+        "sa.MetaData" => {
+            ev.metadatas.push(Vec::new());
+            Ok(Value::MetaData(ev.metadatas.len() as u32 - 1))
+        }
         "sa.PrimaryKeyConstraint" | "sa.UniqueConstraint" => {
             let mut columns = Vec::new();
             for arg in &args {
@@ -1143,6 +1155,7 @@ pub(super) fn function_call(
                 SqlExpr::Or(items)
             }))
         }
+        "sa.select" => super::select::select(ev, args, keywords, span),
         "sa.update" | "sa.delete" | "sa.insert" => {
             let [arg] = args.as_slice() else {
                 return Err(ev.unsupported(
@@ -1443,11 +1456,11 @@ fn table(
         ));
     };
     let name = expect_str(ev, &first, "the table name")?;
-    match args.next() {
+    let metadata = match args.next() {
         Some(Arg {
-            value: Value::MetaData,
+            value: Value::MetaData(id),
             ..
-        }) => {}
+        }) => id,
         Some(other) => {
             return Err(wrong(
                 ev,
@@ -1464,9 +1477,16 @@ fn table(
                 "Table.__new__() missing 1 required positional argument: 'metadata'",
             ))
         }
-    }
-    let mut table = Table::new(&name, Vec::new());
+    };
+    let (autoload, keywords): (Vec<KwArg>, Vec<KwArg>) = keywords
+        .into_iter()
+        .partition(|keyword| keyword.name == "autoload_with");
+    let mut table = match autoload.first() {
+        Some(bind) => super::metadata::autoload(ev, &name, &bind.value, bind.span)?,
+        None => Table::new(&name, Vec::new()),
+    };
     add_table_items(ev, &mut table, args.collect())?;
     table_keywords(ev, &mut table, keywords, "sa.Table")?;
+    super::metadata::register(ev, metadata, &table);
     Ok(table)
 }

@@ -24,6 +24,14 @@ pub(super) enum DmlKind {
     Insert,
 }
 
+/// A call of an `async def`, not yet awaited: the function, its bound arguments and `self`.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Coroutine {
+    pub function: u32,
+    pub frame: std::collections::HashMap<String, Value>,
+    pub receiver: Option<Value>,
+}
+
 /// How a result yields its rows: `Row`s, `.scalars()` or `.mappings()`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum ResultShape {
@@ -75,8 +83,8 @@ pub(super) enum Value {
     SqlDefault(ServerDefault),
     /// `sa.Sequence(...)`, ignored in a column (SQLite has no sequences).
     Sequence,
-    /// `sa.MetaData()`
-    MetaData,
+    /// `sa.MetaData()`: its tables are the evaluator's `metadatas[id]`
+    MetaData(u32),
     /// `sa.Table(...)` or the result of `op.create_table(...)`.
     Table(Table),
     /// `sa.table('user', sa.column('id'), ...)`
@@ -88,6 +96,10 @@ pub(super) enum Value {
     /// A SQL expression: `t.c.name`, `t.c.id == 2`, `op.inline_literal('x')`.
     Sql(SqlExpr),
     Dml(DmlBuilder),
+    /// a call of an `async def`
+    Coroutine(Box<Coroutine>),
+    /// `sa.select(...)` being built up
+    Select(Box<crate::ops::Select>),
     /// `op` (from `from alembic import op`).
     Op,
     /// The `batch_op` of the `with` block with this id.
@@ -147,7 +159,9 @@ impl Value {
             Value::Text { .. } => "a text() construct".into(),
             Value::SqlDefault(_) => "a SQL function".into(),
             Value::Sequence => "a Sequence".into(),
-            Value::MetaData => "a MetaData".into(),
+            Value::Select(_) => "a Select".into(),
+            Value::Coroutine(_) => "a coroutine".into(),
+            Value::MetaData(_) => "a MetaData".into(),
             Value::Table(_) => "a Table".into(),
             Value::LightTable(_) => "a table()".into(),
             Value::LightColumn(..) => "a column()".into(),
@@ -270,7 +284,11 @@ impl Value {
             (Value::Bool(a), Value::Int(b)) | (Value::Int(b), Value::Bool(a)) => {
                 Some(i64::from(*a) == *b)
             }
-            (Value::Tuple(a), Value::Tuple(b)) | (Value::List(a), Value::List(b)) => {
+            // a Row compares as the tuple of its values
+            (Value::Tuple(a), Value::Tuple(b))
+            | (Value::List(a), Value::List(b))
+            | (Value::Row(_, a), Value::Tuple(b) | Value::Row(_, b))
+            | (Value::Tuple(a), Value::Row(_, b)) => {
                 if a.len() != b.len() {
                     return Some(false);
                 }

@@ -1,0 +1,260 @@
+//! `sa.MetaData()` as revision files use it: a collection of `Table`s, filled by
+//! `sa.Table(name, metadata, ...)` and by reflection from the live connection
+//! (`metadata.reflect(bind)`, `sa.Table(name, metadata, autoload_with=bind)`), read back
+//! through `metadata.tables[...]` and `metadata.sorted_tables`.
+//!
+//! Reflection is SQLAlchemy 2.1.9's SQLite reflection (`ops::reflect_table`, the one batch
+//! mode uses) over the rows `runtime::reflect::fetch_table` reads. Offline the bind is
+//! Alembic's mock connection, which SQLAlchemy cannot inspect: the same
+//! `NoInspectionAvailable` as `sa.inspect(bind)`.
+
+use crate::ops::{Constraint, Table};
+use crate::python::Span;
+
+use super::args::{Arg, KwArg};
+use super::eval::Evaluator;
+use super::value::Value;
+
+type EvalResult<T> = Result<T, super::ExecError>;
+
+/// The methods of a `MetaData` the playground runs.
+const METHODS: &[&str] = &["reflect"];
+
+/// `metadata.<attr>`: its tables, or a method to call.
+pub(super) fn attribute(ev: &Evaluator, id: u32, attr: &str) -> Option<Value> {
+    let tables = ev.metadatas.get(id as usize)?;
+    match attr {
+        "tables" => Some(Value::Dict(
+            tables
+                .iter()
+                .map(|table| (Value::Str(table.name.clone()), Value::Table(table.clone())))
+                .collect(),
+        )),
+        "sorted_tables" => Some(Value::List(
+            sorted(tables).into_iter().map(Value::Table).collect(),
+        )),
+        _ if METHODS.contains(&attr) => Some(Value::Method(
+            Box::new(Value::MetaData(id)),
+            attr.to_string(),
+        )),
+        _ => None,
+    }
+}
+
+/// Adds (or replaces, as `extend_existing` would) a table of the metadata.
+pub(super) fn register(ev: &mut Evaluator, id: u32, table: &Table) {
+    if let Some(tables) = ev.metadatas.get_mut(id as usize) {
+        match tables.iter_mut().find(|t| t.name == table.name) {
+            Some(existing) => *existing = table.clone(),
+            None => tables.push(table.clone()),
+        }
+    }
+}
+
+/// `metadata.reflect(bind, only=None, views=False)`.
+pub(super) fn call(
+    ev: &mut Evaluator,
+    id: u32,
+    name: &str,
+    args: Vec<Arg>,
+    keywords: Vec<KwArg>,
+    span: Span,
+) -> EvalResult<Value> {
+    debug_assert_eq!(name, "reflect");
+    let bind = args
+        .first()
+        .map(|arg| arg.value.clone())
+        .or_else(|| keyword(&keywords, "bind"));
+    check_bind(ev, bind.as_ref(), "MetaData.reflect", span)?;
+    let only: Option<Vec<String>> = match keyword(&keywords, "only") {
+        None | Some(Value::None) => None,
+        Some(Value::List(items) | Value::Tuple(items)) => Some(
+            items
+                .into_iter()
+                .filter_map(|item| match item {
+                    Value::Str(name) => Some(name),
+                    _ => None,
+                })
+                .collect(),
+        ),
+        Some(other) => {
+            return Err(ev.unsupported(
+                span,
+                format!(
+                    "the playground supports only= as a list of table names, not {}",
+                    other.kind_name()
+                ),
+            ))
+        }
+    };
+    for keyword in &keywords {
+        if !matches!(
+            keyword.name.as_str(),
+            "bind" | "only" | "views" | "extend_existing" | "autoload_replace" | "resolve_fks"
+        ) {
+            return Err(ev.unsupported(
+                keyword.span,
+                format!(
+                    "the playground does not support {}= in MetaData.reflect()",
+                    keyword.name
+                ),
+            ));
+        }
+    }
+    let names = table_names(ev, span)?;
+    if let Some(only) = &only {
+        let missing: Vec<&String> = only.iter().filter(|n| !names.contains(n)).collect();
+        if !missing.is_empty() {
+            // SQLAlchemy's message (sqlalchemy/sql/schema.py, MetaData.reflect)
+            let list: Vec<String> = missing.iter().map(|n| format!("'{n}'")).collect();
+            return Err(ev.python(
+                span,
+                "sqlalchemy.exc.InvalidRequestError",
+                format!(
+                    "Could not reflect: requested table(s) not available in Engine(sqlite): ({})",
+                    list.join(", ")
+                ),
+            ));
+        }
+    }
+    for table in names {
+        if only.as_ref().is_some_and(|only| !only.contains(&table)) {
+            continue;
+        }
+        let reflected = reflect(ev, &table, span)?;
+        register(ev, id, &reflected);
+    }
+    Ok(Value::None)
+}
+
+/// `sa.Table(name, metadata, autoload_with=bind)`: the table as the database has it.
+pub(super) fn autoload(
+    ev: &mut Evaluator,
+    name: &str,
+    bind: &Value,
+    span: Span,
+) -> EvalResult<Table> {
+    check_bind(ev, Some(bind), "Table", span)?;
+    reflect(ev, name, span)
+}
+
+fn keyword(keywords: &[KwArg], name: &str) -> Option<Value> {
+    keywords
+        .iter()
+        .find(|k| k.name == name)
+        .map(|k| k.value.clone())
+}
+
+fn check_bind(ev: &Evaluator, bind: Option<&Value>, function: &str, span: Span) -> EvalResult<()> {
+    match bind {
+        Some(Value::Connection) => {}
+        Some(other) => {
+            return Err(ev.unsupported(
+                span,
+                format!(
+                    "the playground reflects only through op.get_bind(), not {}",
+                    other.kind_name()
+                ),
+            ))
+        }
+        None => {
+            return Err(ev.python(
+                span,
+                "TypeError",
+                format!("{function}() missing 1 required positional argument: 'bind'"),
+            ))
+        }
+    }
+    if ev.is_offline() {
+        return Err(ev.python(
+            span,
+            "sqlalchemy.exc.NoInspectionAvailable",
+            "No inspection system is available for object of type <class 'sqlalchemy.engine.mock.MockConnection'>",
+        ));
+    }
+    if !ev.is_live() {
+        return Err(ev.unsupported(span, super::NEEDS_DATABASE));
+    }
+    Ok(())
+}
+
+fn operational(
+    ev: &Evaluator,
+    span: Span,
+    error: crate::runtime::RuntimeError,
+) -> super::ExecError {
+    ev.python(span, "sqlalchemy.exc.OperationalError", error.to_string())
+}
+
+/// The database's tables, as SQLAlchemy's SQLite dialect lists them (`get_table_names`).
+fn table_names(ev: &mut Evaluator, span: Span) -> EvalResult<Vec<String>> {
+    let Some(database) = ev.database() else {
+        return Err(ev.unsupported(span, super::NEEDS_DATABASE));
+    };
+    let rows = database.query(
+        "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite~_%' ESCAPE '~' ORDER BY name",
+        &[],
+    );
+    match rows {
+        Ok((_, rows)) => Ok(rows
+            .into_iter()
+            .filter_map(|row| match row.into_iter().next() {
+                Some(crate::runtime::SqlValue::Text(name)) => Some(name),
+                _ => None,
+            })
+            .collect()),
+        Err(error) => Err(ev.python(span, "sqlalchemy.exc.OperationalError", error.to_string())),
+    }
+}
+
+fn reflect(ev: &mut Evaluator, name: &str, span: Span) -> EvalResult<Table> {
+    let Some(database) = ev.database() else {
+        return Err(ev.unsupported(span, super::NEEDS_DATABASE));
+    };
+    match crate::runtime::reflect::fetch_table(database, name) {
+        Ok(Some(data)) => Ok(crate::ops::reflect_table(&data).table),
+        Ok(None) => Err(ev.python(span, "sqlalchemy.exc.NoSuchTableError", name.to_string())),
+        Err(error) => Err(operational(ev, span, error)),
+    }
+}
+
+/// Tables in dependency order (referred tables first), then by name, as
+/// `MetaData.sorted_tables` orders them.
+fn sorted(tables: &[Table]) -> Vec<Table> {
+    let mut pending: Vec<&Table> = tables.iter().collect();
+    pending.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut done: Vec<Table> = Vec::new();
+    while !pending.is_empty() {
+        let ready = pending.iter().position(|table| {
+            referred_tables(table).iter().all(|referred| {
+                *referred == table.name
+                    || done.iter().any(|t| t.name == *referred)
+                    || !pending.iter().any(|t| t.name == *referred)
+            })
+        });
+        // a cycle: take the first by name, as SQLAlchemy does after warning
+        let next = pending.remove(ready.unwrap_or(0));
+        done.push(next.clone());
+    }
+    done
+}
+
+fn referred_tables(table: &Table) -> Vec<String> {
+    let mut names: Vec<String> = table
+        .constraints
+        .iter()
+        .filter_map(|constraint| match constraint {
+            Constraint::ForeignKey(key) => Some(key.referent_table.clone()),
+            _ => None,
+        })
+        .collect();
+    for column in &table.columns {
+        for key in &column.foreign_keys {
+            let mut parts: Vec<&str> = key.target.rsplitn(2, '.').collect();
+            if let Some(table) = parts.pop().filter(|_| parts.len() == 1) {
+                names.push(table.rsplit('.').next().unwrap_or(table).to_string());
+            }
+        }
+    }
+    names
+}
