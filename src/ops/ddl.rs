@@ -1086,7 +1086,25 @@ fn render_select(select: &Select, as_sql: bool, params: &mut Vec<Literal>) -> St
     }
     text.push_str(&columns.join(", "));
     if !select.froms.is_empty() {
-        let froms: Vec<String> = select.froms.iter().map(|f| quote(f)).collect();
+        let mut froms: Vec<String> = Vec::new();
+        for (position, from) in select.froms.iter().enumerate() {
+            if position > 0 && select.joins.iter().any(|join| join.table == *from) {
+                continue;
+            }
+            let mut item = quote(from);
+            if position == 0 {
+                for join in &select.joins {
+                    let on = r.render(&join.on, false);
+                    let kind = if join.outer {
+                        "LEFT OUTER JOIN"
+                    } else {
+                        "JOIN"
+                    };
+                    item.push_str(&format!(" {kind} {} ON {on}", quote(&join.table)));
+                }
+            }
+            froms.push(item);
+        }
         text.push_str(" \nFROM ");
         text.push_str(&froms.join(", "));
     }

@@ -34,7 +34,9 @@ pub use ddl::{
     create_table_text, offline_text, render_sql_expr, statements, Params, ReflectedTable,
     RenderContext, Statement, Step,
 };
-pub use operation::{BatchOp, BulkInsertTable, ExecuteSql, Operation, Recreate, Select, SqlExpr};
+pub use operation::{
+    BatchOp, BulkInsertTable, ExecuteSql, Join, Operation, Recreate, Select, SqlExpr,
+};
 pub use reflect::{reflect_table, PragmaColumn, PragmaForeignKey, PragmaIndex, SqliteTableData};
 pub use schema::{
     CheckConstraint, Column, Constraint, ForeignKey, ForeignKeyConstraint, Index, IndexElement,

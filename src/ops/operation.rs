@@ -93,12 +93,23 @@ pub struct Select {
     /// the FROM list, in the order SQLAlchemy derives it (explicit `select_from` first, then
     /// the tables of the columns, then those of the WHERE clause)
     pub froms: Vec<String>,
+    /// `.join(table, on)` / `.outerjoin(...)`, joined to the first FROM in order
+    pub joins: Vec<Join>,
     pub where_clauses: Vec<SqlExpr>,
     pub group_by: Vec<SqlExpr>,
     /// the ORDER BY terms (`.desc()` is part of the term)
     pub order_by: Vec<SqlExpr>,
     pub limit: Option<i64>,
     pub offset: Option<i64>,
+}
+
+/// One `JOIN table ON condition` of a select.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Join {
+    pub table: String,
+    pub on: SqlExpr,
+    /// `LEFT OUTER JOIN`
+    pub outer: bool,
 }
 
 impl SqlExpr {

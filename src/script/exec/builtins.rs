@@ -35,6 +35,9 @@ pub(super) const BUILTINS: &[&str] = &[
     "max",
     "repr",
     "object",
+    "classmethod",
+    "staticmethod",
+    "property",
 ];
 
 /// Methods of `str`, `list` and `dict` run here.

@@ -52,7 +52,7 @@ fn from_sql(value: &SqlValue) -> Value {
 }
 
 impl Rows {
-    fn from_query(found: QueryRows) -> Rows {
+    pub(super) fn from_query(found: QueryRows) -> Rows {
         Rows {
             rows: found
                 .rows
@@ -214,7 +214,7 @@ fn result_method(
 }
 
 /// `connection.execute(statement, parameters)`.
-fn execute(
+pub(super) fn execute(
     ev: &mut Evaluator,
     name: &str,
     args: Vec<Arg>,

@@ -24,6 +24,7 @@ use super::{
     PlannedOp,
 };
 
+mod mapped;
 mod objects;
 
 use objects::{ClassObject, Imported, Instance};
@@ -135,6 +136,17 @@ struct Closure<'a> {
     captured: HashMap<String, Value>,
     /// `async def`: a call makes a coroutine, run by `await` or `asyncio.run()`
     is_async: bool,
+    /// `@classmethod`, `@staticmethod` or `@property` in a class body
+    kind: FunctionKind,
+}
+
+/// How a function in a class binds when read through the class or an instance.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(in crate::script::exec) enum FunctionKind {
+    Plain,
+    ClassMethod,
+    StaticMethod,
+    Property,
 }
 
 /// The `with op.batch_alter_table(...) as batch_op:` block being evaluated.
@@ -216,6 +228,8 @@ pub(super) struct Evaluator<'a> {
     pub inspectors: Vec<Vec<(String, Value)>>,
     /// each `sa.MetaData()`'s tables
     pub metadatas: Vec<Vec<crate::ops::Table>>,
+    /// each ORM `Session`'s unit of work
+    pub orm_sessions: Vec<super::orm::OrmSession>,
 }
 
 type EvalResult<T> = Result<T, ExecError>;
@@ -334,10 +348,31 @@ impl<'a> Evaluator<'a> {
             current_self: None,
             inspectors: Vec::new(),
             metadatas: Vec::new(),
+            orm_sessions: Vec::new(),
         };
         let mut globals = HashMap::new();
-        for statement in &script.module.body {
+        evaluator.collect_globals(&script.module.body, &mut globals);
+        evaluator.globals = globals;
+        evaluator
+    }
+
+    /// The names the revision file's top level binds, each to what binds it (evaluated when
+    /// first used). A top-level `try:` binds what its body binds: the imports there are of
+    /// libraries, which succeed (`try: from sqlalchemy.orm import declarative_base`).
+    fn collect_globals(&self, body: &'a [Stmt], globals: &mut HashMap<String, Global<'a>>) {
+        let evaluator = self;
+        for statement in body {
             match &statement.kind {
+                StmtKind::Try {
+                    body,
+                    orelse,
+                    finalbody,
+                    ..
+                } => {
+                    self.collect_globals(body, globals);
+                    self.collect_globals(orelse, globals);
+                    self.collect_globals(finalbody, globals);
+                }
                 StmtKind::Import { .. } | StmtKind::ImportFrom { .. } => {
                     for (name, imported) in evaluator.import_bindings(statement) {
                         let global = match imported {
@@ -374,8 +409,6 @@ impl<'a> Evaluator<'a> {
                 _ => {}
             }
         }
-        evaluator.globals = globals;
-        evaluator
     }
 
     /// Switches to running a module body, class body or function; `leave` switches back.
@@ -923,8 +956,10 @@ impl<'a> Evaluator<'a> {
         captured: HashMap<String, Value>,
         span: Span,
     ) -> EvalResult<Value> {
-        if let Some(decorator) = definition.decorators.first() {
-            return Err(self.cannot_run(decorator.span, "decorated functions"));
+        // decorators are evaluated before the function is made, applied innermost first
+        let mut decorators = Vec::new();
+        for decorator in &definition.decorators {
+            decorators.push((self.eval(decorator)?, decorator.span));
         }
         let function = self.make_function(
             &definition.name,
@@ -937,6 +972,14 @@ impl<'a> Evaluator<'a> {
             if let Some(closure) = self.functions.get_mut(*id as usize) {
                 closure.is_async = true;
             }
+        }
+        let mut function = function;
+        for (decorator, at) in decorators.into_iter().rev() {
+            let argument = vec![Arg {
+                value: function,
+                span: at,
+            }];
+            function = self.call(decorator, argument, Vec::new(), at)?;
         }
         Ok(function)
     }
@@ -985,6 +1028,7 @@ impl<'a> Evaluator<'a> {
             body,
             captured,
             is_async: false,
+            kind: FunctionKind::Plain,
         });
         Ok(Value::UserFunction(self.functions.len() as u32 - 1))
     }
@@ -1144,6 +1188,14 @@ impl<'a> Evaluator<'a> {
 
     /// `await coroutine` / `asyncio.run(coroutine)`: runs the `async def`'s body now (there is
     /// no event loop: nothing else runs concurrently in a migration).
+    /// How a function of the program binds in a class (`@classmethod`...).
+    pub(in crate::script::exec) fn function_kind(&self, id: u32) -> FunctionKind {
+        self.functions
+            .get(id as usize)
+            .map(|closure| closure.kind)
+            .unwrap_or(FunctionKind::Plain)
+    }
+
     pub(in crate::script::exec) fn run_coroutine(
         &mut self,
         value: Value,
@@ -1362,6 +1414,7 @@ impl<'a> Evaluator<'a> {
             Value::Str(text) => Ok(text.chars().map(|c| Value::Str(c.to_string())).collect()),
             Value::Rows(rows) => Ok(rows.items()),
             Value::Row(_, values) => Ok(values),
+            Value::OrmQuery(query) => super::orm::results(self, &query, span),
             other => Err(self.unsupported(
                 span,
                 format!(
@@ -2007,6 +2060,9 @@ impl<'a> Evaluator<'a> {
                 }
             }
             Value::Foreign(name) => Ok(Value::Foreign(format!("{name}.{attr}"))),
+            value @ (Value::OrmSession(_) | Value::OrmQuery(_)) => {
+                super::orm::attribute(self, &value, attr, span)
+            }
             Value::MetaData(id) => match metadata::attribute(self, id, attr) {
                 Some(value) => Ok(value),
                 None => Err(self.unsupported(
@@ -2018,6 +2074,10 @@ impl<'a> Evaluator<'a> {
                 Some(method) => Ok(method),
                 None => Err(no_attribute(self, "'Inspector' object".to_string())),
             },
+            // `sa.Enum(...).create(bind, checkfirst=True)`: SQLite has no types to create
+            other @ Value::Type(_) if matches!(attr, "create" | "drop") => {
+                Ok(Value::Method(Box::new(other), attr.to_string()))
+            }
             other @ (Value::Type(_) | Value::TypeClass(_)) if attr == "with_variant" => {
                 Ok(Value::Method(Box::new(other), attr.to_string()))
             }
@@ -2092,11 +2152,16 @@ impl<'a> Evaluator<'a> {
         mut keywords: Vec<KwArg>,
         span: Span,
     ) -> EvalResult<Value> {
-        if matches!(
-            callee,
-            Value::Function(_) | Value::TypeClass(_) | Value::Method(..)
-        ) {
-            self.resolve_program_types(&mut args, &mut keywords)?;
+        let core = match &callee {
+            Value::Function(name) => Some(name.starts_with("sa.")),
+            Value::Method(receiver, _) => {
+                Some(matches!(**receiver, Value::Select(_) | Value::Dml(_)))
+            }
+            Value::TypeClass(_) => Some(false),
+            _ => None,
+        };
+        if let Some(tables) = core {
+            self.resolve_program_types(&mut args, &mut keywords, tables)?;
         }
         match callee {
             Value::Class(class) => self.instantiate(class, args, keywords, span),
@@ -2104,6 +2169,23 @@ impl<'a> Evaluator<'a> {
                 self.call_method(function, *receiver, args, keywords, span)
             }
             Value::Builtin("super") => self.super_object(span),
+            Value::Builtin(name @ ("classmethod" | "staticmethod" | "property")) => {
+                let kind = match name {
+                    "classmethod" => FunctionKind::ClassMethod,
+                    "staticmethod" => FunctionKind::StaticMethod,
+                    _ => FunctionKind::Property,
+                };
+                match args.first().map(|arg| &arg.value) {
+                    Some(Value::UserFunction(id)) => {
+                        let id = *id;
+                        if let Some(closure) = self.functions.get_mut(id as usize) {
+                            closure.kind = kind;
+                        }
+                        Ok(Value::UserFunction(id))
+                    }
+                    _ => Err(self.cannot_run(span, &format!("{name}() of this value"))),
+                }
+            }
             Value::Builtin("type") => self.type_builtin(args, span),
             Value::Method(receiver, name)
                 if name == "with_variant"
@@ -2112,6 +2194,23 @@ impl<'a> Evaluator<'a> {
                 self.with_variant(*receiver, args, span)
             }
             Value::Function(name) if name == "sa.inspect" => connection::inspect(self, args, span),
+            Value::Method(receiver, name)
+                if matches!(*receiver, Value::Type(_))
+                    && matches!(name.as_str(), "create" | "drop") =>
+            {
+                match args.first().map(|arg| &arg.value) {
+                    Some(Value::Connection) => Ok(Value::None),
+                    _ => Err(self.unsupported(
+                        span,
+                        format!("the playground runs {name}(op.get_bind()) of a type only"),
+                    )),
+                }
+            }
+            Value::Method(receiver, name)
+                if matches!(*receiver, Value::OrmSession(_) | Value::OrmQuery(_)) =>
+            {
+                super::orm::method_call(self, *receiver, &name, args, keywords, span)
+            }
             Value::Method(receiver, name) if matches!(*receiver, Value::MetaData(_)) => {
                 let id = match *receiver {
                     Value::MetaData(id) => id,
@@ -2183,6 +2282,9 @@ impl<'a> Evaluator<'a> {
             }
             Value::Method(receiver, name) => {
                 schema_calls::method_call(self, *receiver, &name, args, keywords, span)
+            }
+            Value::Foreign(name) | Value::Module(name) if super::orm::is_session_class(&name) => {
+                super::orm::new_session(self, args, keywords, span)
             }
             Value::Foreign(name) if name == "asyncio.run" => match args.into_iter().next() {
                 Some(arg) => self.run_coroutine(arg.value, span),
@@ -2336,54 +2438,65 @@ impl<'a> Evaluator<'a> {
         if matches!(left, Value::Sql(_) | Value::LightColumn(..)) {
             return schema_calls::sql_comparison(self, left, operator, right, span);
         }
-        let result = match operator {
-            Equal => left.python_eq(&right),
-            NotEqual => left.python_eq(&right).map(|b| !b),
-            Is => match (&left, &right) {
-                (Value::None, Value::None) => Some(true),
-                (Value::None, _) | (_, Value::None) => Some(false),
-                (Value::Bool(a), Value::Bool(b)) => Some(a == b),
-                _ => None,
-            },
-            IsNot => match (&left, &right) {
-                (Value::None, Value::None) => Some(false),
-                (Value::None, _) | (_, Value::None) => Some(true),
-                (Value::Bool(a), Value::Bool(b)) => Some(a != b),
-                _ => None,
-            },
-            In | NotIn => {
-                let found = match &right {
-                    Value::List(items) | Value::Tuple(items) => {
-                        Some(items.iter().any(|i| i.python_eq(&left) == Some(true)))
-                    }
-                    Value::Dict(items) => {
-                        Some(items.iter().any(|(k, _)| k.python_eq(&left) == Some(true)))
-                    }
-                    Value::Str(haystack) => match &left {
-                        Value::Str(needle) => Some(haystack.contains(needle.as_str())),
+        let result =
+            match operator {
+                Equal => left.python_eq(&right),
+                NotEqual => left.python_eq(&right).map(|b| !b),
+                Is => match (&left, &right) {
+                    (Value::None, Value::None) => Some(true),
+                    (Value::None, _) | (_, Value::None) => Some(false),
+                    (Value::Bool(a), Value::Bool(b)) => Some(a == b),
+                    // objects: identity
+                    (Value::Class(a), Value::Class(b))
+                    | (Value::Instance(a), Value::Instance(b)) => Some(a == b),
+                    (Value::Class(_) | Value::Instance(_), _)
+                    | (_, Value::Class(_) | Value::Instance(_)) => Some(false),
+                    _ => None,
+                },
+                IsNot => match (&left, &right) {
+                    (Value::None, Value::None) => Some(false),
+                    (Value::None, _) | (_, Value::None) => Some(true),
+                    (Value::Bool(a), Value::Bool(b)) => Some(a != b),
+                    // objects: identity
+                    (Value::Class(a), Value::Class(b))
+                    | (Value::Instance(a), Value::Instance(b)) => Some(a != b),
+                    (Value::Class(_) | Value::Instance(_), _)
+                    | (_, Value::Class(_) | Value::Instance(_)) => Some(true),
+                    _ => None,
+                },
+                In | NotIn => {
+                    let found = match &right {
+                        Value::List(items) | Value::Tuple(items) => {
+                            Some(items.iter().any(|i| i.python_eq(&left) == Some(true)))
+                        }
+                        Value::Dict(items) => {
+                            Some(items.iter().any(|(k, _)| k.python_eq(&left) == Some(true)))
+                        }
+                        Value::Str(haystack) => match &left {
+                            Value::Str(needle) => Some(haystack.contains(needle.as_str())),
+                            _ => None,
+                        },
                         _ => None,
-                    },
-                    _ => None,
-                };
-                found.map(|f| if operator == In { f } else { !f })
-            }
-            Less | LessEqual | Greater | GreaterEqual => {
-                let ordering = match (&left, &right) {
-                    (Value::Str(a), Value::Str(b)) => Some(a.cmp(b)),
-                    (
-                        a @ (Value::Int(_) | Value::Float(_)),
-                        b @ (Value::Int(_) | Value::Float(_)),
-                    ) => as_float(a).partial_cmp(&as_float(b)),
-                    _ => None,
-                };
-                ordering.map(|o| match operator {
-                    Less => o.is_lt(),
-                    LessEqual => o.is_le(),
-                    Greater => o.is_gt(),
-                    _ => o.is_ge(),
-                })
-            }
-        };
+                    };
+                    found.map(|f| if operator == In { f } else { !f })
+                }
+                Less | LessEqual | Greater | GreaterEqual => {
+                    let ordering = match (&left, &right) {
+                        (Value::Str(a), Value::Str(b)) => Some(a.cmp(b)),
+                        (
+                            a @ (Value::Int(_) | Value::Float(_)),
+                            b @ (Value::Int(_) | Value::Float(_)),
+                        ) => as_float(a).partial_cmp(&as_float(b)),
+                        _ => None,
+                    };
+                    ordering.map(|o| match operator {
+                        Less => o.is_lt(),
+                        LessEqual => o.is_le(),
+                        Greater => o.is_gt(),
+                        _ => o.is_ge(),
+                    })
+                }
+            };
         match result {
             Some(b) => Ok(Value::Bool(b)),
             None => Err(self.unsupported(

@@ -42,6 +42,7 @@ mod metadata;
 pub mod modules;
 mod names;
 mod ops_calls;
+mod orm;
 mod run;
 mod schema_calls;
 mod select;

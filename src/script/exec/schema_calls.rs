@@ -501,7 +501,7 @@ pub(super) fn attribute(
             Value::Sql(_) | Value::LightColumn(..),
             "like" | "notlike" | "is_" | "isnot" | "is_not",
         ) => method(value),
-        (Value::Dml(_), "where" | "values") => method(value),
+        (Value::Dml(_), "where" | "values" | "execution_options") => method(value),
         (Value::Select(_), name) if super::select::METHODS.contains(&name) => method(value),
         (Value::Sql(_), "desc" | "asc") => method(value),
         (Value::Dict(_), "items" | "keys" | "values") => method(value),
@@ -540,6 +540,8 @@ pub(super) fn method_call(
         }
     };
     match (receiver, name) {
+        // options of the ORM and the connection: nothing changes in the statement
+        (dml @ Value::Dml(_), "execution_options") => Ok(dml),
         (Value::Select(select), _) => {
             super::select::method_call(ev, *select, name, args, keywords, span)
         }
@@ -723,6 +725,25 @@ pub(super) fn type_call(
     keywords: Vec<KwArg>,
     span: Span,
 ) -> EvalResult<Value> {
+    let mut args = args;
+    // `sa.Enum(PythonEnumClass)`: the members' names, as SQLAlchemy stores them
+    if name.rsplit('.').next() == Some("Enum") {
+        if let [Arg {
+            value: Value::Class(class),
+            span: at,
+        }] = args.as_slice()
+        {
+            let at = *at;
+            args = ev
+                .enum_member_names(*class)
+                .into_iter()
+                .map(|member| Arg {
+                    value: Value::Str(member),
+                    span: at,
+                })
+                .collect();
+        }
+    }
     let mut positional = Vec::new();
     for arg in &args {
         match arg.value.to_literal() {

@@ -24,6 +24,9 @@ pub(super) const METHODS: &[&str] = &[
     "limit",
     "offset",
     "distinct",
+    "execution_options",
+    "join",
+    "outerjoin",
 ];
 
 /// `sa.select(*columns)`.
@@ -108,6 +111,9 @@ pub(super) fn method_call(
     keywords: Vec<KwArg>,
     span: Span,
 ) -> EvalResult<Value> {
+    if name == "execution_options" {
+        return Ok(Value::Select(Box::new(select)));
+    }
     if let Some(keyword) = keywords.first() {
         return Err(ev.unsupported(
             keyword.span,
@@ -199,6 +205,45 @@ pub(super) fn method_call(
                     select.group_by.push(term);
                 }
             }
+        }
+        "join" | "outerjoin" => {
+            let mut args = args.into_iter();
+            let (Some(target), Some(on)) = (args.next(), args.next()) else {
+                return Err(ev.unsupported(
+                    span,
+                    format!("the playground supports .{name}(table, onclause)"),
+                ));
+            };
+            let Some(table) = table_name(&target.value) else {
+                return Err(ev.unsupported(
+                    target.span,
+                    format!(
+                        "the playground joins tables, not {}",
+                        target.value.kind_name()
+                    ),
+                ));
+            };
+            let on = match as_sql_operand(&on.value) {
+                Some(expr) if matches!(on.value, Value::Sql(_) | Value::Text { .. }) => expr,
+                _ => {
+                    return Err(ev.unsupported(
+                        on.span,
+                        format!("the playground expects a SQL condition in .{name}()"),
+                    ))
+                }
+            };
+            if select.froms.is_empty() {
+                return Err(ev.unsupported(span, "the playground joins to a select with a FROM"));
+            }
+            on.tables(&mut select.froms);
+            if !select.froms.contains(&table) {
+                select.froms.push(table.clone());
+            }
+            select.joins.push(crate::ops::Join {
+                table,
+                on,
+                outer: name == "outerjoin",
+            });
         }
         "limit" => select.limit = integer(ev, &args)?,
         "offset" => select.offset = integer(ev, &args)?,

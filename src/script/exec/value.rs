@@ -96,6 +96,9 @@ pub(super) enum Value {
     /// A SQL expression: `t.c.name`, `t.c.id == 2`, `op.inline_literal('x')`.
     Sql(SqlExpr),
     Dml(DmlBuilder),
+    /// an ORM `Session` (the evaluator's `orm_sessions[id]`) and a query of one
+    OrmSession(u32),
+    OrmQuery(Box<super::orm::OrmQuery>),
     /// a call of an `async def`
     Coroutine(Box<Coroutine>),
     /// `sa.select(...)` being built up
@@ -161,6 +164,8 @@ impl Value {
             Value::Sequence => "a Sequence".into(),
             Value::Select(_) => "a Select".into(),
             Value::Coroutine(_) => "a coroutine".into(),
+            Value::OrmSession(_) => "a Session".into(),
+            Value::OrmQuery(_) => "a Query".into(),
             Value::MetaData(_) => "a MetaData".into(),
             Value::Table(_) => "a Table".into(),
             Value::LightTable(_) => "a table()".into(),

@@ -18,7 +18,7 @@ use super::super::args::{Arg, KwArg};
 use super::super::modules::absolute;
 use super::super::value::Value;
 use super::super::{names, schema_calls};
-use super::{EvalResult, Evaluator, Frame, MAX_CALL_DEPTH, MAX_FUNCTIONS};
+use super::{EvalResult, Evaluator, Frame, FunctionKind, MAX_CALL_DEPTH, MAX_FUNCTIONS};
 
 /// A class: its bases (classes of the program, or library classes by name) and the names its
 /// body bound.
@@ -26,6 +26,8 @@ pub(in crate::script::exec) struct ClassObject {
     pub name: String,
     pub bases: Vec<Value>,
     pub namespace: HashMap<String, Value>,
+    /// the names the body assigned, in order (a mapped class's columns follow it)
+    pub order: Vec<String>,
 }
 
 /// An instance: its class, the attributes set on it, and the arguments it was made with
@@ -290,10 +292,26 @@ impl<'a> Evaluator<'a> {
             bases.push(self.eval(base)?);
         }
         let id = self.classes.len() as u32;
+        let mut order = Vec::new();
+        for statement in &definition.body {
+            let targets: Vec<&crate::python::Expr> = match &statement.kind {
+                StmtKind::Assign { targets, .. } => targets.iter().collect(),
+                StmtKind::AnnAssign { target, .. } => vec![target],
+                _ => Vec::new(),
+            };
+            for target in targets {
+                if let crate::python::ExprKind::Name(name) = &target.kind {
+                    if !order.contains(name) {
+                        order.push(name.clone());
+                    }
+                }
+            }
+        }
         self.classes.push(ClassObject {
             name: definition.name.clone(),
             bases,
             namespace: HashMap::new(),
+            order,
         });
         let saved_class = self.building_class.replace(id);
         let importing = self.importing;
@@ -370,6 +388,29 @@ impl<'a> Evaluator<'a> {
         }
         let id = self.instances.len() as u32;
         let init = self.class_lookup(class, "__init__");
+        if init.is_none() {
+            if let Some(mapping) = self.mapping(class) {
+                // the declarative constructor: keyword arguments become attributes
+                if !args.is_empty() {
+                    return Err(self.python(
+                        span,
+                        "TypeError",
+                        format!(
+                            "__init__() takes 1 positional argument but {} were given",
+                            args.len() + 1
+                        ),
+                    ));
+                }
+                super::super::orm::check_constructor_keywords(self, class, &mapping, &keywords)?;
+                let instance = self.new_instance(class, span)?;
+                if let Value::Instance(created) = instance {
+                    for keyword in keywords {
+                        self.set_instance_attr(created, &keyword.name, keyword.value);
+                    }
+                }
+                return Ok(instance);
+            }
+        }
         let (kept_args, kept_keywords) = match init {
             Some(_) => (Vec::new(), Vec::new()),
             None => (args.clone(), keywords.clone()),
@@ -425,9 +466,27 @@ impl<'a> Evaluator<'a> {
                     return Some(Ok(value.clone()));
                 }
                 match self.class_lookup(class, attr) {
-                    Some(Value::UserFunction(function)) => {
-                        Ok(Value::BoundMethod(Box::new(Value::Instance(*id)), function))
-                    }
+                    Some(Value::UserFunction(function)) => match self.function_kind(function) {
+                        FunctionKind::Plain => {
+                            Ok(Value::BoundMethod(Box::new(Value::Instance(*id)), function))
+                        }
+                        FunctionKind::ClassMethod => {
+                            Ok(Value::BoundMethod(Box::new(Value::Class(class)), function))
+                        }
+                        FunctionKind::StaticMethod => Ok(Value::UserFunction(function)),
+                        FunctionKind::Property => {
+                            let id = *id;
+                            self.call_method(
+                                function,
+                                Value::Instance(id),
+                                Vec::new(),
+                                Vec::new(),
+                                span,
+                            )
+                        }
+                    },
+                    // a mapped column the object has no value for yet
+                    Some(Value::Column(_)) if self.mapping(class).is_some() => Ok(Value::None),
                     Some(value) => Ok(value),
                     None if attr == "__class__" => Ok(Value::Class(class)),
                     None if LIBRARY_ATTRIBUTES.contains(&attr) && self.has_library_base(class) => {
@@ -472,7 +531,7 @@ impl<'a> Evaluator<'a> {
         })
     }
 
-    fn has_library_base(&self, class: u32) -> bool {
+    pub(in crate::script::exec) fn has_library_base(&self, class: u32) -> bool {
         let mut pending = vec![(class, 0)];
         while let Some((class, depth)) = pending.pop() {
             let Some(object) = self.classes.get(class as usize) else {
@@ -491,11 +550,34 @@ impl<'a> Evaluator<'a> {
 
     fn attribute_of_class(&mut self, class: u32, attr: &str, span: Span) -> EvalResult<Value> {
         if let Some(value) = self.class_lookup(class, attr) {
+            if let Value::UserFunction(function) = value {
+                if self.function_kind(function) == FunctionKind::ClassMethod {
+                    return Ok(Value::BoundMethod(Box::new(Value::Class(class)), function));
+                }
+            }
+            // `Model.column` of a mapped class: the column in SQL expressions
+            if let Value::Column(column) = &value {
+                if let Some(mapping) = self.mapping(class) {
+                    let name = if column.name.is_empty() {
+                        attr.to_string()
+                    } else {
+                        column.name.clone()
+                    };
+                    return Ok(Value::Sql(crate::ops::SqlExpr::Column {
+                        table: mapping.table,
+                        name,
+                    }));
+                }
+            }
             return Ok(value);
         }
         let name = self.classes[class as usize].name.clone();
         match attr {
             "__name__" | "__qualname__" => Ok(Value::Str(name)),
+            "__table__" => match self.mapped_table(class) {
+                Some(table) => Ok(Value::Table(table)),
+                None => Ok(Value::Foreign(format!("{name}.{attr}"))),
+            },
             // what a library base provides (a declarative model's table and metadata)
             _ if LIBRARY_ATTRIBUTES.contains(&attr) && self.has_library_base(class) => {
                 Ok(Value::Foreign(format!("{name}.{attr}")))
@@ -559,6 +641,7 @@ impl<'a> Evaluator<'a> {
                     ));
                 }
                 let mut namespace = HashMap::new();
+                let mut order = Vec::new();
                 for (key, value) in items {
                     let Value::Str(key) = key else {
                         return Err(self.python(
@@ -567,12 +650,14 @@ impl<'a> Evaluator<'a> {
                             "type.__new__() argument 3 must be a dict of str keys",
                         ));
                     };
+                    order.push(key.clone());
                     namespace.insert(key, value);
                 }
                 self.classes.push(ClassObject {
                     name,
                     bases,
                     namespace,
+                    order,
                 });
                 Ok(Value::Class(self.classes.len() as u32 - 1))
             }
@@ -664,11 +749,13 @@ impl<'a> Evaluator<'a> {
     }
 
     /// Arguments of a call into SQLAlchemy or Alembic with the program's types replaced by
-    /// the types they compile to.
+    /// the types they compile to, and (with `tables`, for Core statements) mapped classes by
+    /// their tables.
     pub(in crate::script::exec) fn resolve_program_types(
         &mut self,
         args: &mut [Arg],
         keywords: &mut [KwArg],
+        tables: bool,
     ) -> EvalResult<()> {
         let values = args.iter_mut().map(|arg| (&mut arg.value, arg.span)).chain(
             keywords
@@ -679,6 +766,10 @@ impl<'a> Evaluator<'a> {
             if matches!(value, Value::Class(_) | Value::Instance(_)) {
                 if let Some(sql_type) = self.program_type(value, span)? {
                     *value = Value::Type(sql_type);
+                } else if let (true, Value::Class(class)) = (tables, &*value) {
+                    if let Some(table) = self.mapped_table(*class) {
+                        *value = Value::Table(table);
+                    }
                 }
             }
         }
