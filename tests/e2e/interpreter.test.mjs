@@ -168,3 +168,75 @@ test("a revision imports the project's own modules: a TypeDecorator and a helper
     await playground.close();
   }
 });
+
+const UNKNOWN_MODULE = `${HEADER('cccc00000001', null)}import nosuch_pkg.helpers
+
+
+def upgrade():
+    op.create_table('never', sa.Column('id', sa.Integer, primary_key=True))
+
+
+def downgrade():
+    op.drop_table('never')
+`;
+
+const ORM_BACKFILL = `${HEADER('cccc00000001', null)}from sqlalchemy import orm
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+
+class Pet(Base):
+    __tablename__ = 'pet'
+    id = sa.Column(sa.Integer, primary_key=True)
+    name = sa.Column(sa.String(20))
+    shout = sa.Column(sa.String(20))
+
+
+def upgrade():
+    op.create_table('pet', sa.Column('id', sa.Integer, primary_key=True), sa.Column('name', sa.String(20)), sa.Column('shout', sa.String(20)))
+    session = orm.Session(bind=op.get_bind())
+    session.add_all([Pet(name='rex'), Pet(name='tom')])
+    session.commit()
+    for pet in session.query(Pet).order_by(Pet.name):
+        pet.shout = pet.name.upper() + '!'
+    session.commit()
+    print('pets:', session.query(Pet).filter(Pet.shout != None).count())
+    session.close()
+
+
+def downgrade():
+    op.drop_table('pet')
+`;
+
+test('an unknown module is a located ModuleNotFoundError; an ORM session backfills rows', async () => {
+  const playground = await openPlayground();
+  try {
+    const { page } = playground;
+    await gotoReady(page, playground.server.url);
+    const files = await page.evaluate(() => window.playground.listFiles());
+    const versions = files.find((name) => /(^|\/)env\.py$/.test(name)).replace(/env\.py$/, 'versions');
+    const path = `${versions}/cccc00000001_data.py`;
+
+    // Python's error at the import, with the file and line; nothing applied; the page answers.
+    await page.evaluate(([file, text]) => window.playground.writeFile(file, text), [path, UNKNOWN_MODULE]);
+    await typeCommand(page, 'alembic upgrade head');
+    const transcript = await terminalText(page);
+    assert.match(transcript, /cccc00000001_data\.py", line 1\d/);
+    assert.match(transcript, /ModuleNotFoundError: No module named 'nosuch_pkg'/);
+    const failed = await page.evaluate(() => window.playground.run('alembic upgrade head'));
+    assert.equal(failed.exitCode, 1);
+    const never = await page.evaluate(() => window.playground.query("SELECT count(*) FROM sqlite_master WHERE name = 'never'"));
+    assert.deepEqual(never.rows, [[0]]);
+
+    // The same revision as an ORM data migration runs in the page.
+    await page.evaluate(([file, text]) => window.playground.writeFile(file, text), [path, ORM_BACKFILL]);
+    const result = await page.evaluate(() => window.playground.run('alembic upgrade head'));
+    assert.equal(result.exitCode, 0, result.stderr);
+    assert.equal(result.stdout, 'pets: 2\n');
+    const pets = await page.evaluate(() => window.playground.query('SELECT name, shout FROM pet ORDER BY id'));
+    assert.deepEqual(pets.rows, [['rex', 'REX!'], ['tom', 'TOM!']]);
+  } finally {
+    await playground.close();
+  }
+});

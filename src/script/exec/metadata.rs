@@ -222,7 +222,7 @@ fn reflect(ev: &mut Evaluator, name: &str, span: Span) -> EvalResult<Table> {
 /// `MetaData.sorted_tables` orders them.
 fn sorted(tables: &[Table]) -> Vec<Table> {
     let mut pending: Vec<&Table> = tables.iter().collect();
-    pending.sort_by(|a, b| a.name.cmp(&b.name));
+    crate::sort::sort_by(&mut pending, |a, b| a.name.cmp(&b.name));
     let mut done: Vec<Table> = Vec::new();
     while !pending.is_empty() {
         let ready = pending.iter().position(|table| {
