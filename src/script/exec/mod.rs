@@ -5,11 +5,14 @@
 //! Owns:
 //! * the interpreter (`eval`): statements and expressions over [`value::Value`]s — the
 //!   revision's own module-level and nested functions and lambdas, `if`/`for`/`while`/`try`/
-//!   `raise`/`assert`/`del`/`with op.batch_alter_table(...)`, imports, the builtins and
-//!   `str`/`list`/`dict` methods migrations use (`builtins`), SQLAlchemy constructs
-//!   (`schema_calls`), `op.*` / `batch_op.*` with Alembic's signatures (`ops_calls`), and
-//!   `op.get_bind()`'s connection and results (`connection`); bounded by a statement budget, an
-//!   expression depth and a call depth (RecursionError);
+//!   `raise`/`assert`/`del`/`with op.batch_alter_table(...)`, decorators (`@classmethod`,
+//!   `@staticmethod`, `@property`, the program's own), `async def` run by `await` /
+//!   `asyncio.run`, imports, the builtins and `str`/`list`/`dict` methods migrations use
+//!   (`builtins`), SQLAlchemy constructs (`schema_calls`), `sa.select(...)` (`select`),
+//!   `MetaData` and reflection (`metadata`), `op.*` / `batch_op.*` with Alembic's signatures
+//!   (`ops_calls`), `op.get_bind()`'s connection and results (`connection`), and an ORM
+//!   `Session` over declarative classes (`orm`); bounded by a statement budget, an expression
+//!   depth and a call depth (RecursionError);
 //! * [`run_function`]: the live run — each operation goes through `run` (render with `ops`,
 //!   execute through the [`MigrationContext`], batch-mode reflection) when it is made, so a
 //!   failure leaves what Alembic leaves: the operations before it;
@@ -20,14 +23,15 @@
 //! import) and classes and instances (`eval::objects`).
 //!
 //! Deliberately absent:
-//! * decorators, generators (a generator expression is consumed at once), set
-//!   comprehensions, `global`, ORM sessions, and calls into libraries the playground does not
-//!   model are a located [`ExecError::Unsupported`] where the program reaches them (what ran
-//!   before stays, as it would have under Alembic); they cannot be caught by `try`. At a
+//! * class decorators, generators (a generator expression is consumed at once), set
+//!   comprehensions, `global`, ORM relationships, and calls into libraries the playground does
+//!   not model are a located [`ExecError::Unsupported`] where the program reaches them (what
+//!   ran before stays, as it would have under Alembic); they cannot be caught by `try`. At a
 //!   module's top level (import time) such a library call gives an opaque value instead, which
 //!   is an error only where it is used;
-//! * an import of a module that is neither the project's nor one the playground models is not
-//!   an error until the name is used (real projects import installed libraries);
+//! * an import of an installed library (the standard library, Alembic, SQLAlchemy and their
+//!   dependencies) binds opaque names, an error only where used; a module that is neither a
+//!   library nor the project's is Python's `ModuleNotFoundError` at the import;
 //! * it renders no SQL (that is `ops`) and manages no transactions (that is `runtime`).
 
 // `ExecError` (with the runtime's `RuntimeError` inside) is the shape the command layer
