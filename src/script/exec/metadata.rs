@@ -165,17 +165,7 @@ fn check_bind(ev: &Evaluator, bind: Option<&Value>, function: &str, span: Span) 
             ))
         }
     }
-    if ev.is_offline() {
-        return Err(ev.python(
-            span,
-            "sqlalchemy.exc.NoInspectionAvailable",
-            "No inspection system is available for object of type <class 'sqlalchemy.engine.mock.MockConnection'>",
-        ));
-    }
-    if !ev.is_live() {
-        return Err(ev.unsupported(span, super::NEEDS_DATABASE));
-    }
-    Ok(())
+    super::connection::inspectable(ev, span)
 }
 
 fn operational(
@@ -187,7 +177,7 @@ fn operational(
 }
 
 /// The database's tables, as SQLAlchemy's SQLite dialect lists them (`get_table_names`).
-fn table_names(ev: &mut Evaluator, span: Span) -> EvalResult<Vec<String>> {
+pub(super) fn table_names(ev: &mut Evaluator, span: Span) -> EvalResult<Vec<String>> {
     let Some(database) = ev.database() else {
         return Err(ev.unsupported(span, super::NEEDS_DATABASE));
     };

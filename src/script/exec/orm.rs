@@ -374,17 +374,12 @@ fn session_call(
 
 /// Fails as SQLAlchemy fails on Alembic's mock connection (offline).
 fn connection_use(ev: &Evaluator, span: Span) -> EvalResult<()> {
-    if ev.is_offline() {
-        return Err(ev.python(
-            span,
-            "AttributeError",
-            "'MockConnection' object has no attribute 'close'",
-        ));
-    }
-    if !ev.is_live() {
-        return Err(ev.unsupported(span, super::NEEDS_DATABASE));
-    }
-    Ok(())
+    super::connection::needs_live(
+        ev,
+        span,
+        "AttributeError",
+        "'MockConnection' object has no attribute 'close'",
+    )
 }
 
 fn mapping_or_error(ev: &Evaluator, class: u32, span: Span) -> EvalResult<Mapping> {
@@ -468,18 +463,50 @@ fn run(ev: &mut Evaluator, sql: ExecuteSql, span: Span) -> EvalResult<Option<Row
         .map(Rows::from_query))
 }
 
-fn insert(
-    ev: &mut Evaluator,
+/// Attribute values as the statement's column values.
+fn column_values(
+    ev: &Evaluator,
     mapping: &Mapping,
     attributes: &[(String, Value)],
     span: Span,
-) -> EvalResult<()> {
+) -> EvalResult<Vec<(String, SqlExpr)>> {
     let mut values = Vec::new();
     for (attribute, value) in attributes {
         if let Some(column) = mapping.column_of(attribute) {
             values.push((column.to_string(), literal(ev, value, span)?));
         }
     }
+    Ok(values)
+}
+
+/// The attributes whose values differ from what was last flushed.
+fn changed_since(
+    attributes: &[(String, Value)],
+    committed: &HashMap<String, Value>,
+) -> Vec<(String, Value)> {
+    attributes
+        .iter()
+        .filter(|(a, v)| committed.get(a).and_then(|c| c.python_eq(v)) != Some(true))
+        .cloned()
+        .collect()
+}
+
+/// The primary key as last flushed (what the UPDATE's WHERE names).
+fn committed_key(committed: &HashMap<String, Value>, mapping: &Mapping) -> Vec<(String, Value)> {
+    mapping
+        .primary_key
+        .iter()
+        .filter_map(|a| committed.get(a).map(|v| (a.clone(), v.clone())))
+        .collect()
+}
+
+fn insert(
+    ev: &mut Evaluator,
+    mapping: &Mapping,
+    attributes: &[(String, Value)],
+    span: Span,
+) -> EvalResult<()> {
+    let values = column_values(ev, mapping, attributes, span)?;
     let sql = ExecuteSql::Insert {
         table: mapping.table.clone(),
         table_columns: mapping.column_names(),
@@ -538,12 +565,7 @@ fn update(
             ),
         ));
     }
-    let mut values = Vec::new();
-    for (attribute, value) in changed {
-        if let Some(column) = mapping.column_of(attribute) {
-            values.push((column.to_string(), literal(ev, value, span)?));
-        }
-    }
+    let values = column_values(ev, mapping, changed, span)?;
     let sql = ExecuteSql::Update {
         table: mapping.table.clone(),
         table_columns: mapping.column_names(),
@@ -592,21 +614,11 @@ fn flush(ev: &mut Evaluator, session: u32, span: Span) -> EvalResult<()> {
             continue;
         };
         let attributes = set_attributes(ev, instance, &mapping);
-        let changed: Vec<(String, Value)> = attributes
-            .iter()
-            .filter(|(a, v)| committed.get(a).and_then(|c| c.python_eq(v)) != Some(true))
-            .cloned()
-            .collect();
+        let changed = changed_since(&attributes, &committed);
         if changed.is_empty() {
             continue;
         }
-        let key: Vec<(String, Value)> = primary_key_attributes(
-            &committed
-                .iter()
-                .map(|(a, v)| (a.clone(), v.clone()))
-                .collect::<Vec<_>>(),
-            &mapping,
-        );
+        let key = committed_key(&committed, &mapping);
         update(ev, &mapping, &key, &changed, span)?;
         let key_values = key_of(&attributes, &mapping).unwrap_or_default();
         remember(ev, session, instance, class, key_values, attributes);
@@ -668,18 +680,8 @@ fn bulk_save(ev: &mut Evaluator, session: u32, instances: Vec<u32>, span: Span) 
         match committed {
             None => insert(ev, &mapping, &attributes, span)?,
             Some(committed) => {
-                let changed: Vec<(String, Value)> = attributes
-                    .iter()
-                    .filter(|(a, v)| committed.get(a).and_then(|c| c.python_eq(v)) != Some(true))
-                    .cloned()
-                    .collect();
-                let key = primary_key_attributes(
-                    &committed
-                        .iter()
-                        .map(|(a, v)| (a.clone(), v.clone()))
-                        .collect::<Vec<_>>(),
-                    &mapping,
-                );
+                let changed = changed_since(&attributes, &committed);
+                let key = committed_key(&committed, &mapping);
                 update(ev, &mapping, &key, &changed, span)?;
                 let class = ev.instance_class(instance).unwrap_or(u32::MAX);
                 let key_values = key_of(&attributes, &mapping).unwrap_or_default();

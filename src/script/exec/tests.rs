@@ -49,7 +49,12 @@ fn offline(body: &str) -> String {
 }
 
 fn run_online(db: &mut SqliteDatabase, body: &str) -> Result<Vec<String>, ExecError> {
-    let script = script(body);
+    run_source(db, &format!("{HEADER}def upgrade():\n{body}"))
+}
+
+/// Runs the `upgrade()` of a whole revision file online, committing unless it fails.
+fn run_source(db: &mut SqliteDatabase, source: &str) -> Result<Vec<String>, ExecError> {
+    let script = script_from(source);
     let mut context = MigrationContext::online(db);
     let mut warnings = Vec::new();
     let result = run_function(
@@ -1640,23 +1645,7 @@ fn type_annotations_and_object_evaluate() {
 const MODELS: &str = "from sqlalchemy import orm\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n\nclass Kind:\n    pass\n\nclass User(Base):\n    __tablename__ = 'user'\n    id = sa.Column(sa.Integer, primary_key=True)\n    full_name = sa.Column('name', sa.String(20))\n    tag = sa.Column(sa.String(20))\n\n    @property\n    def label(self):\n        return self.full_name + '/' + str(self.tag)\n\n    @classmethod\n    def table(cls):\n        return cls.__tablename__\n\n    @staticmethod\n    def twice(n):\n        return n * 2\n\n";
 
 fn run_with_models(db: &mut SqliteDatabase, body: &str) -> Result<Vec<String>, ExecError> {
-    let source = format!("{HEADER}{MODELS}def upgrade():\n{body}");
-    let script = script_from(&source);
-    let mut context = MigrationContext::online(db);
-    let mut warnings = Vec::new();
-    let result = run_function(
-        &script,
-        "upgrade",
-        &ModuleSet::new(),
-        &mut context,
-        &mut warnings,
-    )
-    .map(|()| warnings);
-    match &result {
-        Ok(_) => context.commit_step().expect("commit"),
-        Err(_) => context.rollback_step(),
-    }
-    result
+    run_source(db, &format!("{HEADER}{MODELS}def upgrade():\n{body}"))
 }
 
 #[test]

@@ -377,16 +377,6 @@ impl<'a> Evaluator<'a> {
         keywords: Vec<KwArg>,
         span: Span,
     ) -> EvalResult<Value> {
-        if self.instances.len() >= MAX_FUNCTIONS * 10 {
-            return Err(self.unsupported(
-                span,
-                format!(
-                    "the playground creates at most {} objects per run",
-                    MAX_FUNCTIONS * 10
-                ),
-            ));
-        }
-        let id = self.instances.len() as u32;
         let init = self.class_lookup(class, "__init__");
         if init.is_none() {
             if let Some(mapping) = self.mapping(class) {
@@ -411,17 +401,13 @@ impl<'a> Evaluator<'a> {
                 return Ok(instance);
             }
         }
-        let (kept_args, kept_keywords) = match init {
-            Some(_) => (Vec::new(), Vec::new()),
-            None => (args.clone(), keywords.clone()),
-        };
-        self.instances.push(Instance {
-            class,
-            attrs: HashMap::new(),
-            args: kept_args,
-            keywords: kept_keywords,
-        });
-        let instance = Value::Instance(id);
+        let instance = self.new_instance(class, span)?;
+        if let (None, Value::Instance(id)) = (&init, &instance) {
+            // kept for a TypeDecorator's impl
+            let made = &mut self.instances[*id as usize];
+            made.args = args.clone();
+            made.keywords = keywords.clone();
+        }
         if let Some(Value::UserFunction(function)) = init {
             self.call_method(function, instance.clone(), args, keywords, span)?;
         }
