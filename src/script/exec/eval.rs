@@ -360,7 +360,6 @@ impl<'a> Evaluator<'a> {
     /// first used). A top-level `try:` binds what its body binds: the imports there are of
     /// libraries, which succeed (`try: from sqlalchemy.orm import declarative_base`).
     fn collect_globals(&self, body: &'a [Stmt], globals: &mut HashMap<String, Global<'a>>) {
-        let evaluator = self;
         for statement in body {
             match &statement.kind {
                 StmtKind::Try {
@@ -374,7 +373,7 @@ impl<'a> Evaluator<'a> {
                     self.collect_globals(finalbody, globals);
                 }
                 StmtKind::Import { .. } | StmtKind::ImportFrom { .. } => {
-                    for (name, imported) in evaluator.import_bindings(statement) {
+                    for (name, imported) in self.import_bindings(statement) {
                         let global = match imported {
                             Imported::Value(value) => Global::Value(value),
                             Imported::From(module, name) => {
@@ -1186,8 +1185,6 @@ impl<'a> Evaluator<'a> {
         self.run_frame(id, frame, receiver, body)
     }
 
-    /// `await coroutine` / `asyncio.run(coroutine)`: runs the `async def`'s body now (there is
-    /// no event loop: nothing else runs concurrently in a migration).
     /// How a function of the program binds in a class (`@classmethod`...).
     pub(in crate::script::exec) fn function_kind(&self, id: u32) -> FunctionKind {
         self.functions
@@ -1196,6 +1193,8 @@ impl<'a> Evaluator<'a> {
             .unwrap_or(FunctionKind::Plain)
     }
 
+    /// `await coroutine` / `asyncio.run(coroutine)`: runs the `async def`'s body now (there is
+    /// no event loop: nothing else runs concurrently in a migration).
     pub(in crate::script::exec) fn run_coroutine(
         &mut self,
         value: Value,
@@ -2438,65 +2437,44 @@ impl<'a> Evaluator<'a> {
         if matches!(left, Value::Sql(_) | Value::LightColumn(..)) {
             return schema_calls::sql_comparison(self, left, operator, right, span);
         }
-        let result =
-            match operator {
-                Equal => left.python_eq(&right),
-                NotEqual => left.python_eq(&right).map(|b| !b),
-                Is => match (&left, &right) {
-                    (Value::None, Value::None) => Some(true),
-                    (Value::None, _) | (_, Value::None) => Some(false),
-                    (Value::Bool(a), Value::Bool(b)) => Some(a == b),
-                    // objects: identity
-                    (Value::Class(a), Value::Class(b))
-                    | (Value::Instance(a), Value::Instance(b)) => Some(a == b),
-                    (Value::Class(_) | Value::Instance(_), _)
-                    | (_, Value::Class(_) | Value::Instance(_)) => Some(false),
-                    _ => None,
-                },
-                IsNot => match (&left, &right) {
-                    (Value::None, Value::None) => Some(false),
-                    (Value::None, _) | (_, Value::None) => Some(true),
-                    (Value::Bool(a), Value::Bool(b)) => Some(a != b),
-                    // objects: identity
-                    (Value::Class(a), Value::Class(b))
-                    | (Value::Instance(a), Value::Instance(b)) => Some(a != b),
-                    (Value::Class(_) | Value::Instance(_), _)
-                    | (_, Value::Class(_) | Value::Instance(_)) => Some(true),
-                    _ => None,
-                },
-                In | NotIn => {
-                    let found = match &right {
-                        Value::List(items) | Value::Tuple(items) => {
-                            Some(items.iter().any(|i| i.python_eq(&left) == Some(true)))
-                        }
-                        Value::Dict(items) => {
-                            Some(items.iter().any(|(k, _)| k.python_eq(&left) == Some(true)))
-                        }
-                        Value::Str(haystack) => match &left {
-                            Value::Str(needle) => Some(haystack.contains(needle.as_str())),
-                            _ => None,
-                        },
+        let result = match operator {
+            Equal => left.python_eq(&right),
+            NotEqual => left.python_eq(&right).map(|b| !b),
+            Is => identical(&left, &right),
+            IsNot => identical(&left, &right).map(|same| !same),
+            In | NotIn => {
+                let found = match &right {
+                    Value::List(items) | Value::Tuple(items) => {
+                        Some(items.iter().any(|i| i.python_eq(&left) == Some(true)))
+                    }
+                    Value::Dict(items) => {
+                        Some(items.iter().any(|(k, _)| k.python_eq(&left) == Some(true)))
+                    }
+                    Value::Str(haystack) => match &left {
+                        Value::Str(needle) => Some(haystack.contains(needle.as_str())),
                         _ => None,
-                    };
-                    found.map(|f| if operator == In { f } else { !f })
-                }
-                Less | LessEqual | Greater | GreaterEqual => {
-                    let ordering = match (&left, &right) {
-                        (Value::Str(a), Value::Str(b)) => Some(a.cmp(b)),
-                        (
-                            a @ (Value::Int(_) | Value::Float(_)),
-                            b @ (Value::Int(_) | Value::Float(_)),
-                        ) => as_float(a).partial_cmp(&as_float(b)),
-                        _ => None,
-                    };
-                    ordering.map(|o| match operator {
-                        Less => o.is_lt(),
-                        LessEqual => o.is_le(),
-                        Greater => o.is_gt(),
-                        _ => o.is_ge(),
-                    })
-                }
-            };
+                    },
+                    _ => None,
+                };
+                found.map(|f| if operator == In { f } else { !f })
+            }
+            Less | LessEqual | Greater | GreaterEqual => {
+                let ordering = match (&left, &right) {
+                    (Value::Str(a), Value::Str(b)) => Some(a.cmp(b)),
+                    (
+                        a @ (Value::Int(_) | Value::Float(_)),
+                        b @ (Value::Int(_) | Value::Float(_)),
+                    ) => as_float(a).partial_cmp(&as_float(b)),
+                    _ => None,
+                };
+                ordering.map(|o| match operator {
+                    Less => o.is_lt(),
+                    LessEqual => o.is_le(),
+                    Greater => o.is_gt(),
+                    _ => o.is_ge(),
+                })
+            }
+        };
         match result {
             Some(b) => Ok(Value::Bool(b)),
             None => Err(self.unsupported(
@@ -2508,6 +2486,23 @@ impl<'a> Evaluator<'a> {
                 ),
             )),
         }
+    }
+}
+
+/// `a is b`, where the evaluator can tell: `None` and booleans are singletons, classes and
+/// instances compare by identity.
+fn identical(left: &Value, right: &Value) -> Option<bool> {
+    match (left, right) {
+        (Value::None, Value::None) => Some(true),
+        (Value::None, _) | (_, Value::None) => Some(false),
+        (Value::Bool(a), Value::Bool(b)) => Some(a == b),
+        (Value::Class(a), Value::Class(b)) | (Value::Instance(a), Value::Instance(b)) => {
+            Some(a == b)
+        }
+        (Value::Class(_) | Value::Instance(_), _) | (_, Value::Class(_) | Value::Instance(_)) => {
+            Some(false)
+        }
+        _ => None,
     }
 }
 

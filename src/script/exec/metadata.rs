@@ -61,10 +61,7 @@ pub(super) fn call(
     span: Span,
 ) -> EvalResult<Value> {
     debug_assert_eq!(name, "reflect");
-    let bind = args
-        .first()
-        .map(|arg| arg.value.clone())
-        .or_else(|| keyword(&keywords, "bind"));
+    let bind = bind_argument(&args, &keywords);
     check_bind(ev, bind.as_ref(), "MetaData.reflect", span)?;
     let only: Option<Vec<String>> = match keyword(&keywords, "only") {
         None | Some(Value::None) => None,
@@ -138,6 +135,13 @@ pub(super) fn autoload(
     reflect(ev, name, span)
 }
 
+/// The connection a call is given: its first argument, or `bind=`.
+pub(super) fn bind_argument(args: &[Arg], keywords: &[KwArg]) -> Option<Value> {
+    args.first()
+        .map(|arg| arg.value.clone())
+        .or_else(|| keyword(keywords, "bind"))
+}
+
 fn keyword(keywords: &[KwArg], name: &str) -> Option<Value> {
     keywords
         .iter()
@@ -168,11 +172,7 @@ fn check_bind(ev: &Evaluator, bind: Option<&Value>, function: &str, span: Span) 
     super::connection::inspectable(ev, span)
 }
 
-fn operational(
-    ev: &Evaluator,
-    span: Span,
-    error: crate::runtime::RuntimeError,
-) -> super::ExecError {
+fn operational(ev: &Evaluator, span: Span, error: impl std::fmt::Display) -> super::ExecError {
     ev.python(span, "sqlalchemy.exc.OperationalError", error.to_string())
 }
 
@@ -193,7 +193,7 @@ pub(super) fn table_names(ev: &mut Evaluator, span: Span) -> EvalResult<Vec<Stri
                 _ => None,
             })
             .collect()),
-        Err(error) => Err(ev.python(span, "sqlalchemy.exc.OperationalError", error.to_string())),
+        Err(error) => Err(operational(ev, span, error)),
     }
 }
 

@@ -68,8 +68,12 @@ impl Mapping {
 pub(super) struct OrmSession {
     /// objects added and not flushed yet
     pending: Vec<u32>,
-    /// objects loaded or flushed: the identity map, with their attributes as last flushed
+    /// objects loaded or flushed, in that order, with their attributes as last flushed
     persistent: Vec<Persistent>,
+    /// where each persistent object is in `persistent`
+    positions: HashMap<u32, usize>,
+    /// the identity map: (class, primary key) to the persistent object
+    identities: HashMap<(u32, String), u32>,
     /// objects marked for deletion
     deleted: Vec<u32>,
 }
@@ -77,8 +81,82 @@ pub(super) struct OrmSession {
 struct Persistent {
     instance: u32,
     class: u32,
-    key: Vec<Value>,
+    /// its entry in the identity map
+    identity: Option<String>,
     committed: HashMap<String, Value>,
+}
+
+/// A primary key as the identity map's key (`None`: a key with no value, or not a plain one).
+fn identity_key(key: &[Value]) -> Option<String> {
+    if key.is_empty() {
+        return None;
+    }
+    let parts: Option<Vec<String>> = key
+        .iter()
+        .map(|value| value.to_literal().map(|literal| literal.python_repr()))
+        .collect();
+    parts.map(|parts| parts.join("\u{0}"))
+}
+
+impl OrmSession {
+    fn committed(&self, instance: u32) -> Option<&HashMap<String, Value>> {
+        let position = *self.positions.get(&instance)?;
+        self.persistent.get(position).map(|p| &p.committed)
+    }
+
+    /// Records an object as persistent with these attributes and primary key.
+    fn remember(
+        &mut self,
+        instance: u32,
+        class: u32,
+        key: &[Value],
+        committed: HashMap<String, Value>,
+    ) {
+        let identity = identity_key(key);
+        if let Some(identity) = &identity {
+            self.identities.insert((class, identity.clone()), instance);
+        }
+        let known = Persistent {
+            instance,
+            class,
+            identity,
+            committed,
+        };
+        match self.positions.get(&instance) {
+            Some(&position) => {
+                let old = std::mem::replace(&mut self.persistent[position], known);
+                // a primary key that changed leaves its old entry
+                if old.identity != self.persistent[position].identity {
+                    if let Some(identity) = old.identity {
+                        self.identities.remove(&(class, identity));
+                    }
+                }
+            }
+            None => {
+                self.positions.insert(instance, self.persistent.len());
+                self.persistent.push(known);
+            }
+        }
+    }
+
+    fn forget(&mut self, instance: u32) {
+        let Some(position) = self.positions.remove(&instance) else {
+            return;
+        };
+        let old = self.persistent.remove(position);
+        if let Some(identity) = old.identity {
+            self.identities.remove(&(old.class, identity));
+        }
+        for (index, p) in self.persistent.iter().enumerate().skip(position) {
+            self.positions.insert(p.instance, index);
+        }
+    }
+
+    fn forget_all(&mut self) {
+        self.persistent.clear();
+        self.positions.clear();
+        self.identities.clear();
+    }
 }
 
 /// `session.query(...)` being built up.
@@ -149,13 +227,7 @@ pub(super) fn new_session(
     keywords: Vec<KwArg>,
     span: Span,
 ) -> EvalResult<Value> {
-    let bind = args.into_iter().next().map(|arg| arg.value).or_else(|| {
-        keywords
-            .iter()
-            .find(|k| k.name == "bind")
-            .map(|k| k.value.clone())
-    });
-    match bind {
+    match super::metadata::bind_argument(&args, &keywords) {
         Some(Value::Connection) => {}
         Some(other) => {
             return Err(ev.unsupported(
@@ -241,19 +313,14 @@ fn session_call(
             build_query(ev, session, values, span)
         }
         "add" | "merge" | "delete" => {
-            let Some(Arg {
-                value: Value::Instance(instance),
-                ..
-            }) = args.first()
-            else {
+            let Some(object) = args.first() else {
                 return Err(ev.python(
                     span,
-                    "sqlalchemy.orm.exc.UnmappedInstanceError",
-                    "Class is not mapped",
+                    "TypeError",
+                    format!("Session.{name}() missing 1 required positional argument"),
                 ));
             };
-            let instance = *instance;
-            mapped_instance(ev, instance, span)?;
+            let instance = instance_of(ev, &object.value, object.span)?;
             match name {
                 "add" => {
                     add(ev, session, instance);
@@ -282,15 +349,7 @@ fn session_call(
             let objects = ev.iterate(arg.value, arg.span)?;
             let mut instances = Vec::new();
             for object in objects {
-                let Value::Instance(instance) = object else {
-                    return Err(ev.python(
-                        arg.span,
-                        "sqlalchemy.orm.exc.UnmappedInstanceError",
-                        format!("Class '{}' is not mapped", object.kind_name()),
-                    ));
-                };
-                mapped_instance(ev, instance, arg.span)?;
-                instances.push(instance);
+                instances.push(instance_of(ev, &object, arg.span)?);
             }
             if name == "add_all" {
                 for instance in instances {
@@ -324,15 +383,9 @@ fn session_call(
                 if name == "bulk_insert_mappings" {
                     insert(ev, &mapping, &attributes, span)?;
                 } else {
-                    let key: Vec<(String, Value)> = attributes
-                        .iter()
-                        .filter(|(a, _)| mapping.primary_key.contains(a))
-                        .cloned()
-                        .collect();
-                    let changed: Vec<(String, Value)> = attributes
+                    let (key, changed): (Vec<_>, Vec<_>) = attributes
                         .into_iter()
-                        .filter(|(a, _)| !mapping.primary_key.contains(a))
-                        .collect();
+                        .partition(|(a, _)| mapping.primary_key.contains(a));
                     update(ev, &mapping, &key, &changed, span)?;
                 }
             }
@@ -347,7 +400,7 @@ fn session_call(
                 state.pending.clear();
                 state.deleted.clear();
                 if name != "rollback" {
-                    state.persistent.clear();
+                    state.forget_all();
                 }
             }
             Ok(Value::None)
@@ -404,10 +457,24 @@ fn mapped_instance(ev: &Evaluator, instance: u32, span: Span) -> EvalResult<(u32
     }
 }
 
+/// An object given to the session: an instance of a mapped class.
+fn instance_of(ev: &Evaluator, value: &Value, span: Span) -> EvalResult<u32> {
+    let Value::Instance(instance) = value else {
+        return Err(ev.unsupported(
+            span,
+            format!(
+                "the playground's Session takes objects of mapped classes, not {}",
+                value.kind_name()
+            ),
+        ));
+    };
+    mapped_instance(ev, *instance, span)?;
+    Ok(*instance)
+}
+
 fn add(ev: &mut Evaluator, session: u32, instance: u32) {
     if let Some(state) = ev.orm_sessions.get_mut(session as usize) {
-        let known = state.pending.contains(&instance)
-            || state.persistent.iter().any(|p| p.instance == instance);
+        let known = state.pending.contains(&instance) || state.positions.contains_key(&instance);
         if !known {
             state.pending.push(instance);
         }
@@ -594,34 +661,43 @@ fn flush(ev: &mut Evaluator, session: u32, span: Span) -> EvalResult<()> {
     };
     let pending = std::mem::take(&mut state.pending);
     let deleted = std::mem::take(&mut state.deleted);
-    let persistent: Vec<(u32, u32, HashMap<String, Value>)> = state
+    // the objects persistent before this flush (those it inserts are unchanged since)
+    let loaded: Vec<(u32, u32)> = state
         .persistent
         .iter()
-        .map(|p| (p.instance, p.class, p.committed.clone()))
+        .map(|p| (p.instance, p.class))
         .collect();
     for instance in pending {
         let (class, mapping) = mapped_instance(ev, instance, span)?;
         let attributes = set_attributes(ev, instance, &mapping);
         insert(ev, &mapping, &attributes, span)?;
-        let key = key_of(&attributes, &mapping).unwrap_or_default();
-        remember(ev, session, instance, class, key, attributes);
+        remember(ev, session, instance, class, &mapping, attributes);
     }
-    for (instance, class, committed) in persistent {
+    let mut mappings: Vec<(u32, Mapping)> = Vec::new();
+    for (instance, class) in loaded {
         if deleted.contains(&instance) {
             continue;
         }
-        let Some(mapping) = ev.mapping(class) else {
+        if !mappings.iter().any(|(c, _)| *c == class) {
+            let Some(mapping) = ev.mapping(class) else {
+                continue;
+            };
+            mappings.push((class, mapping));
+        }
+        let Some((_, mapping)) = mappings.iter().find(|(c, _)| *c == class) else {
             continue;
         };
-        let attributes = set_attributes(ev, instance, &mapping);
-        let changed = changed_since(&attributes, &committed);
+        let attributes = set_attributes(ev, instance, mapping);
+        let Some(committed) = ev.orm_sessions[session as usize].committed(instance) else {
+            continue;
+        };
+        let changed = changed_since(&attributes, committed);
         if changed.is_empty() {
             continue;
         }
-        let key = committed_key(&committed, &mapping);
-        update(ev, &mapping, &key, &changed, span)?;
-        let key_values = key_of(&attributes, &mapping).unwrap_or_default();
-        remember(ev, session, instance, class, key_values, attributes);
+        let key = committed_key(committed, mapping);
+        update(ev, mapping, &key, &changed, span)?;
+        remember(ev, session, instance, class, mapping, attributes);
     }
     for instance in deleted {
         let (_, mapping) = mapped_instance(ev, instance, span)?;
@@ -633,34 +709,24 @@ fn flush(ev: &mut Evaluator, session: u32, span: Span) -> EvalResult<()> {
         };
         run(ev, sql, span)?;
         if let Some(state) = ev.orm_sessions.get_mut(session as usize) {
-            state.persistent.retain(|p| p.instance != instance);
+            state.forget(instance);
         }
     }
     Ok(())
 }
 
+/// Records an object as persistent in the session with its attributes as they are now.
 fn remember(
     ev: &mut Evaluator,
     session: u32,
     instance: u32,
     class: u32,
-    key: Vec<Value>,
+    mapping: &Mapping,
     attributes: Vec<(String, Value)>,
 ) {
+    let key = key_of(&attributes, mapping).unwrap_or_default();
     if let Some(state) = ev.orm_sessions.get_mut(session as usize) {
-        let committed: HashMap<String, Value> = attributes.into_iter().collect();
-        match state.persistent.iter_mut().find(|p| p.instance == instance) {
-            Some(known) => {
-                known.key = key;
-                known.committed = committed;
-            }
-            None => state.persistent.push(Persistent {
-                instance,
-                class,
-                key,
-                committed,
-            }),
-        }
+        state.remember(instance, class, &key, attributes.into_iter().collect());
     }
 }
 
@@ -668,26 +734,20 @@ fn remember(
 /// persistent ones; the objects do not join the session.
 fn bulk_save(ev: &mut Evaluator, session: u32, instances: Vec<u32>, span: Span) -> EvalResult<()> {
     for instance in instances {
-        let (_, mapping) = mapped_instance(ev, instance, span)?;
+        let (class, mapping) = mapped_instance(ev, instance, span)?;
         let attributes = set_attributes(ev, instance, &mapping);
-        let committed = ev.orm_sessions.get(session as usize).and_then(|state| {
-            state
-                .persistent
-                .iter()
-                .find(|p| p.instance == instance)
-                .map(|p| p.committed.clone())
-        });
-        match committed {
-            None => insert(ev, &mapping, &attributes, span)?,
-            Some(committed) => {
-                let changed = changed_since(&attributes, &committed);
-                let key = committed_key(&committed, &mapping);
-                update(ev, &mapping, &key, &changed, span)?;
-                let class = ev.instance_class(instance).unwrap_or(u32::MAX);
-                let key_values = key_of(&attributes, &mapping).unwrap_or_default();
-                remember(ev, session, instance, class, key_values, attributes);
-            }
-        }
+        let committed = ev
+            .orm_sessions
+            .get(session as usize)
+            .and_then(|state| state.committed(instance));
+        let Some(committed) = committed else {
+            insert(ev, &mapping, &attributes, span)?;
+            continue;
+        };
+        let changed = changed_since(&attributes, committed);
+        let key = committed_key(committed, &mapping);
+        update(ev, &mapping, &key, &changed, span)?;
+        remember(ev, session, instance, class, &mapping, attributes);
     }
     Ok(())
 }
@@ -766,18 +826,7 @@ fn get(ev: &mut Evaluator, session: u32, class: u32, key: Value, span: Span) -> 
 
 fn identity(ev: &Evaluator, session: u32, class: u32, key: &[Value]) -> Option<u32> {
     let state = ev.orm_sessions.get(session as usize)?;
-    state
-        .persistent
-        .iter()
-        .find(|p| {
-            p.class == class
-                && p.key.len() == key.len()
-                && p.key
-                    .iter()
-                    .zip(key)
-                    .all(|(a, b)| a.python_eq(b) == Some(true))
-        })
-        .map(|p| p.instance)
+    state.identities.get(&(class, identity_key(key)?)).copied()
 }
 
 fn model_select(_class: u32, mapping: &Mapping) -> Select {
@@ -1096,7 +1145,7 @@ fn load(ev: &mut Evaluator, query: &OrmQuery, span: Span) -> EvalResult<Vec<Valu
         for (attribute, value) in &attributes {
             ev.set_instance_attr(instance, attribute, value.clone());
         }
-        remember(ev, query.session, instance, class, key, attributes);
+        remember(ev, query.session, instance, class, &mapping, attributes);
         out.push(Value::Instance(instance));
     }
     Ok(out)
