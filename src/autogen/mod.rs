@@ -17,7 +17,6 @@
 
 pub mod check;
 pub mod compare;
-pub mod models;
 pub mod reflect;
 pub mod render;
 
@@ -26,8 +25,8 @@ mod tests;
 
 use crate::ops::{ServerDefault, SqlType};
 
+pub use crate::script::exec::models::{load_target_metadata, ModelSource};
 pub use compare::{compare_metadata, CompareOptions, Comparison, LogLine};
-pub use models::{load_target_metadata, ModelSource};
 pub use reflect::reflect_database;
 pub use render::{render_migration, RenderedMigration};
 

@@ -3,7 +3,6 @@
 
 use super::check::diffs_repr;
 use super::compare::{compare_metadata, types_differ, CompareOptions};
-use super::models::{load_target_metadata, merge_lists_w_ordering, ModelSource};
 use super::reflect::reflect_database;
 use super::render::render_migration;
 use super::{AutogenError, SchemaTable};
@@ -11,6 +10,7 @@ use crate::fs::{FileSystem, MemoryFs};
 use crate::ops::{SqlType, TypeClass};
 use crate::python;
 use crate::runtime::Database;
+use crate::script::exec::models::{load_target_metadata, merge_lists_w_ordering, ModelSource};
 use crate::sqlite::SqliteDatabase;
 
 const ENV: &str = "from models import Base\ntarget_metadata = Base.metadata\n";
@@ -330,13 +330,13 @@ fn a_missing_module_is_module_not_found() {
 #[test]
 fn unsupported_code_is_located() {
     let error = load_with(
-        &[("models.py", "from sqlalchemy.orm import declarative_base\nBase = declarative_base()\nfor i in range(3):\n    pass\n")],
+        &[("models.py", "from sqlalchemy.orm import declarative_base\nimport dataclasses\nBase = declarative_base()\n@dataclasses.dataclass\nclass Point:\n    x: int\n")],
         ENV,
     )
     .unwrap_err();
     assert_eq!(
         error.to_string(),
-        "models.py:3:1: this statement is not supported in models files by the playground"
+        "models.py:4:2: the playground cannot run decorated classes"
     );
     let error = load_with(
         &[("models.py", "from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column\nclass Base(DeclarativeBase):\n    pass\nclass T(Base):\n    __tablename__ = 't'\n    id: Mapped[int] = mapped_column(primary_key=True)\n    data: Mapped[dict]\n")],
@@ -582,4 +582,61 @@ fn check_repr_matches_alembic() {
         diffs_repr(&comparison),
         "[('add_table', Table('post', MetaData(), Column('id', Integer(), table=<post>, primary_key=True, nullable=False), Column('user_id', Integer(), ForeignKey('user.id'), table=<post>, nullable=False), Column('title', String(length=200), table=<post>, nullable=False), schema=None)), ('add_index', Index('ix_post_user_id', Column('user_id', Integer(), table=<post>, nullable=False))), ('add_column', None, 'user', Column('age', Integer(), table=<user>)), [('modify_type', None, 'user', 'name', {'existing_nullable': False, 'existing_server_default': False, 'existing_comment': None}, VARCHAR(length=50), String(length=100))], [('modify_nullable', None, 'user', 'email', {'existing_type': VARCHAR(length=100), 'existing_server_default': False, 'existing_comment': None}, True, False)], ('add_index', Index('ix_user_email', Column('email', String(length=100), table=<user>, nullable=False)))]"
     );
+}
+
+#[test]
+fn models_run_as_python_helpers_mixins_declared_attr_and_loops() {
+    // Measured with SQLAlchemy 2.1.9: the mapped class's columns first, then the mixin's;
+    // the metadata's naming convention names the primary key and the unique constraint.
+    let tables = load(
+        r#"import datetime
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, declared_attr
+
+class Base(DeclarativeBase):
+    metadata = sa.MetaData(naming_convention={"pk": "pk_%(table_name)s", "uq": "uq_%(table_name)s_%(column_0_name)s"})
+
+def name_column(length):
+    return mapped_column(sa.String(length), nullable=False)
+
+class Timestamps:
+    created: Mapped[datetime.datetime] = mapped_column(server_default=sa.func.now())
+
+class Named:
+    @declared_attr.directive
+    def __tablename__(cls):
+        return cls.__name__.lower()
+
+class Tag(Named, Timestamps, Base):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = name_column(30)
+    code: Mapped[str] = mapped_column(sa.String(5), unique=True)
+
+for n in ("a", "b"):
+    sa.Table(f"extra_{n}", Base.metadata, sa.Column("id", sa.Integer, primary_key=True))
+
+sa.Index("ix_tag_name_code", Tag.name, Tag.code)
+"#,
+    );
+    let names: Vec<&str> = tables.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["extra_a", "extra_b", "tag"]);
+    let tag = &tables[2];
+    assert_eq!(
+        columns(tag),
+        [
+            col("id", "sa.Integer()", false),
+            col("name", "sa.String(length=30)", false),
+            col("code", "sa.String(length=5)", false),
+            col("created", "sa.DateTime()", false),
+        ]
+    );
+    assert_eq!(tag.primary_key_name, Some(super::Name::conv("pk_tag")));
+    assert_eq!(
+        tables[0].primary_key_name,
+        Some(super::Name::conv("pk_extra_a"))
+    );
+    assert_eq!(tag.uniques[0].name, Some(super::Name::conv("uq_tag_code")));
+    assert_eq!(tag.indexes.len(), 1);
+    assert_eq!(tag.indexes[0].name, super::Name::plain("ix_tag_name_code"));
+    assert_eq!(tag.indexes[0].columns, ["name", "code"]);
 }

@@ -100,6 +100,9 @@ pub struct Column {
     pub foreign_keys: Vec<ForeignKey>,
     /// column-level `CheckConstraint(...)` arguments (rendered inline)
     pub checks: Vec<CheckConstraint>,
+    /// `default=` (Python-side, never rendered) as `Column.__repr__` shows it
+    /// (`ScalarElementColumnDefault('x')`): autogenerate's `check` prints it.
+    pub default: Option<String>,
 }
 
 impl Column {
@@ -116,6 +119,7 @@ impl Column {
             comment: None,
             foreign_keys: Vec::new(),
             checks: Vec::new(),
+            default: None,
         }
     }
 

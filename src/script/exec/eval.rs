@@ -24,8 +24,12 @@ use super::{
     PlannedOp,
 };
 
+mod declarative;
 mod mapped;
 mod objects;
+
+pub(super) use declarative::default_naming_convention;
+pub use declarative::merge_lists_w_ordering;
 
 use objects::{ClassObject, Imported, Instance};
 
@@ -47,6 +51,9 @@ const BUILD_BUDGET: usize = 10_000_000;
 const MAX_CALL_DEPTH: u32 = 20;
 /// Functions (`def`, `lambda`) one run may create.
 const MAX_FUNCTIONS: usize = 10_000;
+
+/// The function name of a run that evaluates module-level code only (env.py's models).
+const MODULE: &str = "<module>";
 
 const SUPPORTED: &str = "it runs op.* calls, batch_alter_table blocks and simple assignments";
 
@@ -147,6 +154,8 @@ pub(in crate::script::exec) enum FunctionKind {
     ClassMethod,
     StaticMethod,
     Property,
+    /// `@declared_attr`: read through a class, it is called with the class
+    DeclaredAttr,
 }
 
 /// The `with op.batch_alter_table(...) as batch_op:` block being evaluated.
@@ -219,6 +228,10 @@ pub(super) struct Evaluator<'a> {
     /// a project module's top level runs (calls into libraries then make opaque values)
     importing: bool,
     classes: Vec<ClassObject>,
+    /// the `class` statements that made classes (a mapped class reads its annotations)
+    class_definitions: HashMap<u32, &'a crate::python::ClassDef>,
+    /// the mapped classes' tables: metadata, table name, (attribute key, column name)
+    declared_tables: HashMap<u32, (u32, String, Vec<(String, String)>)>,
     instances: Vec<Instance>,
     building_class: Option<u32>,
     /// the class and `self` of the method running (for `super()`)
@@ -227,7 +240,7 @@ pub(super) struct Evaluator<'a> {
     /// each `sa.inspect(bind)`'s cache: what its methods answered, by call
     pub inspectors: Vec<Vec<(String, Value)>>,
     /// each `sa.MetaData()`'s tables
-    pub metadatas: Vec<Vec<crate::ops::Table>>,
+    pub metadatas: Vec<metadata::MetaDataState>,
     /// each ORM `Session`'s unit of work
     pub orm_sessions: Vec<super::orm::OrmSession>,
 }
@@ -256,6 +269,20 @@ pub(super) fn execute_partial<'a>(
     let mut evaluator = Evaluator::new(script, function, modules, live);
     let result = evaluator.run(function);
     (evaluator.planned, result)
+}
+
+/// Evaluates `expr` with the module-level names of `script` (env.py's `target_metadata`),
+/// running the project modules it imports; returns its value and the `MetaData`s made.
+pub(super) fn evaluate<'a>(
+    script: &'a RevisionScript,
+    modules: &'a ModuleSet,
+    expr: &'a Expr,
+) -> (EvalResult<Value>, Vec<metadata::MetaDataState>) {
+    let mut evaluator = Evaluator::new(script, MODULE, modules, None);
+    let saved = evaluator.enter(Frame::Function, None, true);
+    let value = evaluator.eval(expr);
+    evaluator.leave(saved);
+    (value, evaluator.metadatas)
 }
 
 impl<'a> Evaluator<'a> {
@@ -342,6 +369,8 @@ impl<'a> Evaluator<'a> {
             frame: Frame::Function,
             importing: false,
             classes: Vec::new(),
+            class_definitions: HashMap::new(),
+            declared_tables: HashMap::new(),
             instances: Vec::new(),
             building_class: None,
             current_class: None,
@@ -499,6 +528,9 @@ impl<'a> Evaluator<'a> {
     #[cold]
     #[inline(never)]
     fn cannot_run(&self, span: Span, what: &str) -> ExecError {
+        if self.function == MODULE {
+            return self.unsupported(span, format!("the playground cannot run {what}"));
+        }
         self.unsupported(
             span,
             format!(
@@ -974,6 +1006,17 @@ impl<'a> Evaluator<'a> {
         }
         let mut function = function;
         for (decorator, at) in decorators.into_iter().rev() {
+            // SQLAlchemy's `@declared_attr` (and `@declared_attr.directive`)
+            if let (Value::Module(name) | Value::Foreign(name), Value::UserFunction(id)) =
+                (&decorator, &function)
+            {
+                if matches!(name.rsplit('.').next(), Some("declared_attr" | "directive")) {
+                    if let Some(closure) = self.functions.get_mut(*id as usize) {
+                        closure.kind = FunctionKind::DeclaredAttr;
+                    }
+                    continue;
+                }
+            }
             let argument = vec![Arg {
                 value: function,
                 span: at,

@@ -17,12 +17,19 @@ use super::value::Value;
 
 type EvalResult<T> = Result<T, super::ExecError>;
 
+/// One `sa.MetaData()`: its tables and its `naming_convention` (key, template), in order.
+#[derive(Debug, Clone, Default)]
+pub(super) struct MetaDataState {
+    pub tables: Vec<Table>,
+    pub naming_convention: Vec<(String, String)>,
+}
+
 /// The methods of a `MetaData` the playground runs.
 const METHODS: &[&str] = &["reflect"];
 
 /// `metadata.<attr>`: its tables, or a method to call.
 pub(super) fn attribute(ev: &Evaluator, id: u32, attr: &str) -> Option<Value> {
-    let tables = ev.metadatas.get(id as usize)?;
+    let tables = &ev.metadatas.get(id as usize)?.tables;
     match attr {
         "tables" => Some(Value::Dict(
             tables
@@ -43,10 +50,22 @@ pub(super) fn attribute(ev: &Evaluator, id: u32, attr: &str) -> Option<Value> {
 
 /// Adds (or replaces, as `extend_existing` would) a table of the metadata.
 pub(super) fn register(ev: &mut Evaluator, id: u32, table: &Table) {
-    if let Some(tables) = ev.metadatas.get_mut(id as usize) {
+    if let Some(tables) = ev.metadatas.get_mut(id as usize).map(|m| &mut m.tables) {
         match tables.iter_mut().find(|t| t.name == table.name) {
             Some(existing) => *existing = table.clone(),
             None => tables.push(table.clone()),
+        }
+    }
+}
+
+/// An `Index` made on the columns of a table of a metadata joins that table.
+pub(super) fn attach_index(ev: &mut Evaluator, table: &str, index: &crate::ops::Index) {
+    for metadata in ev.metadatas.iter_mut() {
+        if let Some(found) = metadata.tables.iter_mut().find(|t| t.name == table) {
+            let mut index = index.clone();
+            index.table = Some(table.to_string());
+            found.indexes.push(index);
+            return;
         }
     }
 }
@@ -211,22 +230,47 @@ fn reflect(ev: &mut Evaluator, name: &str, span: Span) -> EvalResult<Table> {
 /// Tables in dependency order (referred tables first), then by name, as
 /// `MetaData.sorted_tables` orders them.
 fn sorted(tables: &[Table]) -> Vec<Table> {
-    let mut pending: Vec<&Table> = tables.iter().collect();
-    crate::sort::sort_by(&mut pending, |a, b| a.name.cmp(&b.name));
-    let mut done: Vec<Table> = Vec::new();
-    while !pending.is_empty() {
-        let ready = pending.iter().position(|table| {
-            referred_tables(table).iter().all(|referred| {
-                *referred == table.name
-                    || done.iter().any(|t| t.name == *referred)
-                    || !pending.iter().any(|t| t.name == *referred)
-            })
-        });
-        // a cycle: take the first by name, as SQLAlchemy does after warning
-        let next = pending.remove(ready.unwrap_or(0));
-        done.push(next.clone());
+    sort_layers(tables, |table| table.name.as_str(), referred_tables)
+        .into_iter()
+        .map(|i| tables[i].clone())
+        .collect()
+}
+
+/// SQLAlchemy's `sort_tables`: by name, then in dependency layers (`topological.sort`, which
+/// yields `sort_as_subsets`' layers in turn); a cycle's tables follow unsorted, as SQLAlchemy
+/// emits them after its warning. Returns indexes into `tables`.
+pub(super) fn sort_layers<T>(
+    tables: &[T],
+    name: impl Fn(&T) -> &str,
+    referred: impl Fn(&T) -> Vec<String>,
+) -> Vec<usize> {
+    let mut todo: Vec<usize> = (0..tables.len()).collect();
+    crate::sort::sort_by(&mut todo, |a, b| name(&tables[*a]).cmp(name(&tables[*b])));
+    let parents: Vec<Vec<String>> = tables
+        .iter()
+        .map(|table| {
+            referred(table)
+                .into_iter()
+                .filter(|parent| parent != name(table) && tables.iter().any(|t| name(t) == parent))
+                .collect()
+        })
+        .collect();
+    let mut out = Vec::new();
+    while !todo.is_empty() {
+        let waiting = |parent: &String| todo.iter().any(|i| name(&tables[*i]) == parent);
+        let ready: Vec<usize> = todo
+            .iter()
+            .copied()
+            .filter(|i| !parents[*i].iter().any(waiting))
+            .collect();
+        if ready.is_empty() {
+            out.append(&mut todo);
+            break;
+        }
+        todo.retain(|i| !ready.contains(i));
+        out.extend(ready);
     }
-    done
+    out
 }
 
 fn referred_tables(table: &Table) -> Vec<String> {

@@ -43,6 +43,7 @@ mod builtins;
 mod connection;
 mod eval;
 mod metadata;
+pub mod models;
 pub mod modules;
 mod names;
 mod ops_calls;

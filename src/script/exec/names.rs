@@ -34,6 +34,8 @@ const SQLALCHEMY_FUNCTIONS: &[&str] = &[
     "Identity",
     "Computed",
     "select",
+    "mapped_column",
+    "declarative_base",
 ];
 
 /// Sub-modules of `sqlalchemy` a revision may import from.

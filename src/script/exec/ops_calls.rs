@@ -935,7 +935,7 @@ fn new_column(ev: &Evaluator, arg: &Arg) -> EvalResult<crate::ops::Column> {
             "sqlalchemy.exc.ArgumentError",
             "Column must be constructed with a non-blank name or assign a non-blank .name before adding to a Table.",
         )),
-        Value::Column(column) => Ok(column.clone()),
+        Value::Column(column) => Ok((**column).clone()),
         other => Err(ev.unsupported(
             arg.span,
             format!("the playground expects sa.Column(...) here, not {}", other.kind_name()),

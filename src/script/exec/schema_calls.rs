@@ -97,6 +97,7 @@ fn column_name_of(value: &Value) -> Option<String> {
     match value {
         Value::Str(s) => Some(s.clone()),
         Value::Column(c) => Some(c.name.clone()),
+        Value::MappedColumn(c) => Some(c.name.clone()),
         Value::LightColumn(name, _) => Some(name.clone()),
         Value::Sql(SqlExpr::Column { name, .. }) => Some(name.clone()),
         _ => None,
@@ -726,7 +727,9 @@ pub(super) fn type_call(
     span: Span,
 ) -> EvalResult<Value> {
     let mut args = args;
-    // `sa.Enum(PythonEnumClass)`: the members' names, as SQLAlchemy stores them
+    let mut keywords = keywords;
+    // `sa.Enum(PythonEnumClass)`: the members' names, as SQLAlchemy stores them, named after
+    // the class (lower-cased) unless `name=` says otherwise
     if name.rsplit('.').next() == Some("Enum") {
         if let [Arg {
             value: Value::Class(class),
@@ -734,6 +737,13 @@ pub(super) fn type_call(
         }] = args.as_slice()
         {
             let at = *at;
+            if !keywords.iter().any(|k| k.name == "name") {
+                keywords.push(KwArg {
+                    name: "name".to_string(),
+                    value: Value::Str(ev.class_name(*class).to_lowercase()),
+                    span: at,
+                });
+            }
             args = ev
                 .enum_member_names(*class)
                 .into_iter()
@@ -878,7 +888,11 @@ pub(super) fn function_call(
     span: Span,
 ) -> EvalResult<Value> {
     match name {
-        "sa.Column" => column(ev, args, keywords, span).map(Value::Column),
+        "sa.Column" => column(ev, args, keywords, span).map(|c| Value::Column(Box::new(c))),
+        "sa.mapped_column" => {
+            column(ev, args, keywords, span).map(|column| Value::MappedColumn(Box::new(column)))
+        }
+        "sa.declarative_base" => ev.make_declarative_base(keywords, span),
         "sa.ForeignKey" => {
             let bound = bind_call(ev, &FOREIGN_KEY, args, keywords, span)?;
             let column = bound.get("column").map(|a| (&a.value, a.span));
@@ -902,8 +916,23 @@ pub(super) fn function_call(
         }
         "sa.Sequence" => Ok(Value::Sequence),
         "sa.MetaData" => {
-            ev.metadatas.push(Vec::new());
-            Ok(Value::MetaData(ev.metadatas.len() as u32 - 1))
+            let mut convention = super::eval::default_naming_convention();
+            for keyword in &keywords {
+                match (keyword.name.as_str(), &keyword.value) {
+                    ("naming_convention", Value::Dict(entries)) => {
+                        convention = naming_convention(ev, entries, keyword.span)?
+                    }
+                    ("naming_convention", Value::None)
+                    | ("schema" | "quote_schema" | "info", _) => {}
+                    (other, _) => {
+                        return Err(ev.unsupported(
+                            keyword.span,
+                            format!("the playground does not support MetaData({other}=...)"),
+                        ))
+                    }
+                }
+            }
+            Ok(ev.new_metadata(convention))
         }
         "sa.PrimaryKeyConstraint" | "sa.UniqueConstraint" => {
             let mut columns = Vec::new();
@@ -1024,7 +1053,18 @@ pub(super) fn function_call(
             fk.match_ = opt_str(ev, bound.get("match"), "match")?;
             Ok(Value::Constraint(Constraint::ForeignKey(fk)))
         }
-        "sa.Index" => index(ev, args, keywords, span, None).map(Value::Index),
+        "sa.Index" => {
+            // an index on a table's columns (`Index('ix', User.name)`) joins that table
+            let bound = args.get(1).and_then(|arg| match &arg.value {
+                Value::Sql(SqlExpr::Column { table, .. }) => Some(table.clone()),
+                _ => None,
+            });
+            let made = index(ev, args, keywords, span, None)?;
+            if let Some(table) = bound {
+                super::metadata::attach_index(ev, &table, &made);
+            }
+            Ok(Value::Index(made))
+        }
         "sa.Table" => table(ev, args, keywords, span).map(Value::Table),
         "sa.text" => {
             let [arg] = args.as_slice() else {
@@ -1204,6 +1244,43 @@ pub(super) fn function_call(
     }
 }
 
+/// `MetaData(naming_convention={...})`: keys are names (`"uq"`) or the constraint classes
+/// they stand for (`UniqueConstraint`).
+fn naming_convention(
+    ev: &Evaluator,
+    entries: &[(Value, Value)],
+    span: Span,
+) -> EvalResult<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    for (key, value) in entries {
+        let key = match key {
+            Value::Str(key) => key.clone(),
+            Value::Function(name) => match name.as_str() {
+                "sa.UniqueConstraint" => "uq".to_string(),
+                "sa.PrimaryKeyConstraint" => "pk".to_string(),
+                "sa.ForeignKeyConstraint" => "fk".to_string(),
+                "sa.CheckConstraint" => "ck".to_string(),
+                "sa.Index" => "ix".to_string(),
+                _ => return Err(wrong(ev, span, "a naming_convention key", "a str", key)),
+            },
+            other => return Err(wrong(ev, span, "a naming_convention key", "a str", other)),
+        };
+        match value {
+            Value::Str(template) => out.push((key, template.clone())),
+            other => {
+                return Err(ev.unsupported(
+                    span,
+                    format!(
+                        "the playground supports naming_convention templates as strings, not {}",
+                        other.kind_name()
+                    ),
+                ))
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// `sa.Column(...)`.
 fn column(
     ev: &mut Evaluator,
@@ -1282,8 +1359,32 @@ fn column(
             "unique" => col.unique = flag(ev, Some(&arg), "unique")?,
             "index" => col.index = flag(ev, Some(&arg), "index")?,
             "comment" => col.comment = opt_str(ev, Some(&arg), "comment")?,
-            "server_onupdate" | "onupdate" | "default" | "insert_default" | "doc" | "key"
-            | "info" | "quote" | "system" | "sort_order" => {}
+            "default" | "insert_default" => {
+                col.default = match &arg.value {
+                    Value::None => None,
+                    other => Some(match other.to_literal() {
+                        Some(literal) => {
+                            format!("ScalarElementColumnDefault({})", literal.python_repr())
+                        }
+                        None => "CallableColumnDefault(<function>)".to_string(),
+                    }),
+                }
+            }
+            "server_onupdate" | "onupdate" | "doc" | "key" | "info" | "quote" | "system"
+            | "sort_order" => {}
+            // mapped_column()'s ORM and dataclass options
+            "init"
+            | "repr"
+            | "default_factory"
+            | "kw_only"
+            | "compare"
+            | "hash"
+            | "deferred"
+            | "deferred_group"
+            | "deferred_raiseload"
+            | "active_history"
+            | "use_existing_column"
+            | "dataclass_metadata" => {}
             other => {
                 let dialect = other.split_once('_').map(|(d, _)| d).unwrap_or("");
                 if !DIALECTS.contains(&dialect) || COLUMN_KEYWORDS.contains(&other) {
@@ -1382,7 +1483,7 @@ pub(super) fn add_table_items(
                         ),
                     ));
                 }
-                table.columns.push(column);
+                table.columns.push(*column);
             }
             Value::Constraint(constraint) => table.constraints.push(constraint),
             Value::Index(mut index) => {

@@ -70,7 +70,10 @@ pub(super) enum Value {
     TypeClass(String),
     /// A type instance (`sa.String(50)`).
     Type(SqlType),
-    Column(Column),
+    Column(Box<Column>),
+    /// `mapped_column(...)`: a column whose type and nullability a `Mapped[...]` annotation
+    /// may complete (a type of `NullType` means none was given).
+    MappedColumn(Box<Column>),
     ForeignKey(ForeignKey),
     Constraint(Constraint),
     Index(Index),
@@ -155,7 +158,7 @@ impl Value {
             Value::Function(name) | Value::TypeClass(name) => format!("'{name}'"),
             Value::Method(_, name) => format!("the method '{name}'"),
             Value::Type(_) => "a type".into(),
-            Value::Column(_) => "a Column".into(),
+            Value::Column(_) | Value::MappedColumn(_) => "a Column".into(),
             Value::ForeignKey(_) => "a ForeignKey".into(),
             Value::Constraint(_) => "a constraint".into(),
             Value::Index(_) => "an Index".into(),
@@ -193,6 +196,15 @@ impl Value {
         }
     }
 
+    /// The column of a `Column(...)` or a `mapped_column(...)`.
+    pub fn as_column(&self) -> Option<&Column> {
+        match self {
+            Value::Column(column) => Some(column),
+            Value::MappedColumn(column) => Some(column),
+            _ => None,
+        }
+    }
+
     /// The value as an `ops::Literal`, for scalars.
     pub fn to_literal(&self) -> Option<Literal> {
         match self {
@@ -217,7 +229,7 @@ impl Value {
                 Some(!items.is_empty())
             }
             Value::Dict(items) => Some(!items.is_empty()),
-            Value::Sql(_) | Value::Column(_) | Value::Dml(_) => None,
+            Value::Sql(_) | Value::Column(_) | Value::MappedColumn(_) | Value::Dml(_) => None,
             _ => Some(true),
         }
     }

@@ -43,6 +43,9 @@ impl Evaluator<'_> {
     /// The mapped columns of a class, by attribute name, in declaration order (the class's
     /// own first, then its bases').
     fn mapped_columns(&self, class: u32) -> Option<(String, Vec<(String, Column)>)> {
+        if let Some(declared) = self.declared_table(class) {
+            return Some(declared);
+        }
         let Some(Value::Str(table)) = self.class_lookup(class, "__tablename__") else {
             return None;
         };
@@ -56,7 +59,7 @@ impl Evaluator<'_> {
                 if columns.iter().any(|(a, _)| a == attribute) {
                     continue;
                 }
-                if let Some(Value::Column(column)) = object.namespace.get(attribute) {
+                if let Some(column) = object.namespace.get(attribute).and_then(Value::as_column) {
                     let mut column = column.clone();
                     if column.name.is_empty() {
                         column.name = attribute.clone();

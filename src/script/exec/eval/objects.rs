@@ -281,12 +281,7 @@ impl<'a> Evaluator<'a> {
         if let Some(decorator) = definition.decorators.first() {
             return Err(self.cannot_run(decorator.span, "decorated classes"));
         }
-        if self.classes.len() >= MAX_FUNCTIONS {
-            return Err(self.unsupported(
-                span,
-                format!("the playground creates at most {MAX_FUNCTIONS} classes per run"),
-            ));
-        }
+        self.check_class_count(span)?;
         let mut bases = Vec::new();
         for base in &definition.bases {
             bases.push(self.eval(base)?);
@@ -322,7 +317,18 @@ impl<'a> Evaluator<'a> {
         self.building_class = saved_class;
         result?;
         self.classes[id as usize].namespace = namespace;
+        self.declare(id, definition, span)?;
         Ok(Value::Class(id))
+    }
+
+    pub(in crate::script::exec) fn check_class_count(&self, span: Span) -> EvalResult<()> {
+        if self.classes.len() >= MAX_FUNCTIONS {
+            return Err(self.unsupported(
+                span,
+                format!("the playground creates at most {MAX_FUNCTIONS} classes per run"),
+            ));
+        }
+        Ok(())
     }
 
     /// A name looked up on a class and its bases, in order.
@@ -346,7 +352,12 @@ impl<'a> Evaluator<'a> {
 
     /// Whether a class derives (directly or not) from a library class whose name ends with
     /// one of `names`, or from a SQLAlchemy type class when `types` is set.
-    fn derives_from(&self, class: u32, names: &[&str], types: bool) -> bool {
+    pub(in crate::script::exec) fn derives_from(
+        &self,
+        class: u32,
+        names: &[&str],
+        types: bool,
+    ) -> bool {
         let mut pending = vec![(class, 0)];
         while let Some((class, depth)) = pending.pop() {
             let Some(object) = self.classes.get(class as usize) else {
@@ -460,6 +471,13 @@ impl<'a> Evaluator<'a> {
                             Ok(Value::BoundMethod(Box::new(Value::Class(class)), function))
                         }
                         FunctionKind::StaticMethod => Ok(Value::UserFunction(function)),
+                        FunctionKind::DeclaredAttr => self.call_method(
+                            function,
+                            Value::Class(class),
+                            Vec::new(),
+                            Vec::new(),
+                            span,
+                        ),
                         FunctionKind::Property => {
                             let id = *id;
                             self.call_method(
@@ -472,7 +490,11 @@ impl<'a> Evaluator<'a> {
                         }
                     },
                     // a mapped column the object has no value for yet
-                    Some(Value::Column(_)) if self.mapping(class).is_some() => Ok(Value::None),
+                    Some(Value::Column(_) | Value::MappedColumn(_))
+                        if self.mapping(class).is_some() =>
+                    {
+                        Ok(Value::None)
+                    }
                     Some(value) => Ok(value),
                     None if attr == "__class__" => Ok(Value::Class(class)),
                     None if LIBRARY_ATTRIBUTES.contains(&attr) && self.has_library_base(class) => {
@@ -537,12 +559,24 @@ impl<'a> Evaluator<'a> {
     fn attribute_of_class(&mut self, class: u32, attr: &str, span: Span) -> EvalResult<Value> {
         if let Some(value) = self.class_lookup(class, attr) {
             if let Value::UserFunction(function) = value {
-                if self.function_kind(function) == FunctionKind::ClassMethod {
-                    return Ok(Value::BoundMethod(Box::new(Value::Class(class)), function));
+                match self.function_kind(function) {
+                    FunctionKind::ClassMethod => {
+                        return Ok(Value::BoundMethod(Box::new(Value::Class(class)), function))
+                    }
+                    FunctionKind::DeclaredAttr => {
+                        return self.call_method(
+                            function,
+                            Value::Class(class),
+                            Vec::new(),
+                            Vec::new(),
+                            span,
+                        )
+                    }
+                    _ => {}
                 }
             }
             // `Model.column` of a mapped class: the column in SQL expressions
-            if let Value::Column(column) = &value {
+            if let Some(column) = value.as_column() {
                 if let Some(mapping) = self.mapping(class) {
                     let name = if column.name.is_empty() {
                         attr.to_string()
@@ -556,6 +590,15 @@ impl<'a> Evaluator<'a> {
                 }
             }
             return Ok(value);
+        }
+        // an annotation-only column (`age: Mapped[int]`) of a mapped class
+        if let Some((table, columns)) = self.declared_table(class) {
+            if let Some((_, column)) = columns.iter().find(|(key, _)| key == attr) {
+                return Ok(Value::Sql(crate::ops::SqlExpr::Column {
+                    table,
+                    name: column.name.clone(),
+                }));
+            }
         }
         let name = self.classes[class as usize].name.clone();
         match attr {

@@ -1,0 +1,500 @@
+//! The models autogenerate compares against: env.py's `target_metadata`, found by running
+//! the project modules env.py imports through the interpreter (as importing env.py does),
+//! then read as SQLAlchemy 2.1 would hand them to Alembic — `MetaData.sorted_tables`, each
+//! constraint named by the metadata's naming convention, `index=True` / `unique=True`
+//! columns as their index / constraint, a `ForeignKey` column without a type typed as the
+//! column it refers to.
+
+use std::rc::Rc;
+
+use crate::autogen::{
+    AutogenError, IndexUnique, Name, SchemaCheck, SchemaColumn, SchemaForeignKey, SchemaIndex,
+    SchemaTable, SchemaUnique,
+};
+use crate::fs::FileSystem;
+use crate::ops::schema::split_colspec;
+use crate::ops::{Constraint, IndexElement, Table, TypeClass};
+use crate::python::{Expr, Module, StmtKind};
+use crate::script::load::RevisionScript;
+
+use super::metadata::MetaDataState;
+use super::modules::{ModuleSet, ProjectFiles};
+use super::value::Value;
+use super::ExecError;
+
+pub use super::eval::merge_lists_w_ordering;
+
+/// Where project modules are found.
+pub struct ModelSource<'a> {
+    pub files: &'a dyn FileSystem,
+    /// `sys.path` entries that hold the project's modules (from `prepend_sys_path`).
+    pub search_paths: Vec<String>,
+}
+
+/// Reads the tables of `target_metadata` (the expression from env.py), in
+/// `MetaData.sorted_tables` order (metadata after metadata for a list).
+pub fn load_target_metadata(
+    source: &ModelSource<'_>,
+    env_path: &str,
+    env_source: &str,
+    env_module: &Module,
+    target: &Expr,
+) -> Result<Vec<SchemaTable>, AutogenError> {
+    let relative = |path: &str| -> String {
+        source
+            .search_paths
+            .iter()
+            .find_map(|root| path.strip_prefix(&format!("{root}/")))
+            .unwrap_or(path)
+            .to_string()
+    };
+    let convert = |error: ExecError| -> AutogenError {
+        match error {
+            ExecError::Unsupported {
+                path,
+                line,
+                column,
+                message,
+            } => AutogenError::Unsupported {
+                path: relative(&path),
+                line,
+                column,
+                message,
+            },
+            ExecError::Python {
+                exception,
+                message,
+                path,
+                line,
+                source_line,
+            } => AutogenError::Python {
+                exception,
+                message,
+                path,
+                line,
+                source_line,
+            },
+            ExecError::Database {
+                error,
+                path,
+                line,
+                source_line,
+            } => AutogenError::Python {
+                exception: "sqlalchemy.exc.OperationalError".to_string(),
+                message: error.to_string(),
+                path,
+                line,
+                source_line,
+            },
+        }
+    };
+    // env.py's imports: what `target_metadata` can refer to (the rest of env.py is Alembic's
+    // own machinery, read by `script::environment`)
+    let mut module = env_module.clone();
+    module.body.retain(|statement| match &statement.kind {
+        StmtKind::Import { .. } | StmtKind::ImportFrom { .. } => true,
+        StmtKind::Assign { targets, .. } => !targets
+            .iter()
+            .any(|t| t.as_name() == Some("target_metadata")),
+        _ => false,
+    });
+    let project = ProjectFiles {
+        files: source.files,
+        search_paths: source.search_paths.clone(),
+    };
+    let mut modules = ModuleSet::new();
+    modules.discover(&project, &module, "");
+    for statement in &module.body {
+        if let Some(missing) = modules.missing_import(statement, None) {
+            return Err(AutogenError::Python {
+                exception: "ModuleNotFoundError".to_string(),
+                message: format!("No module named '{missing}'"),
+                path: env_path.to_string(),
+                line: statement.span.start.line,
+                source_line: super::source_line(env_source, statement.span.start.line),
+            });
+        }
+    }
+    let script = RevisionScript {
+        id: String::new(),
+        path: env_path.to_string(),
+        down_revisions: Vec::new(),
+        branch_labels: Vec::new(),
+        dependencies: Vec::new(),
+        longdoc: String::new(),
+        source: env_source.to_string(),
+        module: Rc::new(module),
+    };
+    let (value, metadatas) = super::eval::evaluate(&script, &modules, target);
+    let value = value.map_err(convert)?;
+    let items = match value {
+        Value::List(items) | Value::Tuple(items) => items,
+        other => vec![other],
+    };
+    let located = |message: String| AutogenError::Unsupported {
+        path: "env.py".to_string(),
+        line: target.span.start.line,
+        column: target.span.start.column,
+        message,
+    };
+    let mut tables: Vec<SchemaTable> = Vec::new();
+    for item in items {
+        let Value::MetaData(id) = item else {
+            return Err(located(format!(
+                "target_metadata must be a MetaData (or a list of them); it is {}",
+                item.kind_name()
+            )));
+        };
+        let Some(metadata) = metadatas.get(id as usize) else {
+            continue;
+        };
+        let mut converted = Vec::new();
+        for table in &metadata.tables {
+            converted.push(schema_table(table, metadata).map_err(|error| match error {
+                ModelError::Python(exception, message) => AutogenError::Python {
+                    exception: exception.to_string(),
+                    message,
+                    path: env_path.to_string(),
+                    line: target.span.start.line,
+                    source_line: super::source_line(env_source, target.span.start.line),
+                },
+                ModelError::Unsupported(message) => located(message),
+            })?);
+        }
+        type_untyped_foreign_keys(&mut converted);
+        for table in sorted_tables(&converted) {
+            if tables.iter().any(|t| t.name == table.name) {
+                return Err(AutogenError::Python {
+                    exception: "ValueError".to_string(),
+                    message: format!(
+                        "Duplicate table keys across multiple MetaData objects: \"{}\"",
+                        table.name
+                    ),
+                    path: env_path.to_string(),
+                    line: target.span.start.line,
+                    source_line: super::source_line(env_source, target.span.start.line),
+                });
+            }
+            tables.push(table);
+        }
+    }
+    Ok(tables)
+}
+
+/// Why a table of the models cannot be read.
+enum ModelError {
+    /// What SQLAlchemy raises: exception class, message.
+    Python(&'static str, String),
+    Unsupported(String),
+}
+
+/// A model table as autogenerate sees it (SQLAlchemy's `Table` after its constraints are
+/// attached and named).
+fn schema_table(table: &Table, metadata: &MetaDataState) -> Result<SchemaTable, ModelError> {
+    let mut out = SchemaTable {
+        name: table.name.clone(),
+        comment: table.comment.clone(),
+        ..SchemaTable::default()
+    };
+    let namer = Namer {
+        table: &table.name,
+        convention: &metadata.naming_convention,
+    };
+    let mut derived_uniques = Vec::new();
+    let mut derived_indexes = Vec::new();
+    for column in &table.columns {
+        let mut schema_column = SchemaColumn::new(&column.name, column.type_.clone());
+        schema_column.primary_key = column.primary_key;
+        schema_column.nullable = column.nullable.unwrap_or(!column.primary_key);
+        schema_column.server_default = column.server_default.clone();
+        schema_column.autoincrement = column.autoincrement;
+        schema_column.comment = column.comment.clone();
+        schema_column.default_repr = column.default.clone();
+        schema_column.foreign_keys = column
+            .foreign_keys
+            .iter()
+            .map(|k| k.target.clone())
+            .collect();
+        for key in &column.foreign_keys {
+            let (referent_table, referent_column) = split_colspec(&key.target);
+            out.foreign_keys.push(SchemaForeignKey {
+                name: key.name.as_deref().map(Name::plain),
+                columns: vec![column.name.clone()],
+                referent_table,
+                referent_columns: vec![referent_column],
+                onupdate: key.onupdate.clone(),
+                ondelete: key.ondelete.clone(),
+                deferrable: key.deferrable,
+                initially: key.initially.clone(),
+                match_: key.match_.clone(),
+            });
+        }
+        for check in &column.checks {
+            out.checks.push(SchemaCheck {
+                name: namer.name(
+                    &["ck", "check_constraint"],
+                    check.name.as_deref(),
+                    &[],
+                    None,
+                )?,
+                sqltext: check.sqltext.clone(),
+            });
+        }
+        if column.primary_key {
+            out.primary_key.push(column.name.clone());
+        }
+        if column.index {
+            derived_indexes.push((column.name.clone(), column.unique));
+        } else if column.unique {
+            derived_uniques.push(column.name.clone());
+        }
+        out.columns.push(schema_column);
+    }
+    for column in derived_uniques {
+        let columns = vec![column];
+        out.uniques.push(SchemaUnique {
+            name: namer.name(&["uq", "unique_constraint"], None, &columns, None)?,
+            columns,
+        });
+    }
+    for (column, unique) in derived_indexes {
+        let columns = vec![column];
+        out.indexes.push(SchemaIndex {
+            name: namer.index_name(None, &columns)?,
+            columns,
+            unique: IndexUnique::Bool(unique),
+            sqlite_where: None,
+        });
+    }
+    let mut pk_name = None;
+    for constraint in &table.constraints {
+        for column in constraint.column_names() {
+            if out.column(&column).is_none() {
+                return Err(ModelError::Python("KeyError", format!("'{column}'")));
+            }
+        }
+        match constraint {
+            Constraint::Unique(unique) => out.uniques.push(SchemaUnique {
+                name: namer.name(
+                    &["uq", "unique_constraint"],
+                    unique.name.as_deref(),
+                    &unique.columns,
+                    None,
+                )?,
+                columns: unique.columns.clone(),
+            }),
+            Constraint::Check(check) => out.checks.push(SchemaCheck {
+                name: namer.name(
+                    &["ck", "check_constraint"],
+                    check.name.as_deref(),
+                    &[],
+                    None,
+                )?,
+                sqltext: check.sqltext.clone(),
+            }),
+            Constraint::PrimaryKey(key) => {
+                out.primary_key = key.columns.clone();
+                for column in out.columns.iter_mut() {
+                    if key.columns.contains(&column.name) {
+                        column.primary_key = true;
+                        column.nullable = false;
+                    }
+                }
+                pk_name = key.name.clone();
+            }
+            Constraint::ForeignKey(key) => {
+                for (column, referent) in key.columns.iter().zip(&key.referent_columns) {
+                    if let Some(c) = out.columns.iter_mut().find(|c| c.name == *column) {
+                        c.foreign_keys
+                            .push(format!("{}.{referent}", key.referent_table));
+                    }
+                }
+                out.foreign_keys.push(SchemaForeignKey {
+                    name: key.name.as_deref().map(Name::plain),
+                    columns: key.columns.clone(),
+                    referent_table: key.referent_table.clone(),
+                    referent_columns: key.referent_columns.clone(),
+                    onupdate: key.onupdate.clone(),
+                    ondelete: key.ondelete.clone(),
+                    deferrable: key.deferrable,
+                    initially: key.initially.clone(),
+                    match_: key.match_.clone(),
+                });
+            }
+        }
+    }
+    for index in &table.indexes {
+        let mut columns = Vec::new();
+        for element in &index.elements {
+            match element {
+                IndexElement::Column(name) if out.column(name).is_some() => {
+                    columns.push(name.clone())
+                }
+                IndexElement::Column(name) => {
+                    return Err(ModelError::Python("KeyError", format!("'{name}'")))
+                }
+                IndexElement::Expression(_) => {
+                    return Err(ModelError::Unsupported(
+                        "an index on an expression is not supported in models by the playground"
+                            .to_string(),
+                    ))
+                }
+            }
+        }
+        out.indexes.push(SchemaIndex {
+            name: namer.index_name(index.name.as_deref(), &columns)?,
+            columns,
+            unique: IndexUnique::Bool(index.unique),
+            sqlite_where: index.sqlite_where.clone(),
+        });
+    }
+    out.primary_key_name = pk_name.as_deref().map(Name::plain);
+    if !out.primary_key.is_empty() {
+        out.primary_key_name = namer.name(
+            &["pk", "primary_key"],
+            pk_name.as_deref(),
+            &out.primary_key,
+            None,
+        )?;
+    }
+    for key in out.foreign_keys.iter_mut() {
+        let explicit = key.name.as_ref().map(|n| n.text.clone());
+        key.name = namer.name(
+            &["fk", "foreign_key"],
+            explicit.as_deref(),
+            &key.columns,
+            Some((&key.referent_table, &key.referent_columns)),
+        )?;
+    }
+    Ok(out)
+}
+
+/// SQLAlchemy's naming conventions (`sqlalchemy.sql.naming`) for one table.
+struct Namer<'a> {
+    table: &'a str,
+    convention: &'a [(String, String)],
+}
+
+impl Namer<'_> {
+    /// An index needs a name: its own or the `ix` convention's.
+    fn index_name(&self, explicit: Option<&str>, columns: &[String]) -> Result<Name, ModelError> {
+        self.name(&["ix", "index"], explicit, columns, None)?.ok_or_else(|| {
+            ModelError::Unsupported(
+                "an index without a name (and no 'ix' naming convention) is not supported by the playground"
+                    .to_string(),
+            )
+        })
+    }
+
+    /// Explicit names stay plain; a convention makes a `conv()` name.
+    fn name(
+        &self,
+        keys: &[&str],
+        explicit: Option<&str>,
+        columns: &[String],
+        referred: Option<(&str, &[String])>,
+    ) -> Result<Option<Name>, ModelError> {
+        let convention = keys.iter().find_map(|key| {
+            self.convention
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.as_str())
+        });
+        let Some(convention) = convention else {
+            return Ok(explicit.map(Name::plain));
+        };
+        let wants_name = convention.contains("%(constraint_name)s");
+        match explicit {
+            Some(explicit) if !wants_name => return Ok(Some(Name::plain(explicit))),
+            None if wants_name => {
+                return Err(ModelError::Python(
+                    "sqlalchemy.exc.InvalidRequestError",
+                    "Naming convention including %(constraint_name)s token requires that constraint is explicitly named.".to_string(),
+                ))
+            }
+            _ => {}
+        }
+        let table = self.table;
+        let first = columns.first().map(String::as_str).unwrap_or("");
+        let labels = || columns.iter().map(|c| format!("{table}_{c}"));
+        let mut text = String::new();
+        let mut rest = convention;
+        while let Some(start) = rest.find("%(") {
+            text.push_str(&rest[..start]);
+            let after = &rest[start + 2..];
+            let Some(end) = after.find(")s") else {
+                text.push_str(&rest[start..]);
+                rest = "";
+                break;
+            };
+            let value = match &after[..end] {
+                "table_name" => table.to_string(),
+                "constraint_name" => explicit.unwrap_or("").to_string(),
+                "column_0_name" | "column_0_key" => first.to_string(),
+                "column_0_label" => format!("{table}_{first}"),
+                "column_0N_name" | "column_0N_key" => columns.concat(),
+                "column_0_N_name" | "column_0_N_key" => columns.join("_"),
+                "column_0N_label" => labels().collect::<Vec<_>>().concat(),
+                "column_0_N_label" => labels().collect::<Vec<_>>().join("_"),
+                "referred_table_name" => referred.map(|r| r.0.to_string()).unwrap_or_default(),
+                "referred_column_0_name" => referred
+                    .and_then(|r| r.1.first().cloned())
+                    .unwrap_or_default(),
+                "referred_column_0N_name" => referred.map(|r| r.1.concat()).unwrap_or_default(),
+                "referred_column_0_N_name" => referred.map(|r| r.1.join("_")).unwrap_or_default(),
+                other => {
+                    return Err(ModelError::Unsupported(format!(
+                        "the naming convention token %({other})s is not supported by the playground"
+                    )))
+                }
+            };
+            text.push_str(&value);
+            rest = &after[end + 2..];
+        }
+        text.push_str(rest);
+        Ok(Some(Name::conv(&text)))
+    }
+}
+
+/// `Column(ForeignKey('user.id'))` with no type takes the referred column's type.
+fn type_untyped_foreign_keys(tables: &mut [SchemaTable]) {
+    let mut updates = Vec::new();
+    for (t, table) in tables.iter().enumerate() {
+        for (c, column) in table.columns.iter().enumerate() {
+            if column.type_.class != TypeClass::NullType {
+                continue;
+            }
+            let Some(target) = column.foreign_keys.first() else {
+                continue;
+            };
+            let (referred_table, referred_column) = split_colspec(target);
+            let referred = tables
+                .iter()
+                .find(|t| t.name == referred_table)
+                .and_then(|t| t.column(&referred_column));
+            if let Some(referred) = referred {
+                updates.push((t, c, referred.type_.clone()));
+            }
+        }
+    }
+    for (t, c, sql_type) in updates {
+        tables[t].columns[c].type_ = sql_type;
+    }
+}
+
+/// `MetaData.sorted_tables`: by name, then dependency layers (SQLAlchemy's
+/// `sort_tables` → `topological.sort_as_subsets`).
+pub fn sorted_tables(tables: &[SchemaTable]) -> Vec<SchemaTable> {
+    let order = super::metadata::sort_layers(
+        tables,
+        |table| table.name.as_str(),
+        |table| {
+            table
+                .foreign_keys
+                .iter()
+                .map(|key| key.referent_table.clone())
+                .collect()
+        },
+    );
+    order.into_iter().map(|i| tables[i].clone()).collect()
+}
