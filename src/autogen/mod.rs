@@ -1,9 +1,6 @@
 //! Autogenerate: what `alembic revision --autogenerate` and `alembic check` do.
 //!
 //! Owns:
-//! * [`models`]: reading the models a project's env.py points `target_metadata` at
-//!   (`models.py` in the classic declarative, 2.0 typed-declarative and core `Table` styles),
-//!   by interpreting the supported subset of Python — never running it;
 //! * [`reflect`]: reading the live SQLite database the way SQLAlchemy's inspector reports it;
 //! * [`compare`]: Alembic 1.20.1's comparison (its op order, its log lines);
 //! * [`render`]: the Python text of the `upgrade()`/`downgrade()` bodies and the `imports`;
@@ -12,7 +9,10 @@
 //! Does not: print, read files itself (callers pass a reader), or decide whether the database
 //! is up to date (the command layer does that first, as Alembic does).
 //!
-//! Invariant: anything in models.py outside the supported surface is a located
+//! The models themselves come from the interpreter (`script::exec::models`), which runs
+//! models.py as importing env.py would.
+//!
+//! Invariant: anything in models.py the interpreter cannot run is a located
 //! [`AutogenError::Unsupported`], never a silently different migration.
 
 pub mod check;

@@ -112,9 +112,36 @@ impl<'a> Evaluator<'a> {
         let Some(Value::MetaData(metadata)) = self.class_lookup(class, "metadata") else {
             return Ok(());
         };
-        let Some(Value::Str(table_name)) = self.mixin_attribute(class, "__tablename__", span)?
-        else {
-            return Ok(());
+        let table_name = match self.mixin_attribute(class, "__tablename__", span)? {
+            Some(Value::Str(name)) => name,
+            None | Some(Value::None) => {
+                // SQLAlchemy would add these columns to a mapped parent's table (single-table
+                // inheritance): not modelled, so not silently dropped either
+                let declares_columns = self.classes[class as usize]
+                    .namespace
+                    .values()
+                    .any(|value| value.as_column().is_some());
+                if declares_columns {
+                    return Err(self.unsupported(
+                        span,
+                        format!(
+                            "class {} declares columns without a __tablename__ (single-table inheritance is not supported by the playground)",
+                            definition.name
+                        ),
+                    ));
+                }
+                return Ok(());
+            }
+            Some(other) => {
+                return Err(self.unsupported(
+                    span,
+                    format!(
+                        "the playground cannot read the __tablename__ of class {}: it is {}",
+                        definition.name,
+                        other.kind_name()
+                    ),
+                ))
+            }
         };
         let table_args = self.mixin_attribute(class, "__table_args__", span)?;
         let columns = self.declared_columns(class, definition)?;
