@@ -20,7 +20,7 @@ fn load_with(files: &[(&str, &str)], env: &str) -> Result<Vec<SchemaTable>, Auto
     for (path, text) in files {
         fs.write(&format!("/p/{path}"), text).unwrap();
     }
-    let module = python::parse_module(env).unwrap();
+    let module = std::rc::Rc::new(python::parse_module(env).unwrap());
     let target = module.assigned_value("target_metadata").unwrap().clone();
     let source = ModelSource {
         files: &fs,

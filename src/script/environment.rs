@@ -25,7 +25,7 @@ pub struct EnvOptions {
     /// lines print (an env.py without it, such as MLflow's, runs silently).
     pub configures_logging: bool,
     /// The parsed module (for autogenerate's import resolution).
-    pub module: Module,
+    pub module: std::rc::Rc<Module>,
 }
 
 /// env.py could not be read.
@@ -164,7 +164,7 @@ fn read_env_uncached(source: &str, offline: bool) -> Result<EnvOptions, EnvError
             collect_calls(&module.body, "fileConfig", &mut found);
             !found.is_empty()
         },
-        module,
+        module: std::rc::Rc::new(module),
     })
 }
 

@@ -37,7 +37,7 @@ pub fn load_target_metadata(
     source: &ModelSource<'_>,
     env_path: &str,
     env_source: &str,
-    env_module: &Module,
+    env_module: &Rc<Module>,
     target: &Expr,
 ) -> Result<Vec<SchemaTable>, AutogenError> {
     let relative = |path: &str| -> String {
@@ -88,23 +88,23 @@ pub fn load_target_metadata(
             },
         }
     };
-    // env.py's imports: what `target_metadata` can refer to (the rest of env.py is Alembic's
-    // own machinery, read by `script::environment`)
-    let mut module = env_module.clone();
-    module.body.retain(|statement| match &statement.kind {
-        StmtKind::Import { .. } | StmtKind::ImportFrom { .. } => true,
-        StmtKind::Assign { targets, .. } => !targets
-            .iter()
-            .any(|t| t.as_name() == Some("target_metadata")),
-        _ => false,
-    });
+    // env.py's module-level names are what `target_metadata` can refer to; they are
+    // evaluated when used, so the rest of env.py (Alembic's own machinery, read by
+    // `script::environment`) does not run
+    let module = env_module;
     let project = ProjectFiles {
         files: source.files,
         search_paths: source.search_paths.clone(),
     };
     let mut modules = ModuleSet::new();
-    modules.discover(&project, &module, "");
-    for statement in &module.body {
+    modules.discover(&project, module, "");
+    let imports = module.body.iter().filter(|statement| {
+        matches!(
+            statement.kind,
+            StmtKind::Import { .. } | StmtKind::ImportFrom { .. }
+        )
+    });
+    for statement in imports {
         if let Some(missing) = modules.missing_import(statement, None) {
             return Err(AutogenError::Python {
                 exception: "ModuleNotFoundError".to_string(),
@@ -123,7 +123,7 @@ pub fn load_target_metadata(
         dependencies: Vec::new(),
         longdoc: String::new(),
         source: env_source.to_string(),
-        module: Rc::new(module),
+        module: Rc::clone(module),
     };
     let (value, metadatas) = super::eval::evaluate(&script, &modules, target);
     let value = value.map_err(convert)?;
