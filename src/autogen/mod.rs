@@ -156,46 +156,32 @@ impl SchemaTable {
     pub fn column(&self, name: &str) -> Option<&SchemaColumn> {
         self.columns.iter().find(|column| column.name == name)
     }
-}
 
-/// Why autogenerate could not run.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum AutogenError {
-    /// Valid Python the playground does not interpret: `path:line:column: message`.
-    Unsupported {
-        path: String,
-        line: u32,
-        column: u32,
-        message: String,
-    },
-    /// An exception Python itself would raise while importing the models
-    /// (`ModuleNotFoundError`, `SyntaxError`, `NameError`...), with the frame where.
-    Python {
-        exception: String,
-        message: String,
-        path: String,
-        line: u32,
-        source_line: String,
-    },
-}
-
-impl std::fmt::Display for AutogenError {
-    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            AutogenError::Unsupported {
-                path,
-                line,
-                column,
-                message,
-            } => write!(formatter, "{path}:{line}:{column}: {message}"),
-            AutogenError::Python {
-                exception, message, ..
-            } => write!(formatter, "{exception}: {message}"),
+    /// Adds a foreign key constraint, and its targets to its columns' `foreign_keys`.
+    pub fn add_foreign_key(&mut self, key: &crate::ops::ForeignKeyConstraint, name: Option<Name>) {
+        for (column, referred) in key.columns.iter().zip(&key.referent_columns) {
+            if let Some(c) = self.columns.iter_mut().find(|c| c.name == *column) {
+                c.foreign_keys
+                    .push(format!("{}.{referred}", key.referent_table));
+            }
         }
+        self.foreign_keys.push(SchemaForeignKey {
+            name,
+            columns: key.columns.clone(),
+            referent_table: key.referent_table.clone(),
+            referent_columns: key.referent_columns.clone(),
+            onupdate: key.onupdate.clone(),
+            ondelete: key.ondelete.clone(),
+            deferrable: key.deferrable,
+            initially: key.initially.clone(),
+            match_: key.match_.clone(),
+        });
     }
 }
 
-impl std::error::Error for AutogenError {}
+/// Why autogenerate could not run: the interpreter's error while importing the models
+/// (a located unsupported construct, or the exception Python would raise).
+pub use crate::script::exec::ExecError as AutogenError;
 
 /// The six plugin set-up lines every autogenerate/check run logs first.
 pub const PLUGIN_LOGGER: &str = "alembic.runtime.plugins";

@@ -5,10 +5,7 @@
 //!
 //! Skips `sqlite_*` tables (as `get_table_names` does) and the version table.
 
-use super::{
-    IndexUnique, Name, SchemaCheck, SchemaColumn, SchemaForeignKey, SchemaIndex, SchemaTable,
-    SchemaUnique,
-};
+use super::{IndexUnique, Name, SchemaCheck, SchemaColumn, SchemaIndex, SchemaTable, SchemaUnique};
 use crate::ops::{reflect_table, Constraint, IndexElement, SqliteTableData};
 use crate::runtime::{Database, DbError, SqlValue};
 
@@ -81,23 +78,7 @@ pub fn to_schema_table(data: &SqliteTableData) -> SchemaTable {
                 table.primary_key_name = pk.name.as_deref().map(Name::conv);
             }
             Constraint::ForeignKey(fk) => {
-                for (column, referred) in fk.columns.iter().zip(&fk.referent_columns) {
-                    if let Some(c) = table.columns.iter_mut().find(|c| c.name == *column) {
-                        c.foreign_keys
-                            .push(format!("{}.{referred}", fk.referent_table));
-                    }
-                }
-                table.foreign_keys.push(SchemaForeignKey {
-                    name: fk.name.as_deref().map(Name::conv),
-                    columns: fk.columns.clone(),
-                    referent_table: fk.referent_table.clone(),
-                    referent_columns: fk.referent_columns.clone(),
-                    onupdate: fk.onupdate.clone(),
-                    ondelete: fk.ondelete.clone(),
-                    deferrable: fk.deferrable,
-                    initially: fk.initially.clone(),
-                    match_: fk.match_.clone(),
-                });
+                table.add_foreign_key(fk, fk.name.as_deref().map(Name::conv))
             }
             Constraint::Unique(unique) => table.uniques.push(SchemaUnique {
                 name: unique.name.as_deref().map(Name::conv),

@@ -6,31 +6,10 @@
 use super::environment::{self, with_context, Environment};
 use super::{Failure, Invocation};
 use crate::autogen::{
-    self, compare_metadata, reflect_database, AutogenError, CompareOptions, Comparison,
-    ModelSource, SchemaTable,
+    self, compare_metadata, reflect_database, CompareOptions, Comparison, ModelSource, SchemaTable,
 };
 use crate::config::Config;
 use crate::script::environment::read_env;
-
-fn autogen_failure(error: AutogenError) -> Failure {
-    match error {
-        AutogenError::Unsupported { .. } => Failure::Playground(error.to_string()),
-        AutogenError::Python {
-            exception,
-            message,
-            path,
-            line,
-            source_line,
-        } => Failure::Unhandled {
-            frames: vec![
-                format!("  File \"{path}\", line {line}, in <module>"),
-                format!("    {source_line}"),
-            ],
-            exception,
-            message,
-        },
-    }
-}
 
 /// Imports what env.py's `target_metadata` refers to, as running env.py would (so before the
 /// banner). `None` when env.py sets no metadata, or cannot be read (then
@@ -58,7 +37,7 @@ pub fn load_models(
     };
     autogen::load_target_metadata(&model_source, &env_path, &source, &options.module, target)
         .map(Some)
-        .map_err(autogen_failure)
+        .map_err(|error| environment::exec_failure(error, "<module>"))
 }
 
 /// The plugin set-up lines `AutogenContext` logs (before it checks `target_metadata`).

@@ -191,7 +191,7 @@ pub fn database_failure(error: &RuntimeError, frames: Vec<String>) -> Failure {
     }
 }
 
-fn exec_failure(error: ExecError, function: &str) -> Failure {
+pub(super) fn exec_failure(error: ExecError, function: &str) -> Failure {
     match error {
         ExecError::Unsupported {
             path,

@@ -8,12 +8,14 @@
 use std::rc::Rc;
 
 use crate::autogen::{
-    AutogenError, IndexUnique, Name, SchemaCheck, SchemaColumn, SchemaForeignKey, SchemaIndex,
-    SchemaTable, SchemaUnique,
+    AutogenError, IndexUnique, Name, SchemaCheck, SchemaColumn, SchemaIndex, SchemaTable,
+    SchemaUnique,
 };
 use crate::fs::FileSystem;
 use crate::ops::schema::split_colspec;
-use crate::ops::{Constraint, IndexElement, Table, TypeClass};
+use crate::ops::{
+    CheckConstraint, Constraint, ForeignKeyConstraint, IndexElement, Table, TypeClass,
+};
 use crate::python::{Expr, Module, StmtKind};
 use crate::script::load::RevisionScript;
 
@@ -40,53 +42,18 @@ pub fn load_target_metadata(
     env_module: &Rc<Module>,
     target: &Expr,
 ) -> Result<Vec<SchemaTable>, AutogenError> {
-    let relative = |path: &str| -> String {
-        source
-            .search_paths
-            .iter()
-            .find_map(|root| path.strip_prefix(&format!("{root}/")))
-            .unwrap_or(path)
-            .to_string()
-    };
-    let convert = |error: ExecError| -> AutogenError {
-        match error {
-            ExecError::Unsupported {
-                path,
-                line,
-                column,
-                message,
-            } => AutogenError::Unsupported {
-                path: relative(&path),
-                line,
-                column,
-                message,
-            },
-            ExecError::Python {
-                exception,
-                message,
-                path,
-                line,
-                source_line,
-            } => AutogenError::Python {
-                exception,
-                message,
-                path,
-                line,
-                source_line,
-            },
-            ExecError::Database {
-                error,
-                path,
-                line,
-                source_line,
-            } => AutogenError::Python {
-                exception: "sqlalchemy.exc.OperationalError".to_string(),
-                message: error.to_string(),
-                path,
-                line,
-                source_line,
-            },
+    // a located message names the file relative to the project
+    let relative = |mut error: ExecError| -> ExecError {
+        if let ExecError::Unsupported { path, .. } = &mut error {
+            if let Some(short) = source
+                .search_paths
+                .iter()
+                .find_map(|root| path.strip_prefix(&format!("{root}/")))
+            {
+                *path = short.to_string();
+            }
         }
+        error
     };
     // env.py's module-level names are what `target_metadata` can refer to; they are
     // evaluated when used, so the rest of env.py (Alembic's own machinery, read by
@@ -126,7 +93,7 @@ pub fn load_target_metadata(
         module: Rc::clone(module),
     };
     let (value, metadatas) = super::eval::evaluate(&script, &modules, target);
-    let value = value.map_err(convert)?;
+    let value = value.map_err(relative)?;
     let items = match value {
         Value::List(items) | Value::Tuple(items) => items,
         other => vec![other],
@@ -210,35 +177,8 @@ fn schema_table(table: &Table, metadata: &MetaDataState) -> Result<SchemaTable, 
         schema_column.autoincrement = column.autoincrement;
         schema_column.comment = column.comment.clone();
         schema_column.default_repr = column.default.clone();
-        schema_column.foreign_keys = column
-            .foreign_keys
-            .iter()
-            .map(|k| k.target.clone())
-            .collect();
-        for key in &column.foreign_keys {
-            let (referent_table, referent_column) = split_colspec(&key.target);
-            out.foreign_keys.push(SchemaForeignKey {
-                name: key.name.as_deref().map(Name::plain),
-                columns: vec![column.name.clone()],
-                referent_table,
-                referent_columns: vec![referent_column],
-                onupdate: key.onupdate.clone(),
-                ondelete: key.ondelete.clone(),
-                deferrable: key.deferrable,
-                initially: key.initially.clone(),
-                match_: key.match_.clone(),
-            });
-        }
         for check in &column.checks {
-            out.checks.push(SchemaCheck {
-                name: namer.name(
-                    &["ck", "check_constraint"],
-                    check.name.as_deref(),
-                    &[],
-                    None,
-                )?,
-                sqltext: check.sqltext.clone(),
-            });
+            out.checks.push(namer.check(check)?);
         }
         if column.primary_key {
             out.primary_key.push(column.name.clone());
@@ -249,6 +189,21 @@ fn schema_table(table: &Table, metadata: &MetaDataState) -> Result<SchemaTable, 
             derived_uniques.push(column.name.clone());
         }
         out.columns.push(schema_column);
+        for key in &column.foreign_keys {
+            let (referent_table, referent_column) = split_colspec(&key.target);
+            let constraint = ForeignKeyConstraint {
+                name: key.name.clone(),
+                columns: vec![column.name.clone()],
+                referent_table,
+                referent_columns: vec![referent_column],
+                ondelete: key.ondelete.clone(),
+                onupdate: key.onupdate.clone(),
+                deferrable: key.deferrable,
+                initially: key.initially.clone(),
+                match_: key.match_.clone(),
+            };
+            out.add_foreign_key(&constraint, key.name.as_deref().map(Name::plain));
+        }
     }
     for column in derived_uniques {
         let columns = vec![column];
@@ -283,15 +238,7 @@ fn schema_table(table: &Table, metadata: &MetaDataState) -> Result<SchemaTable, 
                 )?,
                 columns: unique.columns.clone(),
             }),
-            Constraint::Check(check) => out.checks.push(SchemaCheck {
-                name: namer.name(
-                    &["ck", "check_constraint"],
-                    check.name.as_deref(),
-                    &[],
-                    None,
-                )?,
-                sqltext: check.sqltext.clone(),
-            }),
+            Constraint::Check(check) => out.checks.push(namer.check(check)?),
             Constraint::PrimaryKey(key) => {
                 out.primary_key = key.columns.clone();
                 for column in out.columns.iter_mut() {
@@ -303,23 +250,7 @@ fn schema_table(table: &Table, metadata: &MetaDataState) -> Result<SchemaTable, 
                 pk_name = key.name.clone();
             }
             Constraint::ForeignKey(key) => {
-                for (column, referent) in key.columns.iter().zip(&key.referent_columns) {
-                    if let Some(c) = out.columns.iter_mut().find(|c| c.name == *column) {
-                        c.foreign_keys
-                            .push(format!("{}.{referent}", key.referent_table));
-                    }
-                }
-                out.foreign_keys.push(SchemaForeignKey {
-                    name: key.name.as_deref().map(Name::plain),
-                    columns: key.columns.clone(),
-                    referent_table: key.referent_table.clone(),
-                    referent_columns: key.referent_columns.clone(),
-                    onupdate: key.onupdate.clone(),
-                    ondelete: key.ondelete.clone(),
-                    deferrable: key.deferrable,
-                    initially: key.initially.clone(),
-                    match_: key.match_.clone(),
-                });
+                out.add_foreign_key(key, key.name.as_deref().map(Name::plain))
             }
         }
     }
@@ -376,6 +307,18 @@ struct Namer<'a> {
 }
 
 impl Namer<'_> {
+    fn check(&self, check: &CheckConstraint) -> Result<SchemaCheck, ModelError> {
+        Ok(SchemaCheck {
+            name: self.name(
+                &["ck", "check_constraint"],
+                check.name.as_deref(),
+                &[],
+                None,
+            )?,
+            sqltext: check.sqltext.clone(),
+        })
+    }
+
     /// An index needs a name: its own or the `ix` convention's.
     fn index_name(&self, explicit: Option<&str>, columns: &[String]) -> Result<Name, ModelError> {
         self.name(&["ix", "index"], explicit, columns, None)?.ok_or_else(|| {
