@@ -240,3 +240,85 @@ test('an unknown module is a located ModuleNotFoundError; an ORM session backfil
     await playground.close();
   }
 });
+
+// models.py runs through the same interpreter: a helper returning columns, a mixin, a
+// @declared_attr table name, a loop making tables, a naming convention. The expected text is
+// what real Alembic 1.20.1 + SQLAlchemy 2.1.9 generate for these models (measured).
+const MODELS_PROGRAM = `import datetime
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, declared_attr
+
+class Base(DeclarativeBase):
+    metadata = sa.MetaData(naming_convention={"pk": "pk_%(table_name)s", "uq": "uq_%(table_name)s_%(column_0_name)s"})
+
+def name_column(length):
+    return mapped_column(sa.String(length), nullable=False)
+
+class Timestamps:
+    created: Mapped[datetime.datetime] = mapped_column(server_default=sa.func.now())
+
+class Named:
+    @declared_attr.directive
+    def __tablename__(cls):
+        return cls.__name__.lower()
+
+class Tag(Named, Timestamps, Base):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = name_column(30)
+    code: Mapped[str] = mapped_column(sa.String(5), unique=True)
+
+for n in ("a", "b"):
+    sa.Table(f"extra_{n}", Base.metadata, sa.Column("id", sa.Integer, primary_key=True))
+
+sa.Index("ix_tag_name_code", Tag.name, Tag.code)
+`;
+
+const TAG_TABLE = `    op.create_table('tag',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=30), nullable=False),
+    sa.Column('code', sa.String(length=5), nullable=False),
+    sa.Column('created', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_tag')),
+    sa.UniqueConstraint('code', name=op.f('uq_tag_code'))
+    )
+    op.create_index('ix_tag_name_code', 'tag', ['name', 'code'], unique=False)
+`;
+
+test('models.py runs as a program for autogenerate; an error in it is located', async () => {
+  const playground = await openPlayground();
+  try {
+    const { page } = playground;
+    await gotoReady(page, playground.server.url);
+    const files = await page.evaluate(() => window.playground.listFiles());
+    const envPath = files.find((name) => /(^|\/)env\.py$/.test(name));
+    const root = files.find((name) => /(^|\/)alembic\.ini$/.test(name)).replace(/alembic\.ini$/, '');
+    const versions = envPath.replace(/env\.py$/, 'versions');
+    for (const name of files.filter((f) => f.startsWith(`${versions}/`) && f.endsWith('.py'))) {
+      await page.evaluate((path) => window.playground.removeFile(path), name);
+    }
+    const env = await page.evaluate((path) => window.playground.readFile(path), envPath);
+    const wired = env.replace(/^target_metadata = .*$/m, 'from models import Base\ntarget_metadata = Base.metadata');
+    assert.notEqual(wired, env);
+    await page.evaluate(([path, text]) => window.playground.writeFile(path, text), [envPath, wired]);
+    await page.evaluate(([path, text]) => window.playground.writeFile(path, text), [`${root}models.py`, MODELS_PROGRAM]);
+
+    const result = await page.evaluate(() => window.playground.run('alembic revision --autogenerate -m "tags" --rev-id dddd00000001'));
+    assert.equal(result.exitCode, 0, result.stderr);
+    const generated = await page.evaluate((path) => window.playground.readFile(path), `${versions}/dddd00000001_tags.py`);
+    assert.ok(generated.includes(TAG_TABLE), generated);
+    assert.ok(generated.includes("sa.PrimaryKeyConstraint('id', name=op.f('pk_extra_a'))"), generated);
+
+    // a NameError at models.py's top level: Python's traceback names the file and line
+    await page.evaluate(([path, text]) => window.playground.writeFile(path, text), [`${root}models.py`, `${MODELS_PROGRAM}PREFIX = undefined_prefix\n`]);
+    const broken = await page.evaluate(() => window.playground.run('alembic revision --autogenerate -m "again"'));
+    assert.equal(broken.exitCode, 1);
+    assert.match(broken.stderr, /models\.py", line 28, in <module>/);
+    assert.match(broken.stderr, /NameError: name 'undefined_prefix' is not defined/);
+    const after = await page.evaluate(() => window.playground.listFiles());
+    assert.ok(!after.some((name) => name.endsWith('_again.py')));
+    const echo = await page.evaluate(() => window.playground.run('alembic heads'));
+    assert.equal(echo.stdout, 'dddd00000001 (head)\n');
+  } finally {
+    await playground.close();
+  }
+});
