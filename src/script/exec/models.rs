@@ -58,14 +58,13 @@ pub fn load_target_metadata(
     // env.py's module-level names are what `target_metadata` can refer to; they are
     // evaluated when used, so the rest of env.py (Alembic's own machinery, read by
     // `script::environment`) does not run
-    let module = env_module;
     let project = ProjectFiles {
         files: source.files,
         search_paths: source.search_paths.clone(),
     };
     let mut modules = ModuleSet::new();
-    modules.discover(&project, module, "");
-    let imports = module.body.iter().filter(|statement| {
+    modules.discover(&project, env_module, "");
+    let imports = env_module.body.iter().filter(|statement| {
         matches!(
             statement.kind,
             StmtKind::Import { .. } | StmtKind::ImportFrom { .. }
@@ -90,13 +89,21 @@ pub fn load_target_metadata(
         dependencies: Vec::new(),
         longdoc: String::new(),
         source: env_source.to_string(),
-        module: Rc::clone(module),
+        module: Rc::clone(env_module),
     };
     let (value, metadatas) = super::eval::evaluate(&script, &modules, target);
     let value = value.map_err(relative)?;
     let items = match value {
         Value::List(items) | Value::Tuple(items) => items,
         other => vec![other],
+    };
+    // what SQLAlchemy raises while Alembic reads the metadata, at env.py's target_metadata
+    let raised = |exception: &str, message: String| AutogenError::Python {
+        exception: exception.to_string(),
+        message,
+        path: env_path.to_string(),
+        line: target.span.start.line,
+        source_line: super::source_line(env_source, target.span.start.line),
     };
     let located = |message: String| AutogenError::Unsupported {
         path: "env.py".to_string(),
@@ -118,29 +125,20 @@ pub fn load_target_metadata(
         let mut converted = Vec::new();
         for table in &metadata.tables {
             converted.push(schema_table(table, metadata).map_err(|error| match error {
-                ModelError::Python(exception, message) => AutogenError::Python {
-                    exception: exception.to_string(),
-                    message,
-                    path: env_path.to_string(),
-                    line: target.span.start.line,
-                    source_line: super::source_line(env_source, target.span.start.line),
-                },
+                ModelError::Python(exception, message) => raised(exception, message),
                 ModelError::Unsupported(message) => located(message),
             })?);
         }
         type_untyped_foreign_keys(&mut converted);
         for table in sorted_tables(&converted) {
             if tables.iter().any(|t| t.name == table.name) {
-                return Err(AutogenError::Python {
-                    exception: "ValueError".to_string(),
-                    message: format!(
+                return Err(raised(
+                    "ValueError",
+                    format!(
                         "Duplicate table keys across multiple MetaData objects: \"{}\"",
                         table.name
                     ),
-                    path: env_path.to_string(),
-                    line: target.span.start.line,
-                    source_line: super::source_line(env_source, target.span.start.line),
-                });
+                ));
             }
             tables.push(table);
         }
@@ -190,18 +188,7 @@ fn schema_table(table: &Table, metadata: &MetaDataState) -> Result<SchemaTable, 
         }
         out.columns.push(schema_column);
         for key in &column.foreign_keys {
-            let (referent_table, referent_column) = split_colspec(&key.target);
-            let constraint = ForeignKeyConstraint {
-                name: key.name.clone(),
-                columns: vec![column.name.clone()],
-                referent_table,
-                referent_columns: vec![referent_column],
-                ondelete: key.ondelete.clone(),
-                onupdate: key.onupdate.clone(),
-                deferrable: key.deferrable,
-                initially: key.initially.clone(),
-                match_: key.match_.clone(),
-            };
+            let constraint = ForeignKeyConstraint::from_column_fk(&column.name, key);
             out.add_foreign_key(&constraint, key.name.as_deref().map(Name::plain));
         }
     }
@@ -279,15 +266,16 @@ fn schema_table(table: &Table, metadata: &MetaDataState) -> Result<SchemaTable, 
             sqlite_where: index.sqlite_where.clone(),
         });
     }
-    out.primary_key_name = pk_name.as_deref().map(Name::plain);
-    if !out.primary_key.is_empty() {
-        out.primary_key_name = namer.name(
+    out.primary_key_name = if out.primary_key.is_empty() {
+        pk_name.as_deref().map(Name::plain)
+    } else {
+        namer.name(
             &["pk", "primary_key"],
             pk_name.as_deref(),
             &out.primary_key,
             None,
-        )?;
-    }
+        )?
+    };
     for key in out.foreign_keys.iter_mut() {
         let explicit = key.name.as_ref().map(|n| n.text.clone());
         key.name = namer.name(

@@ -144,7 +144,7 @@ impl<'a> Evaluator<'a> {
             }
         };
         let table_args = self.mixin_attribute(class, "__table_args__", span)?;
-        let columns = self.declared_columns(class, definition)?;
+        let columns = self.declared_columns(class)?;
         let mut table = Table::new(&table_name, Vec::new());
         let keys: Vec<(String, String)> = columns
             .iter()
@@ -230,30 +230,19 @@ impl<'a> Evaluator<'a> {
         Some((name.clone(), columns))
     }
 
-    /// A class attribute as declarative reads it: the class's own, else a mixin's (not a
-    /// mapped parent's: that is inheritance); a `@declared_attr` is called with the class.
+    /// The classes declarative reads a mapped class from: the class, then its mixins depth
+    /// first — not a mapped parent nor what is above it (that is inheritance).
+    fn declarative_lineage(&self, class: u32) -> Vec<u32> {
+        self.lineage_skipping(class, |base| self.declared_tables.contains_key(&base))
+    }
+
+    /// A class attribute as declarative reads it: the class's own, else a mixin's; a
+    /// `@declared_attr` is called with the class.
     fn mixin_attribute(&mut self, class: u32, name: &str, span: Span) -> EvalResult<Option<Value>> {
-        let mut pending = vec![(class, 0)];
-        let mut found = None;
-        while let Some((id, depth)) = pending.pop() {
-            let Some(object) = self.classes.get(id as usize) else {
-                continue;
-            };
-            if id != class && self.declared_tables.contains_key(&id) {
-                continue;
-            }
-            if let Some(value) = object.namespace.get(name) {
-                found = Some(value.clone());
-                break;
-            }
-            if depth < 50 {
-                for base in object.bases.iter().rev() {
-                    if let Value::Class(base) = base {
-                        pending.push((*base, depth + 1));
-                    }
-                }
-            }
-        }
+        let found = self
+            .declarative_lineage(class)
+            .into_iter()
+            .find_map(|id| self.classes[id as usize].namespace.get(name).cloned());
         match found {
             Some(Value::UserFunction(function))
                 if self.function_kind(function) == super::FunctionKind::DeclaredAttr =>
@@ -267,41 +256,12 @@ impl<'a> Evaluator<'a> {
 
     /// The columns of a mapped class by attribute key: the class's own in declaration order
     /// (`merge_lists_w_ordering` of its assignments and annotations), then its mixins'.
-    fn declared_columns(
-        &mut self,
-        class: u32,
-        definition: &'a ClassDef,
-    ) -> EvalResult<Vec<(String, crate::ops::Column)>> {
+    fn declared_columns(&mut self, class: u32) -> EvalResult<Vec<(String, crate::ops::Column)>> {
         let mut columns = Vec::new();
-        let mut lineage = vec![(class, definition)];
-        let mut pending: Vec<u32> = self.classes[class as usize]
-            .bases
-            .iter()
-            .rev()
-            .filter_map(|base| match base {
-                Value::Class(id) => Some(*id),
-                _ => None,
-            })
-            .collect();
-        while let Some(base) = pending.pop() {
-            if lineage.iter().any(|(id, _)| *id == base) || lineage.len() > 50 {
+        for id in self.declarative_lineage(class) {
+            let Some(definition) = self.class_definitions.get(&id).copied() else {
                 continue;
-            }
-            // mapped bases bring their own table (joined inheritance is not modelled)
-            let mapped_base = matches!(
-                self.classes[base as usize].namespace.get("__tablename__"),
-                Some(Value::Str(_))
-            );
-            if let (Some(definition), false) = (self.class_definitions.get(&base), mapped_base) {
-                lineage.push((base, definition));
-            }
-            for next in self.classes[base as usize].bases.iter().rev() {
-                if let Value::Class(id) = next {
-                    pending.push(*id);
-                }
-            }
-        }
-        for (id, definition) in lineage {
+            };
             for (key, column) in self.class_columns(class, id, definition)? {
                 if !columns.iter().any(|(k, _)| *k == key) {
                     columns.push((key, column));
@@ -534,14 +494,13 @@ impl<'a> Evaluator<'a> {
     }
 
     /// SQLAlchemy's default `type_annotation_map`.
-    fn default_annotation_type(&self, python_type: &Value) -> Option<SqlType> {
+    fn default_annotation_type(&mut self, python_type: &Value) -> Option<SqlType> {
         let class = match python_type {
             Value::Builtin(name) => match *name {
                 "int" => TypeClass::Integer,
                 "str" => TypeClass::String,
                 "bool" => TypeClass::Boolean,
                 "float" => TypeClass::Double,
-                "bytes" => TypeClass::LargeBinary,
                 _ => return None,
             },
             Value::Foreign(name) => match name.as_str() {
@@ -554,19 +513,28 @@ impl<'a> Evaluator<'a> {
                 "uuid.UUID" => TypeClass::Uuid,
                 _ => return None,
             },
-            Value::Class(id) if self.is_enum_class(*id) => {
-                let members = self.enum_member_names(*id);
-                let values: Vec<&str> = members.iter().map(String::as_str).collect();
-                let name = self.class_name(*id).to_lowercase();
-                return Some(SqlType::enumeration(&values, Some(&name)));
+            // what `sa.Enum(PythonEnumClass)` makes
+            Value::Class(class)
+                if self.derives_from(*class, &["Enum", "IntEnum", "StrEnum"], false) =>
+            {
+                let arg = Arg {
+                    value: python_type.clone(),
+                    span: Span::default(),
+                };
+                return match schema_calls::type_call(
+                    self,
+                    "Enum",
+                    vec![arg],
+                    Vec::new(),
+                    Span::default(),
+                ) {
+                    Ok(Value::Type(sql_type)) => Some(sql_type),
+                    _ => None,
+                };
             }
             _ => return None,
         };
         Some(SqlType::new(class))
-    }
-
-    fn is_enum_class(&self, class: u32) -> bool {
-        self.derives_from(class, &["Enum", "IntEnum", "StrEnum"], false)
     }
 
     /// A new `MetaData` with this naming convention.

@@ -19,10 +19,15 @@ impl Evaluator<'_> {
     /// The classes whose namespaces a mapped class's columns come from: the class, then its
     /// bases depth first (mixins included), each once.
     fn lineage(&self, class: u32) -> Vec<u32> {
+        self.lineage_skipping(class, |_| false)
+    }
+
+    /// As [`Self::lineage`], leaving out the bases `skip` names and everything above them.
+    pub(super) fn lineage_skipping(&self, class: u32, skip: impl Fn(u32) -> bool) -> Vec<u32> {
         let mut out = Vec::new();
         let mut pending = vec![(class, 0)];
         while let Some((class, depth)) = pending.pop() {
-            if out.contains(&class) {
+            if out.contains(&class) || (!out.is_empty() && skip(class)) {
                 continue;
             }
             let Some(object) = self.classes.get(class as usize) else {
