@@ -475,8 +475,7 @@ impl Session {
                     .read_to_string(&format!("{location}/env.py"))
                     .ok()
             })
-            .and_then(|source| crate::script::environment::read_env(&source, false).ok())
-            .map(|options| options.version_table)
+            .map(|source| crate::script::environment::version_table_name(&source))
             .unwrap_or_else(|| "alembic_version".to_string())
     }
 

@@ -22,6 +22,13 @@ macro_rules! scenario {
 }
 
 scenario!(
+    /// env.py as a program: print and logging at its top level, `-x`, config options,
+    /// `include_object` / `include_name`, `configure(**options)`, an error at its top level.
+    env_py_runs_as_a_program,
+    "env_program"
+);
+
+scenario!(
     /// The seed tutorial's workflow on a linear chain of three revisions: revision, upgrade,
     /// current, history (every form), show, downgrade -1 / base, relative targets, --sql.
     linear_chain_matches_alembic,

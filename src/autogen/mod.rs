@@ -25,7 +25,6 @@ mod tests;
 
 use crate::ops::{ServerDefault, SqlType};
 
-pub use crate::script::exec::models::{load_target_metadata, ModelSource};
 pub use compare::{compare_metadata, CompareOptions, Comparison, LogLine};
 pub use reflect::reflect_database;
 pub use render::{render_migration, RenderedMigration};

@@ -10,7 +10,8 @@ use crate::fs::{FileSystem, MemoryFs};
 use crate::ops::{SqlType, TypeClass};
 use crate::python;
 use crate::runtime::Database;
-use crate::script::exec::models::{load_target_metadata, merge_lists_w_ordering, ModelSource};
+use crate::script::exec::env::{EnvProgram, EnvSettings};
+use crate::script::exec::models::merge_lists_w_ordering;
 use crate::sqlite::SqliteDatabase;
 
 const ENV: &str = "from models import Base\ntarget_metadata = Base.metadata\n";
@@ -20,13 +21,23 @@ fn load_with(files: &[(&str, &str)], env: &str) -> Result<Vec<SchemaTable>, Auto
     for (path, text) in files {
         fs.write(&format!("/p/{path}"), text).unwrap();
     }
+    // env.py hands its target_metadata to context.configure(), as Alembic's template does
+    let env = format!(
+        "from alembic import context\n{env}context.configure(target_metadata=target_metadata)\n"
+    );
+    let env = env.as_str();
     let module = std::rc::Rc::new(python::parse_module(env).unwrap());
-    let target = module.assigned_value("target_metadata").unwrap().clone();
-    let source = ModelSource {
-        files: &fs,
-        search_paths: vec!["/p".to_string()],
-    };
-    load_target_metadata(&source, "/p/migrations/env.py", env, &module, &target)
+    let program = EnvProgram::new(
+        &fs,
+        vec!["/p".to_string()],
+        "/p/migrations/env.py",
+        env,
+        &module,
+        EnvSettings::default(),
+    );
+    let (run, result) = program.run();
+    result.map_err(|error| program.relative(error))?;
+    run.target_tables().unwrap_or(Ok(Vec::new()))
 }
 
 fn load(models: &str) -> Vec<SchemaTable> {

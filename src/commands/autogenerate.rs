@@ -3,41 +3,49 @@
 //! and detection lines, reflecting the database through the migration context, and turning
 //! [`AutogenError`]s into what Python would print.
 
+use super::directory::{DeferredMap, ScriptDirectory};
 use super::environment::{self, with_context, Environment};
 use super::{Failure, Invocation};
 use crate::autogen::{
-    self, compare_metadata, reflect_database, CompareOptions, Comparison, ModelSource, SchemaTable,
+    self, compare_metadata, reflect_database, CompareOptions, Comparison, SchemaTable,
 };
-use crate::config::Config;
-use crate::script::environment::read_env;
+use crate::script::exec::env::{EnvRun, HookArg};
+use crate::script::exec::ExecError;
 
-/// Imports what env.py's `target_metadata` refers to, as running env.py would (so before the
-/// banner). `None` when env.py sets no metadata, or cannot be read (then
-/// `environment::start` reports that).
-pub fn load_models(
-    invocation: &Invocation<'_, '_>,
-    config: &Config,
-    script_dir: &str,
-) -> Result<Option<Vec<SchemaTable>>, Failure> {
-    let env_path = format!("{script_dir}/env.py");
-    let Ok(source) = invocation.host.files.read_to_string(&env_path) else {
-        return Ok(None);
-    };
-    let Ok(options) = read_env(&source, false) else {
-        return Ok(None);
-    };
-    let Some(target) = &options.target_metadata else {
-        return Ok(None);
-    };
-    let model_source = ModelSource {
-        files: &*invocation.host.files,
-        search_paths: config
-            .prepend_sys_path(&invocation.host.cwd)
-            .map_err(|error| Failure::Command(error.0))?,
-    };
-    autogen::load_target_metadata(&model_source, &env_path, &source, &options.module, target)
-        .map(Some)
-        .map_err(|error| environment::exec_failure(error, "<module>"))
+/// What `revision --autogenerate` and `check` do before comparing, once env.py ran: the
+/// database must be at the heads ("Target database is not up to date."), the plugins log,
+/// and env.py must have passed a `target_metadata`; its tables are returned.
+pub fn target_tables(
+    invocation: &mut Invocation<'_, '_>,
+    environment: &Environment<'_>,
+    directory: &ScriptDirectory,
+    deferred: &mut DeferredMap,
+) -> Result<Vec<SchemaTable>, Failure> {
+    let rows = with_context(invocation, environment, false, |context| {
+        let failure = |error| environment::database_failure(&error, Vec::new());
+        let rows = context.current_heads().map_err(failure)?;
+        if rows.is_empty() {
+            context.ensure_version_table().map_err(failure)?;
+        }
+        Ok(rows)
+    })?;
+    deferred.emit_warnings(&mut invocation.out);
+    let map = deferred.caught()?;
+    let mut heads = map.heads();
+    let mut current = rows;
+    crate::sort::sort(&mut heads);
+    crate::sort::sort(&mut current);
+    if heads != current {
+        return Err(Failure::command("Target database is not up to date."));
+    }
+    log_plugins(invocation);
+    match environment.run.target_tables() {
+        Some(tables) => tables.map_err(|error| environment::exec_failure(error, "<module>")),
+        None => Err(Failure::command(format!(
+            "Can't proceed with --autogenerate option; environment script {}/env.py does not provide a MetaData object or sequence of objects to the context.",
+            directory.dir
+        ))),
+    }
 }
 
 /// The plugin set-up lines `AutogenContext` logs (before it checks `target_metadata`).
@@ -53,7 +61,7 @@ pub fn log_plugins(invocation: &mut Invocation<'_, '_>) {
 /// Reflects the database and compares; logs what was detected.
 pub fn compare(
     invocation: &mut Invocation<'_, '_>,
-    environment: &Environment,
+    environment: &mut Environment<'_>,
     models: &[SchemaTable],
 ) -> Result<Comparison, Failure> {
     let version_table = environment.options.version_table.clone();
@@ -76,9 +84,148 @@ pub fn compare(
         compare_type: environment.options.compare_type,
         compare_server_default: environment.options.compare_server_default,
     };
-    let comparison = compare_metadata(models, &conn_tables, options);
+    let (models, conn_tables) = filter_objects(&mut environment.run, models.to_vec(), conn_tables)
+        .map_err(|error| environment::exec_failure(error, "<module>"))?;
+    let comparison = compare_metadata(&models, &conn_tables, options);
     for line in &comparison.log {
         invocation.info(line.logger, &line.text);
     }
     Ok(comparison)
+}
+
+/// env.py's `include_name` (reflected names) and `include_object` (both sides) hooks, as
+/// Alembic's comparison consults them: a table either hook refuses is not compared; within a
+/// table both sides have, neither is a column, index, unique or foreign key they refuse.
+#[allow(clippy::result_large_err)]
+fn filter_objects(
+    run: &mut EnvRun<'_>,
+    mut models: Vec<SchemaTable>,
+    mut reflected: Vec<SchemaTable>,
+) -> Result<(Vec<SchemaTable>, Vec<SchemaTable>), ExecError> {
+    let mut include = |name: Option<&str>,
+                       kind: &'static str,
+                       object: &'static str,
+                       is_reflected: bool,
+                       other: bool,
+                       parent: Option<&str>|
+     -> Result<bool, ExecError> {
+        let text = |name: Option<&str>| name.map_or(HookArg::None, |n| HookArg::Str(n.to_string()));
+        if is_reflected {
+            let parents = match parent {
+                None => vec![("schema_name", None)],
+                Some(table) => vec![
+                    ("table_name", Some(table.to_string())),
+                    ("schema_name", None),
+                    ("schema_qualified_table_name", Some(table.to_string())),
+                ],
+            };
+            let args = [
+                text(name),
+                HookArg::Str(kind.to_string()),
+                HookArg::Names(parents),
+            ];
+            if let Some(result) = run.call_hook("include_name", &args) {
+                if !result? {
+                    return Ok(false);
+                }
+            }
+        }
+        let args = [
+            HookArg::Object(object),
+            text(name),
+            HookArg::Str(kind.to_string()),
+            HookArg::Bool(is_reflected),
+            if other {
+                HookArg::Object(object)
+            } else {
+                HookArg::None
+            },
+        ];
+        run.call_hook("include_object", &args).unwrap_or(Ok(true))
+    };
+    let model_names: Vec<String> = models.iter().map(|t| t.name.clone()).collect();
+    let reflected_names: Vec<String> = reflected.iter().map(|t| t.name.clone()).collect();
+    let mut kept = Vec::new();
+    for table in reflected {
+        let other = model_names.contains(&table.name);
+        if include(Some(&table.name), "table", "Table", true, other, None)? {
+            kept.push(table);
+        }
+    }
+    reflected = kept;
+    let mut kept = Vec::new();
+    for table in models {
+        let other = reflected_names.contains(&table.name);
+        if include(Some(&table.name), "table", "Table", false, other, None)? {
+            kept.push(table);
+        }
+    }
+    models = kept;
+    for model in &mut models {
+        let Some(found) = reflected.iter_mut().find(|t| t.name == model.name) else {
+            continue;
+        };
+        let table = model.name.clone();
+        for (side, is_reflected) in [(&mut *model, false), (&mut *found, true)] {
+            let mut columns = Vec::new();
+            for column in std::mem::take(&mut side.columns) {
+                if include(
+                    Some(&column.name),
+                    "column",
+                    "Column",
+                    is_reflected,
+                    true,
+                    Some(&table),
+                )? {
+                    columns.push(column);
+                }
+            }
+            side.columns = columns;
+            let mut indexes = Vec::new();
+            for index in std::mem::take(&mut side.indexes) {
+                if include(
+                    Some(&index.name.text),
+                    "index",
+                    "Index",
+                    is_reflected,
+                    true,
+                    Some(&table),
+                )? {
+                    indexes.push(index);
+                }
+            }
+            side.indexes = indexes;
+            let mut uniques = Vec::new();
+            for unique in std::mem::take(&mut side.uniques) {
+                let name = unique.name.as_ref().map(|n| n.text.clone());
+                if include(
+                    name.as_deref(),
+                    "unique_constraint",
+                    "UniqueConstraint",
+                    is_reflected,
+                    true,
+                    Some(&table),
+                )? {
+                    uniques.push(unique);
+                }
+            }
+            side.uniques = uniques;
+            let mut keys = Vec::new();
+            for key in std::mem::take(&mut side.foreign_keys) {
+                let name = key.name.as_ref().map(|n| n.text.clone());
+                if include(
+                    name.as_deref(),
+                    "foreign_key_constraint",
+                    "ForeignKeyConstraint",
+                    is_reflected,
+                    true,
+                    Some(&table),
+                )? {
+                    keys.push(key);
+                }
+            }
+            side.foreign_keys = keys;
+        }
+    }
+    Ok((models, reflected))
 }

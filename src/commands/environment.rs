@@ -8,7 +8,7 @@ use crate::fs::FileSystem;
 use crate::graph::{MigrationStep, StepKind};
 use crate::output::Output;
 use crate::runtime::{MigrationContext, RuntimeError, VersionChange, VersionTable};
-use crate::script::environment::{read_env, EnvOptions};
+use crate::script::exec::env::{EnvOptions, EnvProgram, EnvRun, EnvSettings};
 use crate::script::exec::modules::{ModuleSet, ProjectFiles};
 use crate::script::exec::{self, ExecError};
 
@@ -30,21 +30,26 @@ impl Logger {
 }
 
 /// What env.py set up for this run.
-pub struct Environment {
+pub struct Environment<'p> {
     pub options: EnvOptions,
     pub url: String,
     pub target: Option<SqliteTarget>,
     pub logger: Logger,
+    /// env.py's finished run (its functions stay callable: `include_object`...).
+    pub run: EnvRun<'p>,
 }
 
-/// Reads env.py, configures logging and prints the banner, as `script.run_env()` does up to
-/// `context.configure(...)`. Offline runs need no database.
-pub fn start(
+/// Runs env.py as `script.run_env()` does: its module body executes (logging configured when
+/// it calls `fileConfig`, its project modules imported), then what it passed to
+/// `context.configure(...)` sets up the migration context and prints the banner. Offline runs
+/// need no database. `program` holds env.py for as long as the environment is used.
+pub fn start<'p>(
     invocation: &mut Invocation<'_, '_>,
     config: &Config,
     directory: &ScriptDirectory,
     as_sql: bool,
-) -> Result<Environment, Failure> {
+    program: &'p mut Option<EnvProgram>,
+) -> Result<Environment<'p>, Failure> {
     let env_path = format!("{}/env.py", directory.dir);
     let source = invocation
         .host
@@ -56,19 +61,65 @@ pub fn start(
                 format!("[Errno 2] No such file or directory: '{env_path}'"),
             )
         })?;
-    let options = read_env(&source, as_sql).map_err(|error| Failure::Unhandled {
-        frames: syntax_frames(&env_path, error.line, error.column, &error.source_line),
-        exception: error.exception.to_string(),
-        message: error.message,
+    let module = crate::python::parse_module(&source).map_err(|error| Failure::Unhandled {
+        frames: syntax_frames(
+            &env_path,
+            error.line,
+            error.column,
+            &exec::source_line(&source, error.line),
+        ),
+        exception: error.kind.python_name().to_string(),
+        message: error.message.clone(),
     })?;
-    if options.configures_logging {
+    let search_paths = config
+        .prepend_sys_path(&invocation.host.cwd)
+        .map_err(|error| Failure::Command(error.0))?;
+    let settings = EnvSettings {
+        offline: as_sql,
+        config_file_name: config.config_file.clone(),
+        ini_section: config.section.clone(),
+        sections: config
+            .ini
+            .section_names()
+            .map(|name| {
+                let items = config.ini.items(name).unwrap_or_default();
+                (name.to_string(), items)
+            })
+            .collect(),
+        x_arguments: config.x_arguments.clone(),
+        autogenerate: invocation.args.flag("autogenerate"),
+    };
+    let program = program.insert(EnvProgram::new(
+        &*invocation.host.files,
+        search_paths,
+        &env_path,
+        &source,
+        &std::rc::Rc::new(module),
+        settings,
+    ));
+    let (mut run, result) = program.run();
+    if run.configures_logging() {
         invocation.configure_logging(config);
     }
-    let url = config
-        .sqlalchemy_url()
-        .map_err(|error| Failure::unhandled("configparser.InterpolationError", error.0))?;
-    let Some(url) = url else {
-        return Err(Failure::unhandled("KeyError", "'url'"));
+    for (to_stderr, text) in run.take_output() {
+        if to_stderr {
+            invocation.out.stderr(text);
+        } else {
+            invocation.out.stdout(text);
+        }
+    }
+    result.map_err(|error| exec_failure(program.relative(error), "<module>"))?;
+    let url = match run.url() {
+        Some(url) => url,
+        None => {
+            let url = config
+                .sqlalchemy_url()
+                .map_err(|error| Failure::unhandled("configparser.InterpolationError", error.0))?;
+            let Some(url) = url else {
+                return Err(Failure::unhandled("KeyError", "'url'"));
+            };
+            url
+        }
     };
     let target = parse_sqlite_url(&url).map_err(|message| {
         if message.starts_with("Could not parse") {
@@ -77,19 +128,22 @@ pub fn start(
             Failure::unhandled("sqlalchemy.exc.NoSuchModuleError", message)
         }
     })?;
-    invocation.info(MIGRATION_LOGGER, "Context impl SQLiteImpl.");
-    if as_sql {
-        invocation.info(MIGRATION_LOGGER, "Generating static SQL");
+    let options = run.options();
+    if run.configured() {
+        invocation.info(MIGRATION_LOGGER, "Context impl SQLiteImpl.");
+        if as_sql {
+            invocation.info(MIGRATION_LOGGER, "Generating static SQL");
+        }
+        let transactional = options.transactional_ddl.unwrap_or(false);
+        invocation.info(
+            MIGRATION_LOGGER,
+            if transactional {
+                "Will assume transactional DDL."
+            } else {
+                "Will assume non-transactional DDL."
+            },
+        );
     }
-    let transactional = options.transactional_ddl.unwrap_or(false);
-    invocation.info(
-        MIGRATION_LOGGER,
-        if transactional {
-            "Will assume transactional DDL."
-        } else {
-            "Will assume non-transactional DDL."
-        },
-    );
     Ok(Environment {
         options,
         url,
@@ -97,6 +151,7 @@ pub fn start(
         logger: Logger {
             enabled: invocation.logging && invocation.info_enabled,
         },
+        run,
     })
 }
 
@@ -114,7 +169,7 @@ pub fn configure_context(context: &mut MigrationContext<'_>, options: &EnvOption
 /// appends everything the context printed to the invocation's output.
 pub fn with_context<T>(
     invocation: &mut Invocation<'_, '_>,
-    environment: &Environment,
+    environment: &Environment<'_>,
     as_sql: bool,
     body: impl FnOnce(&mut MigrationContext<'_>) -> Result<T, Failure>,
 ) -> Result<T, Failure> {
@@ -124,7 +179,7 @@ pub fn with_context<T>(
 /// As [`with_context`], also giving `body` the project's files (revisions import modules).
 pub fn with_context_and_files<T>(
     invocation: &mut Invocation<'_, '_>,
-    environment: &Environment,
+    environment: &Environment<'_>,
     as_sql: bool,
     body: impl FnOnce(&mut MigrationContext<'_>, &dyn FileSystem) -> Result<T, Failure>,
 ) -> Result<T, Failure> {

@@ -157,7 +157,8 @@ pub fn history(invocation: &mut Invocation<'_, '_>) -> CommandResult {
             .unwrap_or(false);
     let mut deferred = directory.deferred_map(invocation);
     let rows = if environment_needed {
-        let environment = environment::start(invocation, &config, &directory, false)?;
+        let mut program = None;
+        let environment = environment::start(invocation, &config, &directory, false, &mut program)?;
         with_context(invocation, &environment, false, |context| {
             let failure = |error| environment::database_failure(&error, Vec::new());
             let rows = context.current_heads().map_err(failure)?;
@@ -188,7 +189,8 @@ pub fn show(invocation: &mut Invocation<'_, '_>) -> CommandResult {
     let revision = invocation.args.positional().unwrap_or("").to_string();
     let mut deferred = directory.deferred_map(invocation);
     let ids = if revision == "current" {
-        let environment = environment::start(invocation, &config, &directory, false)?;
+        let mut program = None;
+        let environment = environment::start(invocation, &config, &directory, false, &mut program)?;
         let rows = with_context(invocation, &environment, false, |context| {
             let failure = |error| environment::database_failure(&error, Vec::new());
             let rows = context.current_heads().map_err(failure)?;
@@ -231,7 +233,8 @@ pub fn current(invocation: &mut Invocation<'_, '_>) -> CommandResult {
     let verbose = invocation.args.flag("verbose");
     let check_heads = invocation.args.flag("check-heads");
     let mut deferred = directory.deferred_map(invocation);
-    let environment = environment::start(invocation, &config, &directory, false)?;
+    let mut program = None;
+    let environment = environment::start(invocation, &config, &directory, false, &mut program)?;
     let url = environment.url.clone();
     // `current` never creates the version table (dont_mutate).
     let rows = with_context(invocation, &environment, false, |context| {

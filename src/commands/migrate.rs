@@ -43,7 +43,8 @@ fn migrate(invocation: &mut Invocation<'_, '_>, up: bool) -> CommandResult {
         }
     };
     let mut map = directory.deferred_map(invocation);
-    let environment = environment::start(invocation, &config, &directory, as_sql)?;
+    let mut program = None;
+    let environment = environment::start(invocation, &config, &directory, as_sql, &mut program)?;
     let logger = environment.logger;
     let action = if up {
         Action::Upgrade(destination)
@@ -98,7 +99,8 @@ pub fn stamp(invocation: &mut Invocation<'_, '_>) -> CommandResult {
         destinations = arguments;
     }
     let mut map = directory.deferred_map(invocation);
-    let environment = environment::start(invocation, &config, &directory, as_sql)?;
+    let mut program = None;
+    let environment = environment::start(invocation, &config, &directory, as_sql, &mut program)?;
     let logger = environment.logger;
     let action = Action::Stamp(destinations);
     let options = RunOptions {
@@ -118,7 +120,8 @@ pub fn ensure_version(invocation: &mut Invocation<'_, '_>) -> CommandResult {
     let config = invocation.config()?;
     let directory = ScriptDirectory::from_config(invocation, &config)?;
     let as_sql = invocation.args.flag("sql");
-    let environment = environment::start(invocation, &config, &directory, as_sql)?;
+    let mut program = None;
+    let environment = environment::start(invocation, &config, &directory, as_sql, &mut program)?;
     with_context(invocation, &environment, as_sql, |context| {
         let failure = |error| environment::database_failure(&error, Vec::new());
         if as_sql {
@@ -136,7 +139,8 @@ pub fn edit(invocation: &mut Invocation<'_, '_>) -> CommandResult {
     let revision = invocation.args.positional().unwrap_or("").to_string();
     let mut deferred = directory.deferred_map(invocation);
     let ids = if revision == "current" {
-        let environment = environment::start(invocation, &config, &directory, false)?;
+        let mut program = None;
+        let environment = environment::start(invocation, &config, &directory, false, &mut program)?;
         let rows = with_context(invocation, &environment, false, |context| {
             let failure = |error| environment::database_failure(&error, Vec::new());
             let rows = context.current_heads().map_err(failure)?;
@@ -188,34 +192,10 @@ pub fn check(invocation: &mut Invocation<'_, '_>) -> CommandResult {
     let config = invocation.config()?;
     let mut directory = ScriptDirectory::from_config(invocation, &config)?;
     let mut deferred = directory.deferred_map(invocation);
-    let models = autogenerate::load_models(invocation, &config, &directory.dir)?;
-    let environment = environment::start(invocation, &config, &directory, false)?;
-    let rows = with_context(invocation, &environment, false, |context| {
-        let failure = |error| environment::database_failure(&error, Vec::new());
-        let rows = context.current_heads().map_err(failure)?;
-        if rows.is_empty() {
-            context.ensure_version_table().map_err(failure)?;
-        }
-        Ok(rows)
-    })?;
-    deferred.emit_warnings(&mut invocation.out);
-    let map = deferred.caught()?;
-    let mut heads = map.heads();
-    let mut current = rows.clone();
-    crate::sort::sort(&mut heads);
-    crate::sort::sort(&mut current);
-    if heads != current {
-        return Err(Failure::command("Target database is not up to date."));
-    }
-    autogenerate::log_plugins(invocation);
-    if environment.options.target_metadata.is_none() {
-        return Err(Failure::command(format!(
-            "Can't proceed with --autogenerate option; environment script {}/env.py does not provide a MetaData object or sequence of objects to the context.",
-            directory.dir
-        )));
-    }
-    let comparison =
-        autogenerate::compare(invocation, &environment, models.as_deref().unwrap_or(&[]))?;
+    let mut program = None;
+    let mut environment = environment::start(invocation, &config, &directory, false, &mut program)?;
+    let models = autogenerate::target_tables(invocation, &environment, &directory, &mut deferred)?;
+    let comparison = autogenerate::compare(invocation, &mut environment, &models)?;
     if comparison.is_empty() {
         invocation.message("No new upgrade operations detected.");
         return Ok(());

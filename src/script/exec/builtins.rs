@@ -66,7 +66,7 @@ fn type_error(ev: &Evaluator, span: Span, message: String) -> ExecError {
     ev.python(span, "TypeError", message)
 }
 
-fn text(value: &Value) -> String {
+pub(super) fn text(value: &Value) -> String {
     value.python_str().unwrap_or_else(|| value.kind_name())
 }
 

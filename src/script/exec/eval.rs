@@ -53,7 +53,7 @@ const MAX_CALL_DEPTH: u32 = 20;
 const MAX_FUNCTIONS: usize = 10_000;
 
 /// The function name of a run that evaluates module-level code only (env.py's models).
-const MODULE: &str = "<module>";
+pub(super) const MODULE: &str = "<module>";
 
 const SUPPORTED: &str = "it runs op.* calls, batch_alter_table blocks and simple assignments";
 
@@ -243,6 +243,8 @@ pub(super) struct Evaluator<'a> {
     pub metadatas: Vec<metadata::MetaDataState>,
     /// each ORM `Session`'s unit of work
     pub orm_sessions: Vec<super::orm::OrmSession>,
+    /// what env.py configured and printed (when the program is env.py)
+    pub env: super::env::EnvState<'a>,
 }
 
 type EvalResult<T> = Result<T, ExecError>;
@@ -269,20 +271,6 @@ pub(super) fn execute_partial<'a>(
     let mut evaluator = Evaluator::new(script, function, modules, live);
     let result = evaluator.run(function);
     (evaluator.planned, result)
-}
-
-/// Evaluates `expr` with the module-level names of `script` (env.py's `target_metadata`),
-/// running the project modules it imports; returns its value and the `MetaData`s made.
-pub(super) fn evaluate<'a>(
-    script: &'a RevisionScript,
-    modules: &'a ModuleSet,
-    expr: &'a Expr,
-) -> (EvalResult<Value>, Vec<metadata::MetaDataState>) {
-    let mut evaluator = Evaluator::new(script, MODULE, modules, None);
-    let saved = evaluator.enter(Frame::Function, None, true);
-    let value = evaluator.eval(expr);
-    evaluator.leave(saved);
-    (value, evaluator.metadatas)
 }
 
 impl<'a> Evaluator<'a> {
@@ -337,7 +325,7 @@ impl<'a> Evaluator<'a> {
 }
 
 impl<'a> Evaluator<'a> {
-    fn new(
+    pub(super) fn new(
         script: &'a RevisionScript,
         function: &'a str,
         modules: &'a ModuleSet,
@@ -378,6 +366,7 @@ impl<'a> Evaluator<'a> {
             inspectors: Vec::new(),
             metadatas: Vec::new(),
             orm_sessions: Vec::new(),
+            env: super::env::EnvState::default(),
         };
         let mut globals = HashMap::new();
         evaluator.collect_globals(&script.module.body, &mut globals);
@@ -577,9 +566,22 @@ impl<'a> Evaluator<'a> {
 
     /// `print(...)` while migrating; nothing while collecting.
     pub fn print(&mut self, text: &str) {
-        if let Some(live) = self.live.as_deref_mut() {
-            live.print(text);
+        match self.live.as_deref_mut() {
+            Some(live) => live.print(text),
+            None if self.env.settings.is_some() => self.env.output.push((false, text.to_string())),
+            None => {}
         }
+    }
+
+    /// The dotted names of the project modules run so far (`sys.modules`' share of them).
+    pub(super) fn loaded_module_names(&self) -> Vec<String> {
+        self.modules
+            .modules
+            .iter()
+            .zip(&self.module_state)
+            .filter(|(_, state)| **state != objects::NOT_LOADED)
+            .map(|(module, _)| module.name.clone())
+            .collect()
     }
 
     /// `type.with_variant(other, *dialect_names)`: on SQLite, `other` when "sqlite" is one of
@@ -1305,7 +1307,9 @@ impl<'a> Evaluator<'a> {
                 keywords,
             } => {
                 let callee = self.eval(func)?;
-                if matches!(callee, Value::Foreign(_)) && !self.importing {
+                if matches!(&callee, Value::Foreign(name) if !super::env::handles(name))
+                    && !self.importing
+                {
                     let what = match func.dotted_name() {
                         Some(name) => format!("'{name}(...)'"),
                         None => "this call".to_string(),
@@ -1371,7 +1375,32 @@ impl<'a> Evaluator<'a> {
             return self.exec_autocommit_block(item.context.span, body);
         }
         if !matches!(&callee, Value::Function(name) if name == "op.batch_alter_table") {
-            return Err(self.cannot_run(span, not_batch()));
+            // a context manager whose `__enter__` gives the value itself and whose `__exit__`
+            // has nothing to undo here: a connection (`with engine.connect() as connection:`),
+            // env.py's `context.begin_transaction()`, an ORM `Session`
+            let manager = match &callee {
+                Value::Foreign(name) | Value::Module(name) => {
+                    super::env::handles(name) || super::orm::is_session_class(name)
+                }
+                _ => false,
+            };
+            if !manager {
+                return Err(self.cannot_run(span, not_batch()));
+            }
+            let (args, keywords) = self.eval_arguments(args, keywords)?;
+            let value = self.call(callee, args, keywords, item.context.span)?;
+            let entered = match &value {
+                Value::Connection | Value::OrmSession(_) => true,
+                Value::Foreign(name) => name == super::env::TRANSACTION,
+                _ => false,
+            };
+            if !entered {
+                return Err(self.cannot_run(span, not_batch()));
+            }
+            if let Some(target) = &item.target {
+                self.assign(target, value)?;
+            }
+            return self.exec_block(body);
         }
         if self.batch.is_some() {
             return Err(self.unsupported(
@@ -1442,10 +1471,73 @@ impl<'a> Evaluator<'a> {
                 }
                 Ok(())
             }
+            ExprKind::Subscript {
+                value: object,
+                index,
+            } if object.as_name().is_some() => {
+                let name = object.as_name().unwrap_or_default();
+                let container = self.lookup(name, object.span)?;
+                let key = self.eval(index)?;
+                let updated = self.set_item(container, key, value, target.span)?;
+                let updated = self.check_built(updated, target.span)?;
+                self.bind(name.to_string(), updated);
+                Ok(())
+            }
             _ => Err(self.cannot_run(
                 target.span,
                 &format!("assignment to a {}", target.description()),
             )),
+        }
+    }
+
+    /// `container[key] = value` (containers are values here: the caller binds the result).
+    #[inline(never)]
+    fn set_item(
+        &self,
+        container: Value,
+        key: Value,
+        value: Value,
+        span: Span,
+    ) -> EvalResult<Value> {
+        match (container, key) {
+            (Value::Dict(mut items), key) => {
+                match items
+                    .iter_mut()
+                    .find(|(k, _)| k.python_eq(&key) == Some(true))
+                {
+                    Some(entry) => entry.1 = value,
+                    None => items.push((key, value)),
+                }
+                Ok(Value::Dict(items))
+            }
+            (Value::List(mut items), Value::Int(i)) => {
+                let at = if i < 0 { i + items.len() as i64 } else { i };
+                match usize::try_from(at).ok().filter(|at| *at < items.len()) {
+                    Some(at) => {
+                        items[at] = value;
+                        Ok(Value::List(items))
+                    }
+                    None => {
+                        Err(self.python(span, "IndexError", "list assignment index out of range"))
+                    }
+                }
+            }
+            (Value::List(_), _) => {
+                Err(self.python(span, "TypeError", "list indices must be integers or slices"))
+            }
+            (other, _) => {
+                let kind = match other {
+                    Value::Tuple(_) => "tuple".to_string(),
+                    Value::Str(_) => "str".to_string(),
+                    Value::Int(_) => "int".to_string(),
+                    other => other.kind_name(),
+                };
+                Err(self.python(
+                    span,
+                    "TypeError",
+                    format!("'{kind}' object does not support item assignment"),
+                ))
+            }
         }
     }
 
@@ -2101,7 +2193,8 @@ impl<'a> Evaluator<'a> {
                     Err(no_attribute(self, "'BatchOperations' object".to_string()))
                 }
             }
-            Value::Foreign(name) => Ok(Value::Foreign(format!("{name}.{attr}"))),
+            Value::Foreign(name) => Ok(super::env::attribute(self, &name, attr)
+                .unwrap_or_else(|| Value::Foreign(format!("{name}.{attr}")))),
             value @ (Value::OrmSession(_) | Value::OrmQuery(_)) => {
                 super::orm::attribute(self, &value, attr, span)
             }
@@ -2236,6 +2329,9 @@ impl<'a> Evaluator<'a> {
                 self.with_variant(*receiver, args, span)
             }
             Value::Function(name) if name == "sa.inspect" => connection::inspect(self, args, span),
+            Value::Foreign(name) | Value::Module(name) if super::env::handles(&name) => {
+                super::env::call(self, &name, args, keywords, span)
+            }
             Value::Method(receiver, name)
                 if matches!(*receiver, Value::Type(_))
                     && matches!(name.as_str(), "create" | "drop") =>

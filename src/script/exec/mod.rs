@@ -41,6 +41,7 @@
 mod args;
 mod builtins;
 mod connection;
+pub mod env;
 mod eval;
 mod metadata;
 pub mod models;

@@ -1,98 +1,35 @@
-//! The models autogenerate compares against: env.py's `target_metadata`, found by running
-//! the project modules env.py imports through the interpreter (as importing env.py does),
-//! then read as SQLAlchemy 2.1 would hand them to Alembic — `MetaData.sorted_tables`, each
+//! The models autogenerate compares against: the `target_metadata` env.py passed to
+//! `context.configure(...)` (env.py and the project modules it imports ran in the interpreter,
+//! see `env`), read as SQLAlchemy 2.1 would hand them to Alembic — `MetaData.sorted_tables`, each
 //! constraint named by the metadata's naming convention, `index=True` / `unique=True`
 //! columns as their index / constraint, a `ForeignKey` column without a type typed as the
 //! column it refers to.
-
-use std::rc::Rc;
 
 use crate::autogen::{
     AutogenError, IndexUnique, Name, SchemaCheck, SchemaColumn, SchemaIndex, SchemaTable,
     SchemaUnique,
 };
-use crate::fs::FileSystem;
 use crate::ops::schema::split_colspec;
 use crate::ops::{
     CheckConstraint, Constraint, ForeignKeyConstraint, IndexElement, Table, TypeClass,
 };
-use crate::python::{Expr, Module, StmtKind};
-use crate::script::load::RevisionScript;
+use crate::python::Span;
 
 use super::metadata::MetaDataState;
-use super::modules::{ModuleSet, ProjectFiles};
 use super::value::Value;
-use super::ExecError;
 
 pub use super::eval::merge_lists_w_ordering;
 
-/// Where project modules are found.
-pub struct ModelSource<'a> {
-    pub files: &'a dyn FileSystem,
-    /// `sys.path` entries that hold the project's modules (from `prepend_sys_path`).
-    pub search_paths: Vec<String>,
-}
-
-/// Reads the tables of `target_metadata` (the expression from env.py), in
-/// `MetaData.sorted_tables` order (metadata after metadata for a list).
-pub fn load_target_metadata(
-    source: &ModelSource<'_>,
+/// The tables of `target_metadata` (the value env.py passed to `configure`, written at
+/// `span`), in `MetaData.sorted_tables` order (metadata after metadata for a list).
+pub(super) fn tables_of(
+    value: &Value,
+    metadatas: &[MetaDataState],
     env_path: &str,
     env_source: &str,
-    env_module: &Rc<Module>,
-    target: &Expr,
+    span: Span,
 ) -> Result<Vec<SchemaTable>, AutogenError> {
-    // a located message names the file relative to the project
-    let relative = |mut error: ExecError| -> ExecError {
-        if let ExecError::Unsupported { path, .. } = &mut error {
-            if let Some(short) = source
-                .search_paths
-                .iter()
-                .find_map(|root| path.strip_prefix(&format!("{root}/")))
-            {
-                *path = short.to_string();
-            }
-        }
-        error
-    };
-    // env.py's module-level names are what `target_metadata` can refer to; they are
-    // evaluated when used, so the rest of env.py (Alembic's own machinery, read by
-    // `script::environment`) does not run
-    let project = ProjectFiles {
-        files: source.files,
-        search_paths: source.search_paths.clone(),
-    };
-    let mut modules = ModuleSet::new();
-    modules.discover(&project, env_module, "");
-    let imports = env_module.body.iter().filter(|statement| {
-        matches!(
-            statement.kind,
-            StmtKind::Import { .. } | StmtKind::ImportFrom { .. }
-        )
-    });
-    for statement in imports {
-        if let Some(missing) = modules.missing_import(statement, None) {
-            return Err(AutogenError::Python {
-                exception: "ModuleNotFoundError".to_string(),
-                message: format!("No module named '{missing}'"),
-                path: env_path.to_string(),
-                line: statement.span.start.line,
-                source_line: super::source_line(env_source, statement.span.start.line),
-            });
-        }
-    }
-    let script = RevisionScript {
-        id: String::new(),
-        path: env_path.to_string(),
-        down_revisions: Vec::new(),
-        branch_labels: Vec::new(),
-        dependencies: Vec::new(),
-        longdoc: String::new(),
-        source: env_source.to_string(),
-        module: Rc::clone(env_module),
-    };
-    let (value, metadatas) = super::eval::evaluate(&script, &modules, target);
-    let value = value.map_err(relative)?;
+    let value = value.clone();
     let items = match value {
         Value::List(items) | Value::Tuple(items) => items,
         other => vec![other],
@@ -102,13 +39,13 @@ pub fn load_target_metadata(
         exception: exception.to_string(),
         message,
         path: env_path.to_string(),
-        line: target.span.start.line,
-        source_line: super::source_line(env_source, target.span.start.line),
+        line: span.start.line,
+        source_line: super::source_line(env_source, span.start.line),
     };
     let located = |message: String| AutogenError::Unsupported {
         path: "env.py".to_string(),
-        line: target.span.start.line,
-        column: target.span.start.column,
+        line: span.start.line,
+        column: span.start.column,
         message,
     };
     let mut tables: Vec<SchemaTable> = Vec::new();

@@ -1,0 +1,702 @@
+//! env.py running as a program, as Alembic's `script.run_env()` runs it: its module body
+//! executes top to bottom in the interpreter, with the names Alembic and SQLAlchemy give it —
+//! `alembic.context` (`config`, `is_offline_mode()`, `configure(...)`, `begin_transaction()`,
+//! `run_migrations()`, `get_x_argument()`), the `Config` object (`get_main_option`,
+//! `get_section`, `set_main_option`, `config_ini_section`, `config_file_name`, `attributes`,
+//! `cmd_opts`), `engine_from_config` / `create_engine` and the engine's `connect()`,
+//! `logging.config.fileConfig` and `logging.getLogger(...)`, `sys.modules`, `os.environ`.
+//!
+//! Owns: [`EnvProgram`] (env.py and the project modules it imports, parsed once), [`EnvRun`]
+//! (the finished run: what `configure(...)` received, whether `run_migrations()` was called,
+//! what env.py printed, and the interpreter kept alive so the command can call env.py's own
+//! functions — `include_object`, `include_name`, callable `compare_type`).
+//!
+//! Deliberately: `context.run_migrations()` records that it was called; the command runs the
+//! migrations right after env.py returns, with what `configure(...)` set. Everything env.py does
+//! before that call happens before the migrations, as under Alembic; what it does after the call
+//! (rare: a log line after the `with` block) happens before them here. The process environment
+//! is empty (`os.environ.get(...)` gives its default), in the page and in the CLI, so a run does
+//! not depend on the machine.
+
+use std::rc::Rc;
+
+use crate::fs::FileSystem;
+use crate::python::{Module, Span};
+use crate::script::load::RevisionScript;
+
+use super::args::{Arg, KwArg};
+use super::eval::Evaluator;
+use super::modules::{ModuleSet, ProjectFiles, ProjectModule};
+use super::value::Value;
+use super::ExecError;
+
+/// What Alembic's `Config` and command line give env.py.
+#[derive(Debug, Clone, Default)]
+pub struct EnvSettings {
+    /// `context.is_offline_mode()` (`--sql`).
+    pub offline: bool,
+    /// `config.config_file_name`, as given on the command line (`alembic.ini`).
+    pub config_file_name: String,
+    /// `config.config_ini_section` (`-n`, default `alembic`).
+    pub ini_section: String,
+    /// Every section of the ini file, its options interpolated (`config.get_section`).
+    pub sections: Vec<(String, Vec<(String, String)>)>,
+    /// `-x` arguments, as given.
+    pub x_arguments: Vec<String>,
+    /// `config.cmd_opts.autogenerate`.
+    pub autogenerate: bool,
+}
+
+/// What env.py did so far in a run (the interpreter's state for it).
+#[derive(Default)]
+pub(super) struct EnvState<'a> {
+    pub settings: Option<&'a EnvSettings>,
+    /// the keyword arguments of the last `context.configure(...)`, with where each was written
+    pub configured: Option<Vec<KwArg>>,
+    pub run_migrations: bool,
+    pub file_config: bool,
+    /// `config.set_main_option(...)` / `set_section_option(...)`: (section, key, value)
+    pub overrides: Vec<(String, String, String)>,
+    /// the URL of each engine made (`Value::Foreign("sqlalchemy.Engine#<i>")`)
+    pub engines: Vec<String>,
+    /// what env.py printed: (to stderr, text)
+    pub output: Vec<(bool, String)>,
+}
+
+const CONTEXT: &str = "alembic.context";
+const CONFIG: &str = "alembic.context.config";
+const CMD_OPTS: &str = "alembic.context.config.cmd_opts";
+const ENGINE: &str = "sqlalchemy.Engine#";
+const LOGGER: &str = "logging.Logger#";
+/// `event.listens_for(...)`: a decorator keeping the function as it is
+const LISTENER: &str = "sqlalchemy.event.listens_for()";
+pub(super) const TRANSACTION: &str = "alembic.context.begin_transaction()";
+
+/// env.py and the project modules it imports, parsed and found once per command.
+pub struct EnvProgram {
+    script: RevisionScript,
+    modules: ModuleSet,
+    settings: EnvSettings,
+    search_paths: Vec<String>,
+}
+
+impl EnvProgram {
+    pub fn new(
+        files: &dyn FileSystem,
+        search_paths: Vec<String>,
+        path: &str,
+        source: &str,
+        module: &Rc<Module>,
+        settings: EnvSettings,
+    ) -> EnvProgram {
+        let project = ProjectFiles {
+            files,
+            search_paths: search_paths.clone(),
+        };
+        let mut modules = ModuleSet::new();
+        modules.discover(&project, module, "");
+        // env.py itself is a module of the run, as `load_python_file` makes it (`env_py`)
+        modules.modules.push(ProjectModule {
+            name: "env_py".to_string(),
+            path: path.to_string(),
+            source: source.to_string(),
+            parsed: Ok((**module).clone()),
+            package: false,
+        });
+        EnvProgram {
+            script: RevisionScript {
+                id: String::new(),
+                path: path.to_string(),
+                down_revisions: Vec::new(),
+                branch_labels: Vec::new(),
+                dependencies: Vec::new(),
+                longdoc: String::new(),
+                source: source.to_string(),
+                module: Rc::clone(module),
+            },
+            modules,
+            settings,
+            search_paths,
+        }
+    }
+
+    /// `error` with a located file named relative to the project (`models.py:3:1: ...`).
+    pub fn relative(&self, mut error: ExecError) -> ExecError {
+        if let ExecError::Unsupported { path, .. } = &mut error {
+            if let Some(short) = self
+                .search_paths
+                .iter()
+                .find_map(|root| path.strip_prefix(&format!("{root}/")))
+            {
+                *path = short.to_string();
+            }
+        }
+        error
+    }
+
+    /// Runs env.py's module body. The run is returned even when env.py raised, with the error:
+    /// what it printed before the error is part of the output.
+    pub fn run(&self) -> (EnvRun<'_>, Result<(), ExecError>) {
+        let mut evaluator = Evaluator::new(&self.script, super::eval::MODULE, &self.modules, None);
+        evaluator.env.settings = Some(&self.settings);
+        let index = (self.modules.modules.len() - 1) as u32;
+        let result = evaluator.load_module(index, Span::default());
+        (EnvRun { evaluator }, result)
+    }
+}
+
+/// A finished env.py run.
+pub struct EnvRun<'p> {
+    evaluator: Evaluator<'p>,
+}
+
+/// The `configure(...)` options the migration context and autogenerate honour.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnvOptions {
+    pub transactional_ddl: Option<bool>,
+    pub transaction_per_migration: bool,
+    pub render_as_batch: bool,
+    pub compare_type: bool,
+    pub compare_server_default: bool,
+    pub version_table: String,
+    pub version_table_pk: bool,
+    /// `target_metadata=` was passed and is not `None`.
+    pub has_target_metadata: bool,
+}
+
+/// What the command reads of a `configure(...)` keyword.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EnvOption {
+    Bool(bool),
+    Str(String),
+    /// a function of env.py (or another callable)
+    Callable,
+    /// anything else (`None` included)
+    Other,
+}
+
+impl<'p> EnvRun<'p> {
+    /// Whether env.py called `context.configure(...)`.
+    pub fn configured(&self) -> bool {
+        self.evaluator.env.configured.is_some()
+    }
+
+    pub fn ran_migrations(&self) -> bool {
+        self.evaluator.env.run_migrations
+    }
+
+    /// Whether env.py called `fileConfig(...)` (only then do Alembic's log lines print).
+    pub fn configures_logging(&self) -> bool {
+        self.evaluator.env.file_config
+    }
+
+    /// What env.py printed, in order: (to stderr, text).
+    pub fn take_output(&mut self) -> Vec<(bool, String)> {
+        std::mem::take(&mut self.evaluator.env.output)
+    }
+
+    fn keyword(&self, name: &str) -> Option<&KwArg> {
+        self.evaluator
+            .env
+            .configured
+            .as_ref()?
+            .iter()
+            .rev()
+            .find(|keyword| keyword.name == name)
+    }
+
+    /// The options of the last `configure(...)` (Alembic's defaults where not passed).
+    pub fn options(&self) -> EnvOptions {
+        let flag = |name: &str| match self.option(name) {
+            Some(EnvOption::Bool(b)) => Some(b),
+            // a callable compares as Alembic's default does where it returns None
+            Some(EnvOption::Callable) => Some(true),
+            _ => None,
+        };
+        EnvOptions {
+            transactional_ddl: flag("transactional_ddl"),
+            transaction_per_migration: flag("transaction_per_migration").unwrap_or(false),
+            render_as_batch: flag("render_as_batch").unwrap_or(false),
+            compare_type: flag("compare_type").unwrap_or(true),
+            compare_server_default: flag("compare_server_default").unwrap_or(false),
+            version_table: match self.option("version_table") {
+                Some(EnvOption::Str(name)) => name,
+                _ => "alembic_version".to_string(),
+            },
+            version_table_pk: flag("version_table_pk").unwrap_or(true),
+            has_target_metadata: self
+                .keyword("target_metadata")
+                .is_some_and(|k| k.value != Value::None),
+        }
+    }
+
+    /// A `configure(...)` keyword (`None`: not passed).
+    pub fn option(&self, name: &str) -> Option<EnvOption> {
+        let keyword = self.keyword(name)?;
+        Some(match &keyword.value {
+            Value::Bool(b) => EnvOption::Bool(*b),
+            Value::Str(s) => EnvOption::Str(s.clone()),
+            Value::UserFunction(_) | Value::BoundMethod(..) => EnvOption::Callable,
+            _ => EnvOption::Other,
+        })
+    }
+
+    /// The URL migrations run against: `configure(url=...)`, else the engine the
+    /// `connection=` came from, else `None` (the ini's).
+    pub fn url(&self) -> Option<String> {
+        if let Some(EnvOption::Str(url)) = self.option("url") {
+            return Some(url);
+        }
+        match self.keyword("connection").map(|k| &k.value) {
+            Some(Value::Connection) => self.evaluator.env.engines.last().cloned(),
+            _ => None,
+        }
+    }
+
+    /// The value of `target_metadata=` as autogenerate reads it: the tables, in
+    /// `MetaData.sorted_tables` order. `None` when it is not passed or is `None`.
+    pub fn target_tables(&self) -> Option<Result<Vec<crate::autogen::SchemaTable>, ExecError>> {
+        let keyword = self.keyword("target_metadata")?;
+        if keyword.value == Value::None {
+            return None;
+        }
+        Some(super::models::tables_of(
+            &keyword.value,
+            &self.evaluator.metadatas,
+            &self.evaluator.script.path,
+            &self.evaluator.script.source,
+            keyword.span,
+        ))
+    }
+
+    /// Calls env.py's `include_object` / `include_name` style hook `name` with `args` (strings,
+    /// booleans and `None`): its truth. `None` when no such callable was configured.
+    pub fn call_hook(&mut self, name: &str, args: &[HookArg]) -> Option<Result<bool, ExecError>> {
+        let keyword = self.keyword(name)?.clone();
+        if !matches!(
+            keyword.value,
+            Value::UserFunction(_) | Value::BoundMethod(..)
+        ) {
+            return None;
+        }
+        let args = args
+            .iter()
+            .map(|arg| Arg {
+                value: match arg {
+                    HookArg::Str(s) => Value::Str(s.clone()),
+                    HookArg::Bool(b) => Value::Bool(*b),
+                    HookArg::None => Value::None,
+                    HookArg::Object(kind) => Value::Foreign(format!("sqlalchemy.{kind}")),
+                    HookArg::Names(names) => Value::Dict(
+                        names
+                            .iter()
+                            .map(|(k, v)| {
+                                let v = v.clone().map(Value::Str).unwrap_or(Value::None);
+                                (Value::Str(k.to_string()), v)
+                            })
+                            .collect(),
+                    ),
+                },
+                span: keyword.span,
+            })
+            .collect();
+        let result = self
+            .evaluator
+            .call(keyword.value, args, Vec::new(), keyword.span)
+            .and_then(|value| self.evaluator.truth(&value, keyword.span));
+        Some(result)
+    }
+}
+
+/// An argument of an env.py hook.
+#[derive(Debug, Clone)]
+pub enum HookArg {
+    Str(String),
+    Bool(bool),
+    None,
+    /// the schema object (`Table`, `Column`...), opaque to the hook
+    Object(&'static str),
+    /// `include_name`'s `parent_names`
+    Names(Vec<(&'static str, Option<String>)>),
+}
+
+impl EnvState<'_> {
+    fn option(&self, section: &str, key: &str) -> Option<String> {
+        if let Some((_, _, value)) = self
+            .overrides
+            .iter()
+            .rev()
+            .find(|(s, k, _)| s == section && k == key)
+        {
+            return Some(value.clone());
+        }
+        let settings = self.settings?;
+        let (_, options) = settings.sections.iter().find(|(name, _)| name == section)?;
+        options
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, value)| value.clone())
+    }
+
+    fn section(&self, section: &str) -> Option<Vec<(String, String)>> {
+        let settings = self.settings?;
+        let mut options = settings
+            .sections
+            .iter()
+            .find(|(name, _)| name == section)
+            .map(|(_, options)| options.clone())?;
+        for (s, key, value) in &self.overrides {
+            if s != section {
+                continue;
+            }
+            match options.iter_mut().find(|(k, _)| k == key) {
+                Some(found) => found.1 = value.clone(),
+                None => options.push((key.clone(), value.clone())),
+            }
+        }
+        Some(options)
+    }
+
+    fn ini_section(&self) -> String {
+        self.settings
+            .map(|s| s.ini_section.clone())
+            .unwrap_or_else(|| "alembic".to_string())
+    }
+}
+
+fn str_dict(options: Vec<(String, String)>) -> Value {
+    Value::Dict(
+        options
+            .into_iter()
+            .map(|(k, v)| (Value::Str(k), Value::Str(v)))
+            .collect(),
+    )
+}
+
+/// `<name>.<attr>` for the names env.py gets from Alembic and the libraries it configures
+/// (`None`: an opaque name, as for any library).
+pub(super) fn attribute(ev: &Evaluator, name: &str, attr: &str) -> Option<Value> {
+    let env = &ev.env;
+    Some(match (name, attr) {
+        (CONFIG, "config_ini_section") => Value::Str(env.ini_section()),
+        (CONFIG, "config_file_name") => Value::Str(
+            env.settings
+                .map(|s| s.config_file_name.clone())
+                .unwrap_or_default(),
+        ),
+        // nothing is handed in by a calling program (`config.attributes.get("connection")`)
+        (CONFIG, "attributes") => Value::Dict(Vec::new()),
+        (CMD_OPTS, "autogenerate") => Value::Bool(env.settings.is_some_and(|s| s.autogenerate)),
+        (CMD_OPTS, "x") => Value::List(
+            env.settings
+                .map(|s| s.x_arguments.iter().cloned().map(Value::Str).collect())
+                .unwrap_or_default(),
+        ),
+        ("sys", "modules") => Value::Dict(
+            ev.loaded_module_names()
+                .into_iter()
+                .map(|name| (Value::Str(name.clone()), Value::Foreign(name)))
+                .collect(),
+        ),
+        ("os", "environ") => Value::Dict(Vec::new()),
+        (logger, "handlers") if logger.starts_with(LOGGER) => Value::List(Vec::new()),
+        (logger, "name") if logger.starts_with(LOGGER) => {
+            Value::Str(logger[LOGGER.len()..].to_string())
+        }
+        (engine, "url") if engine.starts_with(ENGINE) => Value::Str(engine_url(ev, engine)?),
+        _ => return None,
+    })
+}
+
+fn engine_url(ev: &Evaluator, engine: &str) -> Option<String> {
+    let index: usize = engine[ENGINE.len()..].parse().ok()?;
+    ev.env.engines.get(index).cloned()
+}
+
+/// Whether `name` is a callable this module runs.
+pub(super) fn handles(name: &str) -> bool {
+    matches!(
+        name,
+        "sqlalchemy.engine_from_config"
+            | "sqlalchemy.create_engine"
+            | "sqlalchemy.engine.engine_from_config"
+            | "sqlalchemy.engine.create_engine"
+            | "logging.config.fileConfig"
+            | "logging.getLogger"
+            | "os.getenv"
+            | "sqlalchemy.event.listens_for"
+            | LISTENER
+    ) || name.rsplit_once('.').is_some_and(|(owner, _)| {
+        owner == CONTEXT
+            || owner == CONFIG
+            || owner.starts_with(ENGINE)
+            || owner.starts_with(LOGGER)
+    })
+}
+
+fn positional_str(args: &[Arg], at: usize) -> Option<String> {
+    match args.get(at).map(|arg| &arg.value) {
+        Some(Value::Str(s)) => Some(s.clone()),
+        _ => None,
+    }
+}
+
+fn keyword_or_positional(args: &[Arg], keywords: &[KwArg], at: usize, name: &str) -> Value {
+    keywords
+        .iter()
+        .find(|k| k.name == name)
+        .map(|k| k.value.clone())
+        .or_else(|| args.get(at).map(|arg| arg.value.clone()))
+        .unwrap_or(Value::None)
+}
+
+/// Calls one of the names [`handles`] accepts.
+pub(super) fn call(
+    ev: &mut Evaluator,
+    name: &str,
+    args: Vec<Arg>,
+    keywords: Vec<KwArg>,
+    span: Span,
+) -> Result<Value, ExecError> {
+    // engine events (the pysqlite recipe for real transactional DDL: `BEGIN` on "begin"):
+    // the migration context already runs SQLite's transactions as configured
+    if name == "sqlalchemy.event.listens_for" {
+        return Ok(Value::Foreign(LISTENER.to_string()));
+    }
+    if name == LISTENER {
+        return Ok(args
+            .into_iter()
+            .next()
+            .map(|arg| arg.value)
+            .unwrap_or(Value::None));
+    }
+    let (owner, method) = name.rsplit_once('.').unwrap_or(("", name));
+    if owner.starts_with(LOGGER) {
+        return log(ev, &owner[LOGGER.len()..], method, args, span);
+    }
+    if owner.starts_with(ENGINE) {
+        return match method {
+            "connect" | "begin" => Ok(Value::Connection),
+            "dispose" => Ok(Value::None),
+            _ => Err(ev.unsupported(
+                span,
+                format!("the playground cannot call Engine.{method}() in env.py"),
+            )),
+        };
+    }
+    match (owner, method) {
+        (CONTEXT, "configure") => {
+            ev.env.configured = Some(keywords);
+            Ok(Value::None)
+        }
+        (CONTEXT, "run_migrations") => {
+            ev.env.run_migrations = true;
+            Ok(Value::None)
+        }
+        (CONTEXT, "begin_transaction") => Ok(Value::Foreign(TRANSACTION.to_string())),
+        (CONTEXT, "is_offline_mode") => Ok(Value::Bool(ev.env.settings.is_some_and(|s| s.offline))),
+        (CONTEXT, "get_x_argument") => {
+            let arguments = ev
+                .env
+                .settings
+                .map(|s| s.x_arguments.clone())
+                .unwrap_or_default();
+            let as_dictionary = ev.truth(
+                &keyword_or_positional(&args, &keywords, 0, "as_dictionary"),
+                span,
+            )?;
+            Ok(if as_dictionary {
+                Value::Dict(
+                    arguments
+                        .iter()
+                        .map(|argument| {
+                            let (key, value) = argument.split_once('=').unwrap_or((argument, ""));
+                            (Value::Str(key.to_string()), Value::Str(value.to_string()))
+                        })
+                        .collect(),
+                )
+            } else {
+                Value::List(arguments.into_iter().map(Value::Str).collect())
+            })
+        }
+        (CONTEXT, "get_context") => Ok(Value::Context),
+        (CONFIG, "get_main_option" | "get_section_option") => {
+            let (section, key_at) = if method == "get_main_option" {
+                (ev.env.ini_section(), 0)
+            } else {
+                (positional_str(&args, 0).unwrap_or_default(), 1)
+            };
+            let Some(key) = positional_str(&args, key_at) else {
+                return Err(ev.python(
+                    span,
+                    "TypeError",
+                    format!("Config.{method}() missing 1 required positional argument: 'name'"),
+                ));
+            };
+            Ok(match ev.env.option(&section, &key) {
+                Some(value) => Value::Str(value),
+                None => keyword_or_positional(&args, &keywords, key_at + 1, "default"),
+            })
+        }
+        (CONFIG, "get_section") => {
+            let section = positional_str(&args, 0).unwrap_or_default();
+            Ok(match ev.env.section(&section) {
+                Some(options) => str_dict(options),
+                None => keyword_or_positional(&args, &keywords, 1, "default"),
+            })
+        }
+        (CONFIG, "set_main_option" | "set_section_option") => {
+            let (section, at) = if method == "set_main_option" {
+                (ev.env.ini_section(), 0)
+            } else {
+                (positional_str(&args, 0).unwrap_or_default(), 1)
+            };
+            match (positional_str(&args, at), positional_str(&args, at + 1)) {
+                (Some(key), Some(value)) => {
+                    ev.env.overrides.push((section, key, value));
+                    Ok(Value::None)
+                }
+                _ => Err(ev.unsupported(
+                    span,
+                    format!("the playground runs config.{method}() with string arguments"),
+                )),
+            }
+        }
+        (_, "engine_from_config") => {
+            let prefix = match keywords.iter().find(|k| k.name == "prefix") {
+                Some(KwArg {
+                    value: Value::Str(prefix),
+                    ..
+                }) => prefix.clone(),
+                _ => positional_str(&args, 1).unwrap_or_else(|| "sqlalchemy.".to_string()),
+            };
+            let key = format!("{prefix}url");
+            let url = match args.first().map(|arg| &arg.value) {
+                Some(Value::Dict(items)) => items.iter().find_map(|(k, v)| match (k, v) {
+                    (Value::Str(k), Value::Str(v)) if *k == key => Some(v.clone()),
+                    _ => None,
+                }),
+                _ => None,
+            };
+            match url {
+                Some(url) => Ok(new_engine(ev, url)),
+                None => Err(ev.python(span, "KeyError", "'url'")),
+            }
+        }
+        (_, "create_engine") => match positional_str(&args, 0) {
+            Some(url) => Ok(new_engine(ev, url)),
+            None => Err(ev.unsupported(
+                span,
+                "the playground runs create_engine() with a URL string",
+            )),
+        },
+        (_, "fileConfig") => {
+            ev.env.file_config = true;
+            Ok(Value::None)
+        }
+        (_, "getLogger") => {
+            let name = positional_str(&args, 0).unwrap_or_else(|| "root".to_string());
+            Ok(Value::Foreign(format!("{LOGGER}{name}")))
+        }
+        (_, "getenv") => Ok(keyword_or_positional(&args, &keywords, 1, "default")),
+        _ => Err(ev.unsupported(
+            span,
+            format!("the playground cannot call '{name}(...)' in env.py"),
+        )),
+    }
+}
+
+fn new_engine(ev: &mut Evaluator, url: String) -> Value {
+    ev.env.engines.push(url);
+    Value::Foreign(format!("{ENGINE}{}", ev.env.engines.len() - 1))
+}
+
+/// `logger.info(msg, *args)` and its siblings, as `fileConfig` of Alembic's ini sets logging
+/// up: the `alembic` loggers at INFO, everything else at WARNING, `%(levelname)-5.5s
+/// [%(name)s] %(message)s` to stderr. Nothing prints before `fileConfig` is called.
+fn log(
+    ev: &mut Evaluator,
+    logger: &str,
+    method: &str,
+    args: Vec<Arg>,
+    span: Span,
+) -> Result<Value, ExecError> {
+    let level = match method {
+        "debug" => 10,
+        "info" => 20,
+        "warning" | "warn" => 30,
+        "error" | "exception" => 40,
+        "critical" => 50,
+        "setLevel" | "addHandler" | "removeHandler" => return Ok(Value::None),
+        _ => {
+            return Err(ev.unsupported(
+                span,
+                format!("the playground cannot call Logger.{method}()"),
+            ))
+        }
+    };
+    let mut args = args.into_iter();
+    let Some(message) = args.next() else {
+        return Err(ev.python(
+            span,
+            "TypeError",
+            format!("Logger.{method}() missing 1 required positional argument: 'msg'"),
+        ));
+    };
+    let rest: Vec<Value> = args.map(|arg| arg.value).collect();
+    let text = match (message.value, rest.is_empty()) {
+        (Value::Str(text), true) => text,
+        (Value::Str(text), false) => percent_format(&text, &rest),
+        (other, _) => super::builtins::text(&other),
+    };
+    let threshold = if logger == "alembic" || logger.starts_with("alembic.") {
+        20
+    } else {
+        30
+    };
+    if ev.env.file_config && level >= threshold {
+        let name = match level {
+            10 => "DEBUG",
+            20 => "INFO ",
+            30 => "WARNI",
+            40 => "ERROR",
+            _ => "CRITI",
+        };
+        ev.env
+            .output
+            .push((true, format!("{name} [{logger}] {text}\n")));
+    }
+    Ok(Value::None)
+}
+
+/// `msg % args` as logging applies it, for `%s`, `%d`, `%r` and `%%`.
+fn percent_format(text: &str, args: &[Value]) -> String {
+    let mut out = String::new();
+    let mut args = args.iter();
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('%') => out.push('%'),
+            Some(kind @ ('s' | 'd' | 'r')) => match args.next() {
+                Some(value) if kind == 'r' => out.push_str(
+                    &value
+                        .to_literal()
+                        .map(|l| l.python_repr())
+                        .unwrap_or_else(|| super::builtins::text(value)),
+                ),
+                Some(value) => out.push_str(&super::builtins::text(value)),
+                None => out.push_str(&format!("%{kind}")),
+            },
+            Some(other) => {
+                out.push('%');
+                out.push(other);
+            }
+            None => out.push('%'),
+        }
+    }
+    out
+}
