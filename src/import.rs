@@ -316,7 +316,7 @@ pub fn unzip(archive: &[u8]) -> Result<Vec<(String, Vec<u8>)>, String> {
             .ok_or_else(|| format!("{name}: the zip file is cut short"))?;
         let bytes = match method {
             0 => data.to_vec(),
-            8 => miniz_oxide::inflate::decompress_to_vec_with_limit(data, unpacked)
+            8 => crate::deflate::decompress(data, unpacked)
                 .map_err(|_| format!("{name}: the compressed data is damaged"))?,
             other => {
                 return Err(format!(

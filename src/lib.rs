@@ -7,6 +7,7 @@
 pub mod autogen;
 pub mod commands;
 pub mod config;
+pub mod deflate;
 pub mod embed;
 pub mod examples;
 pub mod explain;

@@ -1,7 +1,7 @@
 //! Share links: a whole playground state as a short URL-safe text, and back.
 //!
 //! Owns: the link format — `1.` (the format version) followed by base64url (no padding) of
-//! raw DEFLATE (miniz_oxide) of a small length-prefixed binary encoding of the state — and
+//! raw DEFLATE (`crate::deflate`) of a small length-prefixed binary encoding of the state — and
 //! strict decoding of untrusted links (size limits before and after inflating, bounded
 //! counts, valid UTF-8, paths kept inside the project). Files equal to the starter project's
 //! are sent as a one-byte marker, which keeps typical links short.
@@ -204,7 +204,7 @@ const SAVE_VERSION: u8 = 1;
 /// Encodes a state as link text (without the `#s=` prefix). Its databases are SQL statements
 /// (`Session::link_snapshot`).
 pub fn encode(state: &SharedState) -> String {
-    let compressed = miniz_oxide::deflate::compress_to_vec(&write_state(state, Payload::Link), 9);
+    let compressed = crate::deflate::compress(&write_state(state, Payload::Link));
     format!("{FORMAT_VERSION}.{}", base64url_encode(&compressed))
 }
 
@@ -212,10 +212,7 @@ pub fn encode(state: &SharedState) -> String {
 pub fn encode_save(state: &SharedState) -> Vec<u8> {
     let mut bytes = SAVE_MAGIC.to_vec();
     bytes.push(SAVE_VERSION);
-    bytes.extend(miniz_oxide::deflate::compress_to_vec(
-        &write_state(state, Payload::Save),
-        6,
-    ));
+    bytes.extend(crate::deflate::compress(&write_state(state, Payload::Save)));
     bytes
 }
 
@@ -384,7 +381,7 @@ pub fn decode_save(bytes: &[u8]) -> Result<SharedState, ShareError> {
 }
 
 fn read_state(compressed: &[u8], payload: Payload) -> Result<SharedState, ShareError> {
-    let bytes = miniz_oxide::inflate::decompress_to_vec_with_limit(compressed, MAX_PAYLOAD)
+    let bytes = crate::deflate::decompress(compressed, MAX_PAYLOAD)
         .map_err(|_| ShareError("the link is damaged or too large to open".to_string()))?;
     let starter = starter_files();
     let mut reader = Reader {
@@ -587,15 +584,12 @@ mod tests {
         writer.text("x");
         let link = format!(
             "1.{}",
-            base64url_encode(&miniz_oxide::deflate::compress_to_vec(&writer.0, 6))
+            base64url_encode(&crate::deflate::compress(&writer.0))
         );
         assert!(decode(&link).unwrap_err().0.contains("outside the project"));
         // A zip bomb: a large run of zeros is refused after inflating past the limit.
         let bomb = vec![0u8; MAX_PAYLOAD + 1];
-        let link = format!(
-            "1.{}",
-            base64url_encode(&miniz_oxide::deflate::compress_to_vec(&bomb, 9))
-        );
+        let link = format!("1.{}", base64url_encode(&crate::deflate::compress(&bomb)));
         assert!(decode(&link).unwrap_err().0.contains("too large"));
     }
 

@@ -100,7 +100,7 @@ impl EnvProgram {
             name: "env_py".to_string(),
             path: path.to_string(),
             source: source.to_string(),
-            parsed: Ok((**module).clone()),
+            parsed: Ok(Rc::clone(module)),
             package: false,
         });
         EnvProgram {

@@ -24,7 +24,7 @@ pub struct ProjectModule {
     /// Its file (`.../myapp/db/types.py` or `.../__init__.py`); empty for a namespace package.
     pub path: String,
     pub source: String,
-    pub parsed: Result<Module, SyntaxError>,
+    pub parsed: Result<std::rc::Rc<Module>, SyntaxError>,
     /// A package (`__init__.py`, or a folder without one): relative imports start from it.
     pub package: bool,
 }
@@ -307,7 +307,7 @@ impl ModuleSet {
                     } else {
                         project.files.read_to_string(&path).unwrap_or_default()
                     };
-                    let parsed = python::parse_module(&source);
+                    let parsed = python::parse_module(&source).map(std::rc::Rc::new);
                     let own_package = if package {
                         name.clone()
                     } else {
