@@ -97,7 +97,7 @@ pub fn compress(data: &[u8]) -> Vec<u8> {
             (data[at] as usize) << 16 | (data[at + 1] as usize) << 8 | data[at + 2] as usize;
         (value.wrapping_mul(2_654_435_761) >> 7) & (HASH_SIZE - 1)
     };
-    let mut insert = |at: usize, head: &mut Vec<usize>, previous: &mut Vec<usize>| {
+    let insert = |at: usize, head: &mut Vec<usize>, previous: &mut Vec<usize>| {
         if at + 3 <= data.len() {
             let h = hash(at);
             previous[at] = head[h];

@@ -29,6 +29,13 @@ scenario!(
 );
 
 scenario!(
+    /// `target_metadata`'s naming convention names the constraints and indexes of the
+    /// tables `op.create_table` builds; a convention needing a name fails as SQLAlchemy does.
+    naming_convention_names_created_tables,
+    "naming_convention"
+);
+
+scenario!(
     /// The seed tutorial's workflow on a linear chain of three revisions: revision, upgrade,
     /// current, history (every form), show, downgrade -1 / base, relative targets, --sql.
     linear_chain_matches_alembic,

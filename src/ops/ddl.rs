@@ -411,7 +411,7 @@ fn column_derived_constraints(column: &Column) -> Vec<Constraint> {
     let mut out = Vec::new();
     if column.unique && !column.index {
         out.push(Constraint::Unique(UniqueConstraint {
-            name: None,
+            name: column.unique_name.clone(),
             columns: vec![column.name.clone()],
         }));
     }

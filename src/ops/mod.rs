@@ -19,6 +19,7 @@
 
 pub mod batch;
 pub mod ddl;
+pub mod naming;
 pub mod operation;
 pub mod reflect;
 mod regex;

@@ -95,6 +95,8 @@ pub struct Column {
     pub autoincrement: Option<bool>,
     pub server_default: Option<ServerDefault>,
     pub unique: bool,
+    /// the name a naming convention gives the `unique=True` constraint
+    pub unique_name: Option<String>,
     pub index: bool,
     pub comment: Option<String>,
     pub foreign_keys: Vec<ForeignKey>,
@@ -115,6 +117,7 @@ impl Column {
             autoincrement: None,
             server_default: None,
             unique: false,
+            unique_name: None,
             index: false,
             comment: None,
             foreign_keys: Vec::new(),

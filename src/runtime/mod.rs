@@ -378,6 +378,9 @@ pub struct MigrationContext<'a> {
     /// `context.configure(transaction_per_migration=...)`: with transactional DDL, one
     /// transaction per step (True) or one around the whole run (False, the default).
     pub transaction_per_migration: bool,
+    /// `target_metadata`'s `naming_convention` (key, template): the one the tables
+    /// `op.create_table` builds are named by, as Alembic builds them in a `MetaData` with it.
+    pub naming_convention: Vec<(String, String)>,
     /// Every statement executed online, as SQLAlchemy's engine log would show it (for the
     /// page's "SQL of the last command").
     pub executed: Vec<Statement>,
@@ -396,6 +399,7 @@ impl<'a> MigrationContext<'a> {
             version_table: VersionTable::default(),
             transactional_ddl: false,
             transaction_per_migration: false,
+            naming_convention: Vec::new(),
             executed: Vec::new(),
         }
     }
@@ -407,6 +411,7 @@ impl<'a> MigrationContext<'a> {
             version_table: VersionTable::default(),
             transactional_ddl: false,
             transaction_per_migration: false,
+            naming_convention: Vec::new(),
             executed: Vec::new(),
         }
     }

@@ -162,6 +162,9 @@ pub struct EnvOptions {
     pub version_table_pk: bool,
     /// `target_metadata=` was passed and is not `None`.
     pub has_target_metadata: bool,
+    /// its `naming_convention`, when it is one `MetaData` (Alembic reads the attribute; a
+    /// list has none)
+    pub naming_convention: Vec<(String, String)>,
 }
 
 /// What the command reads of a `configure(...)` keyword.
@@ -227,6 +230,15 @@ impl<'p> EnvRun<'p> {
             has_target_metadata: self
                 .keyword("target_metadata")
                 .is_some_and(|k| k.value != Value::None),
+            naming_convention: match self.keyword("target_metadata").map(|k| &k.value) {
+                Some(Value::MetaData(id)) => self
+                    .evaluator
+                    .metadatas
+                    .get(*id as usize)
+                    .map(|m| m.naming_convention.clone())
+                    .unwrap_or_default(),
+                _ => Vec::new(),
+            },
         }
     }
 

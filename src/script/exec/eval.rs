@@ -191,6 +191,8 @@ pub(super) trait LiveOps {
     ) -> Result<Option<QueryRows>, ExecError>;
     /// The live connection (`None` offline), for `sa.inspect(bind)`.
     fn database(&mut self) -> Option<&mut dyn crate::runtime::Database>;
+    /// `target_metadata`'s naming convention (empty: none configured).
+    fn naming_convention(&self) -> Vec<(String, String)>;
 }
 
 pub(super) struct Evaluator<'a> {
@@ -603,6 +605,14 @@ impl<'a> Evaluator<'a> {
     /// The live connection, when migrating online.
     pub fn database(&mut self) -> Option<&mut dyn crate::runtime::Database> {
         self.live.as_deref_mut()?.database()
+    }
+
+    /// The naming convention tables made by `op.create_table` get (`target_metadata`'s).
+    pub fn naming_convention(&self) -> Vec<(String, String)> {
+        self.live
+            .as_deref()
+            .map(|live| live.naming_convention())
+            .unwrap_or_default()
     }
 
     /// Whether the evaluator runs a migration (it collects operations otherwise).

@@ -9,6 +9,7 @@ use crate::autogen::{
     AutogenError, IndexUnique, Name, SchemaCheck, SchemaColumn, SchemaIndex, SchemaTable,
     SchemaUnique,
 };
+use crate::ops::naming::NamingError;
 use crate::ops::schema::split_colspec;
 use crate::ops::{
     CheckConstraint, Constraint, ForeignKeyConstraint, IndexElement, Table, TypeClass,
@@ -262,65 +263,22 @@ impl Namer<'_> {
         columns: &[String],
         referred: Option<(&str, &[String])>,
     ) -> Result<Option<Name>, ModelError> {
-        let convention = keys.iter().find_map(|key| {
-            self.convention
-                .iter()
-                .find(|(k, _)| k == key)
-                .map(|(_, v)| v.as_str())
-        });
-        let Some(convention) = convention else {
-            return Ok(explicit.map(Name::plain));
-        };
-        let wants_name = convention.contains("%(constraint_name)s");
-        match explicit {
-            Some(explicit) if !wants_name => return Ok(Some(Name::plain(explicit))),
-            None if wants_name => {
-                return Err(ModelError::Python(
-                    "sqlalchemy.exc.InvalidRequestError",
-                    "Naming convention including %(constraint_name)s token requires that constraint is explicitly named.".to_string(),
-                ))
-            }
-            _ => {}
-        }
-        let table = self.table;
-        let first = columns.first().map(String::as_str).unwrap_or("");
-        let labels = || columns.iter().map(|c| format!("{table}_{c}"));
-        let mut text = String::new();
-        let mut rest = convention;
-        while let Some(start) = rest.find("%(") {
-            text.push_str(&rest[..start]);
-            let after = &rest[start + 2..];
-            let Some(end) = after.find(")s") else {
-                text.push_str(&rest[start..]);
-                rest = "";
-                break;
-            };
-            let value = match &after[..end] {
-                "table_name" => table.to_string(),
-                "constraint_name" => explicit.unwrap_or("").to_string(),
-                "column_0_name" | "column_0_key" => first.to_string(),
-                "column_0_label" => format!("{table}_{first}"),
-                "column_0N_name" | "column_0N_key" => columns.concat(),
-                "column_0_N_name" | "column_0_N_key" => columns.join("_"),
-                "column_0N_label" => labels().collect::<Vec<_>>().concat(),
-                "column_0_N_label" => labels().collect::<Vec<_>>().join("_"),
-                "referred_table_name" => referred.map(|r| r.0.to_string()).unwrap_or_default(),
-                "referred_column_0_name" => referred
-                    .and_then(|r| r.1.first().cloned())
-                    .unwrap_or_default(),
-                "referred_column_0N_name" => referred.map(|r| r.1.concat()).unwrap_or_default(),
-                "referred_column_0_N_name" => referred.map(|r| r.1.join("_")).unwrap_or_default(),
-                other => {
-                    return Err(ModelError::Unsupported(format!(
-                        "the naming convention token %({other})s is not supported by the playground"
-                    )))
-                }
-            };
-            text.push_str(&value);
-            rest = &after[end + 2..];
-        }
-        text.push_str(rest);
-        Ok(Some(Name::conv(&text)))
+        let named = crate::ops::naming::convention_name(
+            self.convention,
+            keys,
+            self.table,
+            explicit,
+            columns,
+            referred,
+        )
+        .map_err(|error| match error {
+            NamingError::Python(exception, message) => ModelError::Python(exception, message),
+            NamingError::Unsupported(message) => ModelError::Unsupported(message),
+        })?;
+        Ok(match named {
+            Some(text) => Some(Name::conv(&text)),
+            None => explicit.map(Name::plain),
+        })
     }
 }
 

@@ -471,9 +471,20 @@ pub(super) fn op_call(
                 "create_table",
             )?;
             let if_not_exists = flag(ev, bound.get("if_not_exists"), "if_not_exists")?;
+            let mut created = table.clone();
+            crate::ops::naming::name_table(&mut created, &ev.naming_convention()).map_err(
+                |error| match error {
+                    crate::ops::naming::NamingError::Python(exception, message) => {
+                        ev.python(span, exception, message)
+                    }
+                    crate::ops::naming::NamingError::Unsupported(message) => {
+                        ev.unsupported(span, message)
+                    }
+                },
+            )?;
             ev.push_op(
                 Operation::CreateTable {
-                    table: table.clone(),
+                    table: created,
                     if_not_exists,
                 },
                 span,

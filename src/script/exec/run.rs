@@ -47,6 +47,10 @@ impl LiveOps for Live<'_, '_> {
     fn database(&mut self) -> Option<&mut dyn crate::runtime::Database> {
         self.context.database()
     }
+
+    fn naming_convention(&self) -> Vec<(String, String)> {
+        self.context.naming_convention.clone()
+    }
 }
 
 /// Runs one operation; with `want_rows`, its (last) statement runs as a query and its rows are
