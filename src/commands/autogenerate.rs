@@ -21,14 +21,7 @@ pub fn target_tables(
     directory: &ScriptDirectory,
     deferred: &mut DeferredMap,
 ) -> Result<Vec<SchemaTable>, Failure> {
-    let rows = with_context(invocation, environment, false, |context| {
-        let failure = |error| environment::database_failure(&error, Vec::new());
-        let rows = context.current_heads().map_err(failure)?;
-        if rows.is_empty() {
-            context.ensure_version_table().map_err(failure)?;
-        }
-        Ok(rows)
-    })?;
+    let rows = environment::current_rows(invocation, environment)?;
     deferred.emit_warnings(&mut invocation.out);
     let map = deferred.caught()?;
     let mut heads = map.heads();

@@ -184,9 +184,31 @@ pub fn with_context_and_files<T>(
     as_sql: bool,
     body: impl FnOnce(&mut MigrationContext<'_>, &dyn FileSystem) -> Result<T, Failure>,
 ) -> Result<T, Failure> {
+    // the connecting and output handling is compiled once (`run_in_context`), not once per
+    // caller's closure
+    let mut body = Some(body);
+    let mut value = None;
+    run_in_context(invocation, environment, as_sql, &mut |context, files| {
+        if let Some(body) = body.take() {
+            value = Some(body(context, files)?);
+        }
+        Ok(())
+    })?;
+    value.ok_or_else(|| Failure::unhandled("RuntimeError", "the migration context did not run"))
+}
+
+fn run_in_context(
+    invocation: &mut Invocation<'_, '_>,
+    environment: &Environment<'_>,
+    as_sql: bool,
+    body: &mut dyn FnMut(&mut MigrationContext<'_>, &dyn FileSystem) -> Result<(), Failure>,
+) -> Result<(), Failure> {
     let cwd = invocation.host.cwd.clone();
     let files: &dyn FileSystem = &*invocation.host.files;
     let (result, output) = if as_sql {
+        if !environment.run.ran_migrations() {
+            return Err(Failure::Done);
+        }
         let mut context = MigrationContext::offline();
         configure_context(&mut context, &environment.options);
         let result = body(&mut context, files);
@@ -205,6 +227,10 @@ pub fn with_context_and_files<T>(
             .map_err(|message| Failure::unhandled("sqlalchemy.exc.OperationalError", message))?;
         let mut context = MigrationContext::online(database);
         configure_context(&mut context, &environment.options);
+        // env.py connected (the database file exists now) but never ran the migrations
+        if !environment.run.ran_migrations() {
+            return Err(Failure::Done);
+        }
         let result = body(&mut context, files);
         let mut output = std::mem::take(&mut context.out);
         output.executed_sql = context
@@ -216,6 +242,22 @@ pub fn with_context_and_files<T>(
     };
     invocation.out.append(output);
     result
+}
+
+/// The version table's rows, creating the table when there is none (what `current`,
+/// `show current`, `check` and `revision --autogenerate` read first).
+pub fn current_rows(
+    invocation: &mut Invocation<'_, '_>,
+    environment: &Environment<'_>,
+) -> Result<Vec<String>, Failure> {
+    with_context(invocation, environment, false, |context| {
+        let failure = |error| database_failure(&error, Vec::new());
+        let rows = context.current_heads().map_err(failure)?;
+        if rows.is_empty() {
+            context.ensure_version_table().map_err(failure)?;
+        }
+        Ok(rows)
+    })
 }
 
 /// A database error as SQLAlchemy raises it (the last lines of the traceback).

@@ -159,14 +159,7 @@ pub fn history(invocation: &mut Invocation<'_, '_>) -> CommandResult {
     let rows = if environment_needed {
         let mut program = None;
         let environment = environment::start(invocation, &config, &directory, false, &mut program)?;
-        with_context(invocation, &environment, false, |context| {
-            let failure = |error| environment::database_failure(&error, Vec::new());
-            let rows = context.current_heads().map_err(failure)?;
-            if rows.is_empty() {
-                context.ensure_version_table().map_err(failure)?;
-            }
-            Ok(rows)
-        })?
+        environment::current_rows(invocation, &environment)?
     } else {
         Vec::new()
     };
@@ -191,14 +184,7 @@ pub fn show(invocation: &mut Invocation<'_, '_>) -> CommandResult {
     let ids = if revision == "current" {
         let mut program = None;
         let environment = environment::start(invocation, &config, &directory, false, &mut program)?;
-        let rows = with_context(invocation, &environment, false, |context| {
-            let failure = |error| environment::database_failure(&error, Vec::new());
-            let rows = context.current_heads().map_err(failure)?;
-            if rows.is_empty() {
-                context.ensure_version_table().map_err(failure)?;
-            }
-            Ok(rows)
-        })?;
+        let rows = environment::current_rows(invocation, &environment)?;
         deferred.emit_warnings(&mut invocation.out);
         let map = deferred.caught()?;
         map.resolve_rows_for_command(&rows)

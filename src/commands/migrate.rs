@@ -141,14 +141,7 @@ pub fn edit(invocation: &mut Invocation<'_, '_>) -> CommandResult {
     let ids = if revision == "current" {
         let mut program = None;
         let environment = environment::start(invocation, &config, &directory, false, &mut program)?;
-        let rows = with_context(invocation, &environment, false, |context| {
-            let failure = |error| environment::database_failure(&error, Vec::new());
-            let rows = context.current_heads().map_err(failure)?;
-            if rows.is_empty() {
-                context.ensure_version_table().map_err(failure)?;
-            }
-            Ok(rows)
-        })?;
+        let rows = environment::current_rows(invocation, &environment)?;
         deferred.emit_warnings(&mut invocation.out);
         if rows.is_empty() {
             return Err(Failure::command("No current revisions"));

@@ -71,6 +71,9 @@ pub enum Failure {
         exception: String,
         message: String,
     },
+    /// Nothing more happens and nothing is printed, exit 0: env.py never called
+    /// `context.run_migrations()`, inside which Alembic does the command's work.
+    Done,
 }
 
 impl Failure {
@@ -204,7 +207,7 @@ pub fn run(argv: &[String], host: &mut Host<'_>) -> Output {
     let quiet = invocation.args.global.quiet;
     let mut output = invocation.out;
     match result {
-        Ok(()) => {}
+        Ok(()) | Err(Failure::Done) => {}
         Err(Failure::Command(message)) if raiseerr => {
             output.stderr(format!(
                 "Traceback (most recent call last):\n  File \"alembic/command.py\", in {}\nalembic.util.exc.CommandError: {message}\n",

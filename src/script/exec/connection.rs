@@ -101,6 +101,9 @@ pub(super) fn attribute(
     };
     Some(match (value, attr) {
         (Value::Connection, "execute") => method(),
+        // the connection's Engine inspects and connects as the connection does (offline,
+        // Alembic's MockConnection is its own `engine`)
+        (Value::Connection, "engine") => Ok(Value::Connection),
         (Value::Connection | Value::Context, "dialect") => Ok(Value::Dialect),
         (Value::Context, "bind" | "connection") => Ok(Value::Connection),
         (Value::Context, "as_sql") => Ok(Value::Bool(ev.is_offline())),
