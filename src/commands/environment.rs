@@ -164,6 +164,7 @@ pub fn configure_context(context: &mut MigrationContext<'_>, options: &EnvOption
     context.transactional_ddl = options.transactional_ddl.unwrap_or(false);
     context.transaction_per_migration = options.transaction_per_migration;
     context.naming_convention = options.naming_convention.clone();
+    context.x_arguments = options.x_arguments.clone();
 }
 
 /// Runs `body` with a migration context (online: connected to the URL's database), then

@@ -381,6 +381,8 @@ pub struct MigrationContext<'a> {
     /// `target_metadata`'s `naming_convention` (key, template): the one the tables
     /// `op.create_table` builds are named by, as Alembic builds them in a `MetaData` with it.
     pub naming_convention: Vec<(String, String)>,
+    /// The command line's `-x` arguments (`context.get_x_argument()` in a revision file).
+    pub x_arguments: Vec<String>,
     /// Every statement executed online, as SQLAlchemy's engine log would show it (for the
     /// page's "SQL of the last command").
     pub executed: Vec<Statement>,
@@ -400,6 +402,7 @@ impl<'a> MigrationContext<'a> {
             transactional_ddl: false,
             transaction_per_migration: false,
             naming_convention: Vec::new(),
+            x_arguments: Vec::new(),
             executed: Vec::new(),
         }
     }
@@ -412,6 +415,7 @@ impl<'a> MigrationContext<'a> {
             transactional_ddl: false,
             transaction_per_migration: false,
             naming_convention: Vec::new(),
+            x_arguments: Vec::new(),
             executed: Vec::new(),
         }
     }

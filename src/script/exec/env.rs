@@ -165,6 +165,8 @@ pub struct EnvOptions {
     /// its `naming_convention`, when it is one `MetaData` (Alembic reads the attribute; a
     /// list has none)
     pub naming_convention: Vec<(String, String)>,
+    /// the command line's `-x` arguments
+    pub x_arguments: Vec<String>,
 }
 
 /// What the command reads of a `configure(...)` keyword.
@@ -239,6 +241,7 @@ impl<'p> EnvRun<'p> {
                     .unwrap_or_default(),
                 _ => Vec::new(),
             },
+            x_arguments: self.evaluator.x_arguments(),
         }
     }
 
@@ -508,11 +511,7 @@ pub(super) fn call(
         (CONTEXT, "begin_transaction") => Ok(Value::Foreign(TRANSACTION.to_string())),
         (CONTEXT, "is_offline_mode") => Ok(Value::Bool(ev.env.settings.is_some_and(|s| s.offline))),
         (CONTEXT, "get_x_argument") => {
-            let arguments = ev
-                .env
-                .settings
-                .map(|s| s.x_arguments.clone())
-                .unwrap_or_default();
+            let arguments = ev.x_arguments();
             let as_dictionary = ev.truth(
                 &keyword_or_positional(&args, &keywords, 0, "as_dictionary"),
                 span,

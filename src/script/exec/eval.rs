@@ -193,6 +193,8 @@ pub(super) trait LiveOps {
     fn database(&mut self) -> Option<&mut dyn crate::runtime::Database>;
     /// `target_metadata`'s naming convention (empty: none configured).
     fn naming_convention(&self) -> Vec<(String, String)>;
+    /// The command line's `-x` arguments.
+    fn x_arguments(&self) -> Vec<String>;
 }
 
 pub(super) struct Evaluator<'a> {
@@ -613,6 +615,15 @@ impl<'a> Evaluator<'a> {
             .as_deref()
             .map(|live| live.naming_convention())
             .unwrap_or_default()
+    }
+
+    /// `-x` arguments: env.py's settings, or the migration context's in a revision file.
+    pub fn x_arguments(&self) -> Vec<String> {
+        match (self.env.settings, self.live.as_deref()) {
+            (Some(settings), _) => settings.x_arguments.clone(),
+            (None, Some(live)) => live.x_arguments(),
+            (None, None) => Vec::new(),
+        }
     }
 
     /// Whether the evaluator runs a migration (it collects operations otherwise).

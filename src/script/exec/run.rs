@@ -51,6 +51,10 @@ impl LiveOps for Live<'_, '_> {
     fn naming_convention(&self) -> Vec<(String, String)> {
         self.context.naming_convention.clone()
     }
+
+    fn x_arguments(&self) -> Vec<String> {
+        self.context.x_arguments.clone()
+    }
 }
 
 /// Runs one operation; with `want_rows`, its (last) statement runs as a query and its rows are
