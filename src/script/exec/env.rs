@@ -416,7 +416,7 @@ pub(super) fn attribute(ev: &Evaluator, name: &str, attr: &str) -> Option<Value>
         ("os", "environ") => Value::Dict(Vec::new()),
         (logger, "handlers") if logger.starts_with(LOGGER) => Value::List(Vec::new()),
         (logger, "name") if logger.starts_with(LOGGER) => {
-            Value::Str(logger[LOGGER.len()..].to_string())
+            Value::Str(logger.strip_prefix(LOGGER).unwrap_or(logger).to_string())
         }
         (engine, "url") if engine.starts_with(ENGINE) => Value::Str(engine_url(ev, engine)?),
         _ => return None,
@@ -424,7 +424,7 @@ pub(super) fn attribute(ev: &Evaluator, name: &str, attr: &str) -> Option<Value>
 }
 
 fn engine_url(ev: &Evaluator, engine: &str) -> Option<String> {
-    let index: usize = engine[ENGINE.len()..].parse().ok()?;
+    let index: usize = engine.strip_prefix(ENGINE)?.parse().ok()?;
     ev.env.engines.get(index).cloned()
 }
 
@@ -486,8 +486,8 @@ pub(super) fn call(
             .unwrap_or(Value::None));
     }
     let (owner, method) = name.rsplit_once('.').unwrap_or(("", name));
-    if owner.starts_with(LOGGER) {
-        return log(ev, &owner[LOGGER.len()..], method, args, span);
+    if let Some(logger) = owner.strip_prefix(LOGGER) {
+        return log(ev, logger, method, args, span);
     }
     if owner.starts_with(ENGINE) {
         return match method {
@@ -710,4 +710,148 @@ fn percent_format(text: &str, args: &[Value]) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fs::MemoryFs;
+
+    fn run_env(source: &str, offline: bool) -> (EnvProgram, Result<(), ExecError>) {
+        let files = MemoryFs::new();
+        let module = Rc::new(crate::python::parse_module(source).unwrap());
+        let settings = EnvSettings {
+            offline,
+            config_file_name: "/p/alembic.ini".to_string(),
+            ini_section: "alembic".to_string(),
+            sections: vec![(
+                "alembic".to_string(),
+                vec![("sqlalchemy.url".to_string(), "sqlite:///app.db".to_string())],
+            )],
+            x_arguments: vec!["tenant=acme".to_string()],
+            autogenerate: false,
+        };
+        let program = EnvProgram::new(
+            &files,
+            Vec::new(),
+            "/p/migrations/env.py",
+            source,
+            &module,
+            settings,
+        );
+        let result = program.run().1;
+        (program, result)
+    }
+
+    const ENV: &str = r#"
+import logging
+from logging.config import fileConfig
+from alembic import context
+from sqlalchemy import engine_from_config, pool
+
+config = context.config
+fileConfig(config.config_file_name)
+log = logging.getLogger("alembic.env")
+tenant = context.get_x_argument(as_dictionary=True).get("tenant")
+config.set_main_option("sqlalchemy.url", f"sqlite:///{tenant}.db")
+log.info("tenant %s", tenant)
+print("offline" if context.is_offline_mode() else "online")
+
+def include_object(object, name, type_, reflected, compare_to):
+    return not name.startswith("tmp_")
+
+def run_migrations_offline():
+    context.configure(url=config.get_main_option("sqlalchemy.url"), version_table="versions")
+    with context.begin_transaction():
+        context.run_migrations()
+
+def run_migrations_online():
+    engine = engine_from_config(config.get_section(config.config_ini_section), prefix="sqlalchemy.", poolclass=pool.NullPool)
+    with engine.connect() as connection:
+        context.configure(connection=connection, include_object=include_object, render_as_batch=True)
+        with context.begin_transaction():
+            context.run_migrations()
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()
+"#;
+
+    #[test]
+    fn env_py_runs_and_what_it_configured_is_read() {
+        for offline in [false, true] {
+            let (program, result) = run_env(ENV, offline);
+            result.unwrap();
+            let (mut run, result) = program.run();
+            result.unwrap();
+            assert!(run.configured() && run.ran_migrations() && run.configures_logging());
+            assert_eq!(run.url().as_deref(), Some("sqlite:///acme.db"));
+            let output = run.take_output();
+            assert_eq!(
+                output[0],
+                (true, "INFO  [alembic.env] tenant acme\n".to_string())
+            );
+            let mode = if offline { "offline\n" } else { "online\n" };
+            assert_eq!(output[1], (false, mode.to_string()));
+            let options = run.options();
+            assert_eq!(options.render_as_batch, !offline);
+            let table = if offline {
+                "versions"
+            } else {
+                "alembic_version"
+            };
+            assert_eq!(options.version_table, table);
+            assert_eq!(options.x_arguments, vec!["tenant=acme".to_string()]);
+            let hook = |name: &str| {
+                vec![
+                    HookArg::Object("Table"),
+                    HookArg::Str(name.to_string()),
+                    HookArg::Str("table".to_string()),
+                    HookArg::Bool(true),
+                    HookArg::None,
+                ]
+            };
+            let kept = run
+                .call_hook("include_object", &hook("account"))
+                .map(Result::unwrap);
+            let skipped = run
+                .call_hook("include_object", &hook("tmp_x"))
+                .map(Result::unwrap);
+            if offline {
+                assert_eq!((kept, skipped), (None, None));
+            } else {
+                assert_eq!((kept, skipped), (Some(true), Some(false)));
+            }
+        }
+    }
+
+    #[test]
+    fn errors_in_env_py_are_located_in_it() {
+        let (_, result) = run_env(
+            "from alembic import context\nx = 1\nundefined_name\n",
+            false,
+        );
+        let error = result.unwrap_err();
+        assert_eq!(
+            error,
+            ExecError::Python {
+                exception: "NameError".to_string(),
+                message: "name 'undefined_name' is not defined".to_string(),
+                path: "/p/migrations/env.py".to_string(),
+                line: 3,
+                source_line: "undefined_name".to_string(),
+            }
+        );
+        let (_, result) = run_env("while True:\n    pass\n", false);
+        assert!(result
+            .unwrap_err()
+            .located()
+            .unwrap()
+            .starts_with("/p/migrations/env.py:2:5: "));
+        let (_, result) = run_env("from sqlalchemy import engine_from_config\nengine_from_config({}, prefix='sqlalchemy.')\n", false);
+        assert!(
+            matches!(result.unwrap_err(), ExecError::Python { exception, .. } if exception == "KeyError")
+        );
+    }
 }
