@@ -101,9 +101,9 @@ pub(super) fn attribute(
     };
     Some(match (value, attr) {
         (Value::Connection, "execute") => method(),
-        // the connection's Engine inspects and connects as the connection does (offline,
-        // Alembic's MockConnection is its own `engine`)
-        (Value::Connection, "engine") => Ok(Value::Connection),
+        // the connection's Engine (offline, Alembic's MockConnection is its own `engine`):
+        // it names its dialect, inspects and connects as the connection does
+        (Value::Connection, "engine") => Ok(Value::Foreign(super::env::BIND_ENGINE.to_string())),
         (Value::Connection | Value::Context, "dialect") => Ok(Value::Dialect),
         (Value::Context, "bind" | "connection") => Ok(Value::Connection),
         (Value::Context, "as_sql") => Ok(Value::Bool(ev.is_offline())),
@@ -387,6 +387,7 @@ const INSPECTOR_METHODS: &[&str] = &[
 pub(super) fn inspect(ev: &mut Evaluator, args: Vec<Arg>, span: Span) -> EvalResult<Value> {
     match args.first().map(|arg| &arg.value) {
         Some(Value::Connection) => {}
+        Some(Value::Foreign(name)) if name == super::env::BIND_ENGINE => {}
         Some(other) => {
             return Err(ev.unsupported(
                 span,

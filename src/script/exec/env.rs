@@ -67,6 +67,8 @@ const CONTEXT: &str = "alembic.context";
 const CONFIG: &str = "alembic.context.config";
 const CMD_OPTS: &str = "alembic.context.config.cmd_opts";
 const ENGINE: &str = "sqlalchemy.Engine#";
+/// `op.get_bind().engine`
+pub(super) const BIND_ENGINE: &str = "sqlalchemy.Engine#bind";
 const LOGGER: &str = "logging.Logger#";
 /// `event.listens_for(...)`: a decorator keeping the function as it is
 const LISTENER: &str = "sqlalchemy.event.listens_for()";
@@ -419,6 +421,8 @@ pub(super) fn attribute(ev: &Evaluator, name: &str, attr: &str) -> Option<Value>
             Value::Str(logger.strip_prefix(LOGGER).unwrap_or(logger).to_string())
         }
         (engine, "url") if engine.starts_with(ENGINE) => Value::Str(engine_url(ev, engine)?),
+        (engine, "name") if engine.starts_with(ENGINE) => Value::Str("sqlite".to_string()),
+        (engine, "dialect") if engine.starts_with(ENGINE) => Value::Dialect,
         _ => return None,
     })
 }

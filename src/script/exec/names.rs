@@ -75,6 +75,15 @@ pub(super) fn module_value(path: &str) -> Value {
 
 /// `<module>.<attr>` for a module the evaluator knows (`None`: no such attribute).
 pub(super) fn member(module: &str, attr: &str) -> Option<Value> {
+    // the versions the playground behaves as (real Alembic's environment: reference §1)
+    if attr == "__version__" && (module == "alembic" || module == "sqlalchemy") {
+        let version = if module == "alembic" {
+            "1.20.1"
+        } else {
+            "2.1.9"
+        };
+        return Some(Value::Str(version.to_string()));
+    }
     if module == "alembic" {
         return Some(match attr {
             "op" => Value::Op,
