@@ -4,7 +4,7 @@
 use super::{Failure, Invocation};
 use crate::config::Config;
 use crate::graph::{GraphError, GraphWarning, RevisionMap};
-use crate::python::StmtKind;
+use crate::python::{Stmt, StmtKind};
 use crate::script::exec::modules::{ModuleSet, ProjectFiles};
 use crate::script::load::{self, RevisionScript, ScriptError};
 
@@ -158,16 +158,23 @@ impl ScriptDirectory {
         };
         let mut modules = ModuleSet::new();
         for script in scripts {
-            let imports = script.module.body.iter().filter(|statement| {
-                matches!(
-                    statement.kind,
-                    StmtKind::Import { .. } | StmtKind::ImportFrom { .. }
-                )
-            });
+            let imports: Vec<&Stmt> = script
+                .module
+                .body
+                .iter()
+                .filter(|statement| {
+                    matches!(
+                        statement.kind,
+                        StmtKind::Import { .. } | StmtKind::ImportFrom { .. }
+                    )
+                })
+                .collect();
+            // the file's modules are found once (the search reads the whole file)
+            let absolute = |statement: &&Stmt| !matches!(statement.kind, StmtKind::ImportFrom { level, .. } if level > 0);
+            if imports.iter().any(absolute) {
+                modules.discover(&project, &script.module, "");
+            }
             for statement in imports {
-                if !matches!(&statement.kind, StmtKind::ImportFrom { level, .. } if *level > 0) {
-                    modules.discover(&project, &script.module, "");
-                }
                 if let Some(missing) = modules.missing_import(statement, None) {
                     let line = statement.span.start.line;
                     return Err(Failure::Unhandled {

@@ -48,18 +48,10 @@ const MAX_MODULES: usize = 500;
 /// SQLAlchemy and their dependencies). An `alembic/` folder beside `alembic.ini` is the
 /// migration environment, not the `alembic` package.
 const LIBRARIES: &[&str] = &[
-    "alembic",
-    "sqlalchemy",
-    "mako",
-    "markupsafe",
-    "typing_extensions",
-    "greenlet",
-    "pip",
-    "setuptools",
-    "pkg_resources",
     "__future__",
     "abc",
     "aifc",
+    "alembic",
     "antigravity",
     "argparse",
     "array",
@@ -126,6 +118,7 @@ const LIBRARIES: &[&str] = &[
     "gettext",
     "glob",
     "graphlib",
+    "greenlet",
     "grp",
     "gzip",
     "hashlib",
@@ -151,6 +144,8 @@ const LIBRARIES: &[&str] = &[
     "lzma",
     "mailbox",
     "mailcap",
+    "mako",
+    "markupsafe",
     "marshal",
     "math",
     "mimetypes",
@@ -175,7 +170,9 @@ const LIBRARIES: &[&str] = &[
     "pdb",
     "pickle",
     "pickletools",
+    "pip",
     "pipes",
+    "pkg_resources",
     "pkgutil",
     "platform",
     "plistlib",
@@ -205,6 +202,7 @@ const LIBRARIES: &[&str] = &[
     "secrets",
     "select",
     "selectors",
+    "setuptools",
     "shelve",
     "shlex",
     "shutil",
@@ -216,6 +214,7 @@ const LIBRARIES: &[&str] = &[
     "socket",
     "socketserver",
     "spwd",
+    "sqlalchemy",
     "sqlite3",
     "sre_compile",
     "sre_constants",
@@ -254,6 +253,7 @@ const LIBRARIES: &[&str] = &[
     "turtledemo",
     "types",
     "typing",
+    "typing_extensions",
     "unicodedata",
     "unittest",
     "urllib",
@@ -276,6 +276,11 @@ const LIBRARIES: &[&str] = &[
     "zlib",
     "zoneinfo",
 ];
+
+/// Whether a top-level module name is a library's (`LIBRARIES` is sorted).
+fn is_library(top: &str) -> bool {
+    LIBRARIES.binary_search(&top).is_ok()
+}
 
 impl ModuleSet {
     pub fn new() -> ModuleSet {
@@ -336,7 +341,7 @@ impl ModuleSet {
     /// project's. `None` when it can be imported, or when the project was not searched.
     pub fn missing_module(&self, dotted: &str) -> Option<String> {
         let top = dotted.split('.').next().unwrap_or(dotted);
-        if !self.searched || LIBRARIES.contains(&top) {
+        if !self.searched || is_library(top) {
             return None;
         }
         let mut prefix = String::new();
@@ -406,7 +411,7 @@ pub fn absolute(package: &str, level: u32, module: Option<&str>) -> Option<Strin
 fn imports_in(body: &[Stmt], package: &str, out: &mut Vec<String>) {
     let add = |dotted: &str, out: &mut Vec<String>| {
         let top = dotted.split('.').next().unwrap_or(dotted);
-        if LIBRARIES.contains(&top) {
+        if is_library(top) {
             return;
         }
         let mut prefix = String::new();
