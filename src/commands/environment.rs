@@ -78,14 +78,7 @@ pub fn start<'p>(
         offline: as_sql,
         config_file_name: config.config_file.clone(),
         ini_section: config.section.clone(),
-        sections: config
-            .ini
-            .section_names()
-            .map(|name| {
-                let items = config.ini.items(name).unwrap_or_default();
-                (name.to_string(), items)
-            })
-            .collect(),
+        ini: config.ini.clone(),
         x_arguments: config.x_arguments.clone(),
         autogenerate: invocation.args.flag("autogenerate"),
     };

@@ -39,8 +39,8 @@ pub struct EnvSettings {
     pub config_file_name: String,
     /// `config.config_ini_section` (`-n`, default `alembic`).
     pub ini_section: String,
-    /// Every section of the ini file, its options interpolated (`config.get_section`).
-    pub sections: Vec<(String, Vec<(String, String)>)>,
+    /// The ini file (`config.get_section`, `get_main_option`: read when env.py asks).
+    pub ini: crate::ini::Ini,
     /// `-x` arguments, as given.
     pub x_arguments: Vec<String>,
     /// `config.cmd_opts.autogenerate`.
@@ -347,21 +347,15 @@ impl EnvState<'_> {
         {
             return Some(value.clone());
         }
-        let settings = self.settings?;
-        let (_, options) = settings.sections.iter().find(|(name, _)| name == section)?;
-        options
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, value)| value.clone())
+        self.settings?.ini.get(section, key).ok().flatten()
     }
 
     fn section(&self, section: &str) -> Option<Vec<(String, String)>> {
-        let settings = self.settings?;
-        let mut options = settings
-            .sections
-            .iter()
-            .find(|(name, _)| name == section)
-            .map(|(_, options)| options.clone())?;
+        let ini = &self.settings?.ini;
+        if !ini.has_section(section) {
+            return None;
+        }
+        let mut options = ini.items(section).unwrap_or_default();
         for (s, key, value) in &self.overrides {
             if s != section {
                 continue;
@@ -728,10 +722,8 @@ mod tests {
             offline,
             config_file_name: "/p/alembic.ini".to_string(),
             ini_section: "alembic".to_string(),
-            sections: vec![(
-                "alembic".to_string(),
-                vec![("sqlalchemy.url".to_string(), "sqlite:///app.db".to_string())],
-            )],
+            ini: crate::ini::Ini::parse("[alembic]\nsqlalchemy.url = sqlite:///app.db\n", &[])
+                .unwrap(),
             x_arguments: vec!["tenant=acme".to_string()],
             autogenerate: false,
         };
