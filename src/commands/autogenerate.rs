@@ -92,133 +92,142 @@ pub fn compare(
 #[allow(clippy::result_large_err)]
 fn filter_objects(
     run: &mut EnvRun<'_>,
-    mut models: Vec<SchemaTable>,
-    mut reflected: Vec<SchemaTable>,
+    models: Vec<SchemaTable>,
+    reflected: Vec<SchemaTable>,
 ) -> Result<(Vec<SchemaTable>, Vec<SchemaTable>), ExecError> {
-    let mut include = |name: Option<&str>,
-                       kind: &'static str,
-                       object: &'static str,
-                       is_reflected: bool,
-                       other: bool,
-                       parent: Option<&str>|
-     -> Result<bool, ExecError> {
-        let text = |name: Option<&str>| name.map_or(HookArg::None, |n| HookArg::Str(n.to_string()));
-        if is_reflected {
-            let parents = match parent {
-                None => vec![("schema_name", None)],
-                Some(table) => vec![
-                    ("table_name", Some(table.to_string())),
-                    ("schema_name", None),
-                    ("schema_qualified_table_name", Some(table.to_string())),
-                ],
-            };
-            let args = [
-                text(name),
-                HookArg::Str(kind.to_string()),
-                HookArg::Names(parents),
-            ];
-            if let Some(result) = run.call_hook("include_name", &args) {
-                if !result? {
-                    return Ok(false);
-                }
-            }
-        }
-        let args = [
-            HookArg::Object(object),
-            text(name),
-            HookArg::Str(kind.to_string()),
-            HookArg::Bool(is_reflected),
-            if other {
-                HookArg::Object(object)
-            } else {
-                HookArg::None
-            },
-        ];
-        run.call_hook("include_object", &args).unwrap_or(Ok(true))
-    };
+    const TABLE: (&str, &str) = ("table", "Table");
     let model_names: Vec<String> = models.iter().map(|t| t.name.clone()).collect();
     let reflected_names: Vec<String> = reflected.iter().map(|t| t.name.clone()).collect();
-    let mut kept = Vec::new();
-    for table in reflected {
-        let other = model_names.contains(&table.name);
-        if include(Some(&table.name), "table", "Table", true, other, None)? {
-            kept.push(table);
-        }
-    }
-    reflected = kept;
-    let mut kept = Vec::new();
-    for table in models {
-        let other = reflected_names.contains(&table.name);
-        if include(Some(&table.name), "table", "Table", false, other, None)? {
-            kept.push(table);
-        }
-    }
-    models = kept;
+    let mut reflected = retain_included(reflected, |name| {
+        let other = model_names.iter().any(|n| Some(n.as_str()) == name);
+        include(run, name, TABLE, true, other, None)
+    })?;
+    let mut models = retain_included(models, |name| {
+        let other = reflected_names.iter().any(|n| Some(n.as_str()) == name);
+        include(run, name, TABLE, false, other, None)
+    })?;
     for model in &mut models {
         let Some(found) = reflected.iter_mut().find(|t| t.name == model.name) else {
             continue;
         };
         let table = model.name.clone();
         for (side, is_reflected) in [(&mut *model, false), (&mut *found, true)] {
-            let mut columns = Vec::new();
-            for column in std::mem::take(&mut side.columns) {
-                if include(
-                    Some(&column.name),
-                    "column",
-                    "Column",
-                    is_reflected,
-                    true,
-                    Some(&table),
-                )? {
-                    columns.push(column);
-                }
-            }
-            side.columns = columns;
-            let mut indexes = Vec::new();
-            for index in std::mem::take(&mut side.indexes) {
-                if include(
-                    Some(&index.name.text),
-                    "index",
-                    "Index",
-                    is_reflected,
-                    true,
-                    Some(&table),
-                )? {
-                    indexes.push(index);
-                }
-            }
-            side.indexes = indexes;
-            let mut uniques = Vec::new();
-            for unique in std::mem::take(&mut side.uniques) {
-                let name = unique.name.as_ref().map(|n| n.text.clone());
-                if include(
-                    name.as_deref(),
-                    "unique_constraint",
-                    "UniqueConstraint",
-                    is_reflected,
-                    true,
-                    Some(&table),
-                )? {
-                    uniques.push(unique);
-                }
-            }
-            side.uniques = uniques;
-            let mut keys = Vec::new();
-            for key in std::mem::take(&mut side.foreign_keys) {
-                let name = key.name.as_ref().map(|n| n.text.clone());
-                if include(
-                    name.as_deref(),
-                    "foreign_key_constraint",
-                    "ForeignKeyConstraint",
-                    is_reflected,
-                    true,
-                    Some(&table),
-                )? {
-                    keys.push(key);
-                }
-            }
-            side.foreign_keys = keys;
+            let mut hook = |what: (&'static str, &'static str), name: Option<&str>| {
+                include(run, name, what, is_reflected, true, Some(&table))
+            };
+            side.columns = retain_included(std::mem::take(&mut side.columns), |name| {
+                hook(("column", "Column"), name)
+            })?;
+            side.indexes = retain_included(std::mem::take(&mut side.indexes), |name| {
+                hook(("index", "Index"), name)
+            })?;
+            side.uniques = retain_included(std::mem::take(&mut side.uniques), |name| {
+                hook(("unique_constraint", "UniqueConstraint"), name)
+            })?;
+            side.foreign_keys = retain_included(std::mem::take(&mut side.foreign_keys), |name| {
+                hook(("foreign_key_constraint", "ForeignKeyConstraint"), name)
+            })?;
         }
     }
     Ok((models, reflected))
+}
+
+/// A schema object's name, as the hooks receive it.
+trait Named {
+    fn hook_name(&self) -> Option<&str>;
+}
+
+impl Named for SchemaTable {
+    fn hook_name(&self) -> Option<&str> {
+        Some(&self.name)
+    }
+}
+
+impl Named for autogen::SchemaColumn {
+    fn hook_name(&self) -> Option<&str> {
+        Some(&self.name)
+    }
+}
+
+impl Named for autogen::SchemaIndex {
+    fn hook_name(&self) -> Option<&str> {
+        Some(&self.name.text)
+    }
+}
+
+impl Named for autogen::SchemaUnique {
+    fn hook_name(&self) -> Option<&str> {
+        self.name.as_ref().map(|n| n.text.as_str())
+    }
+}
+
+impl Named for autogen::SchemaForeignKey {
+    fn hook_name(&self) -> Option<&str> {
+        self.name.as_ref().map(|n| n.text.as_str())
+    }
+}
+
+/// The items whose hooks accept them, in order.
+#[allow(clippy::result_large_err)]
+fn retain_included<T: Named>(
+    items: Vec<T>,
+    mut accepts: impl FnMut(Option<&str>) -> Result<bool, ExecError>,
+) -> Result<Vec<T>, ExecError> {
+    let mut kept = Vec::with_capacity(items.len());
+    for item in items {
+        if accepts(item.hook_name())? {
+            kept.push(item);
+        }
+    }
+    Ok(kept)
+}
+
+/// `include_name` (for a reflected object) then `include_object`: whether both accept the
+/// object called `name`, of `what` (the hook's `type_`, the object's class); `other`: the
+/// other side has one of that name (`compare_to`); `parent`: the table of a column, index or
+/// constraint.
+#[allow(clippy::result_large_err)]
+fn include(
+    run: &mut EnvRun<'_>,
+    name: Option<&str>,
+    what: (&'static str, &'static str),
+    is_reflected: bool,
+    other: bool,
+    parent: Option<&str>,
+) -> Result<bool, ExecError> {
+    let (kind, object) = what;
+    let text = |name: Option<&str>| name.map_or(HookArg::None, |n| HookArg::Str(n.to_string()));
+    if is_reflected {
+        let parents = match parent {
+            None => vec![("schema_name", None)],
+            Some(table) => vec![
+                ("table_name", Some(table.to_string())),
+                ("schema_name", None),
+                ("schema_qualified_table_name", Some(table.to_string())),
+            ],
+        };
+        let args = [
+            text(name),
+            HookArg::Str(kind.to_string()),
+            HookArg::Names(parents),
+        ];
+        if let Some(result) = run.call_hook("include_name", &args) {
+            if !result? {
+                return Ok(false);
+            }
+        }
+    }
+    let compare_to = if other {
+        HookArg::Object(object)
+    } else {
+        HookArg::None
+    };
+    let args = [
+        HookArg::Object(object),
+        text(name),
+        HookArg::Str(kind.to_string()),
+        HookArg::Bool(is_reflected),
+        compare_to,
+    ];
+    run.call_hook("include_object", &args).unwrap_or(Ok(true))
 }

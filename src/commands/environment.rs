@@ -61,16 +61,17 @@ pub fn start<'p>(
                 format!("[Errno 2] No such file or directory: '{env_path}'"),
             )
         })?;
-    let module = parse_env(&source).map_err(|error| Failure::Unhandled {
-        frames: syntax_frames(
-            &env_path,
-            error.line,
-            error.column,
-            &exec::source_line(&source, error.line),
-        ),
-        exception: error.kind.python_name().to_string(),
-        message: error.message.clone(),
-    })?;
+    let module =
+        crate::script::environment::parse_env(&source).map_err(|error| Failure::Unhandled {
+            frames: syntax_frames(
+                &env_path,
+                error.line,
+                error.column,
+                &exec::source_line(&source, error.line),
+            ),
+            exception: error.kind.python_name().to_string(),
+            message: error.message.clone(),
+        })?;
     let search_paths = config
         .prepend_sys_path(&invocation.host.cwd)
         .map_err(|error| Failure::Command(error.0))?;
@@ -146,29 +147,6 @@ pub fn start<'p>(
         },
         run,
     })
-}
-
-/// env.py parsed. The page runs a command per keystroke of Enter and redraws in between: the
-/// last parse is kept while the source is unchanged, as `script::load` keeps revision files'.
-fn parse_env(
-    source: &str,
-) -> Result<std::rc::Rc<crate::python::Module>, crate::python::SyntaxError> {
-    type Parsed = Result<std::rc::Rc<crate::python::Module>, crate::python::SyntaxError>;
-    thread_local! {
-        static LAST: std::cell::RefCell<Option<(String, Parsed)>> =
-            const { std::cell::RefCell::new(None) };
-    }
-    if let Some(parsed) = LAST.with(|last| {
-        last.borrow()
-            .as_ref()
-            .filter(|(text, _)| text == source)
-            .map(|(_, parsed)| parsed.clone())
-    }) {
-        return parsed;
-    }
-    let parsed = crate::python::parse_module(source).map(std::rc::Rc::new);
-    LAST.with(|last| *last.borrow_mut() = Some((source.to_string(), parsed.clone())));
-    parsed
 }
 
 /// Applies env.py's options to a context.

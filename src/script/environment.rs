@@ -1,30 +1,41 @@
-//! What the page's panels read of `env.py` without running it: the version table's name.
+//! env.py's syntax tree (parsed once per source), and what the page's panels read of it
+//! without running it: the version table's name.
 //!
-//! Owns: finding `version_table='...'` in env.py's `context.configure(...)` calls, as written.
+//! Owns: [`parse_env`]; finding `version_table='...'` in env.py's `context.configure(...)`
+//! calls, as written.
 //! Does not: run env.py — commands do that (`exec::env`), and what a run configured is what
 //! the migration context uses; the panels, redrawn on every change, read this instead, so an
 //! env.py that computes the name gets the default here.
 
-use crate::python::{self, Expr, Stmt, StmtKind};
+use std::rc::Rc;
+
+use crate::python::{self, Expr, Module, Stmt, StmtKind, SyntaxError};
+
+/// env.py parsed. Commands run it and the panels read it on every change: the last parse is
+/// kept while the source is unchanged, as `script::load` keeps revision files'.
+pub fn parse_env(source: &str) -> Result<Rc<Module>, SyntaxError> {
+    type Parsed = Result<Rc<Module>, SyntaxError>;
+    thread_local! {
+        static LAST: std::cell::RefCell<Option<(String, Parsed)>> =
+            const { std::cell::RefCell::new(None) };
+    }
+    if let Some(parsed) = LAST.with(|last| {
+        last.borrow()
+            .as_ref()
+            .filter(|(text, _)| text == source)
+            .map(|(_, parsed)| parsed.clone())
+    }) {
+        return parsed;
+    }
+    let parsed = python::parse_module(source).map(Rc::new);
+    LAST.with(|last| *last.borrow_mut() = Some((source.to_string(), parsed.clone())));
+    parsed
+}
 
 /// The version table env.py names (`alembic_version` unless a `configure(...)` call passes a
 /// string `version_table`).
 pub fn version_table_name(source: &str) -> String {
-    // the panels ask many times per redraw: the last answer is kept while the source is
-    // unchanged, as `script::load` keeps parsed revision files
-    thread_local! {
-        static LAST: std::cell::RefCell<Option<(String, String)>> =
-            const { std::cell::RefCell::new(None) };
-    }
-    if let Some(name) = LAST.with(|last| {
-        last.borrow()
-            .as_ref()
-            .filter(|(text, _)| text == source)
-            .map(|(_, name)| name.clone())
-    }) {
-        return name;
-    }
-    let name = python::parse_module(source)
+    parse_env(source)
         .ok()
         .and_then(|module| {
             let mut calls = Vec::new();
@@ -35,9 +46,7 @@ pub fn version_table_name(source: &str) -> String {
                     .map(str::to_string)
             })
         })
-        .unwrap_or_else(|| "alembic_version".to_string());
-    LAST.with(|last| *last.borrow_mut() = Some((source.to_string(), name.clone())));
-    name
+        .unwrap_or_else(|| "alembic_version".to_string())
 }
 
 /// `context.configure(...)` calls made as statements, at any depth.
