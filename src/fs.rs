@@ -35,6 +35,12 @@ pub trait FileSystem {
     /// Names (not paths) of the entries directly inside `path`, sorted.
     fn list_dir(&self, path: &str) -> Result<Vec<String>, FsError>;
     fn remove_file(&mut self, path: &str) -> Result<(), FsError>;
+    /// Names the tree's contents: two calls that return the same stamp saw the same files, so
+    /// what was read from them can be kept (the page runs a command per line on one tree).
+    /// `None` where changes cannot be seen (the disk: another program may write to it).
+    fn stamp(&self) -> Option<u64> {
+        None
+    }
 }
 
 /// Joins `base` and `relative` the way `os.path.join` does for absolute `relative` paths.
@@ -122,10 +128,27 @@ pub fn file_name(path: &str) -> &str {
 }
 
 /// An in-memory file tree: the page's project, and the tests' fixtures.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct MemoryFs {
     files: BTreeMap<String, String>,
     dirs: BTreeSet<String>,
+    /// Taken from [`fresh_stamp`] at every change: a stamp never names two different trees
+    /// (a clone shares its original's stamp while both hold the same files).
+    stamp: u64,
+}
+
+impl PartialEq for MemoryFs {
+    fn eq(&self, other: &Self) -> bool {
+        self.files == other.files && self.dirs == other.dirs
+    }
+}
+
+impl Eq for MemoryFs {}
+
+/// A stamp no tree has had yet (0 is the empty `Default` tree's).
+fn fresh_stamp() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 impl MemoryFs {
@@ -135,6 +158,7 @@ impl MemoryFs {
         MemoryFs {
             files: BTreeMap::new(),
             dirs,
+            stamp: fresh_stamp(),
         }
     }
 
@@ -149,6 +173,7 @@ impl MemoryFs {
     }
 
     fn ensure_parents(&mut self, path: &str) {
+        self.stamp = fresh_stamp();
         let mut current = parent(path);
         loop {
             if !self.dirs.insert(current.clone()) || current == "/" || current == "." {
@@ -229,18 +254,50 @@ impl FileSystem for MemoryFs {
     fn remove_file(&mut self, path: &str) -> Result<(), FsError> {
         let path = normalize(path);
         match self.files.remove(&path) {
-            Some(_) => Ok(()),
+            Some(_) => {
+                self.stamp = fresh_stamp();
+                Ok(())
+            }
             None => Err(FsError {
                 path,
                 message: "No such file or directory".to_string(),
             }),
         }
     }
+
+    fn stamp(&self) -> Option<u64> {
+        Some(self.stamp)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_change_takes_a_new_stamp_and_a_clone_keeps_it() {
+        let mut files = MemoryFs::new();
+        let empty = files.stamp();
+        files.write("/p/a.py", "x = 1").unwrap();
+        let written = files.stamp();
+        assert_ne!(written, empty);
+        let copy = files.clone();
+        assert_eq!(copy.stamp(), written);
+        files.create_dir_all("/p/versions").unwrap();
+        let with_dir = files.stamp();
+        assert_ne!(with_dir, written);
+        files.remove_file("/p/a.py").unwrap();
+        assert!(![empty, written, with_dir].contains(&files.stamp()));
+        // a failed removal changes nothing
+        let before = files.stamp();
+        assert!(files.remove_file("/p/a.py").is_err());
+        assert_eq!(files.stamp(), before);
+        // equality is about the files, not their history
+        let mut other = MemoryFs::new();
+        other.create_dir_all("/p/versions").unwrap();
+        assert_eq!(files, other);
+        assert_ne!(files.stamp(), other.stamp());
+    }
 
     #[test]
     fn normalize_and_join_follow_posix_rules() {

@@ -1,11 +1,15 @@
 //! Alembic's `ScriptDirectory` as the commands use it: where the scripts live, the loaded
 //! revision files, and the revision map built from them on first use (as Alembic does lazily).
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use super::{Failure, Invocation};
 use crate::config::Config;
+use crate::fs::FileSystem;
 use crate::graph::{GraphError, GraphWarning, RevisionMap};
 use crate::python::{Stmt, StmtKind};
-use crate::script::exec::modules::{ModuleSet, ProjectFiles};
+use crate::script::exec::modules::{self, ModuleSet, ProjectFiles};
 use crate::script::load::{self, RevisionScript, ScriptError};
 
 pub struct ScriptDirectory {
@@ -14,14 +18,35 @@ pub struct ScriptDirectory {
     pub version_locations: Vec<String>,
     /// `prepend_sys_path`: where the project's own modules are found.
     search_paths: Vec<String>,
-    scripts: Option<Vec<RevisionScript>>,
-    map: Option<Result<RevisionMap, GraphError>>,
+    scripts: Option<Rc<Vec<RevisionScript>>>,
+    /// The map the last load built from the same files, not yet taken by [`Self::map`].
+    kept_map: Option<Built>,
+    map: Option<Built>,
+}
+
+/// A revision map as built, with the warnings building it printed.
+type Built = (Result<Rc<RevisionMap>, GraphError>, Rc<Vec<GraphWarning>>);
+
+/// The last load, for a file tree that says when it changed ([`FileSystem::stamp`]): the
+/// page runs a command per line on files that mostly did not change, and each would load the
+/// same revisions and build the same map again. What each command prints is unchanged: the
+/// warnings are kept and printed again, a failure is returned again.
+struct LastLoad {
+    stamp: u64,
+    version_locations: Vec<String>,
+    search_paths: Vec<String>,
+    scripts: Result<Rc<Vec<RevisionScript>>, Failure>,
+    map: Option<Built>,
+}
+
+thread_local! {
+    static LAST_LOAD: RefCell<Option<LastLoad>> = const { RefCell::new(None) };
 }
 
 /// A revision map loaded without printing anything yet: Alembic builds its map lazily, so
 /// env-running commands print its warnings, and fail on its errors, only after env.py ran.
 pub struct DeferredMap {
-    pub result: Result<RevisionMap, MapError>,
+    pub result: Result<Rc<RevisionMap>, MapError>,
     pub warnings: Vec<String>,
 }
 
@@ -119,6 +144,7 @@ impl ScriptDirectory {
             version_locations,
             search_paths,
             scripts: None,
+            kept_map: None,
             map: None,
         })
     }
@@ -132,13 +158,53 @@ impl ScriptDirectory {
     }
 
     fn ensure_loaded(&mut self, invocation: &mut Invocation<'_, '_>) -> Result<(), Failure> {
-        if self.scripts.is_none() {
-            let scripts = load::load_revisions(&*invocation.host.files, &self.version_locations)
-                .map_err(script_failure)?;
-            self.check_imports(&*invocation.host.files, &scripts)?;
-            self.scripts = Some(scripts);
+        if self.scripts.is_some() {
+            return Ok(());
         }
+        let files = &*invocation.host.files;
+        let stamp = files.stamp();
+        let kept = stamp.and_then(|stamp| {
+            LAST_LOAD.with(|last| {
+                let last = last.borrow();
+                let last = last.as_ref().filter(|last| self.loaded_by(last, stamp))?;
+                Some((last.scripts.clone(), last.map.clone()))
+            })
+        });
+        let scripts = match kept {
+            Some((scripts, map)) => {
+                self.kept_map = map;
+                scripts
+            }
+            None => {
+                let scripts = load::load_revisions(files, &self.version_locations)
+                    .map_err(script_failure)
+                    .and_then(|scripts| {
+                        self.check_imports(files, &scripts)?;
+                        Ok(Rc::new(scripts))
+                    });
+                if let Some(stamp) = stamp {
+                    LAST_LOAD.with(|last| {
+                        *last.borrow_mut() = Some(LastLoad {
+                            stamp,
+                            version_locations: self.version_locations.clone(),
+                            search_paths: self.search_paths.clone(),
+                            scripts: scripts.clone(),
+                            map: None,
+                        })
+                    });
+                }
+                scripts
+            }
+        };
+        self.scripts = Some(scripts?);
         Ok(())
+    }
+
+    /// Whether `last` loaded what this directory would load from a tree stamped `stamp`.
+    fn loaded_by(&self, last: &LastLoad, stamp: u64) -> bool {
+        last.stamp == stamp
+            && last.version_locations == self.version_locations
+            && last.search_paths == self.search_paths
     }
 
     /// Alembic imports every revision file when it loads them: a top-level import of a module
@@ -169,9 +235,12 @@ impl ScriptDirectory {
                     )
                 })
                 .collect();
-            // the file's modules are found once (the search reads the whole file)
-            let absolute = |statement: &&Stmt| !matches!(statement.kind, StmtKind::ImportFrom { level, .. } if level > 0);
-            if imports.iter().any(absolute) {
+            // the file's modules are found once (the search reads the whole file), and only
+            // when an import may name one (a library is never missing)
+            if imports
+                .iter()
+                .any(|statement| modules::may_import_project(statement))
+            {
                 modules.discover(&project, &script.module, "");
             }
             for statement in imports {
@@ -203,10 +272,10 @@ impl ScriptDirectory {
             logging: invocation.logging,
             info_enabled: invocation.info_enabled,
         };
-        let result = match self.map(&mut scratch) {
+        let result = match self.build_map(&mut scratch) {
             Err(failure) => Err(MapError::Load(failure)),
-            Ok(Err(error)) => Err(MapError::Graph(error)),
-            Ok(Ok(map)) => Ok(map.clone()),
+            Ok((Ok(map), _)) => Ok(map.clone()),
+            Ok((Err(error), _)) => Err(MapError::Graph(error.clone())),
         };
         let warnings = scratch
             .out
@@ -223,26 +292,57 @@ impl ScriptDirectory {
         &mut self,
         invocation: &mut Invocation<'_, '_>,
     ) -> Result<Result<&RevisionMap, GraphError>, Failure> {
+        Ok(match self.build_map(invocation)? {
+            (Ok(map), _) => Ok(map),
+            (Err(error), _) => Err(error.clone()),
+        })
+    }
+
+    /// Builds the map on first use (or takes the last load's), printing its warnings.
+    fn build_map(&mut self, invocation: &mut Invocation<'_, '_>) -> Result<&Built, Failure> {
         self.ensure_loaded(invocation)?;
         if self.map.is_none() {
-            let revisions = self
-                .scripts
-                .as_deref()
-                .unwrap_or(&[])
-                .iter()
-                .map(RevisionScript::to_revision)
-                .collect();
-            let (map, warnings) = RevisionMap::build(revisions);
-            for warning in warnings {
-                self.print_warning(invocation, &warning);
+            let built = match self.kept_map.take() {
+                Some(built) => built,
+                None => {
+                    let revisions = self
+                        .scripts
+                        .as_deref()
+                        .map(Vec::as_slice)
+                        .unwrap_or(&[])
+                        .iter()
+                        .map(RevisionScript::to_revision)
+                        .collect();
+                    let (map, warnings) = RevisionMap::build(revisions);
+                    let built = (map.map(Rc::new), Rc::new(warnings));
+                    self.keep_map(&*invocation.host.files, &built);
+                    built
+                }
+            };
+            for warning in built.1.iter() {
+                self.print_warning(invocation, warning);
             }
-            self.map = Some(map);
+            self.map = Some(built);
         }
-        match &self.map {
-            Some(Ok(map)) => Ok(Ok(map)),
-            Some(Err(error)) => Ok(Err(error.clone())),
-            None => Err(Failure::unhandled("RuntimeError", "revision map missing")),
-        }
+        self.map
+            .as_ref()
+            .ok_or_else(|| Failure::unhandled("RuntimeError", "revision map missing"))
+    }
+
+    /// Keeps a built map beside the load it was built from.
+    fn keep_map(&self, files: &dyn FileSystem, built: &Built) {
+        let Some(stamp) = files.stamp() else {
+            return;
+        };
+        LAST_LOAD.with(|last| {
+            if let Some(last) = last
+                .borrow_mut()
+                .as_mut()
+                .filter(|last| self.loaded_by(last, stamp))
+            {
+                last.map = Some(built.clone());
+            }
+        });
     }
 
     /// The map, with graph errors caught (`_catch_revision_errors`): `FAILED: ...`.
@@ -301,6 +401,7 @@ impl ScriptDirectory {
     /// Reloads after a new file was written (`revision`, `merge`).
     pub fn forget(&mut self) {
         self.scripts = None;
+        self.kept_map = None;
         self.map = None;
     }
 }

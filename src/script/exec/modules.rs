@@ -7,6 +7,10 @@
 //! each module found), before the revision runs: the interpreter holds their syntax trees for
 //! the whole run. A module imported another way (`importlib`, `__import__`) is not found.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
 use crate::fs::FileSystem;
 use crate::python::{self, Module, Stmt, StmtKind, SyntaxError};
 
@@ -282,6 +286,53 @@ fn is_library(top: &str) -> bool {
     LIBRARIES.binary_search(&top).is_ok()
 }
 
+/// A project module's parse, kept while its source is unchanged: env.py imports the same
+/// `models.py` for every command the page runs.
+fn parse_kept(path: &str, source: &str) -> Result<Rc<Module>, SyntaxError> {
+    type Kept = HashMap<String, (String, Result<Rc<Module>, SyntaxError>)>;
+    thread_local! {
+        static KEPT: RefCell<Kept> = RefCell::new(HashMap::new());
+    }
+    if let Some(parsed) = KEPT.with(|kept| {
+        kept.borrow()
+            .get(path)
+            .filter(|(text, _)| text == source)
+            .map(|(_, parsed)| parsed.clone())
+    }) {
+        return parsed;
+    }
+    let parsed = python::parse_module(source).map(Rc::new);
+    KEPT.with(|kept| {
+        let mut kept = kept.borrow_mut();
+        if kept.len() >= MAX_MODULES {
+            kept.clear();
+        }
+        kept.insert(path.to_string(), (source.to_string(), parsed.clone()));
+    });
+    parsed
+}
+
+/// `a` of `a.b.c`.
+fn top_level(dotted: &str) -> &str {
+    dotted.split('.').next().unwrap_or(dotted)
+}
+
+/// Whether an import statement may name one of the project's modules: an absolute import of
+/// something that is not a library (only those need the project searched).
+pub fn may_import_project(statement: &Stmt) -> bool {
+    match &statement.kind {
+        StmtKind::Import { names } => names
+            .iter()
+            .any(|alias| !is_library(top_level(&alias.name))),
+        StmtKind::ImportFrom {
+            module: Some(module),
+            level: 0,
+            ..
+        } => !is_library(top_level(module)),
+        _ => false,
+    }
+}
+
 impl ModuleSet {
     pub fn new() -> ModuleSet {
         ModuleSet::default()
@@ -312,7 +363,7 @@ impl ModuleSet {
                     } else {
                         project.files.read_to_string(&path).unwrap_or_default()
                     };
-                    let parsed = python::parse_module(&source).map(std::rc::Rc::new);
+                    let parsed = parse_kept(&path, &source);
                     let own_package = if package {
                         name.clone()
                     } else {
@@ -340,8 +391,7 @@ impl ModuleSet {
     /// (`No module named '...'`): the first prefix that is neither a library nor the
     /// project's. `None` when it can be imported, or when the project was not searched.
     pub fn missing_module(&self, dotted: &str) -> Option<String> {
-        let top = dotted.split('.').next().unwrap_or(dotted);
-        if !self.searched || is_library(top) {
+        if !self.searched || is_library(top_level(dotted)) {
             return None;
         }
         let mut prefix = String::new();
@@ -410,8 +460,7 @@ pub fn absolute(package: &str, level: u32, module: Option<&str>) -> Option<Strin
 /// dotted name, and `from m import n`'s `m.n` (which may be a submodule).
 fn imports_in(body: &[Stmt], package: &str, out: &mut Vec<String>) {
     let add = |dotted: &str, out: &mut Vec<String>| {
-        let top = dotted.split('.').next().unwrap_or(dotted);
-        if is_library(top) {
+        if is_library(top_level(dotted)) {
             return;
         }
         let mut prefix = String::new();
@@ -440,6 +489,9 @@ fn imports_in(body: &[Stmt], package: &str, out: &mut Vec<String>) {
                 let Some(base) = absolute(package, *level, module.as_deref()) else {
                     continue;
                 };
+                if is_library(top_level(&base)) {
+                    continue; // (nor are its names: `from alembic import op`)
+                }
                 add(&base, out);
                 for alias in names {
                     if alias.name != "*" {
