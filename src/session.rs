@@ -1252,6 +1252,54 @@ mod tests {
     }
 
     #[test]
+    fn commands_on_unchanged_files_print_what_the_first_printed() {
+        // The revisions are loaded once per change of the files (ScriptDirectory keeps the
+        // last load): a warning, a broken file and a fix must each show as if loaded anew.
+        let mut session = Session::starter();
+        let mut ids = CountingIds::new(0);
+        let revision = |id: &str| {
+            format!("revision = '{id}'\ndown_revision = None\n\ndef upgrade():\n    pass\n\ndef downgrade():\n    pass\n")
+        };
+        let versions = format!("{PROJECT_DIR}/alembic/versions");
+        session
+            .files
+            .write(&format!("{versions}/one.py"), &revision("aaa"))
+            .unwrap();
+        session
+            .files
+            .write(&format!("{versions}/two.py"), &revision("aaa"))
+            .unwrap();
+        let mut run = |session: &mut Session, line: &str| {
+            let output = session.run_line(line, &FixedClock, &mut ids).output;
+            (output.exit_code, output.stdout_text(), output.stderr_text())
+        };
+        let first = run(&mut session, "alembic history");
+        assert!(
+            first.2.contains("Revision aaa is present more than once"),
+            "{first:?}"
+        );
+        assert_eq!(run(&mut session, "alembic history"), first);
+        session
+            .files
+            .write(&format!("{versions}/two.py"), "revision = (")
+            .unwrap();
+        let broken = run(&mut session, "alembic heads");
+        assert_ne!(broken.0, 0);
+        assert!(broken.2.contains("two.py"), "{broken:?}");
+        assert_eq!(run(&mut session, "alembic heads"), broken);
+        session
+            .files
+            .remove_file(&format!("{versions}/two.py"))
+            .unwrap();
+        let fixed = run(&mut session, "alembic heads");
+        assert_eq!(
+            (fixed.0, fixed.1.as_str()),
+            (0, "aaa (head)\n"),
+            "{fixed:?}"
+        );
+    }
+
+    #[test]
     fn undo_restores_the_database_and_files_of_the_last_command() {
         let mut session = Session::starter();
         let mut ids = CountingIds::new(0);
