@@ -8,7 +8,6 @@
 //! the whole run. A module imported another way (`importlib`, `__import__`) is not found.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use crate::fs::FileSystem;
@@ -289,27 +288,25 @@ fn is_library(top: &str) -> bool {
 /// A project module's parse, kept while its source is unchanged: env.py imports the same
 /// `models.py` for every command the page runs.
 fn parse_kept(path: &str, source: &str) -> Result<Rc<Module>, SyntaxError> {
-    type Kept = HashMap<String, (String, Result<Rc<Module>, SyntaxError>)>;
+    type Kept = Vec<(String, String, Result<Rc<Module>, SyntaxError>)>;
     thread_local! {
-        static KEPT: RefCell<Kept> = RefCell::new(HashMap::new());
+        static KEPT: RefCell<Kept> = const { RefCell::new(Vec::new()) };
     }
-    if let Some(parsed) = KEPT.with(|kept| {
-        kept.borrow()
-            .get(path)
-            .filter(|(text, _)| text == source)
-            .map(|(_, parsed)| parsed.clone())
-    }) {
-        return parsed;
-    }
-    let parsed = python::parse_module(source).map(Rc::new);
     KEPT.with(|kept| {
         let mut kept = kept.borrow_mut();
-        if kept.len() >= MAX_MODULES {
-            kept.clear();
+        let at = kept.iter().position(|(kept_path, _, _)| kept_path == path);
+        match at {
+            Some(at) if kept[at].1 == source => return kept[at].2.clone(),
+            Some(at) => {
+                let _stale = kept.swap_remove(at);
+            }
+            None if kept.len() >= MAX_MODULES => kept.clear(),
+            None => {}
         }
-        kept.insert(path.to_string(), (source.to_string(), parsed.clone()));
-    });
-    parsed
+        let parsed = python::parse_module(source).map(Rc::new);
+        kept.push((path.to_string(), source.to_string(), parsed.clone()));
+        parsed
+    })
 }
 
 /// `a` of `a.b.c`.
