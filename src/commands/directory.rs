@@ -2,6 +2,7 @@
 //! revision files, and the revision map built from them on first use (as Alembic does lazily).
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use super::{Failure, Invocation};
@@ -18,10 +19,27 @@ pub struct ScriptDirectory {
     pub version_locations: Vec<String>,
     /// `prepend_sys_path`: where the project's own modules are found.
     search_paths: Vec<String>,
-    scripts: Option<Rc<Vec<RevisionScript>>>,
+    scripts: Option<Rc<Scripts>>,
     /// The map the last load built from the same files, not yet taken by [`Self::map`].
     kept_map: Option<Built>,
     map: Option<Built>,
+}
+
+/// The loaded revision files, and where each revision id's (last) file is among them.
+struct Scripts {
+    list: Vec<RevisionScript>,
+    by_id: HashMap<String, usize>,
+}
+
+impl Scripts {
+    fn new(list: Vec<RevisionScript>) -> Scripts {
+        let by_id = list
+            .iter()
+            .enumerate()
+            .map(|(at, script)| (script.id.clone(), at))
+            .collect();
+        Scripts { list, by_id }
+    }
 }
 
 /// A revision map as built, with the warnings building it printed.
@@ -35,7 +53,7 @@ struct LastLoad {
     stamp: u64,
     version_locations: Vec<String>,
     search_paths: Vec<String>,
-    scripts: Result<Rc<Vec<RevisionScript>>, Failure>,
+    scripts: Result<Rc<Scripts>, Failure>,
     map: Option<Built>,
 }
 
@@ -180,7 +198,7 @@ impl ScriptDirectory {
                     .map_err(script_failure)
                     .and_then(|scripts| {
                         self.check_imports(files, &scripts)?;
-                        Ok(Rc::new(scripts))
+                        Ok(Rc::new(Scripts::new(scripts)))
                     });
                 if let Some(stamp) = stamp {
                     LAST_LOAD.with(|last| {
@@ -308,7 +326,7 @@ impl ScriptDirectory {
                     let revisions = self
                         .scripts
                         .as_deref()
-                        .map(Vec::as_slice)
+                        .map(|scripts| scripts.list.as_slice())
                         .unwrap_or(&[])
                         .iter()
                         .map(RevisionScript::to_revision)
@@ -369,11 +387,8 @@ impl ScriptDirectory {
 
     /// The loaded script of a revision id.
     pub fn script(&self, id: &str) -> Option<&RevisionScript> {
-        self.scripts
-            .as_deref()?
-            .iter()
-            .rev()
-            .find(|script| script.id == id)
+        let scripts = self.scripts.as_deref()?;
+        scripts.by_id.get(id).and_then(|&at| scripts.list.get(at))
     }
 
     /// The first paragraph of a revision's docstring.

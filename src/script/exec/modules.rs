@@ -498,24 +498,25 @@ fn imports_in(body: &[Stmt], package: &str, out: &mut Vec<String>) {
             }
             _ => {}
         }
-        for block in blocks(statement) {
-            imports_in(block, package, out);
-        }
+        for_each_block(statement, &mut |block| imports_in(block, package, out));
     }
 }
 
-/// The statement blocks nested in a statement.
-pub(super) fn blocks(statement: &Stmt) -> Vec<&[Stmt]> {
+/// The statement blocks nested in a statement, each given to `visit` (no list is built:
+/// the search runs over every revision file for every command).
+fn for_each_block(statement: &Stmt, visit: &mut dyn FnMut(&[Stmt])) {
     match &statement.kind {
-        StmtKind::FunctionDef(definition) => vec![&definition.body],
-        StmtKind::ClassDef(definition) => vec![&definition.body],
-        StmtKind::If { branches, orelse } => branches
-            .iter()
-            .map(|branch| branch.body.as_slice())
-            .chain([orelse.as_slice()])
-            .collect(),
+        StmtKind::FunctionDef(definition) => visit(&definition.body),
+        StmtKind::ClassDef(definition) => visit(&definition.body),
+        StmtKind::If { branches, orelse } => {
+            for branch in branches {
+                visit(&branch.body);
+            }
+            visit(orelse);
+        }
         StmtKind::For { body, orelse, .. } | StmtKind::While { body, orelse, .. } => {
-            vec![body, orelse]
+            visit(body);
+            visit(orelse);
         }
         StmtKind::Try {
             body,
@@ -523,13 +524,16 @@ pub(super) fn blocks(statement: &Stmt) -> Vec<&[Stmt]> {
             orelse,
             finalbody,
             ..
-        } => handlers
-            .iter()
-            .map(|handler| handler.body.as_slice())
-            .chain([body.as_slice(), orelse.as_slice(), finalbody.as_slice()])
-            .collect(),
-        StmtKind::With { body, .. } => vec![body],
-        _ => Vec::new(),
+        } => {
+            for handler in handlers {
+                visit(&handler.body);
+            }
+            visit(body);
+            visit(orelse);
+            visit(finalbody);
+        }
+        StmtKind::With { body, .. } => visit(body),
+        _ => {}
     }
 }
 
