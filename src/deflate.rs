@@ -78,8 +78,12 @@ fn bucket(table: &[u16], value: usize) -> usize {
 const WINDOW: usize = 32 * 1024;
 const MAX_MATCH: usize = 258;
 const HASH_SIZE: usize = 1 << 15;
-/// How many earlier positions with the same 3-byte hash are tried per position.
-const CHAIN: usize = 128;
+/// How many earlier positions with the same 3-byte hash are tried per position (the page
+/// compresses its whole session, database included, after every command: zlib's level-6
+/// figures, 128 and a `NICE` of 128, cost more time than the saved bytes are worth here).
+const CHAIN: usize = 32;
+/// A match this long ends the search.
+const NICE: usize = 64;
 
 /// Compresses `data` as one final block of fixed Huffman codes.
 pub fn compress(data: &[u8]) -> Vec<u8> {
@@ -121,7 +125,7 @@ pub fn compress(data: &[u8]) -> Vec<u8> {
                     .count();
                 if length > best.0 {
                     best = (length, at - candidate);
-                    if length == limit {
+                    if length >= limit.min(NICE) {
                         break;
                     }
                 }
