@@ -236,6 +236,9 @@ impl Session {
         let Ok(versions) = self.version_locations() else {
             return;
         };
+        if let Some((scripts, map)) = crate::commands::last_load(&self.files, &versions) {
+            return self.record_applied(&scripts.list, &map);
+        }
         let Ok(scripts) = crate::script::load::load_revisions(&self.files, &versions) else {
             return;
         };
@@ -244,6 +247,15 @@ impl Session {
         ) else {
             return;
         };
+        self.record_applied(&scripts, &map);
+    }
+
+    /// Keeps the source of every applied revision (and forgets the others).
+    fn record_applied(
+        &mut self,
+        scripts: &[crate::script::load::RevisionScript],
+        map: &crate::graph::RevisionMap,
+    ) {
         let rows = self.version_rows();
         let mut applied = std::collections::HashSet::new();
         for row in &rows {
@@ -251,7 +263,7 @@ impl Session {
             applied.insert(row.clone());
         }
         self.applied_sources.retain(|id, _| applied.contains(id));
-        for script in &scripts {
+        for script in scripts {
             if applied.contains(&script.id) && !self.applied_sources.contains_key(&script.id) {
                 self.applied_sources
                     .insert(script.id.clone(), script.source.clone());

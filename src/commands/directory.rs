@@ -26,9 +26,28 @@ pub struct ScriptDirectory {
 }
 
 /// The loaded revision files, and where each revision id's (last) file is among them.
-struct Scripts {
-    list: Vec<RevisionScript>,
+pub struct Scripts {
+    pub list: Vec<RevisionScript>,
     by_id: HashMap<String, usize>,
+}
+
+/// The revision files and map the last command loaded and built from these very files and
+/// version locations, if it did (the page reads them again after each command).
+pub fn last_load(
+    files: &dyn FileSystem,
+    version_locations: &[String],
+) -> Option<(Rc<Scripts>, Rc<RevisionMap>)> {
+    let stamp = files.stamp()?;
+    LAST_LOAD.with(|last| {
+        let last = last.borrow();
+        let last = last.as_ref().filter(|last| {
+            last.stamp == stamp && last.version_locations.as_slice() == version_locations
+        })?;
+        match (&last.scripts, &last.map) {
+            (Ok(scripts), Some((Ok(map), _))) => Some((scripts.clone(), map.clone())),
+            _ => None,
+        }
+    })
 }
 
 impl Scripts {

@@ -17,6 +17,8 @@ mod inspect;
 mod migrate;
 mod revision;
 
+pub use directory::{last_load, Scripts};
+
 use crate::config::{Config, SqliteTarget};
 use crate::fs::FileSystem;
 use crate::output::Output;
