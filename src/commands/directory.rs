@@ -40,9 +40,9 @@ pub fn last_load(
     let stamp = files.stamp()?;
     LAST_LOAD.with(|last| {
         let last = last.borrow();
-        let last = last.as_ref().filter(|last| {
-            last.stamp == stamp && last.version_locations.as_slice() == version_locations
-        })?;
+        let last = last
+            .as_ref()
+            .filter(|last| last.is_for(stamp, version_locations))?;
         match (&last.scripts, &last.map) {
             (Ok(scripts), Some((Ok(map), _))) => Some((scripts.clone(), map.clone())),
             _ => None,
@@ -74,6 +74,13 @@ struct LastLoad {
     search_paths: Vec<String>,
     scripts: Result<Rc<Scripts>, Failure>,
     map: Option<Built>,
+}
+
+impl LastLoad {
+    /// Whether this load read the revision files of `version_locations` in a tree stamped `stamp`.
+    fn is_for(&self, stamp: u64, version_locations: &[String]) -> bool {
+        self.stamp == stamp && self.version_locations == version_locations
+    }
 }
 
 thread_local! {
@@ -239,9 +246,7 @@ impl ScriptDirectory {
 
     /// Whether `last` loaded what this directory would load from a tree stamped `stamp`.
     fn loaded_by(&self, last: &LastLoad, stamp: u64) -> bool {
-        last.stamp == stamp
-            && last.version_locations == self.version_locations
-            && last.search_paths == self.search_paths
+        last.is_for(stamp, &self.version_locations) && last.search_paths == self.search_paths
     }
 
     /// Alembic imports every revision file when it loads them: a top-level import of a module

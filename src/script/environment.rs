@@ -9,27 +9,12 @@
 
 use std::rc::Rc;
 
-use crate::python::{self, Expr, Module, Stmt, StmtKind, SyntaxError};
+use crate::python::{Expr, Module, Stmt, StmtKind, SyntaxError};
 
-/// env.py parsed. Commands run it and the panels read it on every change: the last parse is
-/// kept while the source is unchanged, as `script::load` keeps revision files'.
+/// env.py parsed (kept while its source is unchanged, as the project's modules are).
 pub fn parse_env(source: &str) -> Result<Rc<Module>, SyntaxError> {
-    type Parsed = Result<Rc<Module>, SyntaxError>;
-    thread_local! {
-        static LAST: std::cell::RefCell<Option<(String, Parsed)>> =
-            const { std::cell::RefCell::new(None) };
-    }
-    if let Some(parsed) = LAST.with(|last| {
-        last.borrow()
-            .as_ref()
-            .filter(|(text, _)| text == source)
-            .map(|(_, parsed)| parsed.clone())
-    }) {
-        return parsed;
-    }
-    let parsed = python::parse_module(source).map(Rc::new);
-    LAST.with(|last| *last.borrow_mut() = Some((source.to_string(), parsed.clone())));
-    parsed
+    // (one env.py per project: callers that have no path share one entry)
+    crate::script::exec::modules::parse_kept("<env.py>", source)
 }
 
 /// The version table env.py names (`alembic_version` unless a `configure(...)` call passes a

@@ -285,9 +285,9 @@ fn is_library(top: &str) -> bool {
     LIBRARIES.binary_search(&top).is_ok()
 }
 
-/// A project module's parse, kept while its source is unchanged: env.py imports the same
-/// `models.py` for every command the page runs.
-fn parse_kept(path: &str, source: &str) -> Result<Rc<Module>, SyntaxError> {
+/// A file's parse, kept per path while its source is unchanged: the page runs env.py, and the
+/// `models.py` it imports, for every command, and its panels read env.py on every change.
+pub(crate) fn parse_kept(path: &str, source: &str) -> Result<Rc<Module>, SyntaxError> {
     type Kept = Vec<(String, String, Result<Rc<Module>, SyntaxError>)>;
     thread_local! {
         static KEPT: RefCell<Kept> = const { RefCell::new(Vec::new()) };
