@@ -29,6 +29,13 @@ scenario!(
 );
 
 scenario!(
+    /// env.py's revision hooks: `process_revision_directives` (dropping an empty revision,
+    /// renaming one), `compare_type` / `compare_server_default` functions, slices.
+    env_py_revision_hooks,
+    "env_hooks"
+);
+
+scenario!(
     /// `target_metadata`'s naming convention names the constraints and indexes of the
     /// tables `op.create_table` builds; a convention needing a name fails as SQLAlchemy does.
     naming_convention_names_created_tables,

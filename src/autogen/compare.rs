@@ -29,6 +29,50 @@ impl Default for CompareOptions {
     }
 }
 
+/// env.py's `compare_type=` / `compare_server_default=` functions, as Alembic's first
+/// comparators call them: `Some(true)` is a change, `Some(false)` no change and no further
+/// comparison, `None` (or no function) lets the built-in comparison decide.
+pub trait UserComparators {
+    fn compare_type(
+        &mut self,
+        conn_column: &SchemaColumn,
+        metadata_column: &SchemaColumn,
+    ) -> Option<bool>;
+    /// `rendered_conn` is the reflected default's text; `rendered_metadata` the model's
+    /// default as SQL text (a string default unquoted, as Alembic renders it for comparing).
+    fn compare_server_default(
+        &mut self,
+        conn_column: &SchemaColumn,
+        metadata_column: &SchemaColumn,
+        rendered_conn: Option<String>,
+        rendered_metadata: Option<String>,
+    ) -> Option<bool>;
+    /// How Alembic's log line names the `compare_server_default` function
+    /// (`<function my_compare at 0x...>`).
+    fn server_default_function(&self) -> String;
+}
+
+/// No functions: the built-in comparison only.
+pub struct BuiltInComparison;
+
+impl UserComparators for BuiltInComparison {
+    fn compare_type(&mut self, _: &SchemaColumn, _: &SchemaColumn) -> Option<bool> {
+        None
+    }
+    fn compare_server_default(
+        &mut self,
+        _: &SchemaColumn,
+        _: &SchemaColumn,
+        _: Option<String>,
+        _: Option<String>,
+    ) -> Option<bool> {
+        None
+    }
+    fn server_default_function(&self) -> String {
+        String::new()
+    }
+}
+
 /// One INFO line: the logger and the text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LogLine {
@@ -235,6 +279,21 @@ pub fn compare_metadata(
     conn_tables: &[SchemaTable],
     options: CompareOptions,
 ) -> Comparison {
+    compare_metadata_with(
+        metadata_tables,
+        conn_tables,
+        options,
+        &mut BuiltInComparison,
+    )
+}
+
+/// [`compare_metadata`] with env.py's comparison functions.
+pub fn compare_metadata_with(
+    metadata_tables: &[SchemaTable],
+    conn_tables: &[SchemaTable],
+    options: CompareOptions,
+    user: &mut dyn UserComparators,
+) -> Comparison {
     let mut comparison = Comparison::default();
     for table in metadata_tables {
         if conn_tables.iter().any(|t| t.name == table.name) {
@@ -305,6 +364,7 @@ pub fn compare_metadata(
             let alter = compare_column(
                 &mut comparison,
                 options,
+                user,
                 metadata_table,
                 conn_column,
                 column,
@@ -486,6 +546,7 @@ fn server_defaults_differ(conn: Option<&ServerDefault>, metadata: Option<&Server
 fn compare_column(
     comparison: &mut Comparison,
     options: CompareOptions,
+    user: &mut dyn UserComparators,
     metadata_table: &SchemaTable,
     conn_column: &SchemaColumn,
     metadata_column: &SchemaColumn,
@@ -521,9 +582,28 @@ fn compare_column(
         }
         true
     };
-    // FIRST: user compare type (the setup), user compare server default.
-    if options.compare_type {
-        type_setup(comparison, &mut alter);
+    let type_change = |comparison: &mut Comparison, alter: &mut AlterColumn| {
+        alter.modify_type = Some(metadata_column.type_.clone());
+        comparison.info(
+            TYPES_LOGGER,
+            format!(
+                "Detected type change from {} to {} on '{table}.{column}'",
+                type_repr(&conn_column.type_),
+                type_repr(&metadata_column.type_)
+            ),
+        );
+    };
+    // FIRST: user compare type, user compare server default.
+    let mut types_stopped = false;
+    if options.compare_type && type_setup(comparison, &mut alter) {
+        match user.compare_type(conn_column, metadata_column) {
+            Some(true) => {
+                type_change(comparison, &mut alter);
+                types_stopped = true;
+            }
+            Some(false) => types_stopped = true,
+            None => {}
+        }
     }
     let has_defaults =
         conn_column.server_default.is_some() || metadata_column.server_default.is_some();
@@ -532,6 +612,32 @@ fn compare_column(
         alter.existing_server_default = conn_column.server_default.clone();
         if !options.compare_server_default {
             defaults_stopped = true;
+        } else {
+            let rendered_metadata = metadata_column.server_default.as_ref().map(|d| match d {
+                ServerDefault::Str(s) => s.clone(),
+                other => other.sql(),
+            });
+            let rendered_conn = conn_column.server_default.as_ref().map(ServerDefault::sql);
+            match user.compare_server_default(
+                conn_column,
+                metadata_column,
+                rendered_conn,
+                rendered_metadata,
+            ) {
+                Some(true) => {
+                    alter.modify_server_default = Some(metadata_column.server_default.clone());
+                    comparison.info(
+                        DEFAULTS_LOGGER,
+                        format!(
+                            "User defined function {} detected server default on column '{table}.{column}'",
+                            user.server_default_function()
+                        ),
+                    );
+                    defaults_stopped = true;
+                }
+                Some(false) => defaults_stopped = true,
+                None => {}
+            }
         }
     }
     // MEDIUM: nullable, autoincrement.
@@ -561,18 +667,11 @@ fn compare_column(
     }
     // LAST: dialect compare type, dialect compare server default.
     if options.compare_type
+        && !types_stopped
         && type_setup(comparison, &mut alter)
         && types_differ(&conn_column.type_, &metadata_column.type_)
     {
-        alter.modify_type = Some(metadata_column.type_.clone());
-        comparison.info(
-            TYPES_LOGGER,
-            format!(
-                "Detected type change from {} to {} on '{table}.{column}'",
-                type_repr(&conn_column.type_),
-                type_repr(&metadata_column.type_)
-            ),
-        );
+        type_change(comparison, &mut alter);
     }
     if !defaults_stopped
         && has_defaults

@@ -25,7 +25,9 @@ mod tests;
 
 use crate::ops::{ServerDefault, SqlType};
 
-pub use compare::{compare_metadata, CompareOptions, Comparison, LogLine};
+pub use compare::{
+    compare_metadata, compare_metadata_with, CompareOptions, Comparison, LogLine, UserComparators,
+};
 pub use reflect::reflect_database;
 pub use render::{render_migration, RenderedMigration};
 

@@ -7,25 +7,27 @@ use super::directory::{DeferredMap, ScriptDirectory};
 use super::environment::{self, with_context, Environment};
 use super::{Failure, Invocation};
 use crate::autogen::{
-    self, compare_metadata, reflect_database, CompareOptions, Comparison, SchemaTable,
+    self, compare_metadata_with, reflect_database, CompareOptions, Comparison, SchemaColumn,
+    SchemaTable,
 };
 use crate::script::exec::env::{EnvRun, HookArg};
 use crate::script::exec::ExecError;
 
 /// What `revision --autogenerate` and `check` do before comparing, once env.py ran: the
 /// database must be at the heads ("Target database is not up to date."), the plugins log,
-/// and env.py must have passed a `target_metadata`; its tables are returned.
+/// and env.py must have passed a `target_metadata`; its tables are returned, with the
+/// database's heads.
 pub fn target_tables(
     invocation: &mut Invocation<'_, '_>,
     environment: &Environment<'_>,
     directory: &ScriptDirectory,
     deferred: &mut DeferredMap,
-) -> Result<Vec<SchemaTable>, Failure> {
+) -> Result<(Vec<String>, Vec<SchemaTable>), Failure> {
     let rows = environment::current_rows(invocation, environment)?;
     deferred.emit_warnings(&mut invocation.out);
     let map = deferred.caught()?;
     let mut heads = map.heads();
-    let mut current = rows;
+    let mut current = rows.clone();
     crate::sort::sort(&mut heads);
     crate::sort::sort(&mut current);
     if heads != current {
@@ -33,7 +35,9 @@ pub fn target_tables(
     }
     log_plugins(invocation);
     match environment.run.target_tables() {
-        Some(tables) => tables.map_err(|error| environment::exec_failure(error, "<module>")),
+        Some(tables) => tables
+            .map(|tables| (rows, tables))
+            .map_err(|error| environment::exec_failure(error, "<module>")),
         None => Err(Failure::command(format!(
             "Can't proceed with --autogenerate option; environment script {}/env.py does not provide a MetaData object or sequence of objects to the context.",
             directory.dir
@@ -77,13 +81,94 @@ pub fn compare(
         compare_type: environment.options.compare_type,
         compare_server_default: environment.options.compare_server_default,
     };
-    let (models, conn_tables) = filter_objects(&mut environment.run, models.to_vec(), conn_tables)
-        .map_err(|error| environment::exec_failure(error, "<module>"))?;
-    let comparison = compare_metadata(&models, &conn_tables, options);
+    let filtered = filter_objects(&mut environment.run, models.to_vec(), conn_tables);
+    environment::print_env_output(invocation, &mut environment.run);
+    let (models, conn_tables) =
+        filtered.map_err(|error| environment::exec_failure(error, "<module>"))?;
+    let mut user = EnvComparators {
+        run: &mut environment.run,
+        error: None,
+    };
+    let comparison = compare_metadata_with(&models, &conn_tables, options, &mut user);
+    let error = user.error.take();
+    environment::print_env_output(invocation, &mut environment.run);
+    if let Some((error, function)) = error {
+        return Err(environment::exec_failure(error, function));
+    }
     for line in &comparison.log {
         invocation.info(line.logger, &line.text);
     }
     Ok(comparison)
+}
+
+/// env.py's `compare_type` / `compare_server_default` functions, called with what Alembic
+/// passes them; the first error they raise stops the command after the comparison.
+struct EnvComparators<'r, 'p> {
+    run: &'r mut EnvRun<'p>,
+    error: Option<(ExecError, &'static str)>,
+}
+
+impl EnvComparators<'_, '_> {
+    fn call(&mut self, name: &'static str, args: &[HookArg]) -> Option<bool> {
+        if self.error.is_some() {
+            return None;
+        }
+        match self.run.call_comparator(name, args)? {
+            Ok(answer) => answer,
+            Err(error) => {
+                self.error = Some((error, name));
+                None
+            }
+        }
+    }
+}
+
+impl autogen::UserComparators for EnvComparators<'_, '_> {
+    fn compare_type(&mut self, conn: &SchemaColumn, metadata: &SchemaColumn) -> Option<bool> {
+        self.call(
+            "compare_type",
+            &[
+                HookArg::Context,
+                HookArg::Column(conn.clone()),
+                HookArg::Column(metadata.clone()),
+                HookArg::Type(conn.type_.clone()),
+                HookArg::Type(metadata.type_.clone()),
+            ],
+        )
+    }
+
+    fn compare_server_default(
+        &mut self,
+        conn: &SchemaColumn,
+        metadata: &SchemaColumn,
+        rendered_conn: Option<String>,
+        rendered_metadata: Option<String>,
+    ) -> Option<bool> {
+        let text = |value: Option<String>| value.map(HookArg::Str).unwrap_or(HookArg::None);
+        self.call(
+            "compare_server_default",
+            &[
+                HookArg::Context,
+                HookArg::Column(conn.clone()),
+                HookArg::Column(metadata.clone()),
+                text(rendered_conn),
+                HookArg::ServerDefault(metadata.server_default.clone()),
+                text(rendered_metadata),
+            ],
+        )
+    }
+
+    fn server_default_function(&self) -> String {
+        // Deviation: Python prints the function's memory address, which differs per run.
+        let name = self
+            .run
+            .function_name("compare_server_default")
+            .unwrap_or_default();
+        format!(
+            "<function {name} at {}>",
+            autogen::compare::FAKE_IMPL_ADDRESS
+        )
+    }
 }
 
 /// env.py's `include_name` (reflected names) and `include_object` (both sides) hooks, as

@@ -81,7 +81,9 @@ pub fn start<'p>(
         ini_section: config.section.clone(),
         ini: config.ini.clone(),
         x_arguments: config.x_arguments.clone(),
-        autogenerate: invocation.args.flag("autogenerate"),
+        // only `revision` has the option: elsewhere `cmd_opts.autogenerate` is an AttributeError
+        autogenerate: (invocation.args.command == "revision")
+            .then(|| invocation.args.flag("autogenerate")),
     };
     let program = program.insert(EnvProgram::new(
         &*invocation.host.files,
@@ -95,13 +97,7 @@ pub fn start<'p>(
     if run.configures_logging() {
         invocation.configure_logging(config);
     }
-    for (to_stderr, text) in run.take_output() {
-        if to_stderr {
-            invocation.out.stderr(text);
-        } else {
-            invocation.out.stdout(text);
-        }
-    }
+    print_env_output(invocation, &mut run);
     result.map_err(|error| exec_failure(program.relative(error), "<module>"))?;
     let url = match run.url() {
         Some(url) => url,
@@ -253,6 +249,17 @@ pub fn current_rows(
         }
         Ok(rows)
     })
+}
+
+/// What env.py printed (at its top level, or since in a hook the command called).
+pub fn print_env_output(invocation: &mut Invocation<'_, '_>, run: &mut EnvRun<'_>) {
+    for (to_stderr, text) in run.take_output() {
+        if to_stderr {
+            invocation.out.stderr(text);
+        } else {
+            invocation.out.stdout(text);
+        }
+    }
 }
 
 /// A database error as SQLAlchemy raises it (the last lines of the traceback).

@@ -176,6 +176,43 @@ const ALL_CLASSES: &[TypeClass] = &[
 ];
 
 impl TypeClass {
+    /// The SQLAlchemy class this one derives from (`VARCHAR` from `String`, `Enum` from
+    /// `String`), as far as `isinstance` needs it; `None` for the generic roots.
+    pub fn parent(self) -> Option<TypeClass> {
+        use TypeClass::*;
+        Some(match self {
+            BigInteger | SmallInteger | INTEGER => Integer,
+            BIGINT => BigInteger,
+            SMALLINT => SmallInteger,
+            Unicode | Text | Enum | VARCHAR | CHAR => String,
+            UnicodeText | TEXT | CLOB => Text,
+            NVARCHAR | NCHAR => Unicode,
+            BOOLEAN => Boolean,
+            Float | NUMERIC | DECIMAL => Numeric,
+            Double | FLOAT | REAL => Float,
+            DOUBLE | DOUBLE_PRECISION => Double,
+            DATE => Date,
+            DATETIME | TIMESTAMP => DateTime,
+            TIME => Time,
+            BLOB => LargeBinary,
+            SqliteJSON => JSON,
+            UUID => Uuid,
+            _ => return None,
+        })
+    }
+
+    /// `issubclass(self, other)` among SQLAlchemy's type classes.
+    pub fn derives_from(self, other: TypeClass) -> bool {
+        let mut class = Some(self);
+        while let Some(current) = class {
+            if current == other {
+                return true;
+            }
+            class = current.parent();
+        }
+        false
+    }
+
     /// The Python class name (`sa.<name>`).
     pub fn python_name(self) -> &'static str {
         use TypeClass::*;

@@ -14,6 +14,7 @@ type EvalResult<T> = Result<T, ExecError>;
 /// The builtins run here; other builtin names stay unsupported.
 pub(super) const BUILTINS: &[&str] = &[
     "print",
+    "isinstance",
     "super",
     "type",
     "any",
@@ -56,10 +57,89 @@ pub(super) fn has_method(value: &Value, name: &str) -> bool {
                 | "startswith"
                 | "endswith"
         ),
-        Value::List(_) => matches!(name, "append" | "extend" | "pop"),
+        Value::List(_) => matches!(name, "append" | "extend" | "pop" | "clear" | "insert"),
         Value::Dict(_) => matches!(name, "get" | "update" | "pop"),
         _ => false,
     }
+}
+
+/// `isinstance(value, class)` for the builtin types, the program's classes, SQLAlchemy's
+/// type classes (`isinstance(t, sa.String)` is true of a `VARCHAR(20)`) and the schema
+/// objects revision files build; a class the playground does not model is a located error.
+fn isinstance(ev: &Evaluator, value: &Value, class: &Value, span: Span) -> EvalResult<bool> {
+    Ok(match class {
+        Value::Tuple(classes) => {
+            for class in classes {
+                if isinstance(ev, value, class, span)? {
+                    return Ok(true);
+                }
+            }
+            false
+        }
+        Value::Builtin(name) => match (*name, value) {
+            ("object", _) => true,
+            ("str", Value::Str(_)) | ("bool", Value::Bool(_)) | ("float", Value::Float(_)) => true,
+            ("int", Value::Int(_) | Value::Bool(_)) => true,
+            ("list", Value::List(_)) | ("dict", Value::Dict(_)) => true,
+            ("tuple", Value::Tuple(_) | Value::Row(..)) => true,
+            ("str" | "bool" | "float" | "int" | "list" | "dict" | "tuple", _) => false,
+            _ => {
+                return Err(type_error(
+                    ev,
+                    span,
+                    "isinstance() arg 2 must be a type, a tuple of types, or a union".to_string(),
+                ))
+            }
+        },
+        Value::Class(_) => match value {
+            Value::Instance(id) => ev
+                .instance_class(*id)
+                .is_some_and(|own| ev.class_derives_from(own, class)),
+            _ => false,
+        },
+        Value::TypeClass(name) => match value {
+            Value::Type(sql_type) => {
+                let short = name.rsplit('.').next().unwrap_or(name);
+                match crate::ops::SqlType::from_python_call(name, &[], &[]) {
+                    Ok(target) => sql_type.class.derives_from(target.class),
+                    Err(_) => short == "TypeEngine",
+                }
+            }
+            Value::Instance(id) => ev
+                .instance_class(*id)
+                .is_some_and(|own| ev.class_derives_from(own, class)),
+            _ => false,
+        },
+        Value::Foreign(name) | Value::Function(name) => {
+            let short = name.rsplit('.').next().unwrap_or(name);
+            match (short, value) {
+                ("Column", v) => matches!(v, Value::Column(_) | Value::MappedColumn(_)),
+                ("Table", v) => matches!(v, Value::Table(_) | Value::LightTable(_)),
+                ("Index", v) => matches!(v, Value::Index(_)),
+                ("MetaData", v) => matches!(v, Value::MetaData(_)),
+                ("TypeEngine", v) => matches!(v, Value::Type(_)),
+                (_, Value::Instance(id)) => ev
+                    .instance_class(*id)
+                    .is_some_and(|own| ev.class_derives_from(own, class)),
+                _ => {
+                    return Err(ev.unsupported(
+                        span,
+                        format!("the playground cannot check isinstance() against {name}"),
+                    ))
+                }
+            }
+        }
+        other => {
+            return Err(type_error(
+                ev,
+                span,
+                format!(
+                    "isinstance() arg 2 must be a type, a tuple of types, or a union, not {}",
+                    other.kind_name()
+                ),
+            ))
+        }
+    })
 }
 
 fn type_error(ev: &Evaluator, span: Span, message: String) -> ExecError {
@@ -107,6 +187,16 @@ pub(super) fn call(
     let mut values: Vec<Value> = args.into_iter().map(|arg| arg.value).collect();
     let first = values.first().cloned();
     Ok(match (name, first) {
+        ("isinstance", Some(value)) => match values.get(1) {
+            Some(class) => Value::Bool(isinstance(ev, &value, class, span)?),
+            None => {
+                return Err(type_error(
+                    ev,
+                    span,
+                    "isinstance expected 2 arguments, got 1".to_string(),
+                ))
+            }
+        },
         ("len", Some(value)) => {
             let count = match &value {
                 Value::Str(s) => s.chars().count(),
@@ -513,10 +603,42 @@ pub(super) fn method(
                 }
             }))
         }
-        (Value::List(mut items), "append" | "extend" | "pop") => {
+        (Value::List(mut items), "append" | "extend" | "pop" | "clear" | "insert") => {
             let value = match name {
                 "append" => {
                     items.push(arg(0).unwrap_or(Value::None));
+                    Value::None
+                }
+                "clear" => {
+                    items.clear();
+                    Value::None
+                }
+                "insert" => {
+                    let len = items.len() as i64;
+                    let at = match arg(0) {
+                        Some(Value::Int(i)) if i < 0 => (i + len).max(0),
+                        Some(Value::Int(i)) => i.min(len),
+                        other => {
+                            let kind = match other {
+                                Some(Value::Str(_)) => "str",
+                                Some(Value::Float(_)) => "float",
+                                None => {
+                                    return Err(type_error(
+                                        ev,
+                                        span,
+                                        "insert expected 2 arguments, got 0".to_string(),
+                                    ))
+                                }
+                                _ => "object",
+                            };
+                            return Err(type_error(
+                                ev,
+                                span,
+                                format!("'{kind}' object cannot be interpreted as an integer"),
+                            ));
+                        }
+                    };
+                    items.insert(at as usize, arg(1).unwrap_or(Value::None));
                     Value::None
                 }
                 "extend" => {

@@ -43,8 +43,8 @@ pub struct EnvSettings {
     pub ini: crate::ini::Ini,
     /// `-x` arguments, as given.
     pub x_arguments: Vec<String>,
-    /// `config.cmd_opts.autogenerate`.
-    pub autogenerate: bool,
+    /// `config.cmd_opts.autogenerate` (`None`: the command has no such option).
+    pub autogenerate: Option<bool>,
 }
 
 /// What env.py did so far in a run (the interpreter's state for it).
@@ -286,6 +286,46 @@ impl<'p> EnvRun<'p> {
         ))
     }
 
+    /// Calls env.py's `compare_type` / `compare_server_default` function `name`: `None` when
+    /// it returned `None` (Alembic goes on with its own comparison), else its truth. The outer
+    /// `None`: no such function was configured.
+    pub fn call_comparator(
+        &mut self,
+        name: &str,
+        args: &[HookArg],
+    ) -> Option<Result<Option<bool>, ExecError>> {
+        let keyword = self.keyword(name)?.clone();
+        if !matches!(
+            keyword.value,
+            Value::UserFunction(_) | Value::BoundMethod(..)
+        ) {
+            return None;
+        }
+        let args = args
+            .iter()
+            .map(|arg| Arg {
+                value: hook_value(arg),
+                span: keyword.span,
+            })
+            .collect();
+        let result = self
+            .evaluator
+            .call(keyword.value, args, Vec::new(), keyword.span)
+            .and_then(|value| match value {
+                Value::None => Ok(None),
+                value => self.evaluator.truth(&value, keyword.span).map(Some),
+            });
+        Some(result)
+    }
+
+    /// The name `<function NAME at 0x...>` of a configured function (for Alembic's log line).
+    pub fn function_name(&self, name: &str) -> Option<String> {
+        match self.keyword(name)?.value {
+            Value::UserFunction(id) | Value::BoundMethod(_, id) => self.evaluator.function_name(id),
+            _ => None,
+        }
+    }
+
     /// Calls env.py's `include_object` / `include_name` style hook `name` with `args` (strings,
     /// booleans and `None`): its truth. `None` when no such callable was configured.
     pub fn call_hook(&mut self, name: &str, args: &[HookArg]) -> Option<Result<bool, ExecError>> {
@@ -299,21 +339,7 @@ impl<'p> EnvRun<'p> {
         let args = args
             .iter()
             .map(|arg| Arg {
-                value: match arg {
-                    HookArg::Str(s) => Value::Str(s.clone()),
-                    HookArg::Bool(b) => Value::Bool(*b),
-                    HookArg::None => Value::None,
-                    HookArg::Object(kind) => Value::Foreign(format!("sqlalchemy.{kind}")),
-                    HookArg::Names(names) => Value::Dict(
-                        names
-                            .iter()
-                            .map(|(k, v)| {
-                                let v = v.clone().map(Value::Str).unwrap_or(Value::None);
-                                (Value::Str(k.to_string()), v)
-                            })
-                            .collect(),
-                    ),
-                },
+                value: hook_value(arg),
                 span: keyword.span,
             })
             .collect();
@@ -325,12 +351,215 @@ impl<'p> EnvRun<'p> {
     }
 }
 
+/// The one `MigrationScript` a revision command makes, as env.py's
+/// `process_revision_directives(context, revision, directives)` sees it and may change it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DirectiveScript {
+    pub rev_id: String,
+    pub message: Option<String>,
+    pub head: String,
+    pub splice: bool,
+    pub branch_label: Option<String>,
+    pub version_path: Option<String>,
+    pub depends_on: Vec<String>,
+    /// how many operations autogenerate put in `upgrade_ops` / `downgrade_ops`
+    pub upgrade_ops: usize,
+    pub downgrade_ops: usize,
+}
+
+const MIGRATION_SCRIPT: &str = "MigrationScript";
+const UPGRADE_OPS: &str = "alembic.operations.ops.UpgradeOps#";
+const DOWNGRADE_OPS: &str = "alembic.operations.ops.DowngradeOps#";
+
+impl EnvRun<'_> {
+    /// Whether `configure(...)` was given a function for the hook `name`.
+    pub fn has_hook(&self, name: &str) -> bool {
+        self.keyword(name).is_some_and(|keyword| {
+            matches!(
+                keyword.value,
+                Value::UserFunction(_) | Value::BoundMethod(..)
+            )
+        })
+    }
+
+    /// Calls env.py's `process_revision_directives` as `RevisionContext` does, with the
+    /// database's current heads and a one-item `directives` list. `None` when none was
+    /// configured; else the scripts left in the list (none: no file is written), with what
+    /// the hook set on them. Operations the hook adds to or removes from `upgrade_ops` are
+    /// not read back (the rendered file is autogenerate's).
+    pub fn process_revision_directives(
+        &mut self,
+        heads: &[String],
+        script: &DirectiveScript,
+    ) -> Option<Result<Vec<DirectiveScript>, ExecError>> {
+        let keyword = self.keyword("process_revision_directives")?.clone();
+        if !matches!(
+            keyword.value,
+            Value::UserFunction(_) | Value::BoundMethod(..)
+        ) {
+            return None;
+        }
+        Some(self.run_directives_hook(keyword.value, keyword.span, heads, script))
+    }
+
+    fn run_directives_hook(
+        &mut self,
+        hook: Value,
+        span: Span,
+        heads: &[String],
+        script: &DirectiveScript,
+    ) -> Result<Vec<DirectiveScript>, ExecError> {
+        let optional =
+            |value: &Option<String>| value.clone().map(Value::Str).unwrap_or(Value::None);
+        let depends_on = match script.depends_on.as_slice() {
+            [] => Value::None,
+            [one] => Value::Str(one.clone()),
+            many => Value::Tuple(many.iter().cloned().map(Value::Str).collect()),
+        };
+        let upgrade_ops = Value::Foreign(format!("{UPGRADE_OPS}{}", script.upgrade_ops));
+        let downgrade_ops = Value::Foreign(format!("{DOWNGRADE_OPS}{}", script.downgrade_ops));
+        let object = self.evaluator.library_object(
+            MIGRATION_SCRIPT,
+            vec![
+                ("rev_id", Value::Str(script.rev_id.clone())),
+                ("message", optional(&script.message)),
+                ("head", Value::Str(script.head.clone())),
+                ("splice", Value::Bool(script.splice)),
+                ("branch_label", optional(&script.branch_label)),
+                ("version_path", optional(&script.version_path)),
+                ("depends_on", depends_on),
+                ("upgrade_ops_list", Value::List(vec![upgrade_ops.clone()])),
+                (
+                    "downgrade_ops_list",
+                    Value::List(vec![downgrade_ops.clone()]),
+                ),
+                ("upgrade_ops", upgrade_ops),
+                ("downgrade_ops", downgrade_ops),
+            ],
+            span,
+        )?;
+        let arg = |value: Value| Arg { value, span };
+        let args = vec![
+            arg(Value::Context),
+            arg(Value::Tuple(
+                heads.iter().cloned().map(Value::Str).collect(),
+            )),
+            arg(Value::List(vec![object])),
+        ];
+        let (result, directives) = self.evaluator.call_reading_back(hook, args, 2, span);
+        result?;
+        let items = match directives {
+            Some(Value::List(items)) => items,
+            // rebound to something else: Alembic goes on with its own list, unchanged
+            _ => return Ok(vec![script.clone()]),
+        };
+        items
+            .into_iter()
+            .map(|item| self.read_directive(item, script, span))
+            .collect()
+    }
+
+    /// A `MigrationScript` of the list after the hook: what it changed.
+    fn read_directive(
+        &self,
+        item: Value,
+        script: &DirectiveScript,
+        span: Span,
+    ) -> Result<DirectiveScript, ExecError> {
+        let attrs = match item {
+            Value::Instance(id) => self.evaluator.instance_attrs(id),
+            _ => None,
+        };
+        let Some(attrs) = attrs else {
+            return Err(self.evaluator.unsupported(
+                span,
+                "process_revision_directives() left something other than a MigrationScript in directives; the playground writes the MigrationScript it was given",
+            ));
+        };
+        let text = |name: &str| match attrs.get(name) {
+            Some(Value::Str(s)) => Some(Some(s.clone())),
+            Some(Value::None) => Some(None),
+            _ => None,
+        };
+        let mut changed = script.clone();
+        if let Some(Some(rev_id)) = text("rev_id") {
+            changed.rev_id = rev_id;
+        }
+        if let Some(message) = text("message") {
+            changed.message = message;
+        }
+        if let Some(Some(head)) = text("head") {
+            changed.head = head;
+        }
+        if let Some(Value::Bool(splice)) = attrs.get("splice") {
+            changed.splice = *splice;
+        }
+        if let Some(label) = text("branch_label") {
+            changed.branch_label = label;
+        }
+        if let Some(path) = text("version_path") {
+            changed.version_path = path;
+        }
+        changed.depends_on = match attrs.get("depends_on") {
+            Some(Value::Str(one)) => vec![one.clone()],
+            Some(Value::Tuple(items) | Value::List(items)) => items
+                .iter()
+                .filter_map(|item| match item {
+                    Value::Str(s) => Some(s.clone()),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        Ok(changed)
+    }
+}
+
+fn hook_value(arg: &HookArg) -> Value {
+    match arg {
+        HookArg::Str(s) => Value::Str(s.clone()),
+        HookArg::Bool(b) => Value::Bool(*b),
+        HookArg::None => Value::None,
+        HookArg::Object(kind) => Value::Foreign(format!("sqlalchemy.{kind}")),
+        HookArg::Names(names) => Value::Dict(
+            names
+                .iter()
+                .map(|(k, v)| {
+                    let v = v.clone().map(Value::Str).unwrap_or(Value::None);
+                    (Value::Str(k.to_string()), v)
+                })
+                .collect(),
+        ),
+        HookArg::Context => Value::Context,
+        HookArg::Column(column) => {
+            let mut made = crate::ops::Column::new(&column.name, column.type_.clone());
+            made.nullable = Some(column.nullable);
+            made.primary_key = column.primary_key;
+            made.server_default = column.server_default.clone();
+            made.autoincrement = column.autoincrement;
+            made.comment = column.comment.clone();
+            Value::Column(Box::new(made))
+        }
+        HookArg::Type(sql_type) => Value::Type(sql_type.clone()),
+        HookArg::ServerDefault(default) => default
+            .clone()
+            .map(Value::SqlDefault)
+            .unwrap_or(Value::None),
+    }
+}
+
 /// An argument of an env.py hook.
 #[derive(Debug, Clone)]
 pub enum HookArg {
     Str(String),
     Bool(bool),
     None,
+    /// the migration context
+    Context,
+    /// a column of the models or of the database, as a `Column` object
+    Column(crate::autogen::SchemaColumn),
+    Type(crate::ops::SqlType),
+    ServerDefault(Option<crate::ops::ServerDefault>),
     /// the schema object (`Table`, `Column`...), opaque to the hook
     Object(&'static str),
     /// `include_name`'s `parent_names`
@@ -397,7 +626,7 @@ pub(super) fn attribute(ev: &Evaluator, name: &str, attr: &str) -> Option<Value>
         ),
         // nothing is handed in by a calling program (`config.attributes.get("connection")`)
         (CONFIG, "attributes") => Value::Dict(Vec::new()),
-        (CMD_OPTS, "autogenerate") => Value::Bool(env.settings.is_some_and(|s| s.autogenerate)),
+        (CMD_OPTS, "autogenerate") => Value::Bool(env.settings.and_then(|s| s.autogenerate)?),
         (CMD_OPTS, "x") => Value::List(
             env.settings
                 .map(|s| s.x_arguments.iter().cloned().map(Value::Str).collect())
@@ -417,8 +646,26 @@ pub(super) fn attribute(ev: &Evaluator, name: &str, attr: &str) -> Option<Value>
         (engine, "url") if engine.starts_with(ENGINE) => Value::Str(engine_url(ev, engine)?),
         (engine, "name") if engine.starts_with(ENGINE) => Value::Str("sqlite".to_string()),
         (engine, "dialect") if engine.starts_with(ENGINE) => Value::Dialect,
+        (ops, "ops") if ops.starts_with(UPGRADE_OPS) || ops.starts_with(DOWNGRADE_OPS) => {
+            let count = ops.rsplit('#').next()?.parse().ok()?;
+            Value::List(vec![
+                Value::Foreign(
+                    "alembic.operations.ops.MigrateOperation".to_string()
+                );
+                count
+            ])
+        }
         _ => return None,
     })
+}
+
+/// The AttributeError Python raises for `<name>.<attr>`, where Alembic's object lacks it:
+/// `config.cmd_opts.autogenerate` outside `revision` (argparse's `Namespace` has only the
+/// command's own options).
+pub(super) fn missing_attribute(ev: &Evaluator, name: &str, attr: &str) -> Option<String> {
+    let settings = ev.env.settings?;
+    (name == CMD_OPTS && attr == "autogenerate" && settings.autogenerate.is_none())
+        .then(|| format!("'Namespace' object has no attribute '{attr}'"))
 }
 
 fn engine_url(ev: &Evaluator, engine: &str) -> Option<String> {
@@ -444,6 +691,8 @@ pub(super) fn handles(name: &str) -> bool {
             || owner == CONFIG
             || owner.starts_with(ENGINE)
             || owner.starts_with(LOGGER)
+            || owner.starts_with(UPGRADE_OPS)
+            || owner.starts_with(DOWNGRADE_OPS)
     })
 }
 
@@ -486,6 +735,15 @@ pub(super) fn call(
     let (owner, method) = name.rsplit_once('.').unwrap_or(("", name));
     if let Some(logger) = owner.strip_prefix(LOGGER) {
         return log(ev, logger, method, args, span);
+    }
+    if owner.starts_with(UPGRADE_OPS) || owner.starts_with(DOWNGRADE_OPS) {
+        return match method {
+            "is_empty" => Ok(Value::Bool(owner.rsplit('#').next() == Some("0"))),
+            _ => Err(ev.unsupported(
+                span,
+                format!("the playground cannot call UpgradeOps.{method}() in env.py"),
+            )),
+        };
     }
     if owner.starts_with(ENGINE) {
         return match method {
@@ -725,7 +983,7 @@ mod tests {
             ini: crate::ini::Ini::parse("[alembic]\nsqlalchemy.url = sqlite:///app.db\n", &[])
                 .unwrap(),
             x_arguments: vec!["tenant=acme".to_string()],
-            autogenerate: false,
+            autogenerate: Some(false),
         };
         let program = EnvProgram::new(
             &files,

@@ -86,7 +86,6 @@ const UNSUPPORTED_BUILTINS: &[&str] = &[
     "next",
     "abs",
     "reversed",
-    "isinstance",
 ];
 
 enum Global<'a> {
@@ -249,6 +248,10 @@ pub(super) struct Evaluator<'a> {
     pub orm_sessions: Vec<super::orm::OrmSession>,
     /// what env.py configured and printed (when the program is env.py)
     pub env: super::env::EnvState<'a>,
+    /// a function frame at this call depth leaves its locals in `kept_locals` when it
+    /// returns (0: none does): how a hook's changes to a list argument are read back
+    keep_locals_at: u32,
+    kept_locals: Option<HashMap<String, Value>>,
 }
 
 type EvalResult<T> = Result<T, ExecError>;
@@ -371,6 +374,8 @@ impl<'a> Evaluator<'a> {
             metadatas: Vec::new(),
             orm_sessions: Vec::new(),
             env: super::env::EnvState::default(),
+            keep_locals_at: 0,
+            kept_locals: None,
         };
         let mut globals = HashMap::new();
         evaluator.collect_globals(&script.module.body, &mut globals);
@@ -1312,9 +1317,76 @@ impl<'a> Evaluator<'a> {
                 .map(|_| self.returned.take().unwrap_or(Value::None)),
             Body::Expr(expr) => self.eval(expr),
         };
+        if self.keep_locals_at == self.call_depth {
+            self.kept_locals = Some(self.locals.clone());
+        }
         self.call_depth -= 1;
         self.leave(saved);
         result
+    }
+
+    /// Calls `callee` with positional `args` and returns, beside its result, what its
+    /// parameter at `position` is bound to when it returns (Python's lists are shared: a
+    /// hook's `directives[:] = []` changes the caller's list; here values are copied, so the
+    /// caller reads the callee's binding back).
+    pub(in crate::script::exec) fn call_reading_back(
+        &mut self,
+        callee: Value,
+        args: Vec<Arg>,
+        position: usize,
+        span: Span,
+    ) -> (EvalResult<Value>, Option<Value>) {
+        let (id, position) = match &callee {
+            Value::UserFunction(id) => (*id, position),
+            Value::BoundMethod(_, id) => (*id, position + 1),
+            _ => return (self.call(callee, args, Vec::new(), span), None),
+        };
+        let name = self.functions.get(id as usize).and_then(|closure| {
+            let parameters = closure.parameters;
+            parameters
+                .positional_only
+                .iter()
+                .chain(&parameters.positional)
+                .nth(position)
+                .map(|parameter| parameter.name.clone())
+        });
+        let outer = std::mem::replace(&mut self.keep_locals_at, self.call_depth + 1);
+        let result = self.call(callee, args, Vec::new(), span);
+        self.keep_locals_at = outer;
+        let kept = self.kept_locals.take();
+        let bound = name.and_then(|name| kept?.remove(&name));
+        (result, bound)
+    }
+
+    /// The name a function of the program was defined with.
+    pub(in crate::script::exec) fn function_name(&self, id: u32) -> Option<String> {
+        self.functions
+            .get(id as usize)
+            .map(|closure| closure.name.clone())
+    }
+
+    /// An object of a library class Alembic hands to a hook (`MigrationScript`): an instance
+    /// with these attributes, which the hook may read and set.
+    pub(in crate::script::exec) fn library_object(
+        &mut self,
+        class_name: &str,
+        attrs: Vec<(&str, Value)>,
+        span: Span,
+    ) -> EvalResult<Value> {
+        self.classes.push(ClassObject {
+            name: class_name.to_string(),
+            bases: Vec::new(),
+            namespace: HashMap::new(),
+            order: Vec::new(),
+        });
+        let class = self.classes.len() as u32 - 1;
+        let object = self.new_instance(class, span)?;
+        if let Value::Instance(id) = object {
+            for (attr, value) in attrs {
+                self.set_instance_attr(id, attr, value);
+            }
+        }
+        Ok(object)
     }
 
     #[inline(never)]
@@ -1498,6 +1570,13 @@ impl<'a> Evaluator<'a> {
             } if object.as_name().is_some() => {
                 let name = object.as_name().unwrap_or_default();
                 let container = self.lookup(name, object.span)?;
+                if let ExprKind::Slice { lower, upper, step } = &index.kind {
+                    let updated =
+                        self.set_slice(container, [lower, upper, step], value, target.span)?;
+                    let updated = self.check_built(updated, target.span)?;
+                    self.bind(name.to_string(), updated);
+                    return Ok(());
+                }
                 let key = self.eval(index)?;
                 let updated = self.set_item(container, key, value, target.span)?;
                 let updated = self.check_built(updated, target.span)?;
@@ -1509,6 +1588,40 @@ impl<'a> Evaluator<'a> {
                 &format!("assignment to a {}", target.description()),
             )),
         }
+    }
+
+    /// `items[lower:upper] = value` on a list (`directives[:] = []`): the slice's items are
+    /// replaced by what `value` iterates to. An extended slice (`step`) is not supported.
+    fn set_slice(
+        &mut self,
+        container: Value,
+        bounds: [&'a Option<Box<Expr>>; 3],
+        value: Value,
+        span: Span,
+    ) -> EvalResult<Value> {
+        let Value::List(mut items) = container else {
+            let kind = container.kind_name();
+            return Err(self.python(
+                span,
+                "TypeError",
+                format!("'{kind}' object does not support item assignment"),
+            ));
+        };
+        if bounds[2].is_some() {
+            return Err(self.cannot_run(span, "an assignment to an extended slice"));
+        }
+        let (lower, upper, _) = self.slice_bounds(bounds, span)?;
+        let replacement = self.iterate(value, span)?;
+        let len = items.len() as i64;
+        let clip = |at: Option<i64>, default: i64| match at {
+            None => default,
+            Some(i) if i < 0 => (i + len).max(0),
+            Some(i) => i.min(len),
+        };
+        let start = clip(lower, 0) as usize;
+        let end = (clip(upper, len) as usize).max(start);
+        items.splice(start..end, replacement);
+        Ok(Value::List(items))
     }
 
     /// `container[key] = value` (containers are values here: the caller binds the result).
@@ -1835,8 +1948,105 @@ impl<'a> Evaluator<'a> {
         span: Span,
     ) -> EvalResult<Value> {
         let value = self.eval(value)?;
+        if let ExprKind::Slice { lower, upper, step } = &index.kind {
+            let picked = self.slice_positions(&value, [lower, upper, step], span)?;
+            return self.sliced(value, &picked, span);
+        }
         let index = self.eval(index)?;
         self.subscript(value, index, span)
+    }
+
+    /// The positions `value[lower:upper:step]` picks, as Python computes them (out-of-range
+    /// bounds are clipped; a step of 0 is a ValueError).
+    fn slice_positions(
+        &mut self,
+        value: &Value,
+        bounds: [&'a Option<Box<Expr>>; 3],
+        span: Span,
+    ) -> EvalResult<Vec<usize>> {
+        let len = match value {
+            Value::List(items) | Value::Tuple(items) => items.len(),
+            Value::Str(text) => text.chars().count(),
+            other => {
+                return Err(self.python(
+                    span,
+                    "TypeError",
+                    format!("'{}' object is not subscriptable", other.kind_name()),
+                ))
+            }
+        } as i64;
+        let (lower, upper, step) = self.slice_bounds(bounds, span)?;
+        let clip = |at: Option<i64>, default: i64| -> i64 {
+            match at {
+                None => default,
+                Some(i) if i < 0 => (i + len).max(if step < 0 { -1 } else { 0 }),
+                Some(i) => i.min(if step < 0 { len - 1 } else { len }),
+            }
+        };
+        let (start, stop) = if step > 0 {
+            (clip(lower, 0), clip(upper, len))
+        } else {
+            (clip(lower, len - 1), clip(upper, -1))
+        };
+        let mut positions = Vec::new();
+        let mut at = start;
+        while (step > 0 && at < stop) || (step < 0 && at > stop) {
+            positions.push(at as usize);
+            at += step;
+        }
+        Ok(positions)
+    }
+
+    /// A slice's `lower`, `upper` and `step` (1 when not given).
+    fn slice_bounds(
+        &mut self,
+        [lower, upper, step]: [&'a Option<Box<Expr>>; 3],
+        span: Span,
+    ) -> EvalResult<(Option<i64>, Option<i64>, i64)> {
+        let bound = |ev: &mut Self, expr: &'a Option<Box<Expr>>| -> EvalResult<Option<i64>> {
+            let Some(expr) = expr else { return Ok(None) };
+            match ev.eval(expr)? {
+                Value::None => Ok(None),
+                Value::Int(i) => Ok(Some(i)),
+                Value::Bool(b) => Ok(Some(b as i64)),
+                _ => Err(ev.python(
+                    expr.span,
+                    "TypeError",
+                    "slice indices must be integers or None or have an __index__ method",
+                )),
+            }
+        };
+        let lower = bound(self, lower)?;
+        let upper = bound(self, upper)?;
+        let step = bound(self, step)?.unwrap_or(1);
+        if step == 0 {
+            return Err(self.python(span, "ValueError", "slice step cannot be zero"));
+        }
+        Ok((lower, upper, step))
+    }
+
+    fn sliced(&self, value: Value, positions: &[usize], span: Span) -> EvalResult<Value> {
+        let pick = |items: &[Value]| -> Vec<Value> {
+            positions
+                .iter()
+                .filter_map(|&p| items.get(p).cloned())
+                .collect()
+        };
+        Ok(match value {
+            Value::List(items) => Value::List(pick(&items)),
+            Value::Tuple(items) => Value::Tuple(pick(&items)),
+            Value::Str(text) => {
+                let chars: Vec<char> = text.chars().collect();
+                Value::Str(positions.iter().filter_map(|&p| chars.get(p)).collect())
+            }
+            other => {
+                return Err(self.python(
+                    span,
+                    "TypeError",
+                    format!("'{}' object is not subscriptable", other.kind_name()),
+                ))
+            }
+        })
     }
 
     #[inline(never)]
@@ -2213,6 +2423,10 @@ impl<'a> Evaluator<'a> {
                 } else {
                     Err(no_attribute(self, "'BatchOperations' object".to_string()))
                 }
+            }
+            Value::Foreign(name) if super::env::missing_attribute(self, &name, attr).is_some() => {
+                let message = super::env::missing_attribute(self, &name, attr).unwrap_or_default();
+                Err(self.python(span, "AttributeError", message))
             }
             Value::Foreign(name) => Ok(super::env::attribute(self, &name, attr)
                 .unwrap_or_else(|| Value::Foreign(format!("{name}.{attr}")))),

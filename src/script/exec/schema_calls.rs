@@ -486,7 +486,18 @@ pub(super) fn attribute(
         (Value::LightTable(_) | Value::Table(_), "update" | "delete" | "insert") => method(value),
         (Value::LightTable(BulkInsertTable { name, .. }), "name") => Ok(Value::Str(name.clone())),
         (Value::Table(t), "name") => Ok(Value::Str(t.name.clone())),
-        (Value::Column(c), "name") => Ok(Value::Str(c.name.clone())),
+        (Value::Column(c), "name" | "key") => Ok(Value::Str(c.name.clone())),
+        (Value::Column(c), "type") => Ok(Value::Type(c.type_.clone())),
+        (Value::Column(c), "nullable") => Ok(Value::Bool(c.nullable.unwrap_or(!c.primary_key))),
+        (Value::Column(c), "primary_key") => Ok(Value::Bool(c.primary_key)),
+        (Value::Column(c), "comment") => {
+            Ok(c.comment.clone().map(Value::Str).unwrap_or(Value::None))
+        }
+        (Value::Column(c), "server_default") => Ok(c
+            .server_default
+            .clone()
+            .map(Value::SqlDefault)
+            .unwrap_or(Value::None)),
         (Value::TableColumns(table, columns), _) => {
             if columns.iter().any(|c| c == attr) {
                 Ok(Value::Sql(SqlExpr::Column {

@@ -539,6 +539,40 @@ impl<'a> Evaluator<'a> {
         })
     }
 
+    /// `issubclass(class, target)`: `target` is the class, one of its bases, or a library
+    /// base (kept by name: `TypeDecorator`, `Enum`) whose last dotted part is `target`'s.
+    pub(in crate::script::exec) fn class_derives_from(&self, class: u32, target: &Value) -> bool {
+        let short = |value: &Value| match value {
+            Value::Foreign(name)
+            | Value::Module(name)
+            | Value::TypeClass(name)
+            | Value::Function(name) => Some(name.rsplit('.').next().unwrap_or(name).to_string()),
+            _ => None,
+        };
+        let wanted = short(target);
+        let mut pending = vec![(class, 0)];
+        while let Some((class, depth)) = pending.pop() {
+            if matches!(target, Value::Class(id) if *id == class) {
+                return true;
+            }
+            let Some(object) = self.classes.get(class as usize) else {
+                continue;
+            };
+            for base in &object.bases {
+                match base {
+                    Value::Class(base) if depth < MAX_HIERARCHY => pending.push((*base, depth + 1)),
+                    Value::Class(_) => {}
+                    other => {
+                        if wanted.is_some() && short(other) == wanted {
+                            return true;
+                        }
+                    }
+                }
+            }
+        }
+        false
+    }
+
     pub(in crate::script::exec) fn has_library_base(&self, class: u32) -> bool {
         let mut pending = vec![(class, 0)];
         while let Some((class, depth)) = pending.pop() {
