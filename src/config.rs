@@ -5,6 +5,9 @@
 //! `sqlalchemy.url`, and parsing SQLite URLs.
 //! Does not: read revision files or open databases.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use crate::fs::{self, FileSystem};
 use crate::ini::Ini;
 
@@ -14,9 +17,35 @@ pub struct Config {
     /// Absolute path of the ini file (it may not exist: Alembic then sees no options at all).
     pub config_file: String,
     pub section: String,
-    pub ini: Ini,
+    /// shared: the page reads the same file for every command and panel ([`parse_kept`])
+    pub ini: Rc<Ini>,
     /// `-x` arguments, for env.py.
     pub x_arguments: Vec<String>,
+}
+
+thread_local! {
+    /// The last ini text parsed, with its `here`, and what it parsed to.
+    static LAST: RefCell<Option<(String, String, Rc<Ini>)>> = const { RefCell::new(None) };
+}
+
+/// `Ini::parse` of `text` with `here`, kept while the text is unchanged: the page loads the
+/// config several times per command and panel (a command, the version table's name, the
+/// version locations, the database's path) from the same file. Parsing is a pure function.
+fn parse_kept(text: &str, here: &str) -> Result<Rc<Ini>, crate::ini::IniError> {
+    let kept = LAST.with(|last| {
+        last.borrow()
+            .as_ref()
+            .filter(|(kept_text, kept_here, _)| kept_text == text && kept_here == here)
+            .map(|(_, _, ini)| Rc::clone(ini))
+    });
+    if let Some(ini) = kept {
+        return Ok(ini);
+    }
+    let ini = Rc::new(Ini::parse(text, &[("here", here)])?);
+    LAST.with(|last| {
+        *last.borrow_mut() = Some((text.to_string(), here.to_string(), Rc::clone(&ini)));
+    });
+    Ok(ini)
 }
 
 /// Errors Alembic reports as `FAILED: ...` while reading configuration.
@@ -49,8 +78,7 @@ impl Config {
         } else {
             String::new()
         };
-        let ini =
-            Ini::parse(&text, &[("here", &here)]).map_err(|error| ConfigError(error.message))?;
+        let ini = parse_kept(&text, &here).map_err(|error| ConfigError(error.message))?;
         Ok(Config {
             config_file,
             section: section.unwrap_or("alembic").to_string(),

@@ -243,16 +243,14 @@ fn setup_half_applied(session: &mut Session, clock: &dyn Clock, ids: &mut dyn Id
 fn columns_of(session: &mut Session, table: &str) -> Vec<(String, bool)> {
     query(
         session,
-        &format!(
-            "SELECT name, \"notnull\" FROM pragma_table_info('{}')",
-            table.replace('\'', "''")
-        ),
+        &format!("PRAGMA table_info('{}')", table.replace('\'', "''")),
     )
     .unwrap_or_default()
     .iter()
     .map(|row| {
-        let name = row.first().map(SqlValue::display).unwrap_or_default();
-        let not_null = matches!(row.get(1), Some(SqlValue::Integer(value)) if *value != 0);
+        // cid, name, type, notnull, dflt_value, pk
+        let name = row.get(1).map(SqlValue::display).unwrap_or_default();
+        let not_null = matches!(row.get(3), Some(SqlValue::Integer(value)) if *value != 0);
         (name, not_null)
     })
     .collect()

@@ -40,7 +40,7 @@ pub struct EnvSettings {
     /// `config.config_ini_section` (`-n`, default `alembic`).
     pub ini_section: String,
     /// The ini file (`config.get_section`, `get_main_option`: read when env.py asks).
-    pub ini: crate::ini::Ini,
+    pub ini: std::rc::Rc<crate::ini::Ini>,
     /// `-x` arguments, as given.
     pub x_arguments: Vec<String>,
     /// `config.cmd_opts.autogenerate` (`None`: the command has no such option).
@@ -453,65 +453,53 @@ impl EnvRun<'_> {
             // rebound to something else: Alembic goes on with its own list, unchanged
             _ => return Ok(vec![script.clone()]),
         };
-        items
-            .into_iter()
-            .map(|item| self.read_directive(item, script, span))
-            .collect()
+        let mut scripts = Vec::new();
+        for item in &items {
+            match self.read_directive(item, script) {
+                Some(read) => scripts.push(read),
+                None => {
+                    return Err(self.evaluator.unsupported(
+                        span,
+                        "process_revision_directives() left something other than a MigrationScript in directives; the playground writes the MigrationScript it was given",
+                    ))
+                }
+            }
+        }
+        Ok(scripts)
     }
 
-    /// A `MigrationScript` of the list after the hook: what it changed.
-    fn read_directive(
-        &self,
-        item: Value,
-        script: &DirectiveScript,
-        span: Span,
-    ) -> Result<DirectiveScript, ExecError> {
-        let attrs = match item {
-            Value::Instance(id) => self.evaluator.instance_attrs(id),
-            _ => None,
+    /// A `MigrationScript` of the list after the hook, with what the hook set on it (`None`:
+    /// something else was put in the list).
+    fn read_directive(&self, item: &Value, script: &DirectiveScript) -> Option<DirectiveScript> {
+        let Value::Instance(id) = item else {
+            return None;
         };
-        let Some(attrs) = attrs else {
-            return Err(self.evaluator.unsupported(
-                span,
-                "process_revision_directives() left something other than a MigrationScript in directives; the playground writes the MigrationScript it was given",
-            ));
-        };
+        let attrs = self.evaluator.instance_attrs(*id)?;
         let text = |name: &str| match attrs.get(name) {
-            Some(Value::Str(s)) => Some(Some(s.clone())),
-            Some(Value::None) => Some(None),
+            Some(Value::Str(s)) => Some(s.clone()),
             _ => None,
         };
-        let mut changed = script.clone();
-        if let Some(Some(rev_id)) = text("rev_id") {
-            changed.rev_id = rev_id;
-        }
-        if let Some(message) = text("message") {
-            changed.message = message;
-        }
-        if let Some(Some(head)) = text("head") {
-            changed.head = head;
-        }
-        if let Some(Value::Bool(splice)) = attrs.get("splice") {
-            changed.splice = *splice;
-        }
-        if let Some(label) = text("branch_label") {
-            changed.branch_label = label;
-        }
-        if let Some(path) = text("version_path") {
-            changed.version_path = path;
-        }
-        changed.depends_on = match attrs.get("depends_on") {
-            Some(Value::Str(one)) => vec![one.clone()],
-            Some(Value::Tuple(items) | Value::List(items)) => items
-                .iter()
+        let depends_on = match attrs.get("depends_on") {
+            Some(Value::Tuple(items) | Value::List(items)) => items.clone(),
+            Some(one) => vec![one.clone()],
+            None => Vec::new(),
+        };
+        Some(DirectiveScript {
+            rev_id: text("rev_id").unwrap_or_else(|| script.rev_id.clone()),
+            message: text("message"),
+            head: text("head").unwrap_or_else(|| script.head.clone()),
+            splice: attrs.get("splice") == Some(&Value::Bool(true)),
+            branch_label: text("branch_label"),
+            version_path: text("version_path"),
+            depends_on: depends_on
+                .into_iter()
                 .filter_map(|item| match item {
-                    Value::Str(s) => Some(s.clone()),
+                    Value::Str(s) => Some(s),
                     _ => None,
                 })
                 .collect(),
-            _ => Vec::new(),
-        };
-        Ok(changed)
+            ..script.clone()
+        })
     }
 }
 
@@ -980,8 +968,10 @@ mod tests {
             offline,
             config_file_name: "/p/alembic.ini".to_string(),
             ini_section: "alembic".to_string(),
-            ini: crate::ini::Ini::parse("[alembic]\nsqlalchemy.url = sqlite:///app.db\n", &[])
-                .unwrap(),
+            ini: Rc::new(
+                crate::ini::Ini::parse("[alembic]\nsqlalchemy.url = sqlite:///app.db\n", &[])
+                    .unwrap(),
+            ),
             x_arguments: vec!["tenant=acme".to_string()],
             autogenerate: Some(false),
         };

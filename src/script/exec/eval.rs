@@ -211,7 +211,6 @@ pub(super) struct Evaluator<'a> {
     /// the exceptions being handled (`raise` alone re-raises the last)
     handling: Vec<ExecError>,
     pub function: &'a str,
-    globals: HashMap<String, Global<'a>>,
     evaluated_globals: HashMap<String, Value>,
     locals: HashMap<String, Value>,
     pub planned: Vec<PlannedOp>,
@@ -338,7 +337,7 @@ impl<'a> Evaluator<'a> {
         modules: &'a ModuleSet,
         live: Option<&'a mut dyn LiveOps>,
     ) -> Evaluator<'a> {
-        let mut evaluator = Evaluator {
+        Evaluator {
             script,
             live,
             updated_receiver: None,
@@ -348,7 +347,6 @@ impl<'a> Evaluator<'a> {
             built: 0,
             handling: Vec::new(),
             function,
-            globals: HashMap::new(),
             evaluated_globals: HashMap::new(),
             locals: HashMap::new(),
             planned: Vec::new(),
@@ -376,65 +374,76 @@ impl<'a> Evaluator<'a> {
             env: super::env::EnvState::default(),
             keep_locals_at: 0,
             kept_locals: None,
-        };
-        let mut globals = HashMap::new();
-        evaluator.collect_globals(&script.module.body, &mut globals);
-        evaluator.globals = globals;
-        evaluator
+        }
     }
 
-    /// The names the revision file's top level binds, each to what binds it (evaluated when
-    /// first used). A top-level `try:` binds what its body binds: the imports there are of
-    /// libraries, which succeed (`try: from sqlalchemy.orm import declarative_base`).
-    fn collect_globals(&self, body: &'a [Stmt], globals: &mut HashMap<String, Global<'a>>) {
-        for statement in body {
-            match &statement.kind {
+    /// What binds `name` at the revision file's top level (evaluated when first used): the
+    /// last statement binding it, as after the module ran. A top-level `try:` binds what its
+    /// body binds: the imports there are of libraries, which succeed (`try: from
+    /// sqlalchemy.orm import declarative_base`). Found on first use, not listed up front: a
+    /// revision's `upgrade()` reads two or three of its module's names.
+    fn find_global(&self, body: &'a [Stmt], name: &str) -> Option<Global<'a>> {
+        for statement in body.iter().rev() {
+            let found = match &statement.kind {
                 StmtKind::Try {
                     body,
                     orelse,
                     finalbody,
                     ..
-                } => {
-                    self.collect_globals(body, globals);
-                    self.collect_globals(orelse, globals);
-                    self.collect_globals(finalbody, globals);
-                }
-                StmtKind::Import { .. } | StmtKind::ImportFrom { .. } => {
-                    for (name, imported) in self.import_bindings(statement) {
-                        let global = match imported {
-                            Imported::Value(value) => Global::Value(value),
-                            Imported::From(module, name) => {
-                                Global::Import(module, name, statement.span)
-                            }
-                        };
-                        globals.insert(name, global);
-                    }
-                }
-                StmtKind::Assign { targets, value } => {
-                    for target in targets {
-                        if let Some(name) = target.as_name() {
-                            globals.insert(name.to_string(), Global::Expr(value));
-                        }
-                    }
-                }
+                } => self
+                    .find_global(finalbody, name)
+                    .or_else(|| self.find_global(orelse, name))
+                    .or_else(|| self.find_global(body, name)),
+                StmtKind::Import { names } => names
+                    .iter()
+                    .any(|alias| match &alias.asname {
+                        Some(asname) => asname == name,
+                        None => alias.name.split('.').next() == Some(name),
+                    })
+                    .then(|| self.imported_global(statement, name))
+                    .flatten(),
+                StmtKind::ImportFrom { names, .. } => names
+                    .iter()
+                    .any(|alias| {
+                        alias.name == "*" || alias.asname.as_deref().unwrap_or(&alias.name) == name
+                    })
+                    .then(|| self.imported_global(statement, name))
+                    .flatten(),
+                StmtKind::Assign { targets, value } => targets
+                    .iter()
+                    .any(|target| target.as_name() == Some(name))
+                    .then_some(Global::Expr(value)),
                 StmtKind::AnnAssign {
                     target,
                     value: Some(value),
                     ..
-                } => {
-                    if let Some(name) = target.as_name() {
-                        globals.insert(name.to_string(), Global::Expr(value));
-                    }
+                } => (target.as_name() == Some(name)).then_some(Global::Expr(value)),
+                StmtKind::FunctionDef(definition) if definition.name == name => {
+                    Some(Global::Function(definition))
                 }
-                StmtKind::FunctionDef(definition) => {
-                    globals.insert(definition.name.clone(), Global::Function(definition));
+                StmtKind::ClassDef(definition) if definition.name == name => {
+                    Some(Global::Class(definition))
                 }
-                StmtKind::ClassDef(definition) => {
-                    globals.insert(definition.name.clone(), Global::Class(definition));
-                }
-                _ => {}
+                _ => None,
+            };
+            if found.is_some() {
+                return found;
             }
         }
+        None
+    }
+
+    /// What the import `statement` binds to `name`.
+    fn imported_global(&self, statement: &Stmt, name: &str) -> Option<Global<'a>> {
+        let (_, imported) = self
+            .import_bindings(statement)
+            .into_iter()
+            .rev()
+            .find(|(bound, _)| bound == name)?;
+        Some(match imported {
+            Imported::Value(value) => Global::Value(value),
+            Imported::From(module, name) => Global::Import(module, name, statement.span),
+        })
     }
 
     /// Switches to running a module body, class body or function; `leave` switches back.
@@ -552,25 +561,47 @@ impl<'a> Evaluator<'a> {
         Ok(())
     }
 
+    /// The operation made at `span`; its source line is read now only when it is recorded
+    /// (a live run reads it when the operation fails: [`Evaluator::with_source_line`]).
     fn planned_op(&self, operation: Operation, span: Span) -> PlannedOp {
         PlannedOp {
             operation,
             line: span.start.line,
             column: span.start.column,
-            source_line: source_line(self.file().1, span.start.line),
+            source_line: match self.live {
+                Some(_) => String::new(),
+                None => source_line(self.file().1, span.start.line),
+            },
         }
+    }
+
+    /// `error` of the live operation at `line` of the running file, with that line's text.
+    fn with_source_line(&self, mut error: ExecError, line: u32) -> ExecError {
+        if let ExecError::Python {
+            source_line: text, ..
+        }
+        | ExecError::Database {
+            source_line: text, ..
+        } = &mut error
+        {
+            if text.is_empty() {
+                *text = source_line(self.file().1, line);
+            }
+        }
+        error
     }
 
     /// An operation made by the call at `span`: run now when live, else recorded.
     pub fn push_op(&mut self, operation: Operation, span: Span) -> EvalResult<()> {
         let op = self.planned_op(operation, span);
-        match self.live.as_deref_mut() {
+        let result = match self.live.as_deref_mut() {
             Some(live) => live.run(self.script, &op),
             None => {
                 self.planned.push(op);
-                Ok(())
+                return Ok(());
             }
-        }
+        };
+        result.map_err(|error| self.with_source_line(error, op.line))
     }
 
     /// `print(...)` while migrating; nothing while collecting.
@@ -644,10 +675,11 @@ impl<'a> Evaluator<'a> {
     /// Runs an `Execute` operation made at `span` for its rows (`None` offline).
     pub fn query(&mut self, operation: Operation, span: Span) -> EvalResult<Option<QueryRows>> {
         let op = self.planned_op(operation, span);
-        match self.live.as_deref_mut() {
+        let result = match self.live.as_deref_mut() {
             Some(live) => live.query(self.script, &op),
-            None => Err(self.unsupported(span, super::NEEDS_DATABASE)),
-        }
+            None => return Err(self.unsupported(span, super::NEEDS_DATABASE)),
+        };
+        result.map_err(|error| self.with_source_line(error, op.line))
     }
 
     // -------------------------------------------------------- statements
@@ -1720,10 +1752,13 @@ impl<'a> Evaluator<'a> {
         if let Some(value) = self.evaluated_globals.get(name) {
             return Ok(value.clone());
         }
-        match self.globals.get(name) {
-            Some(Global::Value(value)) => Ok(value.clone()),
+        match self.find_global(&self.script.module.body, name) {
+            Some(Global::Value(value)) => {
+                self.evaluated_globals
+                    .insert(name.to_string(), value.clone());
+                Ok(value)
+            }
             Some(Global::Expr(expr)) => {
-                let expr: &'a Expr = expr;
                 if self.evaluating_globals.iter().any(|g| g == name) {
                     return Err(self.unsupported(
                         expr.span,
@@ -1742,7 +1777,6 @@ impl<'a> Evaluator<'a> {
                 Ok(value)
             }
             Some(Global::Function(definition)) => {
-                let definition: &'a FunctionDef = definition;
                 let saved_locals = std::mem::take(&mut self.locals);
                 let function = self.define(definition, HashMap::new(), span);
                 self.locals = saved_locals;
@@ -1752,8 +1786,7 @@ impl<'a> Evaluator<'a> {
                 Ok(function)
             }
             Some(Global::Import(module, imported, at)) => {
-                let imported = Imported::From(*module, imported.clone());
-                let at = *at;
+                let imported = Imported::From(module, imported);
                 let saved = self.enter(Frame::Function, None, true);
                 let value = self.resolve_import(imported, at);
                 self.leave(saved);
@@ -1763,7 +1796,6 @@ impl<'a> Evaluator<'a> {
                 Ok(value)
             }
             Some(Global::Class(definition)) => {
-                let definition: &'a crate::python::ClassDef = definition;
                 let saved = self.enter(Frame::Function, None, true);
                 let class = self.build_class(definition, span);
                 self.leave(saved);
@@ -2424,12 +2456,11 @@ impl<'a> Evaluator<'a> {
                     Err(no_attribute(self, "'BatchOperations' object".to_string()))
                 }
             }
-            Value::Foreign(name) if super::env::missing_attribute(self, &name, attr).is_some() => {
-                let message = super::env::missing_attribute(self, &name, attr).unwrap_or_default();
-                Err(self.python(span, "AttributeError", message))
-            }
-            Value::Foreign(name) => Ok(super::env::attribute(self, &name, attr)
-                .unwrap_or_else(|| Value::Foreign(format!("{name}.{attr}")))),
+            Value::Foreign(name) => match super::env::missing_attribute(self, &name, attr) {
+                Some(message) => Err(self.python(span, "AttributeError", message)),
+                None => Ok(super::env::attribute(self, &name, attr)
+                    .unwrap_or_else(|| Value::Foreign(format!("{name}.{attr}")))),
+            },
             value @ (Value::OrmSession(_) | Value::OrmQuery(_)) => {
                 super::orm::attribute(self, &value, attr, span)
             }
