@@ -56,6 +56,10 @@ pub(super) fn has_method(value: &Value, name: &str) -> bool {
                 | "join"
                 | "startswith"
                 | "endswith"
+                | "isdigit"
+                | "isalpha"
+                | "isalnum"
+                | "isspace"
         ),
         Value::List(_) => matches!(name, "append" | "extend" | "pop" | "clear" | "insert"),
         Value::Dict(_) => matches!(name, "get" | "update" | "pop"),
@@ -582,6 +586,16 @@ pub(super) fn method(
             let length = parts.iter().map(|part| part.chars().count()).sum::<usize>();
             ev.check_len(length.saturating_add(separators), span)?;
             Value::Str(parts.join(&s))
+        }
+        // true of a non-empty string whose every character is of the kind
+        (Value::Str(s), "isdigit" | "isalpha" | "isalnum" | "isspace") => {
+            let kind = |c: char| match name {
+                "isdigit" => c.is_numeric(),
+                "isalpha" => c.is_alphabetic(),
+                "isalnum" => c.is_alphanumeric(),
+                _ => c.is_whitespace(),
+            };
+            Value::Bool(!s.is_empty() && s.chars().all(kind))
         }
         (Value::Str(s), "startswith" | "endswith") => {
             let candidates = match arg(0) {

@@ -1740,3 +1740,34 @@ fn decorators_wrap_functions_innermost_first() {
     );
     assert_eq!(out, "DROP TABLE \"TAB_A!\";\n\n");
 }
+
+#[test]
+fn slices_isinstance_and_string_predicates_follow_python() {
+    let ops = plan(concat!(
+        "    s = 'abcdef'\n",
+        "    items = [1, 2, 3, 4, 5]\n",
+        "    items[1:3] = ['x']\n",
+        "    items[:0] = [0]\n",
+        "    checks = [s[1:3], s[-2:], s[::2], s[::-1], s[4:1], s[10:], str(items[::-2]), str(len(items[-100:100]))]\n",
+        "    kinds = [isinstance(1, int), isinstance(True, int), isinstance('a', (int, str)), isinstance(sa.String(20), sa.String),\n",
+        "             isinstance(sa.Text(), sa.String), isinstance(sa.Integer(), sa.String), isinstance(sa.Enum('a'), sa.String), '12'.isdigit(), ''.isdigit(), 'a1'.isalpha()]\n",
+        "    op.execute(' '.join(checks) + ' ' + ' '.join(str(k) for k in kinds))\n",
+    ))
+    .unwrap();
+    let Operation::Execute(ExecuteSql::Text { sql, .. }) = &ops[0] else {
+        panic!("{ops:?}")
+    };
+    assert_eq!(
+        sql,
+        "bc ef ace fedcba   [5, 'x', 0] 5 True True True True True False True True False False"
+    );
+    // a step of 0 and an extended slice assignment are Python's errors / a clear refusal
+    assert!(matches!(
+        plan("    'abc'[::0]\n"),
+        Err(ExecError::Python { exception, .. }) if exception == "ValueError"
+    ));
+    assert!(matches!(
+        plan("    x = [1, 2]\n    x[::2] = [3]\n"),
+        Err(ExecError::Unsupported { .. })
+    ));
+}
