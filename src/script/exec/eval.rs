@@ -2690,6 +2690,9 @@ impl<'a> Evaluator<'a> {
             Value::Foreign(name) | Value::Module(name) if super::orm::is_session_class(&name) => {
                 super::orm::new_session(self, args, keywords, span)
             }
+            Value::Foreign(name) if name == "json.dumps" || name == "json.loads" => {
+                super::json::call(self, &name, args, keywords, span)
+            }
             Value::Foreign(name) if name == "asyncio.run" => match args.into_iter().next() {
                 Some(arg) => self.run_coroutine(arg.value, span),
                 None => Err(self.python(

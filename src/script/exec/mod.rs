@@ -43,6 +43,7 @@ mod builtins;
 mod connection;
 pub mod env;
 mod eval;
+mod json;
 mod metadata;
 pub mod models;
 pub mod modules;

@@ -1771,3 +1771,29 @@ fn slices_isinstance_and_string_predicates_follow_python() {
         Err(ExecError::Unsupported { .. })
     ));
 }
+
+#[test]
+fn json_dumps_and_loads_print_what_python_prints() {
+    let ops = plan(concat!(
+        "    import json\n",
+        "    data = {'b': [1, 2.5, None, True], 'a': 'é\"\\n', 'c': {}}\n",
+        "    text = json.dumps(data)\n",
+        "    back = json.loads(text)\n",
+        "    op.execute(text + ' | ' + json.dumps(data, sort_keys=True) + ' | ' + str(back['b']) + ' ' + back['a'].strip() + ' | ' + str(json.loads(' [1, -2e3, \"\\\\ud83d\\\\ude00\"] ')))\n",
+    ))
+    .unwrap();
+    let Operation::Execute(ExecuteSql::Text { sql, .. }) = &ops[0] else {
+        panic!("{ops:?}")
+    };
+    assert_eq!(
+        sql,
+        "{\"b\": [1, 2.5, null, true], \"a\": \"\\u00e9\\\"\\n\", \"c\": {}} | {\"a\": \"\\u00e9\\\"\\n\", \"b\": [1, 2.5, null, true], \"c\": {}} | [1, 2.5, None, True] é\" | [1, -2000.0, '😀']"
+    );
+    let error = plan("    import json\n    x = json.loads('{\"a\": 1,}')\n").unwrap_err();
+    assert!(
+        matches!(&error, ExecError::Python { exception, message, .. }
+            if exception == "json.decoder.JSONDecodeError"
+                && message == "Expecting property name enclosed in double quotes: line 1 column 9 (char 8)"),
+        "{error:?}"
+    );
+}
