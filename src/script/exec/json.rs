@@ -59,7 +59,15 @@ pub(super) fn dumps(value: &Value, sort_keys: bool, out: &mut String) -> Result<
                 keyed.push((key, item));
             }
             if sort_keys {
-                keyed.sort_by(|a, b| a.0.cmp(&b.0));
+                // an insertion sort: dicts here are small, and a library sort of this element
+                // type would add kilobytes to the page
+                for end in 1..keyed.len() {
+                    let mut at = end;
+                    while at > 0 && keyed[at - 1].0 > keyed[at].0 {
+                        keyed.swap(at - 1, at);
+                        at -= 1;
+                    }
+                }
             }
             out.push('{');
             for (at, (key, item)) in keyed.into_iter().enumerate() {
