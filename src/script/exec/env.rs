@@ -294,13 +294,10 @@ impl<'p> EnvRun<'p> {
         name: &str,
         args: &[HookArg],
     ) -> Option<Result<Option<bool>, ExecError>> {
-        let keyword = self.keyword(name)?.clone();
-        if !matches!(
-            keyword.value,
-            Value::UserFunction(_) | Value::BoundMethod(..)
-        ) {
+        if !self.has_hook(name) {
             return None;
         }
+        let keyword = self.keyword(name)?.clone();
         let args = args
             .iter()
             .map(|arg| Arg {
@@ -329,25 +326,9 @@ impl<'p> EnvRun<'p> {
     /// Calls env.py's `include_object` / `include_name` style hook `name` with `args` (strings,
     /// booleans and `None`): its truth. `None` when no such callable was configured.
     pub fn call_hook(&mut self, name: &str, args: &[HookArg]) -> Option<Result<bool, ExecError>> {
-        let keyword = self.keyword(name)?.clone();
-        if !matches!(
-            keyword.value,
-            Value::UserFunction(_) | Value::BoundMethod(..)
-        ) {
-            return None;
-        }
-        let args = args
-            .iter()
-            .map(|arg| Arg {
-                value: hook_value(arg),
-                span: keyword.span,
-            })
-            .collect();
-        let result = self
-            .evaluator
-            .call(keyword.value, args, Vec::new(), keyword.span)
-            .and_then(|value| self.evaluator.truth(&value, keyword.span));
-        Some(result)
+        // `None` returned is false, as Python's truth of it
+        self.call_comparator(name, args)
+            .map(|result| result.map(|answer| answer.unwrap_or(false)))
     }
 }
 
@@ -392,13 +373,10 @@ impl EnvRun<'_> {
         heads: &[String],
         script: &DirectiveScript,
     ) -> Option<Result<Vec<DirectiveScript>, ExecError>> {
-        let keyword = self.keyword("process_revision_directives")?.clone();
-        if !matches!(
-            keyword.value,
-            Value::UserFunction(_) | Value::BoundMethod(..)
-        ) {
+        if !self.has_hook("process_revision_directives") {
             return None;
         }
+        let keyword = self.keyword("process_revision_directives")?.clone();
         Some(self.run_directives_hook(keyword.value, keyword.span, heads, script))
     }
 
