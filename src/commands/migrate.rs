@@ -201,7 +201,6 @@ pub fn check(invocation: &mut Invocation<'_, '_>) -> CommandResult {
             version_path: None,
             depends_on: Vec::new(),
             upgrade_ops: comparison.upgrade_ops.len(),
-            downgrade_ops: comparison.upgrade_ops.len(),
         };
         let scripts = environment.run.process_revision_directives(&heads, &script);
         environment::print_env_output(invocation, &mut environment.run);

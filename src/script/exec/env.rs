@@ -343,9 +343,9 @@ pub struct DirectiveScript {
     pub branch_label: Option<String>,
     pub version_path: Option<String>,
     pub depends_on: Vec<String>,
-    /// how many operations autogenerate put in `upgrade_ops` / `downgrade_ops`
+    /// how many operations autogenerate put in `upgrade_ops` (and so in `downgrade_ops`,
+    /// their reverse)
     pub upgrade_ops: usize,
-    pub downgrade_ops: usize,
 }
 
 const MIGRATION_SCRIPT: &str = "MigrationScript";
@@ -395,7 +395,7 @@ impl EnvRun<'_> {
             many => Value::Tuple(many.iter().cloned().map(Value::Str).collect()),
         };
         let upgrade_ops = Value::Foreign(format!("{UPGRADE_OPS}{}", script.upgrade_ops));
-        let downgrade_ops = Value::Foreign(format!("{DOWNGRADE_OPS}{}", script.downgrade_ops));
+        let downgrade_ops = Value::Foreign(format!("{DOWNGRADE_OPS}{}", script.upgrade_ops));
         let object = self.evaluator.library_object(
             MIGRATION_SCRIPT,
             vec![

@@ -550,9 +550,22 @@ impl<'a> Evaluator<'a> {
             _ => None,
         };
         let wanted = short(target);
+        self.any_in_hierarchy(class, |class, library_base| match library_base {
+            None => matches!(target, Value::Class(id) if *id == class),
+            Some(base) => wanted.is_some() && short(base) == wanted,
+        })
+    }
+
+    /// Whether `visit` holds for `class`, a class of the program it derives from
+    /// (`visit(id, None)`), or a library base of one of them (`visit(id, Some(base))`).
+    fn any_in_hierarchy(
+        &self,
+        class: u32,
+        mut visit: impl FnMut(u32, Option<&Value>) -> bool,
+    ) -> bool {
         let mut pending = vec![(class, 0)];
         while let Some((class, depth)) = pending.pop() {
-            if matches!(target, Value::Class(id) if *id == class) {
+            if visit(class, None) {
                 return true;
             }
             let Some(object) = self.classes.get(class as usize) else {
@@ -562,11 +575,8 @@ impl<'a> Evaluator<'a> {
                 match base {
                     Value::Class(base) if depth < MAX_HIERARCHY => pending.push((*base, depth + 1)),
                     Value::Class(_) => {}
-                    other => {
-                        if wanted.is_some() && short(other) == wanted {
-                            return true;
-                        }
-                    }
+                    other if visit(class, Some(other)) => return true,
+                    _ => {}
                 }
             }
         }
@@ -574,20 +584,7 @@ impl<'a> Evaluator<'a> {
     }
 
     pub(in crate::script::exec) fn has_library_base(&self, class: u32) -> bool {
-        let mut pending = vec![(class, 0)];
-        while let Some((class, depth)) = pending.pop() {
-            let Some(object) = self.classes.get(class as usize) else {
-                continue;
-            };
-            for base in &object.bases {
-                match base {
-                    Value::Class(base) if depth < MAX_HIERARCHY => pending.push((*base, depth + 1)),
-                    Value::Class(_) => {}
-                    _ => return true,
-                }
-            }
-        }
-        false
+        self.any_in_hierarchy(class, |_, library_base| library_base.is_some())
     }
 
     fn attribute_of_class(&mut self, class: u32, attr: &str, span: Span) -> EvalResult<Value> {
