@@ -36,6 +36,13 @@ scenario!(
 );
 
 scenario!(
+    /// env.py's `render_item` (text, False and None answers, `autogen_context.imports`) and
+    /// the standard library in a revision: datetime, uuid, re, textwrap, functools, decimal.
+    env_py_render_item_and_the_standard_library,
+    "render_stdlib"
+);
+
+scenario!(
     /// `target_metadata`'s naming convention names the constraints and indexes of the
     /// tables `op.create_table` builds; a convention needing a name fails as SQLAlchemy does.
     naming_convention_names_created_tables,

@@ -29,7 +29,9 @@ pub use compare::{
     compare_metadata, compare_metadata_with, CompareOptions, Comparison, LogLine, UserComparators,
 };
 pub use reflect::reflect_database;
-pub use render::{render_migration, RenderedMigration};
+pub use render::{
+    render_migration, render_migration_with, RenderItem, RenderedMigration, UserRenderer,
+};
 
 /// A constraint or index name; `conv` marks names SQLAlchemy wraps in `conv()` (naming
 /// conventions, `index=True`, and every reflected name), which Alembic renders as `op.f(...)`.

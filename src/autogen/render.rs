@@ -31,24 +31,79 @@ const UNNAMED_CONSTRAINT_WARNING: [&str; 3] = [
     "# https://alembic.sqlalchemy.org/en/latest/naming.html",
 ];
 
-struct Renderer {
+/// What env.py's `render_item(type_, obj, autogen_context)` is asked about: Alembic's
+/// renderer asks it first for each column, type and server default it renders, and for the
+/// constraints of a `create_table`.
+pub enum RenderItem<'a> {
+    Column(&'a SchemaColumn),
+    Type(&'a SqlType),
+    ServerDefault(&'a ServerDefault),
+    /// `type_` (`primary_key`, `foreign_key`, `unique`, `check`) and SQLAlchemy's class
+    Constraint(&'static str, &'static str),
+}
+
+impl RenderItem<'_> {
+    /// The `type_` argument Alembic passes.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            RenderItem::Column(_) => "column",
+            RenderItem::Type(_) => "type",
+            RenderItem::ServerDefault(_) => "server_default",
+            RenderItem::Constraint(kind, _) => kind,
+        }
+    }
+}
+
+/// env.py's `render_item` function: `None` when it returned `False` (or there is none):
+/// Alembic's own rendering; else what it returned, `Some(None)` for Python's `None`.
+/// `imports` are what it added to `autogen_context.imports`.
+pub trait UserRenderer {
+    fn render_item(&mut self, item: RenderItem<'_>) -> Option<Option<String>>;
+    fn imports(&mut self) -> Vec<String>;
+}
+
+/// No `render_item`: Alembic's rendering only.
+pub struct DefaultRendering;
+
+impl UserRenderer for DefaultRendering {
+    fn render_item(&mut self, _: RenderItem<'_>) -> Option<Option<String>> {
+        None
+    }
+    fn imports(&mut self) -> Vec<String> {
+        Vec::new()
+    }
+}
+
+struct Renderer<'u> {
     imports: Vec<String>,
     warnings: Vec<String>,
     render_as_batch: bool,
     in_batch: bool,
+    user: &'u mut dyn UserRenderer,
 }
 
 /// Renders the comparison's upgrade and downgrade streams.
 pub fn render_migration(comparison: &Comparison, render_as_batch: bool) -> RenderedMigration {
+    render_migration_with(comparison, render_as_batch, &mut DefaultRendering)
+}
+
+/// As [`render_migration`], asking env.py's `render_item` first.
+pub fn render_migration_with(
+    comparison: &Comparison,
+    render_as_batch: bool,
+    user: &mut dyn UserRenderer,
+) -> RenderedMigration {
     let mut renderer = Renderer {
         imports: Vec::new(),
         warnings: Vec::new(),
         render_as_batch,
         in_batch: false,
+        user,
     };
     let upgrades = indent(&renderer.body(&comparison.upgrade_ops));
     let downgrades = indent(&renderer.body(&comparison.downgrade_ops()));
     let mut imports = renderer.imports.clone();
+    imports.extend(renderer.user.imports());
     crate::sort::sort(&mut imports);
     imports.dedup();
     RenderedMigration {
@@ -136,7 +191,7 @@ pub fn render_server_default(default: &ServerDefault) -> String {
     }
 }
 
-impl Renderer {
+impl Renderer<'_> {
     fn prefix(&self) -> &'static str {
         if self.in_batch {
             "batch_op."
@@ -154,6 +209,10 @@ impl Renderer {
     }
 
     fn type_(&mut self, sql_type: &SqlType) -> String {
+        // `"%s" % rendered`: a None returned is the text None
+        if let Some(text) = self.user.render_item(RenderItem::Type(sql_type)) {
+            return text.unwrap_or_else(|| "None".to_string());
+        }
         if sql_type.class == TypeClass::SqliteJSON {
             self.imports
                 .push("from sqlalchemy.dialects import sqlite".to_string());
@@ -209,10 +268,40 @@ impl Renderer {
         }
     }
 
-    fn column(&mut self, column: &SchemaColumn) -> String {
+    /// `None` when `render_item` gave `None` or an empty text.
+    fn server_default(&mut self, default: &ServerDefault) -> Option<String> {
+        match self.user.render_item(RenderItem::ServerDefault(default)) {
+            Some(text) => text.filter(|text| !text.is_empty()),
+            None => Some(render_server_default(default)),
+        }
+    }
+
+    /// The text of a `create_table` constraint, asking `render_item` first (`None`: it
+    /// returned `None`, and the constraint is left out). Alembic asks in the order of the
+    /// table's constraint set (by object address); the playground in the order it renders.
+    fn constraint(
+        &mut self,
+        kind: &'static str,
+        class: &'static str,
+        render: impl FnOnce(&Self) -> String,
+    ) -> Option<String> {
+        match self.user.render_item(RenderItem::Constraint(kind, class)) {
+            Some(text) => text,
+            None => Some(render(self)),
+        }
+    }
+
+    /// `None` when `render_item` gave `None` or an empty text (`create_table` leaves the
+    /// column out; `add_column` prints `None`).
+    fn column(&mut self, column: &SchemaColumn) -> Option<String> {
+        if let Some(text) = self.user.render_item(RenderItem::Column(column)) {
+            return text.filter(|text| !text.is_empty());
+        }
         let mut options: Vec<String> = Vec::new();
         if let Some(default) = &column.server_default {
-            options.push(format!("server_default={}", render_server_default(default)));
+            if let Some(rendered) = self.server_default(default) {
+                options.push(format!("server_default={rendered}"));
+            }
         }
         if let Some(autoincrement) = column.autoincrement {
             options.push(format!("autoincrement={}", python_bool(autoincrement)));
@@ -221,12 +310,12 @@ impl Renderer {
         if let Some(comment) = &column.comment {
             options.push(format!("comment={}", py_repr_str(comment)));
         }
-        format!(
+        Some(format!(
             "sa.Column({}, {}, {})",
             py_repr_str(&column.name),
             self.type_(&column.type_),
             options.join(", ")
-        )
+        ))
     }
 
     fn foreign_key_constraint(&self, fk: &SchemaForeignKey) -> String {
@@ -250,38 +339,56 @@ impl Renderer {
     }
 
     fn create_table(&mut self, table: &SchemaTable) -> String {
-        let mut args: Vec<String> = table.columns.iter().map(|c| self.column(c)).collect();
+        let mut args: Vec<String> = table
+            .columns
+            .iter()
+            .filter_map(|c| self.column(c))
+            .collect();
         let mut constraints = Vec::new();
         if !table.primary_key.is_empty() {
-            let mut parts: Vec<String> = table.primary_key.iter().map(|c| py_repr_str(c)).collect();
-            if table.primary_key_name.is_some() {
-                parts.push(format!(
-                    "name={}",
-                    self.name(table.primary_key_name.as_ref())
-                ));
-            }
-            constraints.push(format!("sa.PrimaryKeyConstraint({})", parts.join(", ")));
+            constraints.extend(
+                self.constraint("primary_key", "PrimaryKeyConstraint", |this| {
+                    let mut parts: Vec<String> =
+                        table.primary_key.iter().map(|c| py_repr_str(c)).collect();
+                    if table.primary_key_name.is_some() {
+                        parts.push(format!(
+                            "name={}",
+                            this.name(table.primary_key_name.as_ref())
+                        ));
+                    }
+                    format!("sa.PrimaryKeyConstraint({})", parts.join(", "))
+                }),
+            );
         }
         for fk in &table.foreign_keys {
-            constraints.push(self.foreign_key_constraint(fk));
+            constraints.extend(
+                self.constraint("foreign_key", "ForeignKeyConstraint", |this| {
+                    this.foreign_key_constraint(fk)
+                }),
+            );
         }
         for unique in &table.uniques {
-            let mut parts: Vec<String> = unique.columns.iter().map(|c| py_repr_str(c)).collect();
-            if unique.name.is_some() {
-                parts.push(format!("name={}", self.name(unique.name.as_ref())));
-            }
-            constraints.push(format!("sa.UniqueConstraint({})", parts.join(", ")));
+            constraints.extend(self.constraint("unique", "UniqueConstraint", |this| {
+                let mut parts: Vec<String> =
+                    unique.columns.iter().map(|c| py_repr_str(c)).collect();
+                if unique.name.is_some() {
+                    parts.push(format!("name={}", this.name(unique.name.as_ref())));
+                }
+                format!("sa.UniqueConstraint({})", parts.join(", "))
+            }));
         }
         for check in &table.checks {
-            let options = if check.name.is_some() {
-                format!(", name={}", self.name(check.name.as_ref()))
-            } else {
-                String::new()
-            };
-            constraints.push(format!(
-                "sa.CheckConstraint({}{options})",
-                py_repr_str(&check.sqltext)
-            ));
+            constraints.extend(self.constraint("check", "CheckConstraint", |this| {
+                let options = if check.name.is_some() {
+                    format!(", name={}", this.name(check.name.as_ref()))
+                } else {
+                    String::new()
+                };
+                format!(
+                    "sa.CheckConstraint({}{options})",
+                    py_repr_str(&check.sqltext)
+                )
+            }));
         }
         crate::sort::sort(&mut constraints);
         args.extend(constraints);
@@ -308,7 +415,7 @@ impl Renderer {
         let prefix = self.prefix();
         match op {
             TableOp::AddColumn { table, column } => {
-                let rendered = self.column(column);
+                let rendered = self.column(column).unwrap_or_else(|| "None".to_string());
                 if self.in_batch {
                     vec![format!("{prefix}add_column({rendered})")]
                 } else {
@@ -467,7 +574,9 @@ impl Renderer {
         }
         if let Some(server_default) = &alter.modify_server_default {
             let rendered = match server_default {
-                Some(default) => render_server_default(default),
+                Some(default) => self
+                    .server_default(default)
+                    .unwrap_or_else(|| "None".to_string()),
                 None => "None".to_string(),
             };
             text.push_str(&format!(",\n{indent}server_default={rendered}"));
@@ -496,7 +605,8 @@ impl Renderer {
             if let Some(existing) = &alter.existing_server_default {
                 text.push_str(&format!(
                     ",\n{indent}existing_server_default={}",
-                    render_server_default(existing)
+                    self.server_default(existing)
+                        .unwrap_or_else(|| "None".to_string())
                 ));
             }
         }

@@ -171,6 +171,40 @@ impl autogen::UserComparators for EnvComparators<'_, '_> {
     }
 }
 
+/// env.py's `render_item` function, asked first for each item the renderer writes; the
+/// first error it raises stops the command once the rendering is done.
+pub struct EnvRenderer<'r, 'p> {
+    pub run: &'r mut EnvRun<'p>,
+    pub error: Option<ExecError>,
+}
+
+impl autogen::UserRenderer for EnvRenderer<'_, '_> {
+    fn render_item(&mut self, item: autogen::RenderItem<'_>) -> Option<Option<String>> {
+        if self.error.is_some() {
+            return None;
+        }
+        let object = match &item {
+            autogen::RenderItem::Column(column) => HookArg::Column((*column).clone()),
+            autogen::RenderItem::Type(sql_type) => HookArg::Type((*sql_type).clone()),
+            autogen::RenderItem::ServerDefault(default) => {
+                HookArg::ServerDefault(Some((*default).clone()))
+            }
+            autogen::RenderItem::Constraint(_, class) => HookArg::Object(class),
+        };
+        match self.run.render_item(item.kind(), &object)? {
+            Ok(rendered) => rendered,
+            Err(error) => {
+                self.error = Some(error);
+                None
+            }
+        }
+    }
+
+    fn imports(&mut self) -> Vec<String> {
+        self.run.take_render_imports()
+    }
+}
+
 /// env.py's `include_name` (reflected names) and `include_object` (both sides) hooks, as
 /// Alembic's comparison consults them: a table either hook refuses is not compared; within a
 /// table both sides have, neither is a column, index, unique or foreign key they refuse.

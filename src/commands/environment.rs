@@ -11,6 +11,7 @@ use crate::runtime::{MigrationContext, RuntimeError, VersionChange, VersionTable
 use crate::script::exec::env::{EnvOptions, EnvProgram, EnvRun, EnvSettings};
 use crate::script::exec::modules::{ModuleSet, ProjectFiles};
 use crate::script::exec::{self, ExecError};
+use crate::script::naming::CreateDate;
 
 pub const MIGRATION_LOGGER: &str = "alembic.runtime.migration";
 
@@ -382,6 +383,8 @@ pub struct RunOptions {
     /// `sys.path` entries of the project (`prepend_sys_path`), where revisions' imports of
     /// the project's own modules are found.
     pub search_paths: Vec<String>,
+    /// The command's clock: what `datetime.now()` in a revision reads.
+    pub now: CreateDate,
 }
 
 /// The log text of a step: `upgrade a -> b, doc` (or without `, doc` when there is none).
@@ -527,7 +530,14 @@ fn run_steps(
             if !project.search_paths.is_empty() {
                 modules.discover(project, &script.module, "");
             }
-            let result = exec::run_function(script, function, &modules, context, &mut warnings);
+            let result = exec::run_function(
+                script,
+                function,
+                &modules,
+                context,
+                &mut warnings,
+                options.now,
+            );
             for warning in warnings {
                 context.out.stderr(python_warning(&warning));
             }

@@ -56,6 +56,7 @@ fn migrate(invocation: &mut Invocation<'_, '_>, up: bool) -> CommandResult {
         as_sql,
         starting_rev,
         purge: false,
+        now: invocation.host.clock.now(),
         // where the revisions' own imports are found (an entry outside the project folder
         // holds none of its modules: the playground reads only the project)
         search_paths: config
@@ -109,6 +110,7 @@ pub fn stamp(invocation: &mut Invocation<'_, '_>) -> CommandResult {
         starting_rev,
         purge,
         search_paths: Vec::new(),
+        now: invocation.host.clock.now(),
     };
     with_context_and_files(invocation, &environment, as_sql, |context, files| {
         run_migrations(

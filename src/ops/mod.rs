@@ -22,7 +22,7 @@ pub mod ddl;
 pub mod naming;
 pub mod operation;
 pub mod reflect;
-mod regex;
+pub(crate) mod regex;
 pub mod schema;
 pub mod sqltext;
 pub mod types;

@@ -74,6 +74,11 @@ impl Captures {
         Some(self.text.get(start..end)?.iter().collect())
     }
 
+    /// How many groups there are, group 0 included.
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
     /// Start and end (in chars) of group `index`.
     pub fn span(&self, index: usize) -> Option<(usize, usize)> {
         *self.spans.get(index)?
@@ -195,6 +200,8 @@ impl<'a> Parser<'a> {
             'n' => '\n',
             't' => '\t',
             'r' => '\r',
+            'f' => '\x0c',
+            'v' => '\x0b',
             other => other,
         }
     }
@@ -213,6 +220,9 @@ impl<'a> Parser<'a> {
                 } else if self.chars.get(self.pos..self.pos + 3) == Some(&['?', '<', '!']) {
                     self.pos += 3;
                     Node::NegLookbehind(Box::new(self.parse_alt()?))
+                } else if self.peek() == Some('?') {
+                    // named groups, lookahead, inline flags: outside the subset
+                    return None;
                 } else {
                     self.groups += 1;
                     let index = self.groups;
@@ -231,6 +241,10 @@ impl<'a> Parser<'a> {
                 if e == 'b' {
                     return Some(Node::WordBoundary);
                 }
+                // backreferences, \A \Z \B and unknown letters: outside the subset
+                if e.is_ascii_alphanumeric() && !"xntrfvsSwWdD".contains(e) {
+                    return None;
+                }
                 if e == 'x' {
                     let hex: String = self.chars.get(self.pos..self.pos + 2)?.iter().collect();
                     self.pos += 2;
@@ -246,6 +260,8 @@ impl<'a> Parser<'a> {
                     None => Some(Node::Char(Self::escaped_char(e))),
                 }
             }
+            // a quantifier with nothing to repeat
+            '*' | '+' | '?' => None,
             other => Some(Node::Char(other)),
         }
     }

@@ -35,6 +35,7 @@ pub(super) const BUILTINS: &[&str] = &[
     "min",
     "max",
     "repr",
+    "format",
     "object",
     "classmethod",
     "staticmethod",
@@ -254,6 +255,23 @@ pub(super) fn call(
         }
         ("str", None) => Value::Str(String::new()),
         ("str", Some(value)) => Value::Str(text(&value)),
+        ("format", Some(value)) => {
+            let spec = match values.get(1) {
+                Some(Value::Str(spec)) => spec.clone(),
+                Some(other) => {
+                    return Err(type_error(
+                        ev,
+                        span,
+                        format!("format() argument 2 must be str, not {}", other.kind_name()),
+                    ))
+                }
+                None => String::new(),
+            };
+            Value::Str(
+                super::format::format_value(&value, &spec)
+                    .map_err(|failure| ev.format_failure(span, failure))?,
+            )
+        }
         ("repr", Some(value)) => {
             Value::Str(value.python_repr().unwrap_or_else(|| value.kind_name()))
         }

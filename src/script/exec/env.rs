@@ -61,6 +61,8 @@ pub(super) struct EnvState<'a> {
     pub engines: Vec<String>,
     /// what env.py printed: (to stderr, text)
     pub output: Vec<(bool, String)>,
+    /// what `render_item` added to `autogen_context.imports`
+    pub render_imports: Vec<String>,
 }
 
 const CONTEXT: &str = "alembic.context";
@@ -72,6 +74,9 @@ pub(super) const BIND_ENGINE: &str = "sqlalchemy.Engine#bind";
 const LOGGER: &str = "logging.Logger#";
 /// `event.listens_for(...)`: a decorator keeping the function as it is
 const LISTENER: &str = "sqlalchemy.event.listens_for()";
+/// `render_item`'s third argument
+const AUTOGEN_CONTEXT: &str = "alembic.autogenerate.api.AutogenContext";
+const AUTOGEN_IMPORTS_ADD: &str = "alembic.autogenerate.api.AutogenContext.imports.add";
 pub(super) const TRANSACTION: &str = "alembic.context.begin_transaction()";
 
 /// env.py and the project modules it imports, parsed and found once per command.
@@ -313,6 +318,41 @@ impl<'p> EnvRun<'p> {
                 value => self.evaluator.truth(&value, keyword.span).map(Some),
             });
         Some(result)
+    }
+
+    /// Calls env.py's `render_item(type_, obj, autogen_context)` as Alembic's renderer does:
+    /// `None` without one; else `Ok(None)` when it returned `False`, `Ok(Some(None))` for
+    /// `None`, else the text of what it returned (`"%s" % rendered`).
+    #[allow(clippy::type_complexity)]
+    pub fn render_item(
+        &mut self,
+        kind: &str,
+        object: &HookArg,
+    ) -> Option<Result<Option<Option<String>>, ExecError>> {
+        if !self.has_hook("render_item") {
+            return None;
+        }
+        let keyword = self.keyword("render_item")?.clone();
+        let span = keyword.span;
+        let args = [
+            Value::Str(kind.to_string()),
+            hook_value(object),
+            Value::Foreign(AUTOGEN_CONTEXT.to_string()),
+        ]
+        .map(|value| Arg { value, span });
+        let result = self
+            .evaluator
+            .call(keyword.value, args.into(), Vec::new(), span);
+        Some(result.map(|value| match value {
+            Value::Bool(false) => None,
+            Value::None => Some(None),
+            other => Some(Some(super::builtins::text(&other))),
+        }))
+    }
+
+    /// What `render_item` added to `autogen_context.imports` so far.
+    pub fn take_render_imports(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.evaluator.env.render_imports)
     }
 
     /// The name `<function NAME at 0x...>` of a configured function (for Alembic's log line).
@@ -652,6 +692,7 @@ pub(super) fn handles(name: &str) -> bool {
             | "os.getenv"
             | "sqlalchemy.event.listens_for"
             | LISTENER
+            | AUTOGEN_IMPORTS_ADD
     ) || name.rsplit_once('.').is_some_and(|(owner, _)| {
         owner == CONTEXT
             || owner == CONFIG
@@ -690,6 +731,12 @@ pub(super) fn call(
     // the migration context already runs SQLite's transactions as configured
     if name == "sqlalchemy.event.listens_for" {
         return Ok(Value::Foreign(LISTENER.to_string()));
+    }
+    if name == AUTOGEN_IMPORTS_ADD {
+        if let Some(Value::Str(import)) = args.first().map(|arg| &arg.value) {
+            ev.env.render_imports.push(import.clone());
+        }
+        return Ok(Value::None);
     }
     if name == LISTENER {
         return Ok(args
@@ -879,7 +926,15 @@ fn log(
     let rest: Vec<Value> = args.map(|arg| arg.value).collect();
     let text = match (message.value, rest.is_empty()) {
         (Value::Str(text), true) => text,
-        (Value::Str(text), false) => percent_format(&text, &rest),
+        // `msg % args` as logging applies it (a lone dict is the mapping); a message the
+        // arguments do not fit is printed as it is
+        (Value::Str(text), false) => {
+            let args = match rest.as_slice() {
+                [Value::Dict(_)] => rest[0].clone(),
+                _ => Value::Tuple(rest),
+            };
+            super::format::percent(&text, &args).unwrap_or(text)
+        }
         (other, _) => super::builtins::text(&other),
     };
     let threshold = if logger == "alembic" || logger.starts_with("alembic.") {
@@ -900,38 +955,6 @@ fn log(
             .push((true, format!("{name} [{logger}] {text}\n")));
     }
     Ok(Value::None)
-}
-
-/// `msg % args` as logging applies it, for `%s`, `%d`, `%r` and `%%`.
-fn percent_format(text: &str, args: &[Value]) -> String {
-    let mut out = String::new();
-    let mut args = args.iter();
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
-        if c != '%' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('%') => out.push('%'),
-            Some(kind @ ('s' | 'd' | 'r')) => match args.next() {
-                Some(value) if kind == 'r' => out.push_str(
-                    &value
-                        .to_literal()
-                        .map(|l| l.python_repr())
-                        .unwrap_or_else(|| super::builtins::text(value)),
-                ),
-                Some(value) => out.push_str(&super::builtins::text(value)),
-                None => out.push_str(&format!("%{kind}")),
-            },
-            Some(other) => {
-                out.push('%');
-                out.push(other);
-            }
-            None => out.push('%'),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

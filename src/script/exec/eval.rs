@@ -20,7 +20,7 @@ use super::args::{Arg, KwArg};
 use super::modules::ModuleSet;
 use super::value::Value;
 use super::{
-    builtins, connection, metadata, names, ops_calls, schema_calls, source_line, ExecError,
+    builtins, connection, metadata, names, ops_calls, schema_calls, source_line, stdlib, ExecError,
     PlannedOp,
 };
 
@@ -178,6 +178,8 @@ pub(super) trait LiveOps {
     fn run(&mut self, script: &RevisionScript, op: &PlannedOp) -> Result<(), ExecError>;
     /// Whether this is `--sql` mode.
     fn offline(&self) -> bool;
+    /// The command's clock (`datetime.now()`).
+    fn now(&self) -> crate::script::naming::CreateDate;
     /// `print(...)`: text for stdout.
     fn print(&mut self, text: &str);
     /// `autocommit_block()` entered or left.
@@ -251,6 +253,8 @@ pub(super) struct Evaluator<'a> {
     /// returns (0: none does): how a hook's changes to a list argument are read back
     keep_locals_at: u32,
     kept_locals: Option<HashMap<String, Value>>,
+    /// `uuid.uuid4()`'s generator state (splitmix64), seeded from the clock on first use
+    uuid_state: Option<u64>,
 }
 
 type EvalResult<T> = Result<T, ExecError>;
@@ -355,6 +359,7 @@ impl<'a> Evaluator<'a> {
             work: 0,
             evaluating_globals: Vec::new(),
             eval_depth: 0,
+            uuid_state: None,
             modules,
             module_globals: vec![HashMap::new(); modules.modules.len()],
             module_state: vec![objects::NOT_LOADED; modules.modules.len()],
@@ -534,7 +539,7 @@ impl<'a> Evaluator<'a> {
 
     #[cold]
     #[inline(never)]
-    fn cannot_run(&self, span: Span, what: &str) -> ExecError {
+    pub(super) fn cannot_run(&self, span: Span, what: &str) -> ExecError {
         if self.function == MODULE {
             return self.unsupported(span, format!("the playground cannot run {what}"));
         }
@@ -1432,7 +1437,7 @@ impl<'a> Evaluator<'a> {
                 keywords,
             } => {
                 let callee = self.eval(func)?;
-                if matches!(&callee, Value::Foreign(name) if !super::env::handles(name))
+                if matches!(&callee, Value::Foreign(name) if !super::env::handles(name) && !stdlib::handles(name))
                     && !self.importing
                 {
                     let what = match func.dotted_name() {
@@ -1752,59 +1757,119 @@ impl<'a> Evaluator<'a> {
         if let Some(value) = self.evaluated_globals.get(name) {
             return Ok(value.clone());
         }
-        match self.find_global(&self.script.module.body, name) {
-            Some(Global::Value(value)) => {
-                self.evaluated_globals
-                    .insert(name.to_string(), value.clone());
-                Ok(value)
-            }
-            Some(Global::Expr(expr)) => {
-                if self.evaluating_globals.iter().any(|g| g == name) {
-                    return Err(self.unsupported(
-                        expr.span,
-                        format!("the module-level value of '{name}' refers to itself"),
-                    ));
-                }
-                // module-level code sees only module-level names, and runs as on import
-                let saved = self.enter(Frame::Function, None, true);
-                self.evaluating_globals.push(name.to_string());
-                let result = self.eval(expr);
-                self.evaluating_globals.pop();
-                self.leave(saved);
-                let value = result?;
-                self.evaluated_globals
-                    .insert(name.to_string(), value.clone());
-                Ok(value)
-            }
-            Some(Global::Function(definition)) => {
-                let saved_locals = std::mem::take(&mut self.locals);
-                let function = self.define(definition, HashMap::new(), span);
-                self.locals = saved_locals;
-                let function = function?;
-                self.evaluated_globals
-                    .insert(name.to_string(), function.clone());
-                Ok(function)
-            }
+        self.load_global(name, span)
+    }
+
+    /// A module-level name's first use. Each kind is loaded by its own non-inlined function:
+    /// `A = [B]; B = [C]; ...` recurses through here, and unoptimised builds give every
+    /// branch's temporaries their own slot in one frame.
+    #[inline(never)]
+    fn load_global(&mut self, name: &str, span: Span) -> EvalResult<Value> {
+        let value = match self.find_global(&self.script.module.body, name) {
+            Some(Global::Value(value)) => value,
+            Some(Global::Expr(expr)) => self.load_global_expr(name, expr)?,
+            Some(Global::Function(definition)) => self.load_global_function(definition, span)?,
             Some(Global::Import(module, imported, at)) => {
-                let imported = Imported::From(module, imported);
-                let saved = self.enter(Frame::Function, None, true);
-                let value = self.resolve_import(imported, at);
-                self.leave(saved);
-                let value = value?;
-                self.evaluated_globals
-                    .insert(name.to_string(), value.clone());
-                Ok(value)
+                self.load_global_import(Imported::From(module, imported), at)?
             }
-            Some(Global::Class(definition)) => {
-                let saved = self.enter(Frame::Function, None, true);
-                let class = self.build_class(definition, span);
-                self.leave(saved);
-                let class = class?;
-                self.evaluated_globals
-                    .insert(name.to_string(), class.clone());
-                Ok(class)
+            Some(Global::Class(definition)) => self.load_global_class(definition, span)?,
+            None => return self.builtin(name, span),
+        };
+        self.evaluated_globals
+            .insert(name.to_string(), value.clone());
+        Ok(value)
+    }
+
+    #[inline(never)]
+    fn load_global_expr(&mut self, name: &str, expr: &'a Expr) -> EvalResult<Value> {
+        if self.evaluating_globals.iter().any(|g| g == name) {
+            return Err(self.unsupported(
+                expr.span,
+                format!("the module-level value of '{name}' refers to itself"),
+            ));
+        }
+        // module-level code sees only module-level names, and runs as on import
+        let saved = self.enter(Frame::Function, None, true);
+        self.evaluating_globals.push(name.to_string());
+        let result = self.eval(expr);
+        self.evaluating_globals.pop();
+        self.leave(saved);
+        result
+    }
+
+    #[inline(never)]
+    fn load_global_function(
+        &mut self,
+        definition: &'a FunctionDef,
+        span: Span,
+    ) -> EvalResult<Value> {
+        let saved_locals = std::mem::take(&mut self.locals);
+        let function = self.define(definition, HashMap::new(), span);
+        self.locals = saved_locals;
+        function
+    }
+
+    #[inline(never)]
+    fn load_global_import(&mut self, imported: Imported, at: Span) -> EvalResult<Value> {
+        let saved = self.enter(Frame::Function, None, true);
+        let value = self.resolve_import(imported, at);
+        self.leave(saved);
+        value
+    }
+
+    #[inline(never)]
+    fn load_global_class(
+        &mut self,
+        definition: &'a crate::python::ClassDef,
+        span: Span,
+    ) -> EvalResult<Value> {
+        let saved = self.enter(Frame::Function, None, true);
+        let class = self.build_class(definition, span);
+        self.leave(saved);
+        class
+    }
+
+    /// The command's clock; the Unix epoch when the revision is read without a migration
+    /// (lint).
+    pub(super) fn now(&self) -> crate::script::naming::CreateDate {
+        match &self.live {
+            Some(live) => live.now(),
+            None => crate::script::naming::CreateDate::from_unix_micros(0),
+        }
+    }
+
+    /// 128 bits for `uuid.uuid4()`, from a splitmix64 generator seeded by the clock.
+    pub(super) fn new_uuid(&mut self) -> u128 {
+        let state = match self.uuid_state {
+            Some(state) => state,
+            None => {
+                let now = self.now();
+                (now.epoch as u64).wrapping_mul(1_000_000) ^ u64::from(now.microsecond)
             }
-            None => self.builtin(name, span),
+        };
+        let next = |state: &mut u64| {
+            *state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = *state;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            z ^ (z >> 31)
+        };
+        let mut state = state;
+        let bits = (u128::from(next(&mut state)) << 64) | u128::from(next(&mut state));
+        self.uuid_state = Some(state);
+        stdlib::uuid_v4(bits)
+    }
+
+    /// A formatting error: Python's exception, or the playground's limitation.
+    pub(super) fn format_failure(
+        &self,
+        span: Span,
+        (exception, message): super::format::FormatError,
+    ) -> ExecError {
+        if exception == super::format::UNSUPPORTED {
+            self.unsupported(span, message)
+        } else {
+            self.python(span, exception, message)
         }
     }
 
@@ -2260,13 +2325,21 @@ impl<'a> Evaluator<'a> {
         let mut out = Vec::new();
         for item in items {
             if let ExprKind::Starred(inner) = &item.kind {
-                let value = self.eval(inner)?;
-                out.extend(self.iterate(value, inner.span)?);
+                self.eval_starred(inner, &mut out)?;
             } else {
                 out.push(self.eval(item)?);
             }
         }
         Ok(out)
+    }
+
+    /// `*inner` in a list, tuple or set display: its items, appended to `out`. Apart from
+    /// `eval_items` so that the frame on the nesting path (`[[[...]]]`) stays small.
+    #[inline(never)]
+    fn eval_starred(&mut self, inner: &'a Expr, out: &mut Vec<Value>) -> EvalResult<()> {
+        let value = self.eval(inner)?;
+        out.extend(self.iterate(value, inner.span)?);
+        Ok(())
     }
 
     pub fn eval_arguments(
@@ -2358,26 +2431,37 @@ impl<'a> Evaluator<'a> {
             match part {
                 FStringPart::Literal(text) => out.push_str(text),
                 FStringPart::Expression(field) => {
-                    if field.format_spec.is_some() || field.debug_text.is_some() {
+                    if field.debug_text.is_some() {
                         return Err(self.unsupported(
                             field.span,
-                            "the playground supports f-string fields without format specs only",
+                            "the playground supports f-string fields without '=' only",
                         ));
                     }
                     let value = self.eval(&field.value)?;
-                    let text = match field.conversion {
-                        Some('r') | Some('a') => value.to_literal().map(|l| l.python_repr()),
-                        _ => value.python_str(),
+                    let value = match field.conversion {
+                        Some('r') | Some('a') => match value.python_repr() {
+                            Some(text) => Value::Str(text),
+                            None => {
+                                return Err(self.unsupported(
+                                    field.span,
+                                    format!(
+                                        "the playground cannot format {} in an f-string",
+                                        value.kind_name()
+                                    ),
+                                ))
+                            }
+                        },
+                        _ => value,
                     };
-                    let Some(text) = text else {
-                        return Err(self.unsupported(
-                            field.span,
-                            format!(
-                                "the playground cannot format {} in an f-string",
-                                value.kind_name()
-                            ),
-                        ));
+                    let spec = match &field.format_spec {
+                        Some(spec) => match self.fstring(spec, field.span)? {
+                            Value::Str(spec) => spec,
+                            _ => String::new(),
+                        },
+                        None => String::new(),
                     };
+                    let text = super::format::format_value(&value, &spec)
+                        .map_err(|failure| self.format_failure(field.span, failure))?;
                     out.push_str(&text);
                 }
             }
@@ -2432,6 +2516,9 @@ impl<'a> Evaluator<'a> {
             )
         };
         match value {
+            Value::Library(library) => stdlib::attribute(&library, attr).ok_or_else(|| {
+                no_attribute(self, format!("'{}' object", stdlib::type_name(&library)))
+            }),
             Value::Module(path) => match names::member(&path, attr) {
                 Some(v) => Ok(v),
                 None => Err(no_attribute(self, format!("module '{path}'"))),
@@ -2455,6 +2542,9 @@ impl<'a> Evaluator<'a> {
                 } else {
                     Err(no_attribute(self, "'BatchOperations' object".to_string()))
                 }
+            }
+            Value::Foreign(name) if stdlib::constant(&name, attr).is_some() => {
+                Ok(stdlib::constant(&name, attr).unwrap_or(Value::None))
             }
             Value::Foreign(name) => match super::env::missing_attribute(self, &name, attr) {
                 Some(message) => Err(self.python(span, "AttributeError", message)),
@@ -2492,7 +2582,10 @@ impl<'a> Evaluator<'a> {
                 Some(result) => result,
                 None => Err(no_attribute(self, other.kind_name())),
             },
-            other if builtins::has_method(&other, attr) => {
+            other
+                if builtins::has_method(&other, attr)
+                    || (attr == "format" && matches!(other, Value::Str(_))) =>
+            {
                 Ok(Value::Method(Box::new(other), attr.to_string()))
             }
             other => match connection::attribute(self, &other, attr, span) {
@@ -2523,6 +2616,15 @@ impl<'a> Evaluator<'a> {
                     .ok()
                     .and_then(|p| items.get(p).cloned())
                     .ok_or_else(|| self.python(span, "IndexError", "list index out of range"))
+            }
+            (Value::Str(text), Value::Int(i)) => {
+                let len = text.chars().count() as i64;
+                let position = if i < 0 { i + len } else { i };
+                usize::try_from(position)
+                    .ok()
+                    .and_then(|p| text.chars().nth(p))
+                    .map(|c| Value::Str(c.to_string()))
+                    .ok_or_else(|| self.python(span, "IndexError", "string index out of range"))
             }
             (Value::TableColumns(table, columns), Value::Str(name)) => {
                 if columns.contains(&name) {
@@ -2598,6 +2700,27 @@ impl<'a> Evaluator<'a> {
             Value::Foreign(name) | Value::Module(name) if super::env::handles(&name) => {
                 super::env::call(self, &name, args, keywords, span)
             }
+            Value::Foreign(name) if stdlib::handles(&name) => {
+                stdlib::call(self, &name, args, keywords, span)
+            }
+            Value::Library(library) => match *library {
+                stdlib::Library::Partial(func, bound, bound_keywords) => {
+                    stdlib::call_partial(self, func, bound, bound_keywords, args, keywords, span)
+                }
+                other => Err(self.python(
+                    span,
+                    "TypeError",
+                    format!("'{}' object is not callable", stdlib::kind(&other)),
+                )),
+            },
+            Value::Method(receiver, name) if matches!(*receiver, Value::Library(_)) => {
+                match *receiver {
+                    Value::Library(library) => {
+                        stdlib::method(self, *library, &name, args, keywords, span)
+                    }
+                    _ => Ok(Value::None),
+                }
+            }
             Value::Method(receiver, name)
                 if matches!(*receiver, Value::Type(_))
                     && matches!(name.as_str(), "create" | "drop") =>
@@ -2665,6 +2788,18 @@ impl<'a> Evaluator<'a> {
                 let value = builtins::call(self, name, args, keywords, span)?;
                 self.check_built(value, span)
             }
+            Value::Method(receiver, name)
+                if name == "format" && matches!(*receiver, Value::Str(_)) =>
+            {
+                let template = receiver.python_str().unwrap_or_default();
+                let args: Vec<Value> = args.into_iter().map(|arg| arg.value).collect();
+                let keywords: Vec<(String, Value)> =
+                    keywords.into_iter().map(|k| (k.name, k.value)).collect();
+                let text = super::format::str_format(&template, &args, &keywords)
+                    .map_err(|failure| self.format_failure(span, failure))?;
+                self.check_len(text.chars().count(), span)?;
+                Ok(Value::Str(text))
+            }
             Value::Method(receiver, name) if builtins::has_method(&receiver, &name) => {
                 let (value, updated) = builtins::method(self, *receiver, &name, args, span)?;
                 self.updated_receiver = match updated {
@@ -2728,6 +2863,23 @@ impl<'a> Evaluator<'a> {
         use BinaryOperator::*;
         let overflow = |this: &Self| this.unsupported(span, "integer overflow");
         match (left, operator, right) {
+            (Value::Str(template), Modulo, args) => super::format::percent(&template, &args)
+                .map(Value::Str)
+                .map_err(|failure| self.format_failure(span, failure)),
+            (Value::Library(a), op @ (Add | Subtract), Value::Library(b)) => {
+                stdlib::arithmetic(&a, op == Subtract, &b).ok_or_else(|| {
+                    self.python(
+                        span,
+                        "TypeError",
+                        format!(
+                            "unsupported operand type(s) for {}: '{}' and '{}'",
+                            if op == Subtract { "-" } else { "+" },
+                            stdlib::kind(&a),
+                            stdlib::kind(&b)
+                        ),
+                    )
+                })
+            }
             (Value::Int(a), Add, Value::Int(b)) => a
                 .checked_add(b)
                 .map(Value::Int)
@@ -2869,6 +3021,7 @@ impl<'a> Evaluator<'a> {
             Less | LessEqual | Greater | GreaterEqual => {
                 let ordering = match (&left, &right) {
                     (Value::Str(a), Value::Str(b)) => Some(a.cmp(b)),
+                    (Value::Library(a), Value::Library(b)) => stdlib::ordering(a, b),
                     (
                         a @ (Value::Int(_) | Value::Float(_)),
                         b @ (Value::Int(_) | Value::Float(_)),

@@ -43,6 +43,7 @@ mod builtins;
 mod connection;
 pub mod env;
 mod eval;
+mod format;
 mod json;
 mod metadata;
 pub mod models;
@@ -53,6 +54,7 @@ mod orm;
 mod run;
 mod schema_calls;
 mod select;
+mod stdlib;
 mod value;
 
 #[cfg(test)]
@@ -181,8 +183,13 @@ pub fn run_function(
     modules: &modules::ModuleSet,
     context: &mut MigrationContext,
     warnings: &mut Vec<String>,
+    now: crate::script::naming::CreateDate,
 ) -> Result<(), ExecError> {
-    let mut live = run::Live { context, warnings };
+    let mut live = run::Live {
+        context,
+        warnings,
+        now,
+    };
     eval::execute(script, function, modules, Some(&mut live)).map(drop)
 }
 

@@ -17,6 +17,7 @@ use super::{ExecError, PlannedOp};
 pub(super) struct Live<'c, 'db> {
     pub context: &'c mut MigrationContext<'db>,
     pub warnings: &'c mut Vec<String>,
+    pub now: crate::script::naming::CreateDate,
 }
 
 impl LiveOps for Live<'_, '_> {
@@ -26,6 +27,10 @@ impl LiveOps for Live<'_, '_> {
 
     fn offline(&self) -> bool {
         self.context.is_offline()
+    }
+
+    fn now(&self) -> crate::script::naming::CreateDate {
+        self.now
     }
 
     fn autocommit(&mut self, entering: bool) -> Result<(), RuntimeError> {

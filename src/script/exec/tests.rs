@@ -17,6 +17,11 @@ fn script_from(source: &str) -> RevisionScript {
         .expect("test source is a revision")
 }
 
+/// The clock the tests' migrations read (`datetime.now()`): 2026-11-28 00:43:46.094752.
+fn now() -> crate::script::naming::CreateDate {
+    crate::script::naming::CreateDate::from_unix_micros(1_795_826_626_094_752)
+}
+
 /// A revision whose `upgrade()` body is `body` (indented by the caller).
 fn script(body: &str) -> RevisionScript {
     script_from(&format!("{HEADER}def upgrade():\n{body}"))
@@ -41,6 +46,7 @@ fn offline(body: &str) -> String {
         &ModuleSet::new(),
         &mut context,
         &mut Vec::new(),
+        now(),
     );
     match result {
         Ok(_) => context.out.stdout_text(),
@@ -63,6 +69,7 @@ fn run_source(db: &mut SqliteDatabase, source: &str) -> Result<Vec<String>, Exec
         &ModuleSet::new(),
         &mut context,
         &mut warnings,
+        now(),
     )
     .map(|()| warnings);
     match &result {
@@ -863,6 +870,7 @@ fn pops_chain_offline_prints_the_reference_text() {
                 &ModuleSet::new(),
                 &mut context,
                 &mut warnings,
+                now(),
             )
             .unwrap();
             assert!(warnings.is_empty());
@@ -893,6 +901,7 @@ fn pops_chain_online_fails_at_the_batch_like_alembic() {
             &ModuleSet::new(),
             &mut context,
             &mut Vec::new(),
+            now(),
         )
         .unwrap();
         context.commit_step().unwrap();
@@ -903,6 +912,7 @@ fn pops_chain_online_fails_at_the_batch_like_alembic() {
         &ModuleSet::new(),
         &mut context,
         &mut Vec::new(),
+        now(),
     )
     .unwrap_err();
     context.rollback_step();
@@ -1067,6 +1077,7 @@ fn functions_loops_and_exceptions_run_as_python_runs_them() {
         &ModuleSet::new(),
         &mut context,
         &mut Vec::new(),
+        now(),
     )
     .unwrap();
     drop(context);
@@ -1240,6 +1251,7 @@ fn random_and_mutated_programs_give_results_or_located_errors_never_panics() {
                         &ModuleSet::new(),
                         &mut context,
                         &mut Vec::new(),
+                        now(),
                     ) {
                         Ok(()) => ran += 1,
                         Err(error) => {
@@ -1346,7 +1358,14 @@ fn offline_with_modules(files: &[(&str, &str)], imports: &str, body: &str) -> St
     let mut set = ModuleSet::new();
     set.discover(&project, &script.module, "");
     let mut context = MigrationContext::offline();
-    match run_function(&script, "upgrade", &set, &mut context, &mut Vec::new()) {
+    match run_function(
+        &script,
+        "upgrade",
+        &set,
+        &mut context,
+        &mut Vec::new(),
+        now(),
+    ) {
         Ok(()) => context.out.stdout_text(),
         Err(error) => format!("!{error} at {}", error_path(&error)),
     }
@@ -1725,6 +1744,7 @@ fn an_orm_session_offline_fails_as_on_alembics_mock_connection() {
         &ModuleSet::new(),
         &mut context,
         &mut Vec::new(),
+        now(),
     )
     .unwrap_err();
     assert_eq!(
@@ -1795,5 +1815,62 @@ fn json_dumps_and_loads_print_what_python_prints() {
             if exception == "json.decoder.JSONDecodeError"
                 && message == "Expecting property name enclosed in double quotes: line 1 column 9 (char 8)"),
         "{error:?}"
+    );
+}
+
+#[test]
+fn standard_library_pieces_behave_as_python() {
+    // expected: CPython 3.11's output of the same program (of uuid4() only what does not
+    // depend on the random bits)
+    let source = format!("{HEADER}{}", "import datetime, uuid, re, textwrap, functools\nfrom datetime import timedelta, timezone\nfrom decimal import Decimal\ndef add(a, b, c=0):\n    return a + b + c\n\ndef upgrade():\n    inc = functools.partial(add, 1, c=10)\n    print(inc(2), inc(2, c=0))\n    d = datetime.datetime(2024, 2, 28, 23, 30)\n    print(d, repr(d), d + timedelta(hours=1), (d + timedelta(days=1, minutes=5)).isoformat())\n    print(d.year, d.month, d.day, d.hour, d.strftime('%Y/%m/%d %H:%M'), d.date(), repr(d.date()))\n    print(datetime.date(2020, 1, 31) + timedelta(days=1), datetime.datetime(2024, 1, 1, tzinfo=timezone.utc).isoformat())\n    print(datetime.datetime(2024, 3, 1) - d, timedelta(seconds=90), timedelta(days=-1, seconds=5).total_seconds())\n    print(d < datetime.datetime(2025, 1, 1), d == datetime.datetime(2024, 2, 28, 23, 30))\n    u = uuid.UUID('12345678-1234-5678-1234-567812345678')\n    print(u, u.hex, repr(u), len(str(uuid.uuid4())), str(uuid.uuid4())[14])\n    print(Decimal('1.50'), repr(Decimal('2')))\n    print(re.sub(r'(\\w+)@(\\w+)', r'\\2 at \\1', 'ann@example bob@test'), re.sub('a', 'b', 'aaa', count=2))\n    m = re.match(r'(\\d+)-(\\d+)?', '12-x')\n    print(m.group(0), m.group(1), m.group(2), m.groups(), m.span(), m.start(1), m.end())\n    print(re.search('B+', 'aaBBc', re.IGNORECASE).group(), re.fullmatch('a+', 'aab'), re.findall(r'(\\w)=(\\d)', 'a=1 b=2'), re.findall(r'\\d', 'a1b2'))\n    p = re.compile(r'^ix_(\\w+)$')\n    print(p.match('ix_users').group(1), p.pattern, re.escape('a.b*c'))\n    print(re.sub(r'\\d', lambda m: str(int(m.group()) * 2), 'a1b7'))\n    print(textwrap.dedent('''\n        CREATE TABLE t (\n            id INTEGER\n        )\n    '''), textwrap.indent('a\\nb', '  '))\n");
+    let script = script_from(&source);
+    let mut context = MigrationContext::offline();
+    run_function(
+        &script,
+        "upgrade",
+        &ModuleSet::new(),
+        &mut context,
+        &mut Vec::new(),
+        now(),
+    )
+    .unwrap();
+    assert_eq!(context.out.stdout_text(), "13 3\n2024-02-28 23:30:00 datetime.datetime(2024, 2, 28, 23, 30) 2024-02-29 00:30:00 2024-02-29T23:35:00\n2024 2 28 23 2024/02/28 23:30 2024-02-28 datetime.date(2024, 2, 28)\n2020-02-01 2024-01-01T00:00:00+00:00\n1 day, 0:30:00 0:01:30 -86395.0\nTrue True\n12345678-1234-5678-1234-567812345678 12345678123456781234567812345678 UUID('12345678-1234-5678-1234-567812345678') 36 4\n1.50 Decimal('2')\nexample at ann test at bob bba\n12- 12 None ('12', None) (0, 3) 0 3\nBB None [('a', '1'), ('b', '2')] ['1', '2']\nusers ^ix_(\\w+)$ a\\.b\\*c\na2b14\n\nCREATE TABLE t (\n    id INTEGER\n)\n   a\n  b\n");
+}
+
+#[test]
+fn datetime_now_reads_the_commands_clock_and_binds_as_sqlite3_adapts_it() {
+    let mut db = SqliteDatabase::open_in_memory().unwrap();
+    run_source(
+        &mut db,
+        &format!(
+            "{HEADER}import datetime\nimport uuid\n\ndef upgrade():
+    op.create_table('event', sa.Column('id', sa.Integer, primary_key=True), sa.Column('at', sa.DateTime), sa.Column('key', sa.String(32)))
+    conn = op.get_bind()
+    conn.execute(sa.text('INSERT INTO event (at, key) VALUES (:at, :key)'), {{'at': datetime.datetime.now(), 'key': uuid.uuid4().hex}})
+    conn.execute(sa.text('INSERT INTO event (at, key) VALUES (:at, :key)'), {{'at': datetime.datetime.utcnow() - datetime.timedelta(days=1), 'key': str(datetime.date.today())}})
+"
+        ),
+    )
+    .unwrap();
+    let found = rows(&mut db, "SELECT at, key FROM event ORDER BY id");
+    assert_eq!(
+        found[0][0],
+        SqlValue::Text("2026-11-28 00:43:46.094752".into())
+    );
+    assert!(
+        matches!(&found[0][1], SqlValue::Text(hex) if hex.len() == 32 && hex.as_bytes()[12] == b'4')
+    );
+    assert_eq!(
+        found[1],
+        vec![
+            SqlValue::Text("2026-11-27 00:43:46.094752".into()),
+            SqlValue::Text("2026-11-28".into())
+        ]
+    );
+    // a pattern outside the engine's subset is a located error, not a wrong answer
+    let error = plan("    import re\n    re.match(r'(?P<name>x)', 'x')\n").unwrap_err();
+    assert!(
+        error.to_string().contains("cannot run the pattern"),
+        "{error}"
     );
 }

@@ -137,6 +137,8 @@ pub(super) enum Value {
     BoundMethod(Box<Value>, u32),
     /// `super()` in a method of this class, with its `self`.
     Super(u32, Box<Value>),
+    /// a standard-library object (`datetime`, `uuid.UUID`, `re.Match`...)
+    Library(Box<super::stdlib::Library>),
     /// A name imported from a module the playground does not model (`typing.Sequence`,
     /// `myapp.models.Base`): harmless until used.
     Foreign(String),
@@ -193,6 +195,7 @@ impl Value {
             Value::Instance(_) => "an object".into(),
             Value::BoundMethod(..) => "a method".into(),
             Value::Super(..) => "super()".into(),
+            Value::Library(library) => super::stdlib::kind(library).into(),
         }
     }
 
@@ -213,6 +216,7 @@ impl Value {
             Value::Int(i) => Some(Literal::Int(*i)),
             Value::Float(f) => Some(Literal::Float(*f)),
             Value::Str(s) => Some(Literal::Str(s.clone())),
+            Value::Library(library) => super::stdlib::literal(library).map(Literal::Str),
             _ => None,
         }
     }
@@ -260,6 +264,7 @@ impl Value {
     pub fn python_str(&self) -> Option<String> {
         match self {
             Value::Str(s) | Value::Exception(_, s) => Some(s.clone()),
+            Value::Library(library) => Some(super::stdlib::text(library)),
             other => other.python_repr(),
         }
     }
@@ -288,6 +293,7 @@ impl Value {
                 let repr = sql_type.python_repr();
                 Some(repr.strip_prefix("sa.").unwrap_or(&repr).to_string())
             }
+            Value::Library(library) => Some(super::stdlib::repr(library)),
             other => other.to_literal().map(|literal| literal.python_repr()),
         }
     }
@@ -333,6 +339,7 @@ impl Value {
             }
             (a, b) if a.to_literal().is_some() && b.to_literal().is_some() => Some(a == b),
             (Value::Type(a), Value::Type(b)) => Some(a == b),
+            (Value::Library(a), Value::Library(b)) => Some(a == b),
             // objects compare by identity
             (Value::Class(a), Value::Class(b)) | (Value::Instance(a), Value::Instance(b)) => {
                 Some(a == b)
