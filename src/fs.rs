@@ -6,7 +6,7 @@
 //!
 //! Paths are absolute, `/`-separated strings. This module never interprets file contents.
 
-use std::collections::{BTreeMap, BTreeSet};
+use crate::sorted_map::{SortedMap, SortedSet};
 use std::fmt;
 
 /// Why a file operation failed, phrased for the user.
@@ -130,8 +130,8 @@ pub fn file_name(path: &str) -> &str {
 /// An in-memory file tree: the page's project, and the tests' fixtures.
 #[derive(Debug, Clone, Default)]
 pub struct MemoryFs {
-    files: BTreeMap<String, String>,
-    dirs: BTreeSet<String>,
+    files: SortedMap<String>,
+    dirs: SortedSet,
     /// Taken from [`fresh_stamp`] at every change: a stamp never names two different trees
     /// (a clone shares its original's stamp while both hold the same files).
     stamp: u64,
@@ -153,10 +153,10 @@ fn fresh_stamp() -> u64 {
 
 impl MemoryFs {
     pub fn new() -> Self {
-        let mut dirs = BTreeSet::new();
-        dirs.insert("/".to_string());
+        let mut dirs = SortedSet::new();
+        dirs.add("/".to_string());
         MemoryFs {
-            files: BTreeMap::new(),
+            files: SortedMap::new(),
             dirs,
             stamp: fresh_stamp(),
         }
@@ -169,14 +169,14 @@ impl MemoryFs {
 
     /// Every directory that exists, including empty ones.
     pub fn dirs(&self) -> impl Iterator<Item = &String> {
-        self.dirs.iter()
+        self.dirs.keys()
     }
 
     fn ensure_parents(&mut self, path: &str) {
         self.stamp = fresh_stamp();
         let mut current = parent(path);
         loop {
-            if !self.dirs.insert(current.clone()) || current == "/" || current == "." {
+            if !self.dirs.add(current.clone()) || current == "/" || current == "." {
                 break;
             }
             current = parent(&current);
@@ -195,7 +195,7 @@ impl FileSystem for MemoryFs {
 
     fn write(&mut self, path: &str, contents: &str) -> Result<(), FsError> {
         let path = normalize(path);
-        if self.dirs.contains(&path) {
+        if self.dirs.contains_key(&path) {
             return Err(FsError {
                 path,
                 message: "Is a directory".to_string(),
@@ -211,7 +211,7 @@ impl FileSystem for MemoryFs {
     }
 
     fn is_dir(&self, path: &str) -> bool {
-        self.dirs.contains(&normalize(path))
+        self.dirs.contains_key(&normalize(path))
     }
 
     fn create_dir_all(&mut self, path: &str) -> Result<(), FsError> {
@@ -223,13 +223,13 @@ impl FileSystem for MemoryFs {
             });
         }
         self.ensure_parents(&path);
-        self.dirs.insert(path);
+        self.dirs.add(path);
         Ok(())
     }
 
     fn list_dir(&self, path: &str) -> Result<Vec<String>, FsError> {
         let path = normalize(path);
-        if !self.dirs.contains(&path) {
+        if !self.dirs.contains_key(&path) {
             return Err(FsError {
                 path,
                 message: "No such file or directory".to_string(),
@@ -240,15 +240,15 @@ impl FileSystem for MemoryFs {
         } else {
             format!("{path}/")
         };
-        let mut names: BTreeSet<String> = BTreeSet::new();
-        for entry in self.files.keys().chain(self.dirs.iter()) {
+        let mut names = SortedSet::new();
+        for entry in self.files.keys().chain(self.dirs.keys()) {
             if let Some(rest) = entry.strip_prefix(&prefix) {
                 if !rest.is_empty() && !rest.contains('/') {
-                    names.insert(rest.to_string());
+                    names.add(rest.to_string());
                 }
             }
         }
-        Ok(names.into_iter().collect())
+        Ok(names.keys().cloned().collect())
     }
 
     fn remove_file(&mut self, path: &str) -> Result<(), FsError> {

@@ -51,10 +51,10 @@ pub fn layout(
         Ok(order) => order,
         Err(_) => map.ids(),
     };
-    let row_of: std::collections::HashMap<&str, usize> = order
+    let row_of: std::collections::HashMap<String, usize> = order
         .iter()
         .enumerate()
-        .map(|(row, id)| (id.as_str(), row))
+        .map(|(row, id)| (id.clone(), row))
         .collect();
     // Each lane holds the revision it is waiting to draw next (a parent of something above).
     let mut lanes: Vec<Option<String>> = Vec::new();

@@ -5,7 +5,7 @@
 //! and `BasicInterpolation` (`%(name)s`, `%%`).
 //! Does not: know what any key means (that is `config.rs`), or touch the disk.
 
-use std::collections::BTreeMap;
+use crate::sorted_map::{SortedMap, SortedSet};
 use std::fmt;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,8 +27,8 @@ impl fmt::Display for IniError {
 /// A parsed ini file; values are raw (uninterpolated) until read through [`Ini::get`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Ini {
-    defaults: BTreeMap<String, String>,
-    sections: Vec<(String, BTreeMap<String, String>)>,
+    defaults: SortedMap<String>,
+    sections: Vec<(String, SortedMap<String>)>,
 }
 
 impl Ini {
@@ -73,7 +73,8 @@ impl Ini {
                     return Err(IniError {
                         line: line_number,
                         message: format!(
-                            "File contains parsing errors: [line {line_number:>2}]: {line:?}"
+                            "File contains parsing errors: [line {line_number:>2}]: {}",
+                            crate::ops::sqltext::py_repr_str(&format!("{line}\n"))
                         ),
                     });
                 };
@@ -89,7 +90,7 @@ impl Ini {
                         ),
                     });
                 } else {
-                    ini.sections.push((name.to_string(), BTreeMap::new()));
+                    ini.sections.push((name.to_string(), SortedMap::new()));
                     current_section = Some(Some(ini.sections.len() - 1));
                 }
                 continue;
@@ -98,7 +99,8 @@ impl Ini {
                 return Err(IniError {
                     line: line_number,
                     message: format!(
-                        "File contains no section headers.\nfile: 'alembic.ini', line: {line_number}\n{line:?}"
+                        "File contains no section headers.\nfile: 'alembic.ini', line: {line_number}\n{}",
+                        crate::ops::sqltext::py_repr_str(&format!("{line}\n"))
                     ),
                 });
             };
@@ -169,13 +171,13 @@ impl Ini {
 
     /// Every key visible in `section` (its own plus DEFAULT's), interpolated.
     pub fn items(&self, section: &str) -> Result<Vec<(String, String)>, IniError> {
-        let mut keys: BTreeMap<String, ()> = BTreeMap::new();
+        let mut keys = SortedSet::new();
         for key in self.defaults.keys() {
-            keys.insert(key.clone(), ());
+            keys.add(key.clone());
         }
         if let Some((_, map)) = self.sections.iter().find(|(name, _)| name == section) {
             for key in map.keys() {
-                keys.insert(key.clone(), ());
+                keys.add(key.clone());
             }
         }
         let mut items = Vec::new();

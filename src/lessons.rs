@@ -618,6 +618,22 @@ mod tests {
     }
 
     #[test]
+    fn a_lesson_opens_on_its_newest_revision_else_models_py() {
+        let mut ids = CountingIds::new(0xbeef0000);
+        let fresh = start(lesson("first-revision"), &FixedClock, &mut ids);
+        assert_eq!(fresh.first_file().as_deref(), Some("/project/models.py"));
+        // the revision the learner must fix, not the applied one before it
+        let failing = start(lesson("half-applied"), &FixedClock, &mut ids);
+        let first = failing.first_file().unwrap();
+        assert!(first.starts_with("/project/alembic/versions/"), "{first}");
+        assert!(failing
+            .files
+            .read_to_string(&first)
+            .unwrap()
+            .contains("audit_log"));
+    }
+
+    #[test]
     fn first_lesson_is_completed_by_doing_what_it_asks_and_not_by_stamping() {
         let mut ids = CountingIds::new(0xbeef0000);
         let lesson = lesson("first-revision");

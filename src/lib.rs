@@ -30,6 +30,7 @@ pub mod script;
 pub mod session;
 pub mod share;
 pub mod sort;
+pub mod sorted_map;
 pub mod sqlite;
 pub mod templates;
 

@@ -6,7 +6,7 @@
 //! Does not: render anything or know about browsers; `alembic ...` lines go to
 //! [`commands::run`], exactly as the CLI's do.
 
-use std::collections::BTreeMap;
+use crate::sorted_map::SortedMap;
 
 use crate::commands::{self, Clock, DatabaseProvider, Host, IdSource};
 use crate::config::SqliteTarget;
@@ -22,7 +22,8 @@ pub const PROJECT_DIR: &str = "/project";
 /// In-memory SQLite databases, one per `sqlalchemy.url` path.
 #[derive(Default)]
 pub struct MemoryDatabases {
-    databases: BTreeMap<String, SqliteDatabase>,
+    /// by path, in the order they were first opened (a project has one or two)
+    databases: Vec<(String, SqliteDatabase)>,
 }
 
 impl MemoryDatabases {
@@ -37,25 +38,27 @@ impl MemoryDatabases {
     /// page is contained (`SqliteDatabase::contain`): its contents may come from a link or an
     /// imported file, and a statement that never ends must not hold the page.
     pub fn get(&mut self, path: &str) -> Result<&mut SqliteDatabase, DbError> {
-        if !self.databases.contains_key(path) {
-            let mut database = SqliteDatabase::open_in_memory()?;
-            database.contain()?;
-            self.databases.insert(path.to_string(), database);
-        }
-        self.databases.get_mut(path).ok_or_else(|| DbError {
-            kind: crate::runtime::DbErrorKind::Other,
-            message: "database disappeared".to_string(),
-        })
+        let at = match self.databases.iter().position(|(key, _)| key == path) {
+            Some(at) => at,
+            None => {
+                let mut database = SqliteDatabase::open_in_memory()?;
+                database.contain()?;
+                self.databases.push((path.to_string(), database));
+                self.databases.len() - 1
+            }
+        };
+        Ok(&mut self.databases[at].1)
     }
 
     /// Puts `database` at `path`, replacing what was there (an imported file, contained by
     /// `SqliteDatabase::from_file_bytes`).
     pub fn insert(&mut self, path: &str, database: SqliteDatabase) {
-        self.databases.insert(path.to_string(), database);
+        self.databases.retain(|(key, _)| key != path);
+        self.databases.push((path.to_string(), database));
     }
 
     pub fn paths(&self) -> impl Iterator<Item = &String> {
-        self.databases.keys()
+        self.databases.iter().map(|(path, _)| path)
     }
 }
 
@@ -65,7 +68,7 @@ impl DatabaseProvider for MemoryDatabases {
         // `sqlite://` is a fresh database for every connection in SQLAlchemy; here the command
         // keeps one for its duration and the next command starts over.
         if key == ":memory:" {
-            self.databases.remove(&key);
+            self.databases.retain(|(path, _)| *path != key);
         }
         self.get(&key)
             .map(|database| database as &mut dyn Database)
@@ -150,7 +153,7 @@ pub struct Session {
     /// The SQL the last command executed (empty for commands that touch no database).
     pub last_sql: Vec<String>,
     /// The source of each applied revision as it was when it was applied, by revision id.
-    pub applied_sources: BTreeMap<String, String>,
+    pub applied_sources: SortedMap<String>,
     /// The lesson being followed (its id) and which of its steps are done.
     pub lesson: Option<(String, Vec<bool>)>,
     /// The last revision-graph layout and the fingerprint of what it was made from.
@@ -198,7 +201,7 @@ impl Session {
             history: Vec::new(),
             transcript: Vec::new(),
             last_sql: Vec::new(),
-            applied_sources: BTreeMap::new(),
+            applied_sources: SortedMap::new(),
             lesson: None,
             graph_cache: None,
             undo_point: None,
@@ -279,6 +282,34 @@ impl Session {
         config
             .version_locations(&self.cwd, &script_location)
             .map_err(|error| error.0)
+    }
+
+    /// The file a newly opened project shows first: its newest revision (the head whose file
+    /// sorts last, when there are several), else `models.py`, else `alembic.ini`.
+    pub fn first_file(&self) -> Option<String> {
+        let scripts = self
+            .version_locations()
+            .ok()
+            .and_then(|versions| crate::script::load::load_revisions(&self.files, &versions).ok())
+            .unwrap_or_default();
+        let revisions = scripts
+            .iter()
+            .map(crate::script::load::RevisionScript::to_revision)
+            .collect();
+        let heads = crate::graph::RevisionMap::new(revisions)
+            .map(|map| map.heads())
+            .unwrap_or_default();
+        let newest = scripts
+            .iter()
+            .filter(|script| heads.contains(&script.id))
+            .map(|script| script.path.clone())
+            .max();
+        newest.or_else(|| {
+            ["models.py", "alembic.ini"]
+                .iter()
+                .map(|name| crate::fs::join(&self.cwd, name))
+                .find(|path| self.files.is_file(path))
+        })
     }
 
     /// The path of the project's main database (from `sqlalchemy.url`), if it is SQLite.
@@ -909,7 +940,9 @@ impl Session {
         image: impl Fn(&mut SqliteDatabase) -> Result<DatabaseImage, DbError>,
     ) -> Result<SessionSnapshot, DbError> {
         let mut databases = Vec::new();
-        let paths: Vec<String> = self.databases.paths().cloned().collect();
+        // in path order, as a snapshot has always listed them
+        let mut paths: Vec<String> = self.databases.paths().cloned().collect();
+        crate::sort::sort(&mut paths);
         for path in paths {
             if path == ":memory:" {
                 continue;

@@ -71,7 +71,7 @@ fn base64url_decode(text: &str) -> Result<Vec<u8>, ShareError> {
             '_' => 63,
             _ => {
                 return Err(ShareError(format!(
-                    "the link is damaged: unexpected character {character:?} at position {}",
+                    "the link is damaged: unexpected character '{character}' at position {}",
                     position + 1
                 )))
             }
@@ -321,7 +321,9 @@ fn write_state(state: &SharedState, payload: Payload) -> Vec<u8> {
 pub fn check_path_characters(path: &str) -> Result<(), String> {
     match path.chars().find(|c| *c == '\\' || c.is_control()) {
         Some(bad) => Err(format!(
-            "the path {path:?}, which contains {bad:?} (not accepted in a file name)"
+            "the path {}, which contains {} (not accepted in a file name)",
+            crate::ops::sqltext::py_repr_str(&path),
+            crate::ops::sqltext::py_repr_str(&bad.to_string())
         )),
         None => Ok(()),
     }

@@ -6,8 +6,6 @@
 //! Owns: step selection and order. Never does: version-table rows, CLI
 //! messages.
 
-use std::collections::HashSet;
-
 use super::errors::{GraphError, GraphWarning};
 use super::map::{Edge, RevisionMap};
 use super::resolve::Ref;
@@ -286,12 +284,15 @@ impl RevisionMap {
         crate::sort::sort_by_key(&mut current_heads, |&h| {
             self.order_pos.get(h).copied().unwrap_or(usize::MAX)
         });
-        let ancestors_of = |rev: usize| -> HashSet<usize> {
-            self.related_order(&[rev], Edge::NormalizedDown)
-                .into_iter()
-                .collect()
+        // each head's ancestors, by node index
+        let ancestors_of = |rev: usize| -> Vec<bool> {
+            let mut ancestors = vec![false; self.nodes.len()];
+            for ancestor in self.related_order(&[rev], Edge::NormalizedDown) {
+                ancestors[ancestor] = true;
+            }
+            ancestors
         };
-        let mut ancestors_by_idx: Vec<HashSet<usize>> =
+        let mut ancestors_by_idx: Vec<Vec<bool>> =
             current_heads.iter().map(|&h| ancestors_of(h)).collect();
 
         let mut output = Vec::new();
@@ -319,7 +320,7 @@ impl RevisionMap {
             let waiting = ancestors_by_idx
                 .iter()
                 .enumerate()
-                .find(|(j, ancestors)| *j != candidate_idx && ancestors.contains(&candidate))
+                .find(|(j, ancestors)| *j != candidate_idx && ancestors[candidate])
                 .map(|(j, _)| j);
             if let Some(j) = waiting {
                 candidate_idx = j;
@@ -346,7 +347,7 @@ impl RevisionMap {
                 Some((&first, rest)) => {
                     current_heads[candidate_idx] = first;
                     if node.normalized_dependencies.is_empty() && node.down_revisions.len() == 1 {
-                        ancestors_by_idx[candidate_idx].remove(&candidate);
+                        ancestors_by_idx[candidate_idx][candidate] = false;
                     } else {
                         current_heads.extend_from_slice(rest);
                         ancestors_by_idx[candidate_idx] = ancestors_of(first);

@@ -5,7 +5,7 @@
 //! cycle detection. Never does: identifier parsing (see `resolve`),
 //! ordering of steps (see `iterate`).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use super::errors::{GraphError, GraphWarning};
 use super::Revision;
@@ -187,9 +187,9 @@ impl RevisionMap {
         for &target in targets {
             let mut todo = vec![target];
             let mut per_target: Vec<usize> = Vec::new();
-            let mut in_per_target = HashSet::new();
+            let mut in_per_target = vec![false; self.nodes.len()];
             while let Some(rev) = todo.pop() {
-                if in_per_target.insert(rev) {
+                if !std::mem::replace(&mut in_per_target[rev], true) {
                     per_target.push(rev);
                 }
                 if seen[rev] {
@@ -801,23 +801,16 @@ fn detect_cycles(map: &RevisionMap, id_count: usize) -> Result<(), GraphError> {
         }
         let from_heads = map.reach(heads, down);
         let from_bases = map.reach(bases, up);
-        let mut in_space: HashSet<&str> = HashSet::new();
-        let mut reached_from_bases: HashSet<&str> = HashSet::new();
-        for (i, node) in map.nodes.iter().enumerate() {
-            if from_bases[i] {
-                reached_from_bases.insert(&node.id);
-            }
-        }
-        for (i, node) in map.nodes.iter().enumerate() {
-            if from_heads[i] && reached_from_bases.contains(node.id.as_str()) {
-                in_space.insert(&node.id);
-            }
-        }
+        // a revision is in the space when both a head and a base reach it
+        let in_space = |id: &str| {
+            map.live_index(id)
+                .is_some_and(|i| from_heads[i] && from_bases[i])
+        };
         let mut deleted: Vec<String> = map
             .key_order
             .iter()
             .take(id_count)
-            .filter(|id| !in_space.contains(id.as_str()))
+            .filter(|id| !in_space(id))
             .cloned()
             .collect();
         if !deleted.is_empty() {

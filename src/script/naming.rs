@@ -134,17 +134,26 @@ pub fn expand_file_template(
         }
         let Some(tail) = after.strip_prefix('(') else {
             return Err(format!(
-                "file_template {template:?}: '%' must be followed by '%' or '(name)'"
+                "file_template {}: '%' must be followed by '%' or '(name)'",
+                crate::ops::sqltext::py_repr_str(template)
             ));
         };
         let Some(close) = tail.find(')') else {
-            return Err(format!("file_template {template:?}: incomplete format key"));
+            return Err(format!(
+                "file_template {}: incomplete format key",
+                crate::ops::sqltext::py_repr_str(template)
+            ));
         };
         let name = &tail[..close];
         let spec_and_rest = &tail[close + 1..];
         let conversion_index = spec_and_rest
             .find(|character: char| character.is_ascii_alphabetic())
-            .ok_or_else(|| format!("file_template {template:?}: incomplete format"))?;
+            .ok_or_else(|| {
+                format!(
+                    "file_template {}: incomplete format",
+                    crate::ops::sqltext::py_repr_str(template)
+                )
+            })?;
         let spec = &spec_and_rest[..conversion_index];
         let conversion = spec_and_rest[conversion_index..]
             .chars()
@@ -182,13 +191,15 @@ pub fn expand_file_template(
                 }
                 None => {
                     return Err(format!(
-                        "file_template {template:?}: unknown token '{name}'"
+                        "file_template {}: unknown token '{name}'",
+                        crate::ops::sqltext::py_repr_str(template)
                     ))
                 }
             },
             _ => {
                 return Err(format!(
-                    "file_template {template:?}: unsupported format character '{conversion}'"
+                    "file_template {}: unsupported format character '{conversion}'",
+                    crate::ops::sqltext::py_repr_str(template)
                 ))
             }
         };

@@ -8,7 +8,6 @@
 //! Does not: write files, or evaluate arbitrary Python (anything else is a located error).
 
 use crate::python::repr_str as python_str_repr;
-use std::collections::BTreeMap;
 
 /// A value passed to the template.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,13 +59,17 @@ pub struct TemplateError {
     pub message: String,
 }
 
-type Context = BTreeMap<String, TemplateValue>;
+/// The template's names and values (a handful: found by a scan).
+type Context = [(String, TemplateValue)];
 
 fn lookup(context: &Context, name: &str, line: usize) -> Result<TemplateValue, TemplateError> {
-    context.get(name).cloned().ok_or_else(|| TemplateError {
-        line,
-        message: format!("NameError: '{name}' is not defined in the template"),
-    })
+    let found = context.iter().find(|(key, _)| key == name);
+    found
+        .map(|(_, value)| value.clone())
+        .ok_or_else(|| TemplateError {
+            line,
+            message: format!("NameError: '{name}' is not defined in the template"),
+        })
 }
 
 fn string_literal(text: &str) -> Option<String> {
@@ -235,10 +238,7 @@ fn find_closing_brace(text: &str) -> Option<usize> {
 }
 
 /// Renders a Mako template with the given variables.
-pub fn render_template(
-    template: &str,
-    context: &BTreeMap<String, TemplateValue>,
-) -> Result<String, TemplateError> {
+pub fn render_template(template: &str, context: &Context) -> Result<String, TemplateError> {
     // Stack of (this branch is active, some branch of this `if` was taken).
     let mut conditions: Vec<(bool, bool)> = Vec::new();
     let mut output = String::new();
@@ -340,7 +340,7 @@ mod tests {
     use super::*;
     use crate::templates::GENERIC_SCRIPT_MAKO;
 
-    fn context(pairs: &[(&str, TemplateValue)]) -> Context {
+    fn context(pairs: &[(&str, TemplateValue)]) -> Vec<(String, TemplateValue)> {
         pairs
             .iter()
             .map(|(key, value)| (key.to_string(), value.clone()))

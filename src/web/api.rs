@@ -272,7 +272,7 @@ fn install_post_message(window: &web_sys::Window, api: &js_sys::Object, origins:
             set(
                 &reply,
                 "error",
-                &JsValue::from_str(&format!("unknown method {method:?}")),
+                &JsValue::from_str(&format!("unknown method '{method}'")),
             );
         } else {
             let args = get("args");

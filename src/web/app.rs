@@ -385,8 +385,9 @@ impl SessionHandle {
         if let Ok(before) = self.session.borrow_mut().snapshot() {
             session.undo_point = Some((label.to_string(), before));
         }
+        let first_file = session.first_file();
         *self.session.borrow_mut() = session;
-        self.open_file.set(None);
+        self.open_file.set(first_file);
         self.changed();
     }
 
@@ -555,7 +556,6 @@ impl SessionHandle {
     /// playground (which does not save).
     pub fn reset(&self) {
         self.replace_session(Session::starter(), "reset");
-        self.open_file.set(Some(format!("{PROJECT_DIR}/models.py")));
     }
 }
 

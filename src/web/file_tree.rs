@@ -104,7 +104,7 @@ pub fn file_tree() -> Html {
         *counts.entry(crate::fs::parent(path)).or_default() += 1;
     }
     let mut rows = Vec::new();
-    let mut announced: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut announced = crate::sorted_map::SortedSet::new();
     for path in paths {
         let dir = crate::fs::parent(&path);
         // Every folder between the project and the file gets its row the first time.
@@ -115,7 +115,7 @@ pub fn file_tree() -> Html {
             current = crate::fs::parent(&current);
         }
         for folder in ancestors.into_iter().rev() {
-            if announced.insert(folder.clone()) {
+            if announced.add(folder.clone()) {
                 let count = counts.get(&folder).copied().unwrap_or(0);
                 rows.push(Row::Folder {
                     open: count <= FOLD_ABOVE || expanded.contains(&folder),

@@ -1,6 +1,7 @@
 //! The revision graph panel: the DAG as SVG, newest on top, heads / current / branch and
 //! merge points / labels / depends_on edges marked; choosing a revision offers upgrade,
-//! downgrade and stamp to it, run through the terminal like typed commands.
+//! downgrade and stamp to it, run through the terminal like typed commands. "Open large"
+//! shows the whole graph over the page (Escape or "Close" returns to the panel).
 
 use yew::prelude::*;
 
@@ -25,6 +26,7 @@ pub fn revision_graph() -> Html {
         return html! {};
     };
     let selected = use_state(|| None::<String>);
+    let large = use_state(|| false);
     // Only the rows near the visible part are drawn (a 1,000-revision graph would otherwise
     // be thousands of SVG elements); the picture keeps its full height for the scroll bar.
     let first_row = use_state(|| 0usize);
@@ -50,7 +52,23 @@ pub fn revision_graph() -> Html {
     }
     let text_x = LEFT + view.lanes as f64 * LANE + 8.0;
     let height = TOP * 2.0 + view.nodes.len() as f64 * ROW;
-    let width = text_x + 260.0;
+    // wide enough for the longest label (11px monospace: about 6.7px a character), so a
+    // label is never cut off: the panel scrolls sideways, the large view has room
+    // (bytes, not characters: a label with non-ASCII text gets a little room to spare)
+    let longest = view
+        .nodes
+        .iter()
+        .map(|node| {
+            27 + node
+                .labels
+                .iter()
+                .map(|label| label.len() + 3)
+                .sum::<usize>()
+                + node.doc.len()
+        })
+        .max()
+        .unwrap_or(0);
+    let width = text_x + (longest as f64 * 6.7).max(260.0) + 12.0;
     let position = |row: usize, lane: usize| (LEFT + lane as f64 * LANE, TOP + row as f64 * ROW);
     let window_start = first_row.saturating_sub(OVERSCAN_ROWS);
     let window_end = *first_row + DRAWN_ROWS;
@@ -148,9 +166,28 @@ pub fn revision_graph() -> Html {
             </g>
         }
     });
+    let toggle_large = {
+        let large = large.clone();
+        Callback::from(move |_: MouseEvent| large.set(!*large))
+    };
+    let on_escape = {
+        let large = large.clone();
+        Callback::from(move |event: KeyboardEvent| {
+            if *large && event.key() == "Escape" {
+                large.set(false);
+            }
+        })
+    };
     html! {
-        <section class="revision-graph" aria-label="Revision graph">
-            <h2>{"Revision graph"}</h2>
+        <section class={classes!("revision-graph", large.then_some("large"))} aria-label="Revision graph"
+            role={large.then_some("dialog")} aria-modal={large.then_some("true")} onkeydown={on_escape}>
+            <div class="graph-head">
+                <h2>{"Revision graph"}</h2>
+                <button type="button" class="graph-size" onclick={toggle_large}
+                    title={if *large { "Back to the panel (Escape)" } else { "Show the whole graph over the page" }}>
+                    { if *large { "Close" } else { "Open large" } }
+                </button>
+            </div>
             if let Some(id) = (*selected).clone() {
                 <div class="graph-actions" role="group" aria-label={format!("Actions for {}", short(&id))}>
                     <span>{format!("{}: ", short(&id))}</span>

@@ -74,6 +74,24 @@ test('first revision and upgrade head, as the tutorial teaches', async () => {
     assert.ok(text.includes(`Running downgrade ${second} -> ${revisionId}, add email`), text);
     await page.screenshot({ path: path.join(artifacts, 'graph-downgrade.png') });
 
+    // The graph opens large over the page, every label whole; Escape brings the panel back.
+    await page.getByRole('button', { name: 'Open large' }).click();
+    const large = page.locator('.revision-graph.large');
+    await large.waitFor();
+    const box = await large.boundingBox();
+    const viewport = page.viewportSize();
+    assert.ok(box.width > viewport.width * 0.8 && box.height > viewport.height * 0.8, `large graph ${JSON.stringify(box)}`);
+    const cut = await page.evaluate(() => {
+      const svg = document.querySelector('.revision-graph svg');
+      const width = Number(svg.getAttribute('width'));
+      return [...svg.querySelectorAll('text')].filter((text) => { const b = text.getBBox(); return b.x + b.width > width; }).length;
+    });
+    assert.equal(cut, 0, 'no label runs past the picture');
+    await page.screenshot({ path: path.join(artifacts, 'graph-large.png') });
+    await page.keyboard.press('Escape');
+    await page.locator('.revision-graph.large').waitFor({ state: 'detached' });
+    assert.equal(await page.getByRole('button', { name: 'Open large' }).count(), 1);
+
     // Undo the downgrade: the version table is back at the second revision.
     await page.getByRole('button', { name: 'Undo last command' }).click();
     await page.waitForFunction((rev) => document.querySelector('.version-rows code')?.textContent === rev, second);

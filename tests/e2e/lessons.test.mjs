@@ -124,6 +124,10 @@ for (const [id, actions] of Object.entries(LESSON_SCRIPTS)) {
       await gotoReady(page, `${playground.server.url}#lesson=${id}`);
       await page.locator('.lesson').waitFor();
       assert.equal(await doneCount(page), 0);
+      // the lesson opens its first file: its newest revision, else models.py
+      const opened = await page.locator('textarea.code').inputValue();
+      const expected = { 'first-revision': 'class Account', 'autogenerate': 'class Account', 'half-applied': 'audit_log' }[id] ?? 'down_revision';
+      assert.ok(opened.includes(expected), `lesson ${id} opens a file with ${expected}, got:\n${opened.slice(0, 200)}`);
       for (const action of actions) {
         if (action.cmd) await typeCommand(page, action.cmd);
         else if (action.edit) await edit(page, action.edit, action.from, action.to);

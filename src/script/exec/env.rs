@@ -238,7 +238,7 @@ impl<'p> EnvRun<'p> {
             version_table_pk: flag("version_table_pk").unwrap_or(true),
             has_target_metadata: self
                 .keyword("target_metadata")
-                .is_some_and(|k| k.value != Value::None),
+                .is_some_and(|k| !matches!(k.value, Value::None)),
             naming_convention: match self.keyword("target_metadata").map(|k| &k.value) {
                 Some(Value::MetaData(id)) => self
                     .evaluator
@@ -279,7 +279,7 @@ impl<'p> EnvRun<'p> {
     /// `MetaData.sorted_tables` order. `None` when it is not passed or is `None`.
     pub fn target_tables(&self) -> Option<Result<Vec<crate::autogen::SchemaTable>, ExecError>> {
         let keyword = self.keyword("target_metadata")?;
-        if keyword.value == Value::None {
+        if matches!(keyword.value, Value::None) {
             return None;
         }
         Some(super::models::tables_of(
@@ -506,7 +506,7 @@ impl EnvRun<'_> {
             rev_id: text("rev_id").unwrap_or_else(|| script.rev_id.clone()),
             message: text("message"),
             head: text("head").unwrap_or_else(|| script.head.clone()),
-            splice: attrs.get("splice") == Some(&Value::Bool(true)),
+            splice: matches!(attrs.get("splice"), Some(Value::Bool(true))),
             branch_label: text("branch_label"),
             version_path: text("version_path"),
             depends_on: depends_on

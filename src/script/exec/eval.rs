@@ -99,6 +99,34 @@ enum Global<'a> {
     Class(&'a crate::python::ClassDef),
 }
 
+/// Values kept per class id (small and dense: indices into `Evaluator::classes`), with the
+/// little of a map's interface the evaluator uses.
+struct PerClass<T>(Vec<Option<T>>);
+
+impl<T> Default for PerClass<T> {
+    fn default() -> Self {
+        PerClass(Vec::new())
+    }
+}
+
+impl<T> PerClass<T> {
+    fn insert(&mut self, class: u32, value: T) {
+        let at = class as usize;
+        if self.0.len() <= at {
+            self.0.resize_with(at + 1, || None);
+        }
+        self.0[at] = Some(value);
+    }
+
+    fn get(&self, class: &u32) -> Option<&T> {
+        self.0.get(*class as usize)?.as_ref()
+    }
+
+    fn contains_key(&self, class: &u32) -> bool {
+        self.get(class).is_some()
+    }
+}
+
 /// What the statements being run bind names in.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Frame {
@@ -233,9 +261,9 @@ pub(super) struct Evaluator<'a> {
     importing: bool,
     classes: Vec<ClassObject>,
     /// the `class` statements that made classes (a mapped class reads its annotations)
-    class_definitions: HashMap<u32, &'a crate::python::ClassDef>,
+    class_definitions: PerClass<&'a crate::python::ClassDef>,
     /// the mapped classes' tables: metadata, table name, (attribute key, column name)
-    declared_tables: HashMap<u32, (u32, String, Vec<(String, String)>)>,
+    declared_tables: PerClass<(u32, String, Vec<(String, String)>)>,
     instances: Vec<Instance>,
     building_class: Option<u32>,
     /// the class and `self` of the method running (for `super()`)
@@ -367,8 +395,8 @@ impl<'a> Evaluator<'a> {
             frame: Frame::Function,
             importing: false,
             classes: Vec::new(),
-            class_definitions: HashMap::new(),
-            declared_tables: HashMap::new(),
+            class_definitions: PerClass::default(),
+            declared_tables: PerClass::default(),
             instances: Vec::new(),
             building_class: None,
             current_class: None,
@@ -1500,7 +1528,7 @@ impl<'a> Evaluator<'a> {
             return Err(self.cannot_run(span, not_batch()));
         };
         let callee = self.eval(func)?;
-        if matches!(&callee, Value::Method(receiver, name) if **receiver == Value::Context && name == "autocommit_block")
+        if matches!(&callee, Value::Method(receiver, name) if matches!(**receiver, Value::Context) && name == "autocommit_block")
         {
             return self.exec_autocommit_block(item.context.span, body);
         }
@@ -1858,6 +1886,25 @@ impl<'a> Evaluator<'a> {
         let bits = (u128::from(next(&mut state)) << 64) | u128::from(next(&mut state));
         self.uuid_state = Some(state);
         stdlib::uuid_v4(bits)
+    }
+
+    /// `template.format(*args, **kwargs)`.
+    #[inline(never)]
+    fn str_format(
+        &mut self,
+        template: Value,
+        args: Vec<Arg>,
+        keywords: Vec<KwArg>,
+        span: Span,
+    ) -> EvalResult<Value> {
+        let template = template.python_str().unwrap_or_default();
+        let args: Vec<Value> = args.into_iter().map(|arg| arg.value).collect();
+        let keywords: Vec<(String, Value)> =
+            keywords.into_iter().map(|k| (k.name, k.value)).collect();
+        let text = super::format::str_format(&template, &args, &keywords)
+            .map_err(|failure| self.format_failure(span, failure))?;
+        self.check_len(text.chars().count(), span)?;
+        Ok(Value::Str(text))
     }
 
     /// A formatting error: Python's exception, or the playground's limitation.
@@ -2703,16 +2750,7 @@ impl<'a> Evaluator<'a> {
             Value::Foreign(name) if stdlib::handles(&name) => {
                 stdlib::call(self, &name, args, keywords, span)
             }
-            Value::Library(library) => match *library {
-                stdlib::Library::Partial(func, bound, bound_keywords) => {
-                    stdlib::call_partial(self, func, bound, bound_keywords, args, keywords, span)
-                }
-                other => Err(self.python(
-                    span,
-                    "TypeError",
-                    format!("'{}' object is not callable", stdlib::kind(&other)),
-                )),
-            },
+            Value::Library(library) => stdlib::call_object(self, *library, args, keywords, span),
             Value::Method(receiver, name) if matches!(*receiver, Value::Library(_)) => {
                 match *receiver {
                     Value::Library(library) => {
@@ -2791,14 +2829,7 @@ impl<'a> Evaluator<'a> {
             Value::Method(receiver, name)
                 if name == "format" && matches!(*receiver, Value::Str(_)) =>
             {
-                let template = receiver.python_str().unwrap_or_default();
-                let args: Vec<Value> = args.into_iter().map(|arg| arg.value).collect();
-                let keywords: Vec<(String, Value)> =
-                    keywords.into_iter().map(|k| (k.name, k.value)).collect();
-                let text = super::format::str_format(&template, &args, &keywords)
-                    .map_err(|failure| self.format_failure(span, failure))?;
-                self.check_len(text.chars().count(), span)?;
-                Ok(Value::Str(text))
+                self.str_format(*receiver, args, keywords, span)
             }
             Value::Method(receiver, name) if builtins::has_method(&receiver, &name) => {
                 let (value, updated) = builtins::method(self, *receiver, &name, args, span)?;
@@ -2874,8 +2905,8 @@ impl<'a> Evaluator<'a> {
                         format!(
                             "unsupported operand type(s) for {}: '{}' and '{}'",
                             if op == Subtract { "-" } else { "+" },
-                            stdlib::kind(&a),
-                            stdlib::kind(&b)
+                            stdlib::type_name(&a),
+                            stdlib::type_name(&b)
                         ),
                     )
                 })

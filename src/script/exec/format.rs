@@ -1,4 +1,5 @@
-//! Python's string formatting, as migrations use it: the format-spec mini-language
+//! Python's string formatting, as migrations use it: the format-spec mini-language (all of it
+//! but the `e` and `g` presentation types, a clear error)
 //! (`f"{n:03d}"`, `format(x, ".2f")`, `"{:>8}".format(s)`), `str.format`, and printf-style
 //! `"%s-%05.1f" % (a, b)` / `"%(name)s" % mapping`, with CPython's results and error texts.
 //!
@@ -19,24 +20,7 @@ fn value_error(message: impl Into<String>) -> FormatError {
     ("ValueError", message.into())
 }
 
-/// Python's name of a value's type, as `TypeError`s print it.
-fn type_name(value: &Value) -> String {
-    match value {
-        Value::None => "NoneType".to_string(),
-        Value::Str(_) => "str".to_string(),
-        Value::Int(_) => "int".to_string(),
-        Value::Bool(_) => "bool".to_string(),
-        Value::Float(_) => "float".to_string(),
-        Value::Tuple(_) => "tuple".to_string(),
-        Value::List(_) => "list".to_string(),
-        Value::Dict(_) => "dict".to_string(),
-        other => {
-            let kind = other.kind_name();
-            let bare = kind.strip_prefix("an ").or_else(|| kind.strip_prefix("a "));
-            bare.unwrap_or(&kind).to_string()
-        }
-    }
-}
+use super::json::type_name;
 
 fn cannot_format(value: &Value) -> FormatError {
     (
@@ -133,9 +117,16 @@ pub(super) fn format_value(value: &Value, spec_text: &str) -> Result<String, For
         ))
     };
     let (body, numeric) = match value {
-        Value::Int(_) | Value::Bool(_)
-            if !matches!(spec.kind, Some('e' | 'E' | 'f' | 'F' | 'g' | 'G' | '%')) =>
+        Value::Int(_) | Value::Bool(_) | Value::Float(_)
+            if matches!(spec.kind, Some('e' | 'E' | 'g' | 'G'))
+                || (spec.kind.is_none() && spec.precision.is_some()) =>
         {
+            return Err((
+                UNSUPPORTED,
+                "the playground formats numbers with d, x, o, b, c, f and %; not e or g (nor a precision without a type)".to_string(),
+            ))
+        }
+        Value::Int(_) | Value::Bool(_) if !matches!(spec.kind, Some('f' | 'F' | '%')) => {
             let number = match value {
                 Value::Int(i) => *i,
                 Value::Bool(b) => i64::from(*b),
@@ -177,18 +168,10 @@ pub(super) fn format_value(value: &Value, spec_text: &str) -> Result<String, For
                 _ => 0.0,
             };
             let text = match spec.kind {
-                Some(kind @ ('e' | 'E' | 'f' | 'F' | 'g' | 'G' | '%')) => float_text(
-                    number.abs(),
-                    kind,
-                    spec.precision.unwrap_or(6),
-                    spec.alternate,
-                ),
-                None => match spec.precision {
-                    Some(precision) => float_text(number.abs(), 'g', precision.max(1), true)
-                        .trim_end_matches('.')
-                        .to_string(),
-                    None => repr_of(&Value::Float(number.abs()))?,
-                },
+                Some(kind @ ('f' | 'F' | '%')) => {
+                    float_text(number.abs(), kind, spec.precision.unwrap_or(6))
+                }
+                None => repr_of(&Value::Float(number.abs()))?,
                 Some(kind) => return Err(unknown(kind)),
             };
             let (whole, rest) =
@@ -285,75 +268,18 @@ fn pad(spec: &Spec, text: String, numeric: bool) -> String {
     }
 }
 
-/// A non-negative float in one of the presentation types `e E f F g G %`.
-fn float_text(number: f64, kind: char, precision: usize, alternate: bool) -> String {
+/// A non-negative float in one of the presentation types `f F %`.
+fn float_text(number: f64, kind: char, precision: usize) -> String {
     if number.is_nan() {
-        return if kind.is_uppercase() { "NAN" } else { "nan" }.to_string();
+        return if kind == 'F' { "NAN" } else { "nan" }.to_string();
     }
     if number.is_infinite() {
-        return if kind.is_uppercase() { "INF" } else { "inf" }.to_string();
+        return if kind == 'F' { "INF" } else { "inf" }.to_string();
     }
     match kind {
-        'f' | 'F' => format!("{number:.precision$}"),
         '%' => format!("{:.precision$}%", number * 100.0),
-        'e' | 'E' => {
-            let text = exponent_text(number, precision);
-            if kind == 'E' {
-                text.to_uppercase()
-            } else {
-                text
-            }
-        }
-        _ => {
-            // %g: scientific when the exponent is < -4 or >= the precision, trailing
-            // zeros removed unless '#'
-            let precision = precision.max(1);
-            let scientific = exponent_text(number, precision - 1);
-            let exponent: i32 = scientific
-                .rsplit_once('e')
-                .and_then(|(_, e)| e.parse().ok())
-                .unwrap_or(0);
-            let text = if exponent < -4 || exponent >= precision as i32 {
-                let (mantissa, exponent) = scientific.split_once('e').unwrap_or((&scientific, ""));
-                let mantissa = if alternate {
-                    mantissa.to_string()
-                } else {
-                    strip_zeros(mantissa)
-                };
-                format!("{mantissa}e{exponent}")
-            } else {
-                let decimals = (precision as i32 - 1 - exponent).max(0) as usize;
-                let fixed = format!("{number:.decimals$}");
-                if alternate {
-                    fixed
-                } else {
-                    strip_zeros(&fixed)
-                }
-            };
-            if kind == 'G' {
-                text.to_uppercase()
-            } else {
-                text
-            }
-        }
+        _ => format!("{number:.precision$}"),
     }
-}
-
-fn strip_zeros(text: &str) -> String {
-    if text.contains('.') {
-        text.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        text.to_string()
-    }
-}
-
-/// `1.500000e+02`: Python's exponent has a sign and at least two digits.
-fn exponent_text(number: f64, precision: usize) -> String {
-    let text = format!("{number:.precision$e}");
-    let (mantissa, exponent) = text.split_once('e').unwrap_or((&text, "0"));
-    let exponent: i32 = exponent.parse().unwrap_or(0);
-    let sign = if exponent < 0 { '-' } else { '+' };
-    format!("{mantissa}e{sign}{:02}", exponent.abs())
 }
 
 /// `template % args`.
@@ -606,9 +532,6 @@ mod tests {
             (Value::Float(3.14159), ".2f", "3.14"),
             (Value::Float(3.14159), "8.3f", "   3.142"),
             (Value::Float(-0.5), ".0f", "-0"),
-            (Value::Float(150.0), "e", "1.500000e+02"),
-            (Value::Float(0.00001234), "g", "1.234e-05"),
-            (Value::Float(1234.5), "g", "1234.5"),
             (Value::Float(0.25), ".1%", "25.0%"),
             (Value::Float(2.5), "", "2.5"),
             (Value::Int(3), ".2f", "3.00"),

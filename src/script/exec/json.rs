@@ -5,7 +5,7 @@
 use super::value::Value;
 
 /// Python's name of a value's type (`int`, `Column`), as its error messages print it.
-fn type_name(value: &Value) -> String {
+pub(super) fn type_name(value: &Value) -> String {
     match value {
         Value::None => "NoneType".to_string(),
         other => {
@@ -195,7 +195,7 @@ impl Parser {
                         let value = self.value()?;
                         match items
                             .iter_mut()
-                            .find(|(k, _)| *k == Value::Str(key.clone()))
+                            .find(|(k, _)| matches!(k, Value::Str(s) if *s == key))
                         {
                             Some(entry) => entry.1 = value,
                             None => items.push((Value::Str(key), value)),

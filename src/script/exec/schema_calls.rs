@@ -522,8 +522,8 @@ pub(super) fn attribute(
             "AttributeError",
             format!("'NoneType' object has no attribute '{attr}'"),
         )),
-        // a builtin type without the attribute: Python's AttributeError (one it has and the
-        // playground does not model stays a clear "cannot read")
+        // a str, list, dict or tuple without the attribute: Python's AttributeError (one it
+        // has and the playground does not model stays a clear "cannot read")
         (value, _) if builtin_lacks(value, attr).is_some() => Err(ev.python(
             span,
             "AttributeError",
@@ -1634,19 +1634,14 @@ fn table(
     Ok(table)
 }
 
-/// The type name of a builtin value that has no attribute `attr` in Python 3.11.
+/// The type name of a str, list, dict or tuple that has no attribute `attr` in Python 3.11.
 fn builtin_lacks(value: &Value, attr: &str) -> Option<&'static str> {
-    const INT: &str = "as_integer_ratio bit_count bit_length conjugate denominator from_bytes imag numerator real to_bytes";
     let (name, attributes) = match value {
         Value::Str(_) => ("str", "capitalize casefold center count encode endswith expandtabs find format format_map index isalnum isalpha isascii isdecimal isdigit isidentifier islower isnumeric isprintable isspace istitle isupper join ljust lower lstrip maketrans partition removeprefix removesuffix replace rfind rindex rjust rpartition rsplit rstrip split splitlines startswith strip swapcase title translate upper zfill"),
         Value::Tuple(_) => ("tuple", "count index"),
         Value::List(_) => ("list", "append clear copy count extend index insert pop remove reverse sort"),
         Value::Dict(_) => ("dict", "clear copy fromkeys get items keys pop popitem setdefault update values"),
-        Value::Bool(_) => ("bool", INT),
-        Value::Int(_) => ("int", INT),
-        Value::Float(_) => ("float", "as_integer_ratio conjugate fromhex hex imag is_integer real"),
         _ => return None,
     };
-    let dunder = attr.starts_with("__") && attr.ends_with("__");
-    (!dunder && !attributes.split(' ').any(|a| a == attr)).then_some(name)
+    (!attr.starts_with("__") && !attributes.split(' ').any(|a| a == attr)).then_some(name)
 }

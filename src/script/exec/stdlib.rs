@@ -1,8 +1,8 @@
 //! The standard-library pieces migrations use beside `json` (json.rs), `logging`, `os` and
 //! `typing` (env.rs, names.rs): `datetime` (`datetime`, `date`, `timedelta`, `timezone.utc`),
 //! `uuid` (`uuid4`, `UUID`), `decimal.Decimal`, `re` (`compile`, `match`, `search`,
-//! `fullmatch`, `sub`, `findall`, with `IGNORECASE` / `DOTALL`), `textwrap` (`dedent`,
-//! `indent`) and `functools.partial`.
+//! `fullmatch`, `sub`, with `IGNORECASE` / `DOTALL`), `textwrap.dedent` and
+//! `functools.partial`; another function of these modules is a clear error.
 //!
 //! The time `datetime.now()` reads is the command's clock (injected: `MigrationContext::now`),
 //! and `uuid4()` draws from a generator seeded by it, so tests are deterministic. Patterns
@@ -10,6 +10,7 @@
 //! (backreferences, named groups, `re.MULTILINE`, verbose mode) is a clear error.
 
 use crate::ops::regex::Regex;
+use crate::ops::sqltext::py_repr_str;
 use crate::python::Span;
 use crate::script::naming::CreateDate;
 
@@ -27,7 +28,8 @@ const DOTALL: i64 = 16;
 const VERBOSE: i64 = 64;
 
 /// A standard-library object.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(test, derive(PartialEq))]
 pub(super) enum Library {
     /// `functools.partial(func, *args, **keywords)`
     Partial(Value, Vec<Value>, Vec<(String, Value)>),
@@ -46,31 +48,31 @@ pub(super) enum Library {
     Decimal(String),
 }
 
+/// The library callables this module runs.
+const CALLABLES: &[&str] = &[
+    "functools.partial",
+    "textwrap.dedent",
+    "uuid.uuid4",
+    "uuid.UUID",
+    "decimal.Decimal",
+    "datetime.datetime",
+    "datetime.datetime.now",
+    "datetime.datetime.utcnow",
+    "datetime.datetime.today",
+    "datetime.date",
+    "datetime.date.today",
+    "datetime.timedelta",
+    "re.compile",
+    "re.match",
+    "re.search",
+    "re.fullmatch",
+    "re.sub",
+];
+
 /// Whether `name` (a library value's dotted name) is a callable this module runs.
+#[inline(never)]
 pub(super) fn handles(name: &str) -> bool {
-    matches!(
-        name,
-        "functools.partial"
-            | "textwrap.dedent"
-            | "textwrap.indent"
-            | "uuid.uuid4"
-            | "uuid.UUID"
-            | "decimal.Decimal"
-            | "datetime.datetime"
-            | "datetime.datetime.now"
-            | "datetime.datetime.utcnow"
-            | "datetime.datetime.today"
-            | "datetime.date"
-            | "datetime.date.today"
-            | "datetime.timedelta"
-            | "re.compile"
-            | "re.match"
-            | "re.search"
-            | "re.fullmatch"
-            | "re.sub"
-            | "re.findall"
-            | "re.escape"
-    )
+    CALLABLES.contains(&name)
 }
 
 /// A constant of a library module (`re.IGNORECASE`).
@@ -83,20 +85,6 @@ pub(super) fn constant(name: &str, attr: &str) -> Option<Value> {
         _ => return None,
     };
     Some(Value::Int(flag))
-}
-
-/// What messages call a library object's type.
-pub(super) fn kind(library: &Library) -> &'static str {
-    match library {
-        Library::Partial(..) => "a functools.partial",
-        Library::Pattern(..) => "a re.Pattern",
-        Library::Match(..) => "a re.Match",
-        Library::Uuid(_) => "a UUID",
-        Library::DateTime(..) => "a datetime",
-        Library::Date(_) => "a date",
-        Library::TimeDelta(_) => "a timedelta",
-        Library::Decimal(_) => "a Decimal",
-    }
 }
 
 /// Python's name of a library object's type, as `AttributeError` prints it.
@@ -185,11 +173,6 @@ pub(super) fn call(
         ("textwrap", "dedent") => {
             let text = str_argument(ev, &args, &keywords, 0, "text", span)?;
             Ok(Value::Str(dedent(&text)))
-        }
-        ("textwrap", "indent") => {
-            let text = str_argument(ev, &args, &keywords, 0, "text", span)?;
-            let prefix = str_argument(ev, &args, &keywords, 1, "prefix", span)?;
-            Ok(Value::Str(indent(&text, &prefix)))
         }
         ("uuid", "uuid4") => Ok(object(Library::Uuid(ev.new_uuid()))),
         ("uuid", "UUID") => {
@@ -286,17 +269,6 @@ pub(super) fn call(
             }
             Ok(object(Library::TimeDelta(micros.round() as i64)))
         }
-        ("re", "escape") => {
-            let text = str_argument(ev, &args, &keywords, 0, "pattern", span)?;
-            let mut out = String::new();
-            for character in text.chars() {
-                if !character.is_alphanumeric() && character != '_' {
-                    out.push('\\');
-                }
-                out.push(character);
-            }
-            Ok(Value::Str(out))
-        }
         ("re", "compile") => {
             let pattern = str_argument(ev, &args, &keywords, 0, "pattern", span)?;
             let flags = int_argument(&args, &keywords, 1, "flags").unwrap_or(0);
@@ -356,7 +328,7 @@ pub(super) fn attribute(library: &Library, attr: &str) -> Option<Value> {
         }
         (Library::TimeDelta(_), "total_seconds") => method(),
         (Library::Pattern(pattern, _), "pattern") => Some(Value::Str(pattern.clone())),
-        (Library::Pattern(..), "match" | "search" | "fullmatch" | "sub" | "findall") => method(),
+        (Library::Pattern(..), "match" | "search" | "fullmatch" | "sub") => method(),
         (Library::Match(..), "group" | "groups" | "start" | "end" | "span") => method(),
         _ => None,
     }
@@ -400,16 +372,23 @@ pub(super) fn method(
     }
 }
 
-/// Calls a `functools.partial`: its arguments first, then the call's.
-pub(super) fn call_partial(
+/// Calls a library object: a `functools.partial` calls its function with its arguments
+/// first, then the call's; nothing else is callable.
+#[inline(never)]
+pub(super) fn call_object(
     ev: &mut Evaluator,
-    func: Value,
-    bound: Vec<Value>,
-    bound_keywords: Vec<(String, Value)>,
+    library: Library,
     args: Vec<Arg>,
     keywords: Vec<KwArg>,
     span: Span,
 ) -> EvalResult<Value> {
+    let Library::Partial(func, bound, bound_keywords) = library else {
+        return Err(ev.python(
+            span,
+            "TypeError",
+            format!("'{}' object is not callable", type_name(&library)),
+        ));
+    };
     let mut positional: Vec<Arg> = bound.into_iter().map(|value| Arg { value, span }).collect();
     positional.extend(args);
     let mut named: Vec<KwArg> = bound_keywords
@@ -498,11 +477,14 @@ pub(super) fn repr(library: &Library) -> String {
             format!("datetime.datetime({}{tz})", parts.join(", "))
         }
         Library::TimeDelta(micros) => format!("datetime.timedelta(microseconds={micros})"),
-        Library::Pattern(pattern, _) => format!("re.compile({pattern:?})"),
+        Library::Pattern(pattern, _) => format!("re.compile({})", py_repr_str(pattern)),
         Library::Match(text, spans) => {
             let (start, end) = spans.first().copied().flatten().unwrap_or((0, 0));
             let matched: String = text[start..end].iter().collect();
-            format!("<re.Match object; span=({start}, {end}), match={matched:?}>")
+            format!(
+                "<re.Match object; span=({start}, {end}), match={}>",
+                py_repr_str(&matched)
+            )
         }
         Library::Partial(..) => "functools.partial(...)".to_string(),
     }
@@ -539,6 +521,23 @@ pub(super) fn arithmetic(left: &Library, subtract: bool, right: &Library) -> Opt
         }
         _ => return None,
     }))
+}
+
+/// `a == b` of two library objects: values compare by value (a `Decimal` by its number),
+/// a partial, a pattern's match by identity (a copy is never the same object).
+pub(super) fn equal(a: &Library, b: &Library) -> bool {
+    match (a, b) {
+        (Library::Uuid(x), Library::Uuid(y)) => x == y,
+        (Library::DateTime(x, p), Library::DateTime(y, q)) => x == y && p == q,
+        (Library::Date(x), Library::Date(y)) | (Library::TimeDelta(x), Library::TimeDelta(y)) => {
+            x == y
+        }
+        (Library::Decimal(x), Library::Decimal(y)) => {
+            x.parse::<f64>().ok() == y.parse::<f64>().ok()
+        }
+        (Library::Pattern(x, f), Library::Pattern(y, g)) => x == y && f == g,
+        _ => false,
+    }
 }
 
 /// The order of two comparable library objects.
@@ -682,7 +681,10 @@ fn dedent(text: &str) -> String {
         if content.trim().is_empty() {
             continue;
         }
-        let indent = &content[..content.len() - content.trim_start_matches([' ', '\t']).len()];
+        let indent = &content[..content
+            .bytes()
+            .take_while(|b| matches!(b, b' ' | b'\t'))
+            .count()];
         margin = Some(match margin {
             None => indent,
             Some(current) => {
@@ -710,19 +712,6 @@ fn dedent(text: &str) -> String {
         .collect()
 }
 
-/// `textwrap.indent`: `prefix` before every line that is not whitespace only.
-fn indent(text: &str, prefix: &str) -> String {
-    text.split_inclusive('\n')
-        .map(|line| {
-            if line.trim().is_empty() {
-                line.to_string()
-            } else {
-                format!("{prefix}{line}")
-            }
-        })
-        .collect()
-}
-
 fn compile(ev: &Evaluator, pattern: &str, flags: i64, span: Span) -> EvalResult<Regex> {
     if flags & (MULTILINE | VERBOSE) != 0 {
         return Err(ev.unsupported(
@@ -734,7 +723,8 @@ fn compile(ev: &Evaluator, pattern: &str, flags: i64, span: Span) -> EvalResult<
         ev.unsupported(
             span,
             format!(
-                "the playground's re cannot run the pattern {pattern:?} (it supports classes, groups, alternation, quantifiers and anchors; not backreferences, named groups or lookahead)"
+                "the playground's re cannot run the pattern {} (it supports classes, groups, alternation, quantifiers and anchors; not backreferences, named groups or lookahead)",
+                py_repr_str(pattern)
             ),
         )
     })
@@ -744,7 +734,7 @@ fn found(text: Vec<char>, spans: Vec<Option<(usize, usize)>>) -> Value {
     object(Library::Match(text, spans))
 }
 
-/// `match` / `search` / `fullmatch` / `sub` / `findall` of `pattern` over the arguments
+/// `match` / `search` / `fullmatch` / `sub` of `pattern` over the arguments
 /// after the pattern.
 fn pattern_call(
     ev: &mut Evaluator,
@@ -781,26 +771,6 @@ fn pattern_call(
                 .and_then(|regex| regex.match_start(&subject))
                 .filter(|captures| captures.span(0).is_some_and(|(_, end)| end == text.len()))
                 .map_or(Value::None, |captures| found(text, spans(&captures))))
-        }
-        "findall" => {
-            let items = regex
-                .find_iter(&subject)
-                .iter()
-                .map(|captures| {
-                    let groups = spans(captures);
-                    let group_text = |group: &Option<(usize, usize)>| {
-                        Value::Str(
-                            group.map_or(String::new(), |(s, e)| text[s..e].iter().collect()),
-                        )
-                    };
-                    match groups.len() {
-                        0 | 1 => group_text(groups.first().unwrap_or(&None)),
-                        2 => group_text(&groups[1]),
-                        _ => Value::Tuple(groups[1..].iter().map(group_text).collect()),
-                    }
-                })
-                .collect();
-            Ok(Value::List(items))
         }
         "sub" => {
             let replacement = argument(&args, &keywords, 0, "repl")
@@ -958,11 +928,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn dedent_and_indent_as_python() {
+    fn dedent_as_python() {
         // textwrap.dedent("\n    a\n      b\n   \n    c\n") == "\na\n  b\n\nc\n"
         assert_eq!(dedent("\n    a\n      b\n   \n    c\n"), "\na\n  b\n\nc\n");
         assert_eq!(dedent("  x\n\ty\n"), "  x\n\ty\n");
-        assert_eq!(indent("a\n\nb", "> "), "> a\n\n> b");
     }
 
     #[test]

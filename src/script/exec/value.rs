@@ -25,7 +25,8 @@ pub(super) enum DmlKind {
 }
 
 /// A call of an `async def`, not yet awaited: the function, its bound arguments and `self`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(test, derive(PartialEq))]
 pub(super) struct Coroutine {
     pub function: u32,
     pub frame: std::collections::HashMap<String, Value>,
@@ -41,7 +42,8 @@ pub(super) enum ResultShape {
 }
 
 /// The rows a `connection.execute(...)` returned and not yet fetched.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(test, derive(PartialEq))]
 pub(super) struct Rows {
     pub columns: Vec<String>,
     pub rows: Vec<Vec<Value>>,
@@ -49,7 +51,10 @@ pub(super) struct Rows {
     pub shape: ResultShape,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+// no `==` outside the tests: `python_eq` is Python's equality (a derived one compiled 3 KB of
+// wasm for nothing)
+#[derive(Debug, Clone)]
+#[cfg_attr(test, derive(PartialEq))]
 pub(super) enum Value {
     None,
     Bool(bool),
@@ -195,7 +200,7 @@ impl Value {
             Value::Instance(_) => "an object".into(),
             Value::BoundMethod(..) => "a method".into(),
             Value::Super(..) => "super()".into(),
-            Value::Library(library) => super::stdlib::kind(library).into(),
+            Value::Library(library) => format!("a {}", super::stdlib::type_name(library)),
         }
     }
 
@@ -337,9 +342,12 @@ impl Value {
                 }
                 Some(true)
             }
-            (a, b) if a.to_literal().is_some() && b.to_literal().is_some() => Some(a == b),
+            (Value::Library(a), Value::Library(b)) => Some(super::stdlib::equal(a, b)),
+            (Value::Library(_), _) | (_, Value::Library(_)) => Some(false),
+            (a, b) if a.to_literal().is_some() && b.to_literal().is_some() => {
+                Some(a.to_literal() == b.to_literal())
+            }
             (Value::Type(a), Value::Type(b)) => Some(a == b),
-            (Value::Library(a), Value::Library(b)) => Some(a == b),
             // objects compare by identity
             (Value::Class(a), Value::Class(b)) | (Value::Instance(a), Value::Instance(b)) => {
                 Some(a == b)

@@ -106,7 +106,7 @@ impl<'a> Evaluator<'a> {
             return Ok(());
         }
         let own = |name: &str| object.namespace.get(name).cloned();
-        if own("__abstract__") == Some(Value::Bool(true)) || own("__table__").is_some() {
+        if matches!(own("__abstract__"), Some(Value::Bool(true))) || own("__table__").is_some() {
             return Ok(());
         }
         let Some(Value::MetaData(metadata)) = self.class_lookup(class, "metadata") else {
@@ -406,13 +406,13 @@ impl<'a> Evaluator<'a> {
         }
         let (inner, optional) = self.strip_optional(index, 0);
         Some(Annotation {
-            python_type: inner.and_then(|inner| self.annotation_value(&inner)),
+            python_type: inner,
             optional,
         })
     }
 
-    /// `Optional[X]`, `X | None`, `Union[X, None]` → (`X`, true).
-    fn strip_optional(&mut self, expr: &Expr, depth: u32) -> (Option<Expr>, bool) {
+    /// `Optional[X]`, `X | None`, `Union[X, None]` → (the value of `X`, true).
+    fn strip_optional(&mut self, expr: &Expr, depth: u32) -> (Option<Value>, bool) {
         if depth > 10 {
             return (None, false);
         }
@@ -430,30 +430,30 @@ impl<'a> Evaluator<'a> {
             } => {
                 let is_none = |e: &Expr| matches!(e.kind, ExprKind::Constant(Constant::None));
                 match (is_none(left), is_none(right)) {
-                    (false, true) => (Some((**left).clone()), true),
-                    (true, false) => (Some((**right).clone()), true),
+                    (false, true) => (self.annotation_value(left), true),
+                    (true, false) => (self.annotation_value(right), true),
                     _ => (None, false),
                 }
             }
             ExprKind::Subscript { value, index } => {
                 let head = self.annotation_value(value);
                 match (head.as_ref().map(library_name).unwrap_or(""), &index.kind) {
-                    ("Optional", _) => (Some((**index).clone()), true),
+                    ("Optional", _) => (self.annotation_value(index), true),
                     ("Union", ExprKind::Tuple(items)) => {
                         let rest: Vec<&Expr> = items
                             .iter()
                             .filter(|e| !matches!(e.kind, ExprKind::Constant(Constant::None)))
                             .collect();
                         match rest.as_slice() {
-                            [one] if rest.len() < items.len() => (Some((*one).clone()), true),
-                            [one] => (Some((*one).clone()), false),
+                            [one] if rest.len() < items.len() => (self.annotation_value(one), true),
+                            [one] => (self.annotation_value(one), false),
                             _ => (None, false),
                         }
                     }
-                    _ => (Some(expr.clone()), false),
+                    _ => (self.annotation_value(expr), false),
                 }
             }
-            _ => (Some(expr.clone()), false),
+            _ => (self.annotation_value(expr), false),
         }
     }
 
@@ -485,7 +485,9 @@ impl<'a> Evaluator<'a> {
         let Some(Value::Dict(entries)) = self.class_lookup(class, "type_annotation_map") else {
             return None;
         };
-        let (_, mapped) = entries.into_iter().find(|(key, _)| key == python_type)?;
+        let (_, mapped) = entries
+            .into_iter()
+            .find(|(key, _)| same_type(key, python_type))?;
         match mapped {
             Value::Type(sql_type) => Some(sql_type),
             Value::TypeClass(name) => SqlType::from_python_call(&name, &[], &[]).ok(),
@@ -610,4 +612,16 @@ pub fn merge_lists_w_ordering(a: &[String], b: &[String]) -> Vec<String> {
         }
     }
     result
+}
+
+/// Whether two values name the same Python type (a `type_annotation_map` key).
+fn same_type(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Builtin(x), Value::Builtin(y)) => x == y,
+        (Value::Foreign(x), Value::Foreign(y)) | (Value::TypeClass(x), Value::TypeClass(y)) => {
+            x == y
+        }
+        (Value::Class(x), Value::Class(y)) => x == y,
+        _ => a.python_eq(b) == Some(true),
+    }
 }
