@@ -9,7 +9,7 @@ use crate::fs::FileSystem;
 use crate::ops::Operation;
 use crate::runtime::{Database, SqlValue};
 use crate::script::exec::plan_function;
-use crate::script::load::{load_revisions, RevisionScript};
+use crate::script::load::RevisionScript;
 use crate::session::{Session, TranscriptEntry};
 
 /// One step: what to do, and how the playground knows it is done.
@@ -30,20 +30,11 @@ pub struct Lesson {
 // ---- reading the state --------------------------------------------------------------------
 
 fn scripts(session: &Session) -> Vec<RevisionScript> {
-    let Ok(versions) = session.version_locations() else {
-        return Vec::new();
-    };
-    load_revisions(&session.files, &versions).unwrap_or_default()
+    session.revision_scripts()
 }
 
 fn heads(session: &Session) -> Vec<String> {
-    let revisions = scripts(session)
-        .iter()
-        .map(RevisionScript::to_revision)
-        .collect();
-    crate::graph::RevisionMap::new(revisions)
-        .map(|map| map.heads())
-        .unwrap_or_default()
+    Session::head_ids(&scripts(session))
 }
 
 fn query(session: &mut Session, sql: &str) -> Option<Vec<Vec<SqlValue>>> {

@@ -284,21 +284,30 @@ impl Session {
             .map_err(|error| error.0)
     }
 
-    /// The file a newly opened project shows first: its newest revision (the head whose file
-    /// sorts last, when there are several), else `models.py`, else `alembic.ini`.
-    pub fn first_file(&self) -> Option<String> {
-        let scripts = self
-            .version_locations()
+    /// The project's revision files, as the commands load them (none when they cannot be).
+    pub fn revision_scripts(&self) -> Vec<crate::script::load::RevisionScript> {
+        self.version_locations()
             .ok()
             .and_then(|versions| crate::script::load::load_revisions(&self.files, &versions).ok())
-            .unwrap_or_default();
+            .unwrap_or_default()
+    }
+
+    /// The ids of the heads among `scripts` (none when they do not form a revision map).
+    pub fn head_ids(scripts: &[crate::script::load::RevisionScript]) -> Vec<String> {
         let revisions = scripts
             .iter()
             .map(crate::script::load::RevisionScript::to_revision)
             .collect();
-        let heads = crate::graph::RevisionMap::new(revisions)
+        crate::graph::RevisionMap::new(revisions)
             .map(|map| map.heads())
-            .unwrap_or_default();
+            .unwrap_or_default()
+    }
+
+    /// The file a newly opened project shows first: its newest revision (the head whose file
+    /// sorts last, when there are several), else `models.py`, else `alembic.ini`.
+    pub fn first_file(&self) -> Option<String> {
+        let scripts = self.revision_scripts();
+        let heads = Self::head_ids(&scripts);
         let newest = scripts
             .iter()
             .filter(|script| heads.contains(&script.id))
