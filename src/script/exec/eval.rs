@@ -2590,14 +2590,16 @@ impl<'a> Evaluator<'a> {
                     Err(no_attribute(self, "'BatchOperations' object".to_string()))
                 }
             }
-            Value::Foreign(name) if stdlib::constant(&name, attr).is_some() => {
-                Ok(stdlib::constant(&name, attr).unwrap_or(Value::None))
+            Value::Foreign(name) => {
+                if let Some(constant) = stdlib::constant(&name, attr) {
+                    return Ok(constant);
+                }
+                match super::env::missing_attribute(self, &name, attr) {
+                    Some(message) => Err(self.python(span, "AttributeError", message)),
+                    None => Ok(super::env::attribute(self, &name, attr)
+                        .unwrap_or_else(|| Value::Foreign(format!("{name}.{attr}")))),
+                }
             }
-            Value::Foreign(name) => match super::env::missing_attribute(self, &name, attr) {
-                Some(message) => Err(self.python(span, "AttributeError", message)),
-                None => Ok(super::env::attribute(self, &name, attr)
-                    .unwrap_or_else(|| Value::Foreign(format!("{name}.{attr}")))),
-            },
             value @ (Value::OrmSession(_) | Value::OrmQuery(_)) => {
                 super::orm::attribute(self, &value, attr, span)
             }

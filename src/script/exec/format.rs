@@ -304,7 +304,6 @@ pub(super) fn percent(template: &str, args: &Value) -> Result<String, FormatErro
             out.push(c);
             continue;
         }
-        let start = at - 1;
         let mut value = None;
         if chars.get(at) == Some(&'(') {
             let close = chars[at..]
@@ -421,7 +420,6 @@ pub(super) fn percent(template: &str, args: &Value) -> Result<String, FormatErro
                 )))
             }
         };
-        let _ = start;
         out.push_str(&text);
     }
     if mapping.is_none() && next < items.len() && !used_mapping {

@@ -524,22 +524,21 @@ pub(super) fn attribute(
         )),
         // a str, list, dict or tuple without the attribute: Python's AttributeError (one it
         // has and the playground does not model stays a clear "cannot read")
-        (value, _) if builtin_lacks(value, attr).is_some() => Err(ev.python(
-            span,
-            "AttributeError",
-            format!(
-                "'{}' object has no attribute '{attr}'",
-                builtin_lacks(value, attr).unwrap_or_default()
-            ),
-        )),
-        _ => Err(ev.unsupported(
-            span,
-            format!(
-                "the playground cannot read '.{attr}' of {} inside {}()",
-                value.kind_name(),
-                ev.function
-            ),
-        )),
+        (value, _) => match builtin_lacks(value, attr) {
+            Some(type_name) => Err(ev.python(
+                span,
+                "AttributeError",
+                format!("'{type_name}' object has no attribute '{attr}'"),
+            )),
+            None => Err(ev.unsupported(
+                span,
+                format!(
+                    "the playground cannot read '.{attr}' of {} inside {}()",
+                    value.kind_name(),
+                    ev.function
+                ),
+            )),
+        },
     }
 }
 
