@@ -39,11 +39,65 @@ function median(values) {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-const [chain50, chain1000, models200] = process.argv.slice(2);
+// Keystroke to next frame in the editor: a page with the 50-revision chain upgraded to head
+// (50 tables in the database panel), one file open; each key is pressed once the frame after
+// the previous one has been drawn. Median of `presses` keys, per file.
+async function keystrokeFigures(target, files, presses = 30) {
+  await target.evaluate(() => window.playground.reset());
+  await target.evaluate((files) => window.playground.writeFiles(files), files);
+  const upgraded = await target.evaluate(() => window.playground.run('alembic upgrade head'));
+  if (upgraded.exitCode !== 0) throw new Error(upgraded.stdout + upgraded.stderr);
+  await target.evaluate(() => {
+    window.__keyFrames = [];
+    document.addEventListener('keydown', (event) => {
+      const start = event.timeStamp;
+      requestAnimationFrame(() => setTimeout(() => window.__keyFrames.push(performance.now() - start), 0));
+    }, true);
+  });
+  const newest = Object.keys(files).filter((name) => name.endsWith('.py')).sort().pop();
+  const figures = {};
+  for (const [label, open] of [['models.py', null], ['a revision file', newest]]) {
+    if (open) {
+      // `alembic edit` opens the revision in the editor, as in the terminal.
+      const id = files[open].match(/^revision[^=]*= ['"]([^'"]+)['"]/m)[1];
+      const edited = await target.evaluate((id) => window.playground.run(`alembic edit ${id}`), id);
+      if (edited.exitCode !== 0) throw new Error(edited.stdout + edited.stderr);
+    } else {
+      await target.locator('.file-tree button[aria-label="models.py"]').click();
+    }
+    const area = target.locator('textarea.code.input');
+    await area.click();
+    await target.keyboard.press('Control+End');
+    await target.keyboard.type('\n# ');
+    await target.waitForTimeout(500);
+    await target.evaluate(() => { window.__keyFrames = []; });
+    for (let press = 0; press < presses; press++) {
+      await target.keyboard.press('x');
+      await target.waitForFunction((count) => window.__keyFrames.length > count, press);
+    }
+    const frames = await target.evaluate(() => window.__keyFrames);
+    figures[label] = median(frames);
+  }
+  return figures;
+}
+
+const args = process.argv.slice(2);
+const keystrokeOnly = args[0] === '--keystroke';
+const [chain50, chain1000, models200] = keystrokeOnly ? args.slice(1) : args;
 const result = {};
 const playground = await openPlayground();
 const { page } = playground;
 try {
+  measure: {
+  if (keystrokeOnly) {
+    await page.goto(playground.server.url);
+    await page.waitForFunction(() => window.playground && window.playground.ready === true);
+    await page.waitForFunction(() => window.playground.warmedUp !== undefined);
+    const runs = [];
+    for (let run = 0; run < 3; run++) runs.push(await keystrokeFigures(page, readProject(chain50)));
+    result.keystroke_runs = runs;
+    break measure;
+  }
   const loads = [];
   for (let attempt = 0; attempt < 7; attempt++) {
     const context = await playground.browser.newContext();
@@ -115,6 +169,8 @@ try {
   }
   await page.goto(playground.server.url);
   await page.waitForFunction(() => window.playground && window.playground.ready === true);
+  await page.waitForFunction(() => window.playground.warmedUp !== undefined);
+  result.keystroke = await keystrokeFigures(page, readProject(chain50));
   result.warmed_up = await page.evaluate(() => window.playground.warmedUp);
   if (models200) {
     await page.evaluate((files) => window.playground.loadProject(files), readWholeProject(models200));
@@ -127,6 +183,7 @@ try {
       if (output.exitCode !== 0) throw new Error(output.stdout + output.stderr);
       return elapsed;
     });
+  }
   }
 } finally {
   await playground.close();

@@ -7,8 +7,7 @@
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::app::SessionHandle;
-use crate::fs::FileSystem;
+use super::store::{Action, Outcome, Store};
 use crate::session::{Session, PROJECT_DIR};
 
 fn project_path(path: &str) -> String {
@@ -20,7 +19,7 @@ fn set(target: &js_sys::Object, name: &str, value: &JsValue) {
 }
 
 /// Installs `window.playground` for this session.
-pub fn install(handle: SessionHandle) {
+pub fn install(handle: Store) {
     let Some(window) = web_sys::window() else {
         return;
     };
@@ -45,13 +44,9 @@ pub fn install(handle: SessionHandle) {
     let read_handle = handle.clone();
     let read_file =
         Closure::<dyn Fn(String) -> JsValue>::new(move |path: String| {
-            match read_handle
-                .session()
-                .files
-                .read_to_string(&project_path(&path))
-            {
-                Ok(text) => JsValue::from_str(&text),
-                Err(_) => JsValue::NULL,
+            match read_handle.read_file(&project_path(&path)) {
+                Some(text) => JsValue::from_str(&text),
+                None => JsValue::NULL,
             }
         });
     set(&api, "readFile", read_file.as_ref().unchecked_ref());
@@ -79,7 +74,9 @@ pub fn install(handle: SessionHandle) {
                 pairs.push((project_path(&path), text));
             }
         }
-        write_many_handle.write_files(&pairs);
+        if let Err(message) = write_many_handle.dispatch(Action::WriteFiles(pairs)) {
+            write_many_handle.show_error(message);
+        }
     });
     set(&api, "writeFiles", write_files.as_ref().unchecked_ref());
     write_files.forget();
@@ -96,16 +93,18 @@ pub fn install(handle: SessionHandle) {
                     pairs.push((path, text));
                 }
             }
-            load_handle
-                .load_project(&pairs)
-                .map_err(|message| JsValue::from_str(&message))
+            let session = Session::from_files(&pairs).map_err(|message| JsValue::from_str(&message))?;
+            load_handle.replace_session(session, "load project");
+            Ok(())
         });
     set(&api, "loadProject", load_project.as_ref().unchecked_ref());
     load_project.forget();
 
     let remove_handle = handle.clone();
     let remove_file = Closure::<dyn Fn(String)>::new(move |path: String| {
-        remove_handle.remove_file(&project_path(&path));
+        if let Err(message) = remove_handle.dispatch(Action::DeleteFile(project_path(&path))) {
+            remove_handle.show_error(message);
+        }
     });
     set(&api, "removeFile", remove_file.as_ref().unchecked_ref());
     remove_file.forget();
@@ -114,9 +113,9 @@ pub fn install(handle: SessionHandle) {
     let list_files = Closure::<dyn Fn() -> JsValue>::new(move || {
         let prefix = format!("{PROJECT_DIR}/");
         let list = js_sys::Array::new();
-        for (path, _) in list_handle.session().files.files() {
+        for path in list_handle.file_paths() {
             list.push(&JsValue::from_str(
-                path.strip_prefix(&prefix).unwrap_or(path),
+                path.strip_prefix(&prefix).unwrap_or(&path),
             ));
         }
         list.into()
@@ -126,9 +125,11 @@ pub fn install(handle: SessionHandle) {
 
     let query_handle = handle.clone();
     let query = Closure::<dyn Fn(String) -> Result<JsValue, JsValue>>::new(move |sql: String| {
-        let (columns, rows) = query_handle
-            .query(&sql)
-            .map_err(|error| JsValue::from_str(&error))?;
+        let (columns, rows) = match query_handle.dispatch(Action::Query(sql)) {
+            Ok(Outcome::Rows(columns, rows)) => (columns, rows),
+            Ok(_) => (Vec::new(), Vec::new()),
+            Err(error) => return Err(JsValue::from_str(&error)),
+        };
         let result = js_sys::Object::new();
         let column_list = js_sys::Array::new();
         for column in columns {
@@ -179,7 +180,8 @@ pub fn install(handle: SessionHandle) {
     let undo_handle = handle.clone();
     let undo = Closure::<dyn Fn() -> Result<(), JsValue>>::new(move || {
         undo_handle
-            .undo()
+            .dispatch(Action::Undo)
+            .map(|_| ())
             .map_err(|message| JsValue::from_str(&message))
     });
     set(&api, "undo", undo.as_ref().unchecked_ref());
@@ -204,7 +206,7 @@ pub fn install(handle: SessionHandle) {
     set(&api, "saveState", save_state.as_ref().unchecked_ref());
     save_state.forget();
 
-    let handle_embed = handle.embed.clone();
+    let handle_embed = handle.embed();
     let reset_handle = handle;
     let reset = Closure::<dyn Fn()>::new(move || reset_handle.reset());
     set(&api, "reset", reset.as_ref().unchecked_ref());

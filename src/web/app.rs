@@ -12,8 +12,8 @@ use super::host::{BrowserClock, BrowserIds};
 use super::side_panel::SidePanel;
 use super::splitter::Splitter;
 use super::storage;
+use super::store::{topic, Action, Saving, Store};
 use super::terminal::Terminal;
-use crate::fs::FileSystem;
 use crate::session::{Session, WarmUp, WarmUpStep, PROJECT_DIR};
 
 /// When the idle warm-up starts after the page has loaded, and the pause between its steps
@@ -41,8 +41,6 @@ fn warm_up_later(mut warm_up: WarmUp, delay: u32) {
     .forget();
 }
 
-/// How long after a change the session is saved to browser storage (milliseconds).
-const SAVE_DELAY_MS: u32 = 250;
 
 /// What the page starts from, found before the first frame.
 pub enum Startup {
@@ -70,493 +68,27 @@ pub struct AppProps {
     pub startup: StartupProps,
 }
 
-/// This tab's side of saving: which generation of the saved work it holds, and whether and
-/// how it saves.
-pub struct Store {
-    /// This tab's id (random), written beside each save.
-    tab: String,
-    generation: std::cell::Cell<f64>,
-    /// Why this page does not save (embedded, framed, storage unavailable, an unreadable save
-    /// that could not be kept aside); `None` while it saves.
-    off: RefCell<Option<String>>,
-    /// A save is under way; `again`: another change came in meanwhile.
-    writing: std::cell::Cell<bool>,
-    again: std::cell::Cell<bool>,
-    /// The last save failed: leaving the page warns first.
-    failed: std::cell::Cell<bool>,
-    /// Another tab saved newer work: this tab waits until the learner chooses it again.
-    paused: std::cell::Cell<bool>,
-    /// The work came from an earlier release's localStorage: removed there after a save.
-    legacy: std::cell::Cell<bool>,
-    /// A save is scheduled (the timer after a change).
-    scheduled: std::cell::Cell<bool>,
-}
 
-impl Store {
-    fn new(off: Option<String>) -> Store {
-        let tab = format!(
-            "{:012x}",
-            (js_sys::Math::random() * 281_474_976_710_656.0) as u64
-        );
-        Store {
-            tab,
-            generation: std::cell::Cell::new(0.0),
-            off: RefCell::new(off),
-            writing: std::cell::Cell::new(false),
-            again: std::cell::Cell::new(false),
-            failed: std::cell::Cell::new(false),
-            paused: std::cell::Cell::new(false),
-            legacy: std::cell::Cell::new(false),
-            scheduled: std::cell::Cell::new(false),
-        }
-    }
-
-    fn saves(&self) -> bool {
-        self.off.borrow().is_none() && !self.paused.get()
-    }
-}
-
-/// The session shared by every component; mutations go through [`SessionHandle`]'s methods,
-/// which save the result and ask Yew to re-render.
-#[derive(Clone)]
-pub struct SessionHandle {
-    pub(super) session: Rc<RefCell<Session>>,
-    /// Bumped on every change; `version` is its value when this handle was made, so a new
-    /// handle compares unequal and the context's consumers re-render.
-    counter: Rc<std::cell::Cell<u64>>,
-    version: u64,
-    force_update: UseForceUpdateHandle,
-    pub(super) storage_error: UseStateHandle<Option<String>>,
-    open_file: UseStateHandle<Option<String>>,
-    /// The open file when this handle was made. Yew's state handles read the live value, so
-    /// two handles always agree on `*open_file`; this is what tells the context's consumers
-    /// that another file was opened.
-    opened: Option<String>,
-    /// A save is scheduled: saves run after the current event, coalesced, so a command
-    /// returns before the session is serialized (and `pagehide` flushes a pending save).
-    save_pending: Rc<std::cell::Cell<bool>>,
-    /// Embedded in another page (`?embed`): what to show; nothing is saved.
-    pub embed: Option<Rc<crate::embed::EmbedOptions>>,
-    pub(super) store: Rc<Store>,
-}
-
-impl PartialEq for SessionHandle {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.session, &other.session)
-            && self.version == other.version
-            && self.opened == other.opened
-    }
-}
-
-impl SessionHandle {
-    pub fn session(&self) -> std::cell::Ref<'_, Session> {
-        self.session.borrow()
-    }
-
-    fn changed(&self) {
-        self.counter.set(self.counter.get().wrapping_add(1));
-        self.force_update.force_update();
-        self.save_pending.set(true);
-        if !self.store.scheduled.replace(true) {
-            // Saved shortly after, off the path of the redraw the change causes (several
-            // changes in a row are saved once); leaving the page saves at once.
-            let handle = self.clone();
-            gloo::timers::callback::Timeout::new(SAVE_DELAY_MS, move || {
-                handle.store.scheduled.set(false);
-                handle.save_now()
-            })
-            .forget();
-        }
-    }
-
-    /// The bytes of a save: the session with its databases as SQLite files, and the open file.
-    fn save_bytes(&self) -> Result<Vec<u8>, String> {
-        let snapshot = self
-            .session
-            .borrow_mut()
-            .snapshot()
-            .map_err(|error| error.to_string())?;
-        Ok(crate::share::encode_save(&crate::share::SharedState {
-            snapshot,
-            open_file: self.open_file(),
-        }))
-    }
-
-    /// Saves the session if a save is pending, unless this page does not save (embedded,
-    /// framed, storage off) or another tab holds newer work. One save runs at a time.
-    pub fn save_now(&self) {
-        if !self.store.saves() || !self.save_pending.replace(false) {
-            return;
-        }
-        if self.store.writing.get() {
-            self.store.again.set(true);
-            return;
-        }
-        let bytes = match self.save_bytes() {
-            Ok(bytes) => bytes,
-            Err(message) => return self.save_failed(&message),
-        };
-        self.store.writing.set(true);
-        let handle = self.clone();
-        wasm_bindgen_futures::spawn_local(async move {
-            let store = handle.store.clone();
-            match storage::save(&bytes, store.generation.get(), &store.tab).await {
-                Ok(storage::Written::Saved(generation)) => {
-                    store.generation.set(generation);
-                    if store.failed.replace(false) {
-                        handle.storage_error.set(None);
-                    }
-                    if store.legacy.replace(false) {
-                        storage::forget_legacy();
+/// Offers everything kept aside in storage (unreadable saves, a closed tab's conflicting
+/// changes) as files; each opens again with Import.
+fn download_kept(store: &Store) {
+    let store = store.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        match storage::kept_aside().await {
+            Ok(records) if records.is_empty() => {
+                store.show_error("Nothing is kept aside in this browser.".to_string())
+            }
+            Ok(records) => {
+                for (index, (_, bytes)) in records.iter().enumerate() {
+                    let name = format!("alembic-playground-kept-{}.playground", index + 1);
+                    if let Err(message) = download(&name, "application/octet-stream", bytes) {
+                        store.show_error(format!("Download: {message}"));
                     }
                 }
-                Ok(storage::Written::Conflict) => handle.pause(),
-                Err(message) => handle.save_failed(&message),
             }
-            store.writing.set(false);
-            if store.again.replace(false) {
-                handle.save_pending.set(true);
-                handle.save_now();
-            }
-        });
-    }
-
-    fn save_failed(&self, message: &str) {
-        self.store.failed.set(true);
-        self.save_pending.set(true);
-        self.storage_error.set(Some(format!("Your latest changes could not be saved in this browser ({message}). They stay in this tab: keep it open, or use Export to keep a copy.")));
-    }
-
-    /// Leaving the page: a pending change is written at once, without the generation check
-    /// (there is no time for its read); the next load applies it unless another tab saved
-    /// newer work meanwhile, in which case it is kept aside.
-    fn save_on_leaving(&self) {
-        let pending = self.save_pending.get() || self.store.writing.get();
-        if !self.store.saves() || !pending {
-            return;
+            Err(message) => store.show_error(format!("Download: {message}")),
         }
-        if let Ok(bytes) = self.save_bytes() {
-            storage::save_while_closing(&bytes, self.store.generation.get(), &self.store.tab);
-            self.save_pending.set(false);
-        }
-    }
-
-    /// Another tab saved newer work: this tab stops saving until the learner picks it again.
-    fn pause(&self) {
-        if !self.store.paused.replace(true) {
-            self.force_update.force_update();
-        }
-    }
-
-    pub fn paused(&self) -> bool {
-        self.store.paused.get()
-    }
-
-    /// How saving stands, for `window.playground.saveState()`: the generation this tab holds,
-    /// whether a change waits to be saved (or is being saved), whether the tab is paused, why
-    /// it does not save (`None` when it does), and whether the last save failed.
-    pub fn save_state(&self) -> (f64, bool, bool, Option<String>, bool) {
-        (
-            self.store.generation.get(),
-            self.save_pending.get() || self.store.writing.get(),
-            self.store.paused.get(),
-            self.store.off.borrow().clone(),
-            self.store.failed.get(),
-        )
-    }
-
-    /// "Use this tab": loads the newest saved work here (this tab's own state stays one undo
-    /// away) and saves from here on; the other tab pauses at this tab's next save.
-    pub fn use_this_tab(&self) {
-        let handle = self.clone();
-        wasm_bindgen_futures::spawn_local(async move {
-            match storage::load().await {
-                storage::Saved::Found {
-                    session,
-                    generation,
-                    open_file,
-                    ..
-                } => {
-                    handle.store.generation.set(generation);
-                    handle.store.paused.set(false);
-                    handle.replace_session(*session, "load the other tab's work");
-                    handle
-                        .open_file
-                        .set(open_file.or_else(|| Some(format!("{PROJECT_DIR}/models.py"))));
-                }
-                storage::Saved::Nothing { generation }
-                | storage::Saved::Unreadable {
-                    generation,
-                    saving: true,
-                    ..
-                } => {
-                    handle.store.generation.set(generation);
-                    handle.store.paused.set(false);
-                    handle.changed();
-                }
-                storage::Saved::Unreadable { message, .. }
-                | storage::Saved::Unavailable(message) => {
-                    handle.storage_error.set(Some(message));
-                }
-            }
-        });
-    }
-
-    /// Offers everything kept aside in storage (unreadable saves, a closed tab's conflicting
-    /// changes) as files; each opens again with Import.
-    pub fn download_kept(&self) {
-        let handle = self.clone();
-        wasm_bindgen_futures::spawn_local(async move {
-            match storage::kept_aside().await {
-                Ok(records) if records.is_empty() => handle
-                    .storage_error
-                    .set(Some("Nothing is kept aside in this browser.".to_string())),
-                Ok(records) => {
-                    for (index, (_, bytes)) in records.iter().enumerate() {
-                        let name = format!("alembic-playground-kept-{}.playground", index + 1);
-                        if let Err(message) = download(&name, "application/octet-stream", bytes) {
-                            handle
-                                .storage_error
-                                .set(Some(format!("Download: {message}")));
-                        }
-                    }
-                }
-                Err(message) => handle
-                    .storage_error
-                    .set(Some(format!("Download: {message}"))),
-            }
-        });
-    }
-
-    /// Runs a terminal line; files the command created open in the editor.
-    pub fn run(&self, line: &str) -> crate::output::Output {
-        let result = self
-            .session
-            .borrow_mut()
-            .run_line(line, &BrowserClock, &mut BrowserIds);
-        if let Some(path) = result.output.touched_files.last() {
-            self.open_file.set(Some(path.clone()));
-        }
-        self.changed();
-        result.output
-    }
-
-    pub fn write_file(&self, path: &str, text: &str) {
-        let written = self.session.borrow_mut().files.write(path, text);
-        if let Err(error) = written {
-            self.storage_error.set(Some(error.to_string()));
-            return;
-        }
-        self.changed();
-    }
-
-    /// Removes a file (the scripting API's `removeFile`): undoable like Delete.
-    pub fn remove_file(&self, path: &str) {
-        let removed = self
-            .session
-            .borrow_mut()
-            .delete_file(path)
-            .map_err(|message| message.to_string());
-        if let Err(error) = removed {
-            self.storage_error.set(Some(error.to_string()));
-            return;
-        }
-        if self.open_file.as_deref() == Some(path) {
-            self.open_file.set(None);
-        }
-        self.changed();
-    }
-
-    /// Writes several files and saves once.
-    pub fn write_files(&self, files: &[(String, String)]) {
-        for (path, text) in files {
-            let written = self.session.borrow_mut().files.write(path, text);
-            if let Err(error) = written {
-                self.storage_error.set(Some(error.to_string()));
-                return;
-            }
-        }
-        self.changed();
-    }
-
-    /// Replaces the whole session (a lesson's or an example's project); "Undo last command"
-    /// brings the learner's own work back.
-    pub fn replace_session(&self, mut session: Session, label: &str) {
-        if let Ok(before) = self.session.borrow_mut().snapshot() {
-            session.undo_point = Some((label.to_string(), before));
-        }
-        let first_file = session.first_file();
-        *self.session.borrow_mut() = session;
-        self.open_file.set(first_file);
-        self.changed();
-    }
-
-    /// Stops following the current lesson (the project stays).
-    pub fn close_lesson(&self) {
-        self.session.borrow_mut().lesson = None;
-        self.changed();
-    }
-
-    /// Creates an empty file (path relative to the project) and opens it.
-    pub fn create_file(&self, typed: &str) -> Result<(), String> {
-        let created = self.session.borrow_mut().create_file(typed)?;
-        self.open_file.set(Some(created));
-        self.changed();
-        Ok(())
-    }
-
-    /// Renames a file; the editor follows it.
-    pub fn rename_file(&self, from: &str, typed: &str) -> Result<(), String> {
-        let renamed = self.session.borrow_mut().rename_file(from, typed)?;
-        if self.open_file.as_deref() == Some(from) {
-            self.open_file.set(Some(renamed));
-        }
-        self.changed();
-        Ok(())
-    }
-
-    /// Deletes a file (undoable with "Undo last command").
-    pub fn delete_file(&self, path: &str) -> Result<(), String> {
-        self.session.borrow_mut().delete_file(path)?;
-        if self.open_file.as_deref() == Some(path) {
-            self.open_file.set(None);
-        }
-        self.changed();
-        Ok(())
-    }
-
-    /// Shows a message in the page's error banner.
-    pub fn show_error(&self, message: String) {
-        self.storage_error.set(Some(message));
-    }
-
-    /// Applies an import (a project, revision files or a database file).
-    pub fn apply_import(&self, import: &crate::import::Import) -> Result<String, String> {
-        let applied = self.session.borrow_mut().apply_import(import);
-        if applied.is_ok() {
-            let models = format!("{PROJECT_DIR}/models.py");
-            let shared_open = match import {
-                crate::import::Import::Shared(state) => state.open_file.clone(),
-                _ => None,
-            };
-            let keep_open = shared_open
-                .or_else(|| self.open_file())
-                .filter(|path| self.session().files.is_file(path));
-            self.open_file.set(keep_open.or(Some(models)));
-        }
-        self.changed();
-        applied
-    }
-
-    /// Replaces the project with these files (empty database and terminal); undoable.
-    pub fn load_project(&self, files: &[(String, String)]) -> Result<(), String> {
-        let session = Session::from_files(files)?;
-        self.replace_session(session, "load project");
-        Ok(())
-    }
-
-    /// Runs SQL for the scripting API's `query`; a statement that changed the database leaves
-    /// an undo point, is saved and redraws the page.
-    pub fn query(
-        &self,
-        sql: &str,
-    ) -> Result<(Vec<String>, Vec<Vec<crate::runtime::SqlValue>>), String> {
-        let mut session = self.session.borrow_mut();
-        let reads_only = session.main_database()?.is_read_only(sql);
-        let before = if reads_only {
-            None
-        } else {
-            session.snapshot().ok()
-        };
-        let database = session.main_database()?;
-        let changes_before = database.connection.total_changes();
-        let answer = crate::runtime::Database::query(database, sql, &[])
-            .map_err(|error| error.to_string())?;
-        let wrote = database.connection.total_changes() != changes_before
-            || !database.connection.is_autocommit()
-            || answer.0.is_empty();
-        if wrote {
-            if let Some(before) = before {
-                session.undo_point = Some((format!("sql {sql}"), before));
-            }
-            drop(session);
-            self.changed();
-        }
-        Ok(answer)
-    }
-
-    pub fn open(&self, path: &str) {
-        self.open_file.set(Some(path.to_string()));
-    }
-
-    pub fn open_file(&self) -> Option<String> {
-        (*self.open_file).clone()
-    }
-
-    /// The address that reproduces this state.
-    pub fn share_url(&self) -> Result<String, String> {
-        let snapshot = self
-            .session
-            .borrow_mut()
-            .link_snapshot()
-            .map_err(|error| error.to_string())?;
-        let code = crate::share::encode(&crate::share::SharedState {
-            snapshot,
-            open_file: self.open_file(),
-        });
-        let window = web_sys::window().ok_or("no window")?;
-        let location = window.location();
-        let base = format!(
-            "{}{}",
-            location.origin().map_err(|_| "no origin")?,
-            location.pathname().map_err(|_| "no path")?
-        );
-        Ok(format!("{base}#s={code}"))
-    }
-
-    /// The project as a zip real Alembic runs unchanged (optionally with `app.db`).
-    pub fn export_zip(&self, include_database: bool) -> Result<Vec<u8>, String> {
-        let mut session = self.session.borrow_mut();
-        let database = if include_database {
-            let bytes = session
-                .main_database()?
-                .file_bytes()
-                .map_err(|error| error.to_string())?;
-            Some(bytes)
-        } else {
-            None
-        };
-        Ok(crate::export::zip(&crate::export::project_entries(
-            &session, database,
-        )))
-    }
-
-    /// An `<iframe>` snippet embedding this exact state (editor and terminal).
-    pub fn embed_code(&self) -> Result<String, String> {
-        let url = self.share_url()?;
-        let (page, code) = url.split_once("#s=").ok_or("no share link")?;
-        Ok(crate::embed::snippet(
-            page,
-            &crate::embed::EmbedOptions::default(),
-            Some(code),
-        ))
-    }
-
-    /// Undoes the last `alembic` command (files and database).
-    pub fn undo(&self) -> Result<(), String> {
-        let undone = self.session.borrow_mut().undo_last_command();
-        self.changed();
-        undone.map(|_| ())
-    }
-
-    /// Starts over from the starter project; "Undo last command" brings the work back until
-    /// the page is reloaded.
-    ///
-    /// Saved work is replaced by the next save, like any change, and never by an embedded
-    /// playground (which does not save).
-    pub fn reset(&self) {
-        self.replace_session(Session::starter(), "reset");
-    }
+    });
 }
 
 /// Panel sizes the learner dragged (pixels; `None` keeps the stylesheet's default), kept
@@ -622,8 +154,8 @@ impl Layout {
 
 /// What the page opens on, and a message to show: a shared link (after asking, when it would
 /// replace saved work: the saved work is then one undo away), else the saved session, else the
-/// starter project. Sets up `store` for what was found.
-fn initial_session(startup: Startup, store: &Store) -> (Session, Option<String>, Option<String>) {
+/// starter project. Sets up `store` (this tab's saving) for what was found.
+fn initial_session(startup: Startup, store: &Saving) -> (Session, Option<String>, Option<String>) {
     let (saved, open, message) = match startup {
         Startup::Embedded => {
             *store.off.borrow_mut() = Some("embedded".to_string());
@@ -755,31 +287,30 @@ pub fn embed_options() -> Option<crate::embed::EmbedOptions> {
 
 #[function_component(App)]
 pub fn app(props: &AppProps) -> Html {
-    let embed = use_memo((), |_| embed_options().map(Rc::new));
-    let store = use_memo((), |_| Rc::new(Store::new(None)));
-    let startup_error = use_mut_ref(|| None::<String>);
-    let startup_file = use_mut_ref(|| None::<String>);
-    let session = use_mut_ref(|| {
+    let handle = (*use_memo((), |_| {
+        let embed = embed_options().map(Rc::new);
+        let saving = Saving::new();
         let startup = props
             .startup
             .0
             .borrow_mut()
             .take()
             .unwrap_or(Startup::Embedded);
-        let (session, open, error) = initial_session(startup, &store);
-        *startup_error.borrow_mut() = error;
-        *startup_file.borrow_mut() = open;
-        session
-    });
-    let counter = use_memo((), |_| Rc::new(std::cell::Cell::new(0u64)));
-    let force_update = use_force_update();
-    let storage_error = use_state(|| startup_error.borrow().clone());
-    let open_file = use_state(|| {
-        startup_file
-            .borrow()
-            .clone()
-            .or_else(|| Some(format!("{PROJECT_DIR}/models.py")))
-    });
+        let (session, open, error) = initial_session(startup, &saving);
+        let open = open.or_else(|| Some(format!("{PROJECT_DIR}/models.py")));
+        Store::new(session, open, error, saving, embed)
+    }))
+    .clone();
+    // The top bar, the banners and the paused dialog redraw with the page's own topic; the
+    // panels redraw themselves with theirs.
+    let redraw = use_force_update();
+    {
+        let handle = handle.clone();
+        use_effect_with((), move |_| {
+            let id = handle.subscribe(topic::PAGE, redraw);
+            move || handle.unsubscribe(id)
+        });
+    }
     let share_link = use_state(|| None::<String>);
     let online = use_state(|| {
         web_sys::window()
@@ -791,19 +322,6 @@ pub fn app(props: &AppProps) -> Html {
     // panel (which open SQLite and read the schema) follow in the next task, so the terminal
     // takes input sooner.
     let panels_drawn = use_state(|| false);
-    let save_pending = use_memo((), |_| Rc::new(std::cell::Cell::new(false)));
-    let handle = SessionHandle {
-        session,
-        counter: (*counter).clone(),
-        version: counter.get(),
-        force_update,
-        storage_error: storage_error.clone(),
-        opened: (*open_file).clone(),
-        open_file,
-        save_pending: (*save_pending).clone(),
-        embed: (*embed).clone(),
-        store: (*store).clone(),
-    };
     {
         let handle = handle.clone();
         let panels_drawn = panels_drawn.clone();
@@ -815,7 +333,7 @@ pub fn app(props: &AppProps) -> Html {
             // `window.playground.warmedUp` tells scripts (the benchmark) when it is done.
             warm_up_later(WarmUp::new(), WARM_UP_START_MS);
             // Embedded demos run their commands on load, as if typed.
-            if let Some(options) = handle.embed.clone() {
+            if let Some(options) = handle.embed() {
                 if let Some(theme) = &options.theme {
                     if let Some(root) = web_sys::window()
                         .and_then(|window| window.document())
@@ -839,13 +357,13 @@ pub fn app(props: &AppProps) -> Html {
                 })
                 .forget();
                 // A change that could not be saved: the browser asks before the page goes.
-                let store = handle.store.clone();
+                let store = handle.clone();
                 gloo::events::EventListener::new_with_options(
                     &window,
                     "beforeunload",
                     gloo::events::EventListenerOptions::enable_prevent_default(),
                     move |event| {
-                        if store.failed.get() && store.off.borrow().is_none() {
+                        if store.saving().failed.get() && store.saving().off.borrow().is_none() {
                             event.prevent_default();
                         }
                     },
@@ -862,10 +380,10 @@ pub fn app(props: &AppProps) -> Html {
                     .forget();
             }
             // Another tab saved: this one pauses (it never overwrites newer work).
-            if handle.store.saves() {
+            if handle.saving().saves() {
                 let watcher = handle.clone();
                 storage::watch_other_tabs(move |_, tab| {
-                    if tab != watcher.store.tab {
+                    if tab != watcher.saving().tab {
                         watcher.pause();
                     }
                 });
@@ -911,12 +429,13 @@ pub fn app(props: &AppProps) -> Html {
     let on_undo = {
         let handle = handle.clone();
         Callback::from(move |_: MouseEvent| {
-            if let Err(message) = handle.undo() {
-                handle.storage_error.set(Some(format!("Undo: {message}")));
+            if let Err(message) = handle.dispatch(Action::Undo) {
+                handle.show_error(format!("Undo: {message}"));
             }
         })
     };
-    let can_undo = handle.session().undo_point.is_some();
+    let can_undo = handle.can_undo();
+    let storage_error = handle.banner();
     let on_share = {
         let handle = handle.clone();
         let share_link = share_link.clone();
@@ -928,7 +447,7 @@ pub fn app(props: &AppProps) -> Html {
                 }
                 share_link.set(Some(url));
             }
-            Err(message) => handle.storage_error.set(Some(format!("Share: {message}"))),
+            Err(message) => handle.show_error(format!("Share: {message}")),
         })
     };
     let download_link = {
@@ -938,7 +457,7 @@ pub fn app(props: &AppProps) -> Html {
             if let Some(url) = (*share_link).clone() {
                 let saved = download("alembic-playground-link.txt", "text/plain", url.as_bytes());
                 if let Err(message) = saved {
-                    handle.storage_error.set(Some(format!("Share: {message}")));
+                    handle.show_error(format!("Share: {message}"));
                 }
             }
         })
@@ -947,7 +466,7 @@ pub fn app(props: &AppProps) -> Html {
         let share_link = share_link.clone();
         Callback::from(move |_: MouseEvent| share_link.set(None))
     };
-    if let Some(options) = handle.embed.clone() {
+    if let Some(options) = handle.embed() {
         let full_url = web_sys::window()
             .and_then(|window| window.location().pathname().ok())
             .unwrap_or_default();
@@ -957,13 +476,13 @@ pub fn app(props: &AppProps) -> Html {
             .map(|height| format!("height: {height}px"))
             .unwrap_or_default();
         return html! {
-            <ContextProvider<SessionHandle> context={handle.clone()}>
+            <ContextProvider<Store> context={handle.clone()}>
                 <div class="playground embed" {style}>
                     <header class="embed-bar">
                         <span>{"Alembic Playground"}</span>
                         <a href={full_url} target="_blank" rel="noopener">{"Open the full playground ↗"}</a>
                     </header>
-                    if let Some(message) = (*storage_error).clone() {
+                    if let Some(message) = storage_error.clone() {
                         <div class="banner error" role="alert">{message}</div>
                     }
                     <main class="embed-panels">
@@ -975,7 +494,7 @@ pub fn app(props: &AppProps) -> Html {
                         if show("lessons") { <super::lessons_panel::LessonsPanel /> }
                     </main>
                 </div>
-            </ContextProvider<SessionHandle>>
+            </ContextProvider<Store>>
         };
     }
     let on_use_tab = {
@@ -984,12 +503,12 @@ pub fn app(props: &AppProps) -> Html {
     };
     let on_download_kept = {
         let handle = handle.clone();
-        Callback::from(move |_: MouseEvent| handle.download_kept())
+        Callback::from(move |_: MouseEvent| download_kept(&handle))
     };
     let kept_work = storage_error
         .as_deref()
         .is_some_and(|message| message.contains("Download kept work"));
-    let framed = handle.store.off.borrow().as_deref() == Some("framed");
+    let framed = handle.saving().off.borrow().as_deref() == Some("framed");
     let own_tab = web_sys::window()
         .and_then(|window| window.location().pathname().ok())
         .unwrap_or_default();
@@ -1000,7 +519,7 @@ pub fn app(props: &AppProps) -> Html {
                 .export_zip(true)
                 .and_then(|bytes| download("alembic-project.zip", "application/zip", &bytes));
             if let Err(message) = downloaded {
-                handle.storage_error.set(Some(format!("Export: {message}")));
+                handle.show_error(format!("Export: {message}"));
             }
         })
     };
@@ -1009,10 +528,9 @@ pub fn app(props: &AppProps) -> Html {
         let handle = handle.clone();
         Rc::new(move |read: Result<Vec<crate::import::Upload>, String>| {
             let imported = read.and_then(|uploads| super::import::import_uploads(&handle, uploads));
-            if let Err(message) = imported {
-                handle.storage_error.set(Some(format!("Import: {message}")));
-            } else if handle.storage_error.is_some() {
-                handle.storage_error.set(None);
+            match imported {
+                Err(message) => handle.show_error(format!("Import: {message}")),
+                Ok(_) => handle.clear_error(),
             }
         })
     };
@@ -1062,7 +580,7 @@ pub fn app(props: &AppProps) -> Html {
                 }
                 share_link.set(Some(code));
             }
-            Err(message) => handle.storage_error.set(Some(format!("Embed: {message}"))),
+            Err(message) => handle.show_error(format!("Embed: {message}")),
         })
     };
     let set_layout = |which: usize| {
@@ -1079,7 +597,7 @@ pub fn app(props: &AppProps) -> Html {
         })
     };
     html! {
-        <ContextProvider<SessionHandle> context={handle.clone()}>
+        <ContextProvider<Store> context={handle.clone()}>
             <div class="playground" ondragover={on_dragover} ondrop={on_drop}>
                 <header class="topbar">
                     <h1>{"Alembic Playground"}</h1>
@@ -1109,7 +627,7 @@ pub fn app(props: &AppProps) -> Html {
                         <button type="button" onclick={close_share}>{"Close"}</button>
                     </div>
                 }
-                if let Some(message) = (*storage_error).clone() {
+                if let Some(message) = storage_error.clone() {
                     <div class="banner error" role="alert">
                         {message}
                         if kept_work { <button type="button" onclick={on_download_kept.clone()}>{"Download kept work"}</button> }
@@ -1151,6 +669,6 @@ pub fn app(props: &AppProps) -> Html {
                     }
                 </main>
             </div>
-        </ContextProvider<SessionHandle>>
+        </ContextProvider<Store>>
     }
 }

@@ -7,8 +7,7 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
-use super::app::SessionHandle;
-use crate::fs::FileSystem;
+use super::store::{topic, use_store, Store};
 use crate::session::PROJECT_DIR;
 
 /// Focuses an element by id (the terminal's input, the file list).
@@ -25,13 +24,19 @@ pub fn focus(id: &str) {
 #[function_component(Editor)]
 pub fn editor() -> Html {
     let saved_flash = use_state(|| false);
-    let Some(handle) = use_context::<SessionHandle>() else {
+    let Some(handle) = use_store(topic::EDITOR) else {
         return html! {};
     };
+    // The editor fills a plain block (`editor-frame`), so the browser can lay it out alone
+    // (`contain: strict` in the stylesheet): a keystroke re-lays out the editor, not the page.
+    html! { <div class="editor-frame">{ editor_view(&handle, saved_flash) }</div> }
+}
+
+fn editor_view(handle: &Store, saved_flash: UseStateHandle<bool>) -> Html {
     let Some(path) = handle.open_file() else {
         return html! { <section class="editor empty">{"Open a file on the left."}</section> };
     };
-    let Ok(text) = handle.session().files.read_to_string(&path) else {
+    let Some(text) = handle.read_file(&path) else {
         return html! { <section class="editor empty">{"This file no longer exists. Open a file on the left."}</section> };
     };
     let line_count = text.split('\n').count();
@@ -47,10 +52,7 @@ pub fn editor() -> Html {
             }
         })
     };
-    let read_only = handle
-        .embed
-        .as_ref()
-        .is_some_and(|options| options.read_only);
+    let read_only = handle.read_only();
     let onkeydown = {
         let handle = handle.clone();
         let path = path.clone();
@@ -99,7 +101,7 @@ pub fn editor() -> Html {
         .to_string();
     // Findings (lint for revision files, syntax errors for any Python file), marked on their
     // lines and listed under the title.
-    let findings = handle.session.borrow_mut().file_problems(&path);
+    let findings = handle.file_problems(&path);
     let marked: Vec<u32> = findings.iter().map(|finding| finding.line).collect();
     let lines = crate::highlight::highlight(&path, &text);
     let gutter = (1..=line_count).map(|number| {

@@ -3,7 +3,7 @@
 
 use yew::prelude::*;
 
-use super::app::SessionHandle;
+use super::store::{topic, use_store, Action};
 use super::confirm;
 use crate::session::PROJECT_DIR;
 
@@ -31,23 +31,18 @@ enum Row {
 #[function_component(FileTree)]
 pub fn file_tree() -> Html {
     let expanded = use_state(std::collections::HashSet::<String>::new);
-    let Some(handle) = use_context::<SessionHandle>() else {
+    let Some(handle) = use_store(topic::FILES) else {
         return html! {};
     };
     let open = handle.open_file();
     let paths: Vec<String> = handle
-        .session()
-        .files
-        .files()
-        .map(|(path, _)| path.clone())
+        .file_paths()
+        .into_iter()
         .filter(|path| !path.ends_with("/README"))
         .collect();
     let prefix = format!("{PROJECT_DIR}/");
     let relative = |path: &str| path.strip_prefix(&prefix).unwrap_or(path).to_string();
-    let read_only = handle
-        .embed
-        .as_ref()
-        .is_some_and(|options| options.read_only);
+    let read_only = handle.read_only();
     let on_new = {
         let handle = handle.clone();
         Callback::from(move |_: MouseEvent| {
@@ -57,9 +52,7 @@ pub fn file_tree() -> Html {
             ) else {
                 return;
             };
-            if let Err(message) = handle.create_file(&typed) {
-                handle.show_error(format!("New file: {message}"));
-            }
+            handle.act("New file", Action::CreateFile(typed));
         })
     };
     let on_rename = {
@@ -73,9 +66,7 @@ pub fn file_tree() -> Html {
             let Some(typed) = prompt("Rename (or move) the file to:", &current) else {
                 return;
             };
-            if let Err(message) = handle.rename_file(&from, &typed) {
-                handle.show_error(format!("Rename: {message}"));
-            }
+            handle.act("Rename", Action::RenameFile { from, to: typed });
         })
     };
     let on_delete = {
@@ -91,9 +82,7 @@ pub fn file_tree() -> Html {
             )) {
                 return;
             }
-            if let Err(message) = handle.delete_file(&path) {
-                handle.show_error(format!("Delete: {message}"));
-            }
+            handle.act("Delete", Action::DeleteFile(path));
         })
     };
     let open_name = open.as_deref().map(relative);

@@ -5,7 +5,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use super::app::SessionHandle;
+use super::store::{Action, Outcome, Store};
 use super::confirm;
 use crate::import::{Import, Upload};
 
@@ -80,7 +80,7 @@ pub fn read_files(
 
 /// Works out what the uploads are, asks before replacing anything, applies the import.
 /// Returns the note to show, or the reason nothing changed.
-pub fn import_uploads(handle: &SessionHandle, uploads: Vec<Upload>) -> Result<String, String> {
+pub fn import_uploads(handle: &Store, uploads: Vec<Upload>) -> Result<String, String> {
     let origin = match uploads.as_slice() {
         [one] => one.name.clone(),
         many => format!("{} files", many.len()),
@@ -97,7 +97,7 @@ pub fn import_uploads(handle: &SessionHandle, uploads: Vec<Upload>) -> Result<St
             "Open the shared playground saved in {origin}, replacing your files, database and terminal? (Undo last command brings them back.)"
         )),
         Import::Revisions(_) => {
-            let conflicts = handle.session().import_conflicts(&import);
+            let conflicts = handle.import_conflicts(&import);
             (!conflicts.is_empty()).then(|| {
                 format!(
                     "These files would be replaced: {}. Continue? (Undo last command brings them back.)",
@@ -126,5 +126,8 @@ pub fn import_uploads(handle: &SessionHandle, uploads: Vec<Upload>) -> Result<St
             return Err("cancelled; nothing changed".to_string());
         }
     }
-    handle.apply_import(&import)
+    match handle.dispatch(Action::Import(Box::new(import)))? {
+        Outcome::Message(message) => Ok(message),
+        _ => Ok(String::new()),
+    }
 }

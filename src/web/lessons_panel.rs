@@ -6,10 +6,10 @@
 
 use yew::prelude::*;
 
-use super::app::SessionHandle;
+use super::store::{topic, use_store, Action, Store};
 use super::confirm;
 use super::host::{BrowserClock, BrowserIds};
-use crate::lessons::{advance, start, LESSONS};
+use crate::lessons::{start, LESSONS};
 
 const DONE_KEY: &str = "alembic-playground/lessons-done";
 
@@ -40,7 +40,7 @@ fn mark_completed(id: &str) {
 }
 
 /// Starts a lesson on its own project after asking (the learner's files are replaced).
-fn begin(handle: &SessionHandle, id: &str) {
+fn begin(handle: &Store, id: &str) {
     if !confirm("Start this lesson on its own project? Your current files and database will be replaced (Undo last command brings them back).") {
         return;
     }
@@ -53,7 +53,7 @@ fn begin(handle: &SessionHandle, id: &str) {
 }
 
 /// Opens an example project after asking (the learner's files are replaced; undoable).
-fn open_example(handle: &SessionHandle, id: &str) {
+fn open_example(handle: &Store, id: &str) {
     let Some(example) = crate::examples::find(id) else {
         return;
     };
@@ -67,7 +67,7 @@ fn open_example(handle: &SessionHandle, id: &str) {
 
 #[function_component(LessonsPanel)]
 pub fn lessons_panel() -> Html {
-    let Some(handle) = use_context::<SessionHandle>() else {
+    let Some(handle) = use_store(topic::LESSON) else {
         return html! {};
     };
     // A link to a lesson (`#lesson=<id>`) starts it.
@@ -102,16 +102,7 @@ pub fn lessons_panel() -> Html {
         });
     }
     // Move the progress forward from the current state (sticky, in order).
-    let active = {
-        let mut session = handle.session.borrow_mut();
-        let current = session.lesson.clone();
-        current.and_then(|(id, mut done)| {
-            let lesson = LESSONS.iter().find(|lesson| lesson.id == id)?;
-            let finished = advance(lesson, &mut done, &mut session);
-            session.lesson = Some((id, done.clone()));
-            Some((lesson, done, finished))
-        })
-    };
+    let active = handle.advance_lesson();
     if let Some((lesson, _, true)) = &active {
         mark_completed(lesson.id);
     }
@@ -141,7 +132,9 @@ pub fn lessons_panel() -> Html {
         };
         let close = {
             let handle = handle.clone();
-            Callback::from(move |_: MouseEvent| handle.close_lesson())
+            Callback::from(move |_: MouseEvent| {
+                let _ = handle.dispatch(Action::CloseLesson);
+            })
         };
         html! {
             <div class="lesson" aria-live="polite">

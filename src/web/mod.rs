@@ -1,4 +1,5 @@
-//! The page: a Yew app over a [`Session`](crate::session::Session).
+//! The page: a Yew app over a [`Session`](crate::session::Session), held by one store
+//! (`store.rs`): components read its view models and dispatch its actions.
 //!
 //! Owns: components, browser storage, the browser's clock and random ids, and the
 //! `window.playground` scripting API. Contains no migration logic: every command goes through
@@ -15,6 +16,7 @@ mod revision_graph;
 mod side_panel;
 mod splitter;
 pub mod storage;
+mod store;
 mod terminal;
 
 pub use app::App;

@@ -5,7 +5,7 @@
 
 use yew::prelude::*;
 
-use super::app::SessionHandle;
+use super::store::{topic, use_store};
 use crate::graph_view::GraphView;
 
 const ROW: f64 = 34.0;
@@ -22,7 +22,7 @@ fn short(id: &str) -> String {
 
 #[function_component(RevisionGraph)]
 pub fn revision_graph() -> Html {
-    let Some(handle) = use_context::<SessionHandle>() else {
+    let Some(handle) = use_store(topic::MIGRATIONS | topic::DATABASE) else {
         return html! {};
     };
     let selected = use_state(|| None::<String>);
@@ -30,7 +30,7 @@ pub fn revision_graph() -> Html {
     // Only the rows near the visible part are drawn (a 1,000-revision graph would otherwise
     // be thousands of SVG elements); the picture keeps its full height for the scroll bar.
     let first_row = use_state(|| 0usize);
-    let view: Result<GraphView, String> = handle.session.borrow_mut().revision_graph();
+    let view: Result<GraphView, String> = handle.revision_graph();
     let view = match view {
         Ok(view) => view,
         Err(message) => {

@@ -2,13 +2,9 @@
 //! schema as a list or an ER diagram, live or at any revision, and the changes between two
 //! points. Rows of the live tables are shown under each table.
 
-use crate::runtime::Database;
-
 use yew::prelude::*;
 
-use super::app::SessionHandle;
-use super::host::{BrowserClock, BrowserIds};
-use crate::runtime::SqlValue;
+use super::store::{topic, use_store, Store, TableRows};
 use crate::schema::{Change, Schema};
 
 /// How many tables get their rows read for the data view.
@@ -28,70 +24,13 @@ const FULL_PICKER_REVISIONS: usize = 100;
 /// "The live database" in the revision pickers.
 const LIVE: &str = "live";
 
-/// Rows of one live table: `(row count, first rows)`.
-type TableRows = (i64, Vec<Vec<String>>);
-
-struct LiveState {
-    version_rows: Option<Vec<String>>,
-    schema: Schema,
-    rows: Vec<TableRows>,
-}
-
-fn read_live(handle: &SessionHandle, version_table: &str) -> LiveState {
-    let mut session = handle.session.borrow_mut();
-    let empty = LiveState {
-        version_rows: None,
-        schema: Schema::default(),
-        rows: Vec::new(),
-    };
-    let version_rows = session.version_table_rows(version_table);
-    let Ok(database) = session.main_database() else {
-        return empty;
-    };
-    let schema = crate::schema::read(database).unwrap_or_default();
-    // Large schemas (hundreds of tables) would make every redraw slow: rows are read for
-    // the first tables only; `sql SELECT ...` reaches the rest.
-    let rows = schema
-        .tables
-        .iter()
-        .take(ROWS_FOR_TABLES)
-        .map(|table| {
-            let quoted = format!("\"{}\"", table.name.replace('"', "\"\""));
-            let count = database
-                .query(&format!("SELECT count(*) FROM {quoted}"), &[])
-                .ok()
-                .and_then(|(_, rows)| match rows.first().and_then(|row| row.first()) {
-                    Some(SqlValue::Integer(count)) => Some(*count),
-                    _ => None,
-                })
-                .unwrap_or(0);
-            let shown = database
-                .query(&format!("SELECT * FROM {quoted} LIMIT {SHOWN_ROWS}"), &[])
-                .map(|(_, rows)| {
-                    rows.iter()
-                        .map(|row| row.iter().map(SqlValue::display).collect())
-                        .collect()
-                })
-                .unwrap_or_default();
-            (count, shown)
-        })
-        .collect();
-    LiveState {
-        version_rows,
-        schema,
-        rows,
-    }
-}
-
 /// The schema at `target`: a revision, `base`, or the live database (`live`, already without
 /// its version table).
-fn schema_for(handle: &SessionHandle, target: &str, live: &Schema) -> Result<Schema, String> {
+fn schema_for(handle: &Store, target: &str, live: &Schema) -> Result<Schema, String> {
     if target == LIVE {
         return Ok(live.clone());
     }
-    handle
-        .session()
-        .schema_at(target, &BrowserClock, &mut BrowserIds)
+    handle.schema_at(target)
 }
 
 #[function_component(SidePanel)]
@@ -101,69 +40,80 @@ pub fn side_panel() -> Html {
     let picker_open = use_state(|| false);
     let diagram = use_state(|| false);
     let schema_ref = use_node_ref();
-    let handle = use_context::<SessionHandle>();
-    let fingerprint = handle
+    let drift_requested = use_state(|| false);
+    let handle = use_store(topic::MIGRATIONS | topic::DATABASE);
+    // What the views below derive from: each is computed again only when its inputs move.
+    let database = handle
         .as_ref()
-        .map(|handle| handle.session().migrations_fingerprint())
+        .map(Store::database_generation)
         .unwrap_or_default();
-    // env.py is read once per redraw for the version table's name.
-    let version_table = handle
+    let migrations = handle
         .as_ref()
-        .map(|handle| handle.session().version_table_name())
+        .map(Store::migrations_generation)
         .unwrap_or_default();
-    let live = handle
-        .as_ref()
-        .map(|handle| read_live(handle, &version_table));
-    let live_key = live
-        .as_ref()
-        .map(|live| (live.version_rows.clone(), live.schema.clone()))
-        .unwrap_or_default();
-    let revisions: Vec<(String, String)> = handle
-        .as_ref()
-        .and_then(|handle| handle.session.borrow_mut().revision_graph().ok())
-        .map(|view| {
-            view.nodes
-                .iter()
-                .map(|node| (node.id.clone(), node.doc.clone()))
-                .collect()
+    // env.py names the version table.
+    let version_table = {
+        let handle = handle.clone();
+        use_memo(migrations, move |_| {
+            handle
+                .map(|handle| handle.version_table_name())
+                .unwrap_or_default()
         })
-        .unwrap_or_default();
+    };
+    let live = {
+        let handle = handle.clone();
+        use_memo(
+            (database, (*version_table).clone()),
+            move |(_, version_table)| {
+                handle.map(|handle| handle.live(version_table, ROWS_FOR_TABLES, SHOWN_ROWS))
+            },
+        )
+    };
+    let revisions = {
+        let handle = handle.clone();
+        use_memo((migrations, database), move |_| {
+            handle
+                .and_then(|handle| handle.revision_graph().ok())
+                .map(|view| {
+                    view.nodes
+                        .iter()
+                        .map(|node| (node.id.clone(), node.doc.clone()))
+                        .collect::<Vec<(String, String)>>()
+                })
+                .unwrap_or_default()
+        })
+    };
     // Drift replays every migration: automatic on projects of usual size, on request on
     // very large ones (so a command on 1,000 revisions is not followed by a second replay).
-    let drift_requested = use_state(|| false);
     let drift_wanted = revisions.len() <= AUTO_DRIFT_REVISIONS || *drift_requested;
-    // Replays are memoised on what they depend on: the migrations and the live database.
     let drift = {
         let handle = handle.clone();
         use_memo(
-            (fingerprint, live_key.clone(), drift_wanted),
+            (migrations, database, drift_wanted),
             move |(_, _, wanted)| {
                 if !wanted {
                     return None;
                 }
-                handle.and_then(|handle| {
-                    handle
-                        .session
-                        .borrow_mut()
-                        .drift(&BrowserClock, &mut BrowserIds)
-                        .transpose()
-                })
+                handle.as_ref().and_then(Store::drift)
             },
         )
     };
     let shown = {
         let handle = handle.clone();
-        let live_schema = live
-            .as_ref()
-            .map(|live| live.schema.clone().without_version_table(&version_table))
-            .unwrap_or_default();
+        let live = live.clone();
+        let version_table = version_table.clone();
         use_memo(
-            ((*at).clone(), (*compare).clone(), fingerprint, live_key),
+            ((*at).clone(), (*compare).clone(), migrations, database),
             move |(at, compare, _, _)| {
-                let handle = handle?;
-                let schema = schema_for(&handle, at, &live_schema);
+                let handle = handle.as_ref()?;
+                let live_schema = live
+                    .as_ref()
+                    .as_ref()
+                    .map(|live| live.schema.clone().without_version_table(&version_table))
+                    .unwrap_or_default();
+                let schema = schema_for(handle, at, &live_schema);
                 let changes = (!compare.is_empty()).then(|| {
-                    let from = schema_for(&handle, compare, &live_schema)?;
+                    let from = schema_for(handle, compare, &live_schema)?;
                     let to = schema.clone()?;
                     Ok::<Vec<Change>, String>(crate::schema::diff(&from, &to))
                 });
@@ -171,10 +121,10 @@ pub fn side_panel() -> Html {
             },
         )
     };
-    let (Some(handle), Some(live)) = (handle, live) else {
+    let (Some(handle), Some(live)) = (handle, live.as_ref().as_ref()) else {
         return html! {};
     };
-    let last_sql = handle.session().last_sql.join("\n\n");
+    let last_sql = handle.last_sql();
     let request_drift = {
         let drift_requested = drift_requested.clone();
         Callback::from(move |_: MouseEvent| drift_requested.set(true))

@@ -3,7 +3,7 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::app::SessionHandle;
+use super::store::{topic, use_store};
 use crate::output::Channel;
 use crate::session::TranscriptEntry;
 
@@ -28,7 +28,7 @@ fn line_class(channel: Channel, line: &str) -> &'static str {
 
 #[function_component(Terminal)]
 pub fn terminal() -> Html {
-    let Some(handle) = use_context::<SessionHandle>() else {
+    let Some(handle) = use_store(topic::TERMINAL) else {
         return html! {};
     };
     let input = use_node_ref();
@@ -42,7 +42,7 @@ pub fn terminal() -> Html {
     let running = use_state(|| None::<String>);
     {
         let scroll = scroll.clone();
-        let length = handle.session().transcript.len();
+        let length = handle.transcript().len();
         use_effect_with(length, move |_| {
             if let Some(element) = scroll.cast::<web_sys::Element>() {
                 element.set_scroll_top(element.scroll_height());
@@ -86,7 +86,7 @@ pub fn terminal() -> Html {
                 }
                 "ArrowUp" | "ArrowDown" => {
                     event.prevent_default();
-                    let history = handle.session().history.clone();
+                    let history = handle.history();
                     if history.is_empty() {
                         return;
                     }
@@ -107,7 +107,7 @@ pub fn terminal() -> Html {
                 "Tab" => {
                     event.prevent_default();
                     let line = field.value();
-                    let completion = handle.session().complete(&line);
+                    let completion = handle.complete(&line);
                     let prefix = completion.common_prefix();
                     if completion.candidates.len() == 1 {
                         field.set_value(&format!("{}{} ", &line[..completion.start], prefix));
@@ -129,14 +129,14 @@ pub fn terminal() -> Html {
             }
         })
     };
-    let session = handle.session();
+    let transcript = handle.transcript();
     html! {
         <section class="terminal" aria-label="Terminal" onclick={focus}>
             <div class="terminal-scroll" ref={scroll} role="log" aria-live="polite">
-                if session.transcript.is_empty() {
+                if transcript.is_empty() {
                     <div class="note">{"Type alembic commands here, e.g. alembic revision -m \"create account table\", then alembic upgrade head. Type help for more."}</div>
                 }
-                { for session.transcript.iter().map(|entry| match entry {
+                { for transcript.iter().map(|entry| match entry {
                     TranscriptEntry::Command(line) => html! { <div class="line command"><span class="prompt">{"$ "}</span>{line}</div> },
                     TranscriptEntry::Output { channel, text } => html! {
                         <pre class={classes!("line", if *channel == Channel::Stdout { "stdout" } else { "stderr" })}>
