@@ -221,8 +221,8 @@ type Loaded = Result<Option<RevisionScript>, ScriptError>;
 
 thread_local! {
     /// The last result of loading each path, with the source it came from.
-    static PARSED: std::cell::RefCell<std::collections::HashMap<String, (String, Loaded)>> =
-        std::cell::RefCell::new(std::collections::HashMap::new());
+    static PARSED: std::cell::RefCell<crate::sorted_map::SortedMap<(String, Loaded)>> =
+        std::cell::RefCell::new(crate::sorted_map::SortedMap::new());
 }
 
 fn cached_revision(path: &str, source: &str) -> Option<Loaded> {

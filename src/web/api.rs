@@ -93,7 +93,8 @@ pub fn install(handle: Store) {
                     pairs.push((path, text));
                 }
             }
-            let session = Session::from_files(&pairs).map_err(|message| JsValue::from_str(&message))?;
+            let session =
+                Session::from_files(&pairs).map_err(|message| JsValue::from_str(&message))?;
             load_handle.replace_session(session, "load project");
             Ok(())
         });

@@ -41,7 +41,6 @@ fn warm_up_later(mut warm_up: WarmUp, delay: u32) {
     .forget();
 }
 
-
 /// What the page starts from, found before the first frame.
 pub enum Startup {
     /// The page in its own tab: what storage holds.
@@ -67,7 +66,6 @@ impl PartialEq for StartupProps {
 pub struct AppProps {
     pub startup: StartupProps,
 }
-
 
 /// Offers everything kept aside in storage (unreadable saves, a closed tab's conflicting
 /// changes) as files; each opens again with Import.

@@ -7,7 +7,7 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
-use super::store::{topic, use_store, Store};
+use super::store::{topic, use_store, Action, Store};
 use crate::session::PROJECT_DIR;
 
 /// Focuses an element by id (the terminal's input, the file list).
@@ -27,12 +27,30 @@ pub fn editor() -> Html {
     let Some(handle) = use_store(topic::EDITOR) else {
         return html! {};
     };
+    // Findings (lint for revision files, syntax errors for any Python file), marked on their
+    // lines and listed under the title: computed again after every change but a keystroke,
+    // and when typing pauses.
+    let findings = {
+        let handle = handle.clone();
+        use_memo(
+            (handle.open_file(), handle.settled_generation()),
+            move |(path, _)| {
+                path.as_ref()
+                    .map(|path| handle.file_problems(path))
+                    .unwrap_or_default()
+            },
+        )
+    };
     // The editor fills a plain block (`editor-frame`), so the browser can lay it out alone
     // (`contain: strict` in the stylesheet): a keystroke re-lays out the editor, not the page.
-    html! { <div class="editor-frame">{ editor_view(&handle, saved_flash) }</div> }
+    html! { <div class="editor-frame">{ editor_view(&handle, &findings, saved_flash) }</div> }
 }
 
-fn editor_view(handle: &Store, saved_flash: UseStateHandle<bool>) -> Html {
+fn editor_view(
+    handle: &Store,
+    findings: &[crate::lint::Finding],
+    saved_flash: UseStateHandle<bool>,
+) -> Html {
     let Some(path) = handle.open_file() else {
         return html! { <section class="editor empty">{"Open a file on the left."}</section> };
     };
@@ -46,7 +64,13 @@ fn editor_view(handle: &Store, saved_flash: UseStateHandle<bool>) -> Html {
         let saved_flash = saved_flash.clone();
         Callback::from(move |event: InputEvent| {
             let area: HtmlTextAreaElement = event.target_unchecked_into();
-            handle.write_file(&path, &area.value());
+            handle.act(
+                "Edit",
+                Action::Type {
+                    path: path.clone(),
+                    text: area.value(),
+                },
+            );
             if *saved_flash {
                 saved_flash.set(false);
             }
@@ -89,7 +113,13 @@ fn editor_view(handle: &Store, saved_flash: UseStateHandle<bool>) -> Html {
                     event.prevent_default();
                     let area: HtmlTextAreaElement = event.target_unchecked_into();
                     insert_at_cursor(&area, "    ");
-                    handle.write_file(&path, &area.value());
+                    handle.act(
+                        "Edit",
+                        Action::Type {
+                            path: path.clone(),
+                            text: area.value(),
+                        },
+                    );
                 }
                 _ => {}
             }
@@ -99,9 +129,7 @@ fn editor_view(handle: &Store, saved_flash: UseStateHandle<bool>) -> Html {
         .strip_prefix(&format!("{PROJECT_DIR}/"))
         .unwrap_or(&path)
         .to_string();
-    // Findings (lint for revision files, syntax errors for any Python file), marked on their
-    // lines and listed under the title.
-    let findings = handle.file_problems(&path);
+
     let marked: Vec<u32> = findings.iter().map(|finding| finding.line).collect();
     let lines = crate::highlight::highlight(&path, &text);
     let gutter = (1..=line_count).map(|number| {

@@ -3,8 +3,8 @@
 
 use yew::prelude::*;
 
-use super::store::{topic, use_store, Action};
 use super::confirm;
+use super::store::{topic, use_store, Action};
 use crate::session::PROJECT_DIR;
 
 fn prompt(message: &str, default: &str) -> Option<String> {
@@ -30,7 +30,8 @@ enum Row {
 
 #[function_component(FileTree)]
 pub fn file_tree() -> Html {
-    let expanded = use_state(std::collections::HashSet::<String>::new);
+    // The folders the learner unfolded (a few: a plain list).
+    let expanded = use_state(Vec::<String>::new);
     let Some(handle) = use_store(topic::FILES) else {
         return html! {};
     };
@@ -153,8 +154,11 @@ pub fn file_tree() -> Html {
                                 let dir = dir.clone();
                                 Callback::from(move |_: MouseEvent| {
                                     let mut next = (*expanded).clone();
-                                    if !next.remove(&dir) {
-                                        next.insert(dir.clone());
+                                    match next.iter().position(|folder| *folder == dir) {
+                                        Some(index) => {
+                                            next.remove(index);
+                                        }
+                                        None => next.push(dir.clone()),
                                     }
                                     expanded.set(next);
                                 })

@@ -5,8 +5,8 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use super::store::{Action, Outcome, Store};
 use super::confirm;
+use super::store::{Action, Outcome, Store};
 use crate::import::{Import, Upload};
 
 /// Reads every file of `list` (with its folder path when a folder was picked), then calls

@@ -6,9 +6,9 @@
 
 use yew::prelude::*;
 
-use super::store::{topic, use_store, Action, Store};
 use super::confirm;
 use super::host::{BrowserClock, BrowserIds};
+use super::store::{topic, use_store, Action, Store};
 use crate::lessons::{start, LESSONS};
 
 const DONE_KEY: &str = "alembic-playground/lessons-done";

@@ -62,8 +62,12 @@ const SETTLE_MS: u32 = 300;
 pub enum Action {
     /// A terminal line (`alembic ...`, `sql ...`, `help`, `clear`).
     Run(String),
-    /// One file's new text (the editor, `writeFile`).
+    /// One file's new text (`writeFile`).
     WriteFile { path: String, text: String },
+    /// A keystroke in the editor: the file's new text. The editor is redrawn at the start of
+    /// the next frame rather than inside the input event (the browser then lays the page out
+    /// once for the keystroke, not once for the typed text and again for the redraw).
+    Type { path: String, text: String },
     /// Several files written at once (`writeFiles`), saved once.
     WriteFiles(Vec<(String, String)>),
     /// Opens a file in the editor.
@@ -76,7 +80,10 @@ pub enum Action {
     DeleteFile(String),
     /// Replaces the whole session (a lesson, an example, a loaded project, reset); the
     /// learner's work is one undo away.
-    Replace { session: Box<Session>, label: String },
+    Replace {
+        session: Box<Session>,
+        label: String,
+    },
     /// Applies an import (a project, revision files, a database or a saved session).
     Import(Box<crate::import::Import>),
     /// SQL from the scripting API: a statement that writes leaves an undo point.
@@ -159,9 +166,14 @@ struct Inner {
     next_subscriber: Cell<u32>,
     database_generation: Cell<u64>,
     migrations_generation: Cell<u64>,
+    /// Moves with every change but a keystroke, and once typing pauses: the editor's lint
+    /// findings follow it (linting a revision runs it: too slow for every keystroke).
+    settled_generation: Cell<u64>,
     /// Typing in a migration file: the revision graph and the database panel follow once the
     /// typing pauses (dropping the timer cancels it).
     settle: RefCell<Option<gloo::timers::callback::Timeout>>,
+    /// The redraw waiting for the next frame, and its topics (dropping it cancels it).
+    frame: RefCell<Option<(u8, gloo::render::AnimationFrame)>>,
     saving: Saving,
     embed: Option<Rc<crate::embed::EmbedOptions>>,
 }
@@ -212,7 +224,9 @@ impl Store {
             next_subscriber: Cell::new(0),
             database_generation: Cell::new(0),
             migrations_generation: Cell::new(0),
+            settled_generation: Cell::new(0),
             settle: RefCell::new(None),
+            frame: RefCell::new(None),
             saving,
             embed,
         }))
@@ -250,6 +264,9 @@ impl Store {
     /// A change to the state: moves the generations of what it touched, redraws the
     /// subscribers and schedules a save.
     fn changed(&self, topics: u8, typing: bool) {
+        if !typing {
+            self.settled();
+        }
         if topics & topic::DATABASE != 0 {
             let generation = &self.0.database_generation;
             generation.set(generation.get().wrapping_add(1));
@@ -286,44 +303,42 @@ impl Store {
         }));
     }
 
-    /// After typing in a migration file pauses, the revision graph and the database panel
-    /// follow it.
-    fn settle_later(&self) {
+    fn settled(&self) {
+        let generation = &self.0.settled_generation;
+        generation.set(generation.get().wrapping_add(1));
+    }
+
+    /// After typing pauses, the editor's findings follow it, and for a migration file the
+    /// revision graph and the database panel.
+    fn settle_later(&self, migration: bool) {
         let store = self.clone();
-        *self.0.settle.borrow_mut() = Some(gloo::timers::callback::Timeout::new(SETTLE_MS, move || {
-            store.0.settle.borrow_mut().take();
-            store.changed(topic::MIGRATIONS, false);
-        }));
+        let topics = if migration {
+            topic::EDITOR | topic::MIGRATIONS
+        } else {
+            topic::EDITOR
+        };
+        *self.0.settle.borrow_mut() =
+            Some(gloo::timers::callback::Timeout::new(SETTLE_MS, move || {
+                store.0.settle.borrow_mut().take();
+                store.changed(topics, false);
+            }));
     }
 
     /// Does `action`, then redraws what it changed and schedules a save.
     pub fn dispatch(&self, action: Action) -> Result<Outcome, String> {
         match action {
             Action::Run(line) => {
-                let result = self.session_mut().run_line(&line, &BrowserClock, &mut BrowserIds);
+                let result = self
+                    .session_mut()
+                    .run_line(&line, &BrowserClock, &mut BrowserIds);
                 if let Some(path) = result.output.touched_files.last() {
                     *self.0.open_file.borrow_mut() = Some(path.clone());
                 }
                 self.changed(topic::ALL, false);
                 Ok(Outcome::Ran(result.output))
             }
-            Action::WriteFile { path, text } => {
-                let existed = self.session().files.is_file(&path);
-                self.session_mut()
-                    .files
-                    .write(&path, &text)
-                    .map_err(|error| error.to_string())?;
-                if !existed {
-                    self.changed(topic::ALL, false);
-                    return Ok(Outcome::Done);
-                }
-                let (topics, migration) = self.topics_of_text(&path);
-                self.changed(topics, true);
-                if migration {
-                    self.settle_later();
-                }
-                Ok(Outcome::Done)
-            }
+            Action::WriteFile { path, text } => self.write(path, text, false),
+            Action::Type { path, text } => self.write(path, text, true),
             Action::WriteFiles(files) => {
                 let mut failed = None;
                 for (path, text) in &files {
@@ -427,6 +442,50 @@ impl Store {
                 Ok(Outcome::Done)
             }
         }
+    }
+
+    /// Writes a file: a new file redraws everything; new text in an existing one redraws its
+    /// editor (in the next frame when `typed`), and its findings and a migration's panels once
+    /// typing pauses.
+    fn write(&self, path: String, text: String, typed: bool) -> Result<Outcome, String> {
+        let existed = self.session().files.is_file(&path);
+        self.session_mut()
+            .files
+            .write(&path, &text)
+            .map_err(|error| error.to_string())?;
+        if !existed {
+            self.changed(topic::ALL, false);
+            return Ok(Outcome::Done);
+        }
+        let (topics, migration) = self.topics_of_text(&path);
+        if typed {
+            self.redraw_next_frame(topics);
+            self.schedule_save(true);
+        } else {
+            // a script's write: its findings at once
+            self.settled();
+            self.changed(topics, true);
+        }
+        self.settle_later(migration);
+        Ok(Outcome::Done)
+    }
+
+    /// Redraws the subscribers of `topics` at the start of the next frame (with those of a
+    /// redraw already waiting for it).
+    fn redraw_next_frame(&self, topics: u8) {
+        let waiting = self
+            .0
+            .frame
+            .borrow_mut()
+            .take()
+            .map_or(0, |(waiting, _)| waiting);
+        let topics = topics | waiting;
+        let store = self.clone();
+        let frame = gloo::render::request_animation_frame(move |_| {
+            store.0.frame.borrow_mut().take();
+            store.notify(topics);
+        });
+        *self.0.frame.borrow_mut() = Some((topics, frame));
     }
 
     /// What new text in an existing file changes at once (the editor showing it, the lesson
@@ -586,6 +645,11 @@ impl Store {
     /// Moves with every change to the live database (a command, a query, an import, undo).
     pub fn database_generation(&self) -> u64 {
         self.0.database_generation.get()
+    }
+
+    /// Moves with every change but a keystroke, and when typing pauses.
+    pub fn settled_generation(&self) -> u64 {
+        self.0.settled_generation.get()
     }
 
     /// Moves with every change to what the migrations are (alembic.ini, env.py, revisions).
@@ -792,9 +856,7 @@ impl Store {
                     saving.generation.set(generation);
                     saving.paused.set(false);
                     store.replace_session(*session, "load the other tab's work");
-                    store.open(
-                        &open_file.unwrap_or_else(|| format!("{PROJECT_DIR}/models.py")),
-                    );
+                    store.open(&open_file.unwrap_or_else(|| format!("{PROJECT_DIR}/models.py")));
                 }
                 storage::Saved::Nothing { generation }
                 | storage::Saved::Unreadable {

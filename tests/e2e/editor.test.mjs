@@ -34,6 +34,8 @@ test('editor: colours, problems on their lines, undo, keyboard; files: new, rena
     }
     assert.equal(await area.inputValue(), models);
     assert.equal(await page.evaluate(() => window.playground.readFile('models.py')), models);
+    // (findings follow the text once typing pauses)
+    await page.locator('.findings').waitFor({ state: 'detached' });
     assert.equal(await page.locator('.findings').count(), 0);
     await page.keyboard.press('Control+Shift+z');
     assert.notEqual(await area.inputValue(), models, 'redo brings the edit back');

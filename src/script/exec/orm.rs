@@ -70,10 +70,12 @@ pub(super) struct OrmSession {
     pending: Vec<u32>,
     /// objects loaded or flushed, in that order, with their attributes as last flushed
     persistent: Vec<Persistent>,
-    /// where each persistent object is in `persistent`
-    positions: HashMap<u32, usize>,
-    /// the identity map: (class, primary key) to the persistent object
-    identities: HashMap<(u32, String), u32>,
+    /// where each persistent object is in `persistent`, by [`instance_key`]
+    positions: HashMap<String, usize>,
+    /// the identity map: [`identity_entry`] (class and primary key) to the persistent object
+    /// (the maps are keyed by strings: one map type for the crate's string-keyed lookups, not
+    /// a hash table compiled per key type into the page)
+    identities: HashMap<String, usize>,
     /// objects marked for deletion
     deleted: Vec<u32>,
 }
@@ -84,6 +86,15 @@ struct Persistent {
     /// its entry in the identity map
     identity: Option<String>,
     committed: HashMap<String, Value>,
+}
+
+fn instance_key(instance: u32) -> String {
+    instance.to_string()
+}
+
+/// The identity map's key for a class and a primary key (from [`identity_key`]).
+fn identity_entry(class: u32, identity: &str) -> String {
+    format!("{class}\u{0}{identity}")
 }
 
 /// A primary key as the identity map's key (`None`: a key with no value, or not a plain one).
@@ -100,7 +111,7 @@ fn identity_key(key: &[Value]) -> Option<String> {
 
 impl OrmSession {
     fn committed(&self, instance: u32) -> Option<&HashMap<String, Value>> {
-        let position = *self.positions.get(&instance)?;
+        let position = *self.positions.get(&instance_key(instance))?;
         self.persistent.get(position).map(|p| &p.committed)
     }
 
@@ -114,7 +125,8 @@ impl OrmSession {
     ) {
         let identity = identity_key(key);
         if let Some(identity) = &identity {
-            self.identities.insert((class, identity.clone()), instance);
+            self.identities
+                .insert(identity_entry(class, identity), instance as usize);
         }
         let known = Persistent {
             instance,
@@ -122,33 +134,35 @@ impl OrmSession {
             identity,
             committed,
         };
-        match self.positions.get(&instance) {
+        match self.positions.get(&instance_key(instance)) {
             Some(&position) => {
                 let old = std::mem::replace(&mut self.persistent[position], known);
                 // a primary key that changed leaves its old entry
                 if old.identity != self.persistent[position].identity {
                     if let Some(identity) = old.identity {
-                        self.identities.remove(&(class, identity));
+                        self.identities.remove(&identity_entry(class, &identity));
                     }
                 }
             }
             None => {
-                self.positions.insert(instance, self.persistent.len());
+                self.positions
+                    .insert(instance_key(instance), self.persistent.len());
                 self.persistent.push(known);
             }
         }
     }
 
     fn forget(&mut self, instance: u32) {
-        let Some(position) = self.positions.remove(&instance) else {
+        let Some(position) = self.positions.remove(&instance_key(instance)) else {
             return;
         };
         let old = self.persistent.remove(position);
         if let Some(identity) = old.identity {
-            self.identities.remove(&(old.class, identity));
+            self.identities
+                .remove(&identity_entry(old.class, &identity));
         }
         for (index, p) in self.persistent.iter().enumerate().skip(position) {
-            self.positions.insert(p.instance, index);
+            self.positions.insert(instance_key(p.instance), index);
         }
     }
 
@@ -474,7 +488,8 @@ fn instance_of(ev: &Evaluator, value: &Value, span: Span) -> EvalResult<u32> {
 
 fn add(ev: &mut Evaluator, session: u32, instance: u32) {
     if let Some(state) = ev.orm_sessions.get_mut(session as usize) {
-        let known = state.pending.contains(&instance) || state.positions.contains_key(&instance);
+        let known = state.pending.contains(&instance)
+            || state.positions.contains_key(&instance_key(instance));
         if !known {
             state.pending.push(instance);
         }
@@ -826,7 +841,10 @@ fn get(ev: &mut Evaluator, session: u32, class: u32, key: Value, span: Span) -> 
 
 fn identity(ev: &Evaluator, session: u32, class: u32, key: &[Value]) -> Option<u32> {
     let state = ev.orm_sessions.get(session as usize)?;
-    state.identities.get(&(class, identity_key(key)?)).copied()
+    state
+        .identities
+        .get(&identity_entry(class, &identity_key(key)?))
+        .map(|&instance| instance as u32)
 }
 
 fn model_select(_class: u32, mapping: &Mapping) -> Select {
