@@ -41,7 +41,8 @@ function median(values) {
 
 // Keystroke to next frame in the editor: a page with the 50-revision chain upgraded to head
 // (50 tables in the database panel), one file open; each key is pressed once the frame after
-// the previous one has been drawn. Median of `presses` keys, per file.
+// the previous one has been drawn, after a pause of random length. Median of `presses` keys,
+// per file.
 async function keystrokeFigures(target, files, presses = 30) {
   await target.evaluate(() => window.playground.reset());
   await target.evaluate((files) => window.playground.writeFiles(files), files);
@@ -72,8 +73,11 @@ async function keystrokeFigures(target, files, presses = 30) {
     await target.waitForTimeout(500);
     await target.evaluate(() => { window.__keyFrames = []; });
     for (let press = 0; press < presses; press++) {
+      // A pause of random length first, as a learner's keys fall anywhere between two frames
+      // (pressing right after the previous frame would measure the frame interval instead).
+      await target.waitForTimeout(20 + Math.random() * 40);
       await target.keyboard.press('x');
-      await target.waitForFunction((count) => window.__keyFrames.length > count, press);
+      await target.waitForFunction((count) => window.__keyFrames.length > count, press, { polling: 10 });
     }
     const frames = await target.evaluate(() => window.__keyFrames);
     figures[label] = median(frames);
