@@ -24,8 +24,7 @@ fn starter_project_has_the_tutorial_files() {
 
 #[test]
 fn from_files_keeps_files_inside_the_project() {
-    let session =
-        Session::from_files(&[("migrations/versions/".into(), String::new())]).unwrap();
+    let session = Session::from_files(&[("migrations/versions/".into(), String::new())]).unwrap();
     assert!(session.files.is_dir("/project/migrations/versions"));
     assert!(Session::from_files(&[("../etc/passwd".into(), String::new())]).is_err());
     assert!(Session::from_files(&[("/etc/passwd".into(), String::new())]).is_err());
