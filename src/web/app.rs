@@ -12,7 +12,7 @@ use super::host::{BrowserClock, BrowserIds};
 use super::side_panel::SidePanel;
 use super::splitter::Splitter;
 use super::storage;
-use super::store::{topic, Action, Saving, Store};
+use super::store::{topic, use_subscription, Action, Saving, Store};
 use super::terminal::Terminal;
 use crate::session::{Session, WarmUp, WarmUpStep, PROJECT_DIR};
 
@@ -301,14 +301,7 @@ pub fn app(props: &AppProps) -> Html {
     .clone();
     // The top bar, the banners and the paused dialog redraw with the page's own topic; the
     // panels redraw themselves with theirs.
-    let redraw = use_force_update();
-    {
-        let handle = handle.clone();
-        use_effect_with((), move |_| {
-            let id = handle.subscribe(topic::PAGE, redraw);
-            move || handle.unsubscribe(id)
-        });
-    }
+    use_subscription(Some(handle.clone()), topic::PAGE);
     let share_link = use_state(|| None::<String>);
     let online = use_state(|| {
         web_sys::window()
@@ -427,9 +420,7 @@ pub fn app(props: &AppProps) -> Html {
     let on_undo = {
         let handle = handle.clone();
         Callback::from(move |_: MouseEvent| {
-            if let Err(message) = handle.dispatch(Action::Undo) {
-                handle.show_error(format!("Undo: {message}"));
-            }
+            handle.act("Undo", Action::Undo);
         })
     };
     let can_undo = handle.can_undo();

@@ -129,7 +129,6 @@ fn editor_view(
         .strip_prefix(&format!("{PROJECT_DIR}/"))
         .unwrap_or(&path)
         .to_string();
-
     let marked: Vec<u32> = findings.iter().map(|finding| finding.line).collect();
     let lines = crate::highlight::highlight(&path, &text);
     let gutter = (1..=line_count).map(|number| {

@@ -7,12 +7,13 @@
 //!
 //! Redraws are narrow: each component subscribes to the [`topic`]s it shows
 //! ([`use_store`]), and an action redraws only the subscribers of what it changed. A keystroke
-//! in the editor (`Action::WriteFile` of an existing file) redraws the editor (and the lesson
-//! being followed); when the file is a migration (`alembic.ini`, env.py, a revision file) the
-//! revision graph and the database panel follow once the typing pauses. The file list, the
-//! terminal and the rest of the page are not redrawn. The database panel's derived views are
-//! keyed on [`Store::database_generation`] and [`Store::migrations_generation`], which move
-//! only when their inputs change. Saving waits for a pause in typing too.
+//! in the editor (`Action::Type`) redraws the editor alone, at the start of the next frame;
+//! once typing pauses, its lint findings, the lesson being followed and, when the file is a
+//! migration (`alembic.ini`, env.py, a revision file), the revision graph and the database
+//! panel follow. The file list, the terminal and the rest of the page are not redrawn. The
+//! derived views are keyed on [`Store::database_generation`],
+//! [`Store::migrations_generation`] and [`Store::settled_generation`], which move only when
+//! their inputs change. Saving waits for a pause in typing too.
 
 use std::cell::{Cell, Ref, RefCell};
 use std::rc::Rc;
@@ -54,8 +55,9 @@ const SAVE_DELAY_MS: u32 = 250;
 const TYPING_SAVE_DELAY_MS: u32 = 1_000;
 const LONGEST_SAVE_WAIT_MS: f64 = 5_000.0;
 
-/// How long typing in a migration file must pause before the revision graph and the database
-/// panel follow it (milliseconds): they re-read every revision and replay the migrations.
+/// How long typing must pause before the editor's findings, the lesson and, for a migration
+/// file, the revision graph and the database panel follow it (milliseconds): linting a
+/// revision runs it, and the panels re-read every revision and replay the migrations.
 const SETTLE_MS: u32 = 300;
 
 /// Everything the page can do to its state.
@@ -169,8 +171,7 @@ struct Inner {
     /// Moves with every change but a keystroke, and once typing pauses: the editor's lint
     /// findings follow it (linting a revision runs it: too slow for every keystroke).
     settled_generation: Cell<u64>,
-    /// Typing in a migration file: the revision graph and the database panel follow once the
-    /// typing pauses (dropping the timer cancels it).
+    /// What follows typing once it pauses (dropping the timer cancels it).
     settle: RefCell<Option<gloo::timers::callback::Timeout>>,
     /// The redraw waiting for the next frame, and its topics (dropping it cancels it).
     frame: RefCell<Option<(u8, gloo::render::AnimationFrame)>>,
@@ -193,19 +194,23 @@ impl PartialEq for Store {
 #[hook]
 pub fn use_store(topics: u8) -> Option<Store> {
     let store = use_context::<Store>();
-    let redraw = use_force_update();
-    {
-        let store = store.clone();
-        use_effect_with((), move |_| {
-            let id = store.as_ref().map(|store| store.subscribe(topics, redraw));
-            move || {
-                if let (Some(store), Some(id)) = (store, id) {
-                    store.unsubscribe(id);
-                }
-            }
-        });
-    }
+    use_subscription(store.clone(), topics);
     store
+}
+
+/// Redraws this component when one of `topics` of `store` changes (for as long as it is
+/// mounted).
+#[hook]
+pub fn use_subscription(store: Option<Store>, topics: u8) {
+    let redraw = use_force_update();
+    use_effect_with((), move |_| {
+        let id = store.as_ref().map(|store| store.subscribe(topics, redraw));
+        move || {
+            if let (Some(store), Some(id)) = (store, id) {
+                store.unsubscribe(id);
+            }
+        }
+    });
 }
 
 impl Store {
@@ -232,14 +237,14 @@ impl Store {
         }))
     }
 
-    pub fn subscribe(&self, topics: u8, redraw: UseForceUpdateHandle) -> u32 {
+    fn subscribe(&self, topics: u8, redraw: UseForceUpdateHandle) -> u32 {
         let id = self.0.next_subscriber.get();
         self.0.next_subscriber.set(id.wrapping_add(1));
         self.0.subscribers.borrow_mut().push((id, topics, redraw));
         id
     }
 
-    pub fn unsubscribe(&self, id: u32) {
+    fn unsubscribe(&self, id: u32) {
         self.0
             .subscribers
             .borrow_mut()
@@ -261,12 +266,16 @@ impl Store {
         }
     }
 
-    /// A change to the state: moves the generations of what it touched, redraws the
-    /// subscribers and schedules a save.
-    fn changed(&self, topics: u8, typing: bool) {
-        if !typing {
-            self.settled();
-        }
+    /// A change to the state: redraws what it touched and schedules a save.
+    fn changed(&self, topics: u8) {
+        self.touched(topics);
+        self.schedule_save(false);
+    }
+
+    /// Moves the generations of what a change touched and redraws their subscribers.
+    fn touched(&self, topics: u8) {
+        let settled = &self.0.settled_generation;
+        settled.set(settled.get().wrapping_add(1));
         if topics & topic::DATABASE != 0 {
             let generation = &self.0.database_generation;
             generation.set(generation.get().wrapping_add(1));
@@ -276,7 +285,6 @@ impl Store {
             generation.set(generation.get().wrapping_add(1));
         }
         self.notify(topics);
-        self.schedule_save(typing);
     }
 
     /// Saves shortly after a change, off the path of the redraw the change causes; several
@@ -303,24 +311,15 @@ impl Store {
         }));
     }
 
-    fn settled(&self) {
-        let generation = &self.0.settled_generation;
-        generation.set(generation.get().wrapping_add(1));
-    }
-
-    /// After typing pauses, the editor's findings follow it, and for a migration file the
-    /// revision graph and the database panel.
-    fn settle_later(&self, migration: bool) {
+    /// After typing pauses, the editor's findings and the lesson follow it, and for a
+    /// migration file the revision graph and the database panel (the save is already
+    /// scheduled).
+    fn settle_later(&self, topics: u8) {
         let store = self.clone();
-        let topics = if migration {
-            topic::EDITOR | topic::MIGRATIONS
-        } else {
-            topic::EDITOR
-        };
         *self.0.settle.borrow_mut() =
             Some(gloo::timers::callback::Timeout::new(SETTLE_MS, move || {
                 store.0.settle.borrow_mut().take();
-                store.changed(topics, false);
+                store.touched(topics);
             }));
     }
 
@@ -334,7 +333,7 @@ impl Store {
                 if let Some(path) = result.output.touched_files.last() {
                     *self.0.open_file.borrow_mut() = Some(path.clone());
                 }
-                self.changed(topic::ALL, false);
+                self.changed(topic::ALL);
                 Ok(Outcome::Ran(result.output))
             }
             Action::WriteFile { path, text } => self.write(path, text, false),
@@ -347,7 +346,7 @@ impl Store {
                         break;
                     }
                 }
-                self.changed(topic::ALL, false);
+                self.changed(topic::ALL);
                 failed.map_or(Ok(Outcome::Done), Err)
             }
             Action::Open(path) => {
@@ -358,7 +357,7 @@ impl Store {
             Action::CreateFile(typed) => {
                 let created = self.session_mut().create_file(&typed)?;
                 *self.0.open_file.borrow_mut() = Some(created);
-                self.changed(topic::ALL, false);
+                self.changed(topic::ALL);
                 Ok(Outcome::Done)
             }
             Action::RenameFile { from, to } => {
@@ -366,7 +365,7 @@ impl Store {
                 if self.open_file().as_deref() == Some(from.as_str()) {
                     *self.0.open_file.borrow_mut() = Some(renamed);
                 }
-                self.changed(topic::ALL, false);
+                self.changed(topic::ALL);
                 Ok(Outcome::Done)
             }
             Action::DeleteFile(path) => {
@@ -374,7 +373,7 @@ impl Store {
                 if self.open_file().as_deref() == Some(path.as_str()) {
                     *self.0.open_file.borrow_mut() = None;
                 }
-                self.changed(topic::ALL, false);
+                self.changed(topic::ALL);
                 Ok(Outcome::Done)
             }
             Action::Replace { mut session, label } => {
@@ -384,7 +383,7 @@ impl Store {
                 let first_file = session.first_file();
                 *self.session_mut() = *session;
                 *self.0.open_file.borrow_mut() = first_file;
-                self.changed(topic::ALL, false);
+                self.changed(topic::ALL);
                 Ok(Outcome::Done)
             }
             Action::Import(import) => {
@@ -400,7 +399,7 @@ impl Store {
                         .filter(|path| self.session().files.is_file(path));
                     *self.0.open_file.borrow_mut() = keep_open.or(Some(models));
                 }
-                self.changed(topic::ALL, false);
+                self.changed(topic::ALL);
                 applied.map(Outcome::Message)
             }
             Action::Query(sql) => {
@@ -427,26 +426,27 @@ impl Store {
                     (answer, wrote)
                 };
                 if wrote {
-                    self.changed(topic::ALL, false);
+                    self.changed(topic::ALL);
                 }
                 Ok(Outcome::Rows(answer.0, answer.1))
             }
             Action::Undo => {
                 let undone = self.session_mut().undo_last_command();
-                self.changed(topic::ALL, false);
+                self.changed(topic::ALL);
                 undone.map(|_| Outcome::Done)
             }
             Action::CloseLesson => {
                 self.session_mut().lesson = None;
-                self.changed(topic::LESSON | topic::PAGE, false);
+                self.changed(topic::LESSON | topic::PAGE);
                 Ok(Outcome::Done)
             }
         }
     }
 
-    /// Writes a file: a new file redraws everything; new text in an existing one redraws its
-    /// editor (in the next frame when `typed`), and its findings and a migration's panels once
-    /// typing pauses.
+    /// Writes a file. A new file redraws everything; new text in an existing one redraws
+    /// what shows it (its editor, the lesson, a migration's panels): at once for a script's
+    /// write, and for a keystroke (`typed`) the editor at the start of the next frame and the
+    /// rest once typing pauses.
     fn write(&self, path: String, text: String, typed: bool) -> Result<Outcome, String> {
         let existed = self.session().files.is_file(&path);
         self.session_mut()
@@ -454,19 +454,20 @@ impl Store {
             .write(&path, &text)
             .map_err(|error| error.to_string())?;
         if !existed {
-            self.changed(topic::ALL, false);
+            self.changed(topic::ALL);
             return Ok(Outcome::Done);
         }
-        let (topics, migration) = self.topics_of_text(&path);
-        if typed {
-            self.redraw_next_frame(topics);
-            self.schedule_save(true);
-        } else {
-            // a script's write: its findings at once
-            self.settled();
-            self.changed(topics, true);
+        let mut topics = topic::EDITOR | topic::LESSON;
+        if self.is_migration(&path) {
+            topics |= topic::MIGRATIONS;
         }
-        self.settle_later(migration);
+        if typed {
+            self.redraw_next_frame(topic::EDITOR);
+            self.schedule_save(true);
+            self.settle_later(topics);
+        } else {
+            self.changed(topics);
+        }
         Ok(Outcome::Done)
     }
 
@@ -488,23 +489,16 @@ impl Store {
         *self.0.frame.borrow_mut() = Some((topics, frame));
     }
 
-    /// What new text in an existing file changes at once (the editor showing it, the lesson
-    /// being followed), and whether it is a migration file (the revision graph and the
-    /// database panel follow once typing pauses).
-    fn topics_of_text(&self, path: &str) -> (u8, bool) {
-        let session = self.session();
-        let migration = path.ends_with("/alembic.ini")
+    /// Whether the migrations read this file: `alembic.ini`, env.py, a revision file.
+    fn is_migration(&self, path: &str) -> bool {
+        path.ends_with("/alembic.ini")
             || path.ends_with("/env.py")
-            || session
+            || self
+                .session()
                 .version_locations()
                 .unwrap_or_default()
                 .iter()
-                .any(|location| path.starts_with(location.as_str()));
-        let mut topics = topic::EDITOR;
-        if session.lesson.is_some() {
-            topics |= topic::LESSON;
-        }
-        (topics, migration)
+                .any(|location| path.starts_with(location.as_str()))
     }
 
     fn session(&self) -> Ref<'_, Session> {
@@ -866,7 +860,7 @@ impl Store {
                 } => {
                     saving.generation.set(generation);
                     saving.paused.set(false);
-                    store.changed(topic::PAGE, false);
+                    store.changed(topic::PAGE);
                 }
                 storage::Saved::Unreadable { message, .. }
                 | storage::Saved::Unavailable(message) => store.show_error(message),
