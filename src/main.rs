@@ -6,7 +6,7 @@ fn main() {
         .skip(1)
         .map(|argument| argument.to_string_lossy().into_owned())
         .collect();
-    std::process::exit(alembic_playground::native::main_with_args(argv));
+    std::process::exit(alembic_playground::shell::native::main_with_args(argv));
 }
 
 #[cfg(target_arch = "wasm32")]

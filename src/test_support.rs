@@ -1,8 +1,8 @@
 //! Test doubles shared by the unit tests: a clock stopped at one instant and revision ids
 //! counted up from a base, so generated files are the same on every run.
 
-use crate::commands::{Clock, IdSource};
-use crate::script::naming::CreateDate;
+use crate::host::CreateDate;
+use crate::host::{Clock, IdSource};
 
 /// Always 2026-11-28 (the `Create Date` every test file shows).
 pub struct FixedClock;

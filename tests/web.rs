@@ -4,10 +4,10 @@
 
 #![cfg(target_arch = "wasm32")]
 
-use alembic_playground::fs::FileSystem;
+use alembic_playground::host::FileSystem;
+use alembic_playground::playground::session::Session;
+use alembic_playground::playground::transfer::share::{self, SharedState};
 use alembic_playground::runtime::{Database, SqlValue};
-use alembic_playground::session::Session;
-use alembic_playground::share::{self, SharedState};
 use alembic_playground::sqlite::SqliteDatabase;
 use alembic_playground::web::storage::{self, Saved, Written};
 use wasm_bindgen_test::*;

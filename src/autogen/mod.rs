@@ -13,7 +13,7 @@
 //! models.py as importing env.py would.
 //!
 //! Invariant: anything in models.py the interpreter cannot run is a located
-//! [`AutogenError::Unsupported`], never a silently different migration.
+//! an unsupported-construct error of the interpreter (`ExecError::Unsupported`), never a silently different migration.
 
 pub mod check;
 pub mod compare;
@@ -181,10 +181,6 @@ impl SchemaTable {
         });
     }
 }
-
-/// Why autogenerate could not run: the interpreter's error while importing the models
-/// (a located unsupported construct, or the exception Python would raise).
-pub use crate::script::exec::ExecError as AutogenError;
 
 /// The six plugin set-up lines every autogenerate/check run logs first.
 pub const PLUGIN_LOGGER: &str = "alembic.runtime.plugins";

@@ -5,18 +5,19 @@ use super::check::diffs_repr;
 use super::compare::{compare_metadata, types_differ, CompareOptions};
 use super::reflect::reflect_database;
 use super::render::render_migration;
-use super::{AutogenError, SchemaTable};
-use crate::fs::{FileSystem, MemoryFs};
+use super::SchemaTable;
+use crate::host::{FileSystem, MemoryFs};
 use crate::ops::{SqlType, TypeClass};
 use crate::python;
 use crate::runtime::Database;
 use crate::script::exec::env::{EnvProgram, EnvSettings};
 use crate::script::exec::models::merge_lists_w_ordering;
+use crate::script::exec::ExecError;
 use crate::sqlite::SqliteDatabase;
 
 const ENV: &str = "from models import Base\ntarget_metadata = Base.metadata\n";
 
-fn load_with(files: &[(&str, &str)], env: &str) -> Result<Vec<SchemaTable>, AutogenError> {
+fn load_with(files: &[(&str, &str)], env: &str) -> Result<Vec<SchemaTable>, ExecError> {
     let mut fs = MemoryFs::new();
     for (path, text) in files {
         fs.write(&format!("/p/{path}"), text).unwrap();
@@ -324,7 +325,7 @@ fn package_modules_and_metadata_lists() {
 fn a_missing_module_is_module_not_found() {
     let error = load_with(&[], ENV).unwrap_err();
     assert!(
-        matches!(error, AutogenError::Python { ref exception, ref message, .. }
+        matches!(error, ExecError::Python { ref exception, ref message, .. }
         if exception == "ModuleNotFoundError" && message == "No module named 'models'")
     );
     let error = load_with(

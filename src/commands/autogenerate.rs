@@ -1,7 +1,7 @@
 //! The command side of autogenerate, shared by `revision --autogenerate` and `check`:
 //! importing the models as env.py does (before its banner lines), logging the plugin set-up
 //! and detection lines, reflecting the database through the migration context, and turning
-//! [`AutogenError`]s into what Python would print.
+//! the interpreter's errors (`ExecError`) into what Python would print.
 
 use super::directory::{DeferredMap, ScriptDirectory};
 use super::environment::{self, with_context, Environment};

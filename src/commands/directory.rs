@@ -7,8 +7,8 @@ use std::rc::Rc;
 
 use super::{Failure, Invocation};
 use crate::config::Config;
-use crate::fs::FileSystem;
 use crate::graph::{GraphError, GraphWarning, RevisionMap};
+use crate::host::FileSystem;
 use crate::python::{Stmt, StmtKind};
 use crate::script::exec::modules::{self, ModuleSet, ProjectFiles};
 use crate::script::load::{self, RevisionScript, ScriptError};
@@ -254,7 +254,7 @@ impl ScriptDirectory {
     /// `ModuleNotFoundError`.
     fn check_imports(
         &self,
-        files: &dyn crate::fs::FileSystem,
+        files: &dyn crate::host::FileSystem,
         scripts: &[RevisionScript],
     ) -> Result<(), Failure> {
         if self.search_paths.is_empty() {

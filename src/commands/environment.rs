@@ -4,14 +4,14 @@
 use super::directory::{syntax_frames, DeferredMap, ScriptDirectory};
 use super::{Failure, Invocation};
 use crate::config::{parse_sqlite_url, Config, SqliteTarget};
-use crate::fs::FileSystem;
 use crate::graph::{MigrationStep, StepKind};
+use crate::host::CreateDate;
+use crate::host::FileSystem;
 use crate::output::Output;
 use crate::runtime::{MigrationContext, RuntimeError, VersionChange, VersionTable};
 use crate::script::exec::env::{EnvOptions, EnvProgram, EnvRun, EnvSettings};
 use crate::script::exec::modules::{ModuleSet, ProjectFiles};
 use crate::script::exec::{self, ExecError};
-use crate::script::naming::CreateDate;
 
 pub const MIGRATION_LOGGER: &str = "alembic.runtime.migration";
 

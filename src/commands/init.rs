@@ -89,7 +89,7 @@ pub fn init(invocation: &mut Invocation<'_, '_>) -> CommandResult {
             .collect();
         format!("%(here)s/{}", trimmed.join("/"))
     };
-    let io_error = |error: crate::fs::FsError| Failure::unhandled("OSError", error.to_string());
+    let io_error = |error: crate::host::FsError| Failure::unhandled("OSError", error.to_string());
     if !exists {
         files.create_dir_all(&directory).map_err(io_error)?;
         invocation.message(&format!("Creating directory {directory} ...  done"));
@@ -113,7 +113,7 @@ pub fn init(invocation: &mut Invocation<'_, '_>) -> CommandResult {
     if invocation
         .host
         .files
-        .is_file(&crate::fs::normalize(&config_file))
+        .is_file(&crate::host::normalize(&config_file))
     {
         invocation.message(&format!("File {config_file} already exists, skipping"));
     } else {
@@ -121,7 +121,7 @@ pub fn init(invocation: &mut Invocation<'_, '_>) -> CommandResult {
             .host
             .files
             .write(
-                &crate::fs::normalize(&config_file),
+                &crate::host::normalize(&config_file),
                 &templates::render_alembic_ini(&script_location),
             )
             .map_err(io_error)?;

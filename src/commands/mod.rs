@@ -19,43 +19,12 @@ mod revision;
 
 pub use directory::{last_load, Scripts};
 
-use crate::config::{Config, SqliteTarget};
-use crate::fs::FileSystem;
+use crate::host::Host;
+
+use crate::config::Config;
 use crate::output::Output;
-use crate::runtime::Database;
-use crate::script::naming::CreateDate;
 
 use args::{ArgsOutcome, ParsedArgs};
-
-/// Opens the SQLite database a `sqlalchemy.url` points to.
-pub trait DatabaseProvider {
-    fn connect(&mut self, target: &SqliteTarget, cwd: &str) -> Result<&mut dyn Database, String>;
-}
-
-/// The current local time (injected so tests and the page control it).
-pub trait Clock {
-    fn now(&self) -> CreateDate;
-}
-
-/// New revision ids (injected so tests are deterministic).
-pub trait IdSource {
-    fn new_revision_id(&mut self) -> String;
-}
-
-/// Everything a command may touch.
-pub struct Host<'a> {
-    pub files: &'a mut dyn FileSystem,
-    pub databases: &'a mut dyn DatabaseProvider,
-    pub clock: &'a dyn Clock,
-    pub ids: &'a mut dyn IdSource,
-    /// The working directory (where `alembic.ini` is looked for).
-    pub cwd: String,
-    /// `$ALEMBIC_CONFIG`.
-    pub alembic_config: Option<String>,
-    /// Opens a file for the user (`alembic edit`): `$EDITOR` natively, the page's editor in
-    /// the browser. `None`: the command only reports the file in `Output::touched_files`.
-    pub editor: Option<&'a mut dyn FnMut(&str) -> Result<(), String>>,
-}
 
 /// How a command failed.
 #[derive(Debug, Clone, PartialEq, Eq)]

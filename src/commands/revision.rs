@@ -185,8 +185,8 @@ pub fn merge(invocation: &mut Invocation<'_, '_>) -> CommandResult {
 /// project. The playground refuses with a `FAILED:` (exit 255, as Alembic's `CommandError`s)
 /// before creating any folder.
 fn revision_file_target(version_path: &str, file_name: &str) -> Result<String, Failure> {
-    let target = crate::fs::join(version_path, file_name);
-    match crate::fs::relative_to(version_path, &target) {
+    let target = crate::host::join(version_path, file_name);
+    match crate::host::relative_to(version_path, &target) {
         Some(below) if !below.is_empty() => Ok(target),
         _ => Err(Failure::command(format!(
             "Revision file path {target} is outside version location {version_path}; file_template and --rev-id may name subfolders, not '..' or absolute paths"
@@ -243,7 +243,7 @@ fn generate_revision(
                 let from_head = heads
                     .iter()
                     .find_map(|head| directory.script(head))
-                    .map(|script| crate::fs::parent(&script.path));
+                    .map(|script| crate::host::parent(&script.path));
                 match from_head {
                     Some(path) => path,
                     None => {
@@ -257,11 +257,11 @@ fn generate_revision(
             }
         }
         Some(path) => {
-            let normalized = crate::fs::join(&invocation.host.cwd, path);
+            let normalized = crate::host::join(&invocation.host.cwd, path);
             if !directory
                 .version_locations
                 .iter()
-                .any(|location| crate::fs::normalize(location) == normalized)
+                .any(|location| crate::host::normalize(location) == normalized)
             {
                 return Err(Failure::command(format!(
                     "Path {path} is not represented in current version locations"
@@ -298,7 +298,7 @@ fn generate_revision(
     let path = format!("{version_path}/{file_name}.py");
     // ... and where the file goes, which must be inside the version location.
     let target = revision_file_target(&version_path, &format!("{file_name}.py"))?;
-    ensure_directory(invocation, &crate::fs::parent(&target))?;
+    ensure_directory(invocation, &crate::host::parent(&target))?;
     if !new_revision.splice {
         for head in &heads {
             if map.revision(head).is_some_and(|info| !info.is_head()) {
@@ -402,9 +402,10 @@ fn generate_revision(
 
 #[cfg(test)]
 mod tests {
-    use crate::commands::{run, DatabaseProvider, Host};
+    use crate::commands::run;
     use crate::config::SqliteTarget;
-    use crate::fs::{FileSystem, MemoryFs};
+    use crate::host::{DatabaseProvider, Host};
+    use crate::host::{FileSystem, MemoryFs};
     use crate::output::Output;
     use crate::runtime::Database;
     use crate::test_support::{CountingIds, FixedClock};

@@ -6,8 +6,8 @@
 //! broken file gives (a Python-style `SyntaxError` located by file, line and column).
 //! Does not: run `upgrade()`/`downgrade()` (that is `script::exec`), or build the graph.
 
-use crate::fs::{self, FileSystem};
 use crate::graph::Revision;
+use crate::host::{self, FileSystem};
 use crate::python::{self, Constant, Expr, ExprKind, Module};
 
 /// One revision file, loaded.
@@ -119,7 +119,7 @@ pub fn revision_files(files: &dyn FileSystem, directory: &str) -> Result<Vec<Str
         .filter(|name| {
             name.ends_with(".py") && !name.starts_with(".#") && !name.starts_with("__init__")
         })
-        .map(|name| fs::join(directory, &name))
+        .map(|name| host::join(directory, &name))
         .filter(|path| files.is_file(path))
         .collect();
     crate::sort::sort(&mut paths);
@@ -316,7 +316,7 @@ fn read_revision(
         },
         None => {
             // Alembic's legacy fallback: a file named `<hex>.py`.
-            let name = fs::file_name(path);
+            let name = host::file_name(path);
             let stem = name.trim_end_matches(".py");
             let is_legacy_name = !stem.is_empty()
                 && stem.chars().all(|character| {
@@ -361,7 +361,7 @@ fn read_revision(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fs::MemoryFs;
+    use crate::host::MemoryFs;
 
     const TYPED: &str = "\"\"\"create account table\n\nRevision ID: 0bfd2e10e9b1\nRevises: \nCreate Date: 2026-11-28 00:43:46.094752\n\n\"\"\"\nfrom typing import Sequence, Union\n\nfrom alembic import op\nimport sqlalchemy as sa\n\n\n# revision identifiers, used by Alembic.\nrevision: str = '0bfd2e10e9b1'\ndown_revision: Union[str, Sequence[str], None] = None\nbranch_labels: Union[str, Sequence[str], None] = None\ndepends_on: Union[str, Sequence[str], None] = None\n\n\ndef upgrade() -> None:\n    \"\"\"Upgrade schema.\"\"\"\n    pass\n\n\ndef downgrade() -> None:\n    \"\"\"Downgrade schema.\"\"\"\n    pass\n";
 

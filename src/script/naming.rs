@@ -3,67 +3,7 @@
 //!
 //! Does not: read the clock or a random source: the caller passes a [`CreateDate`] and an id.
 
-/// A local date and time, as Python's `datetime.now()` would give it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct CreateDate {
-    pub year: i32,
-    pub month: u32,
-    pub day: u32,
-    pub hour: u32,
-    pub minute: u32,
-    pub second: u32,
-    pub microsecond: u32,
-    /// Seconds since the Unix epoch (for the `epoch` file_template token).
-    pub epoch: i64,
-}
-
-impl CreateDate {
-    /// `str(datetime)`: `YYYY-MM-DD HH:MM:SS.ffffff`, the fraction omitted when it is zero.
-    pub fn to_python_str(&self) -> String {
-        let base = format!(
-            "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
-            self.year, self.month, self.day, self.hour, self.minute, self.second
-        );
-        if self.microsecond == 0 {
-            base
-        } else {
-            format!("{base}.{:06}", self.microsecond)
-        }
-    }
-
-    /// The civil date and time (UTC) of a Unix timestamp in microseconds.
-    pub fn from_unix_micros(micros: i64) -> CreateDate {
-        let seconds = micros.div_euclid(1_000_000);
-        let microsecond = micros.rem_euclid(1_000_000) as u32;
-        let days = seconds.div_euclid(86_400);
-        let second_of_day = seconds.rem_euclid(86_400);
-        // Howard Hinnant's days-to-civil algorithm.
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let day_of_era = z.rem_euclid(146_097);
-        let year_of_era =
-            (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-        let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-        let month_index = (5 * day_of_year + 2) / 153;
-        let day = (day_of_year - (153 * month_index + 2) / 5 + 1) as u32;
-        let month = if month_index < 10 {
-            month_index + 3
-        } else {
-            month_index - 9
-        } as u32;
-        let year = (year_of_era + era * 400 + if month <= 2 { 1 } else { 0 }) as i32;
-        CreateDate {
-            year,
-            month,
-            day,
-            hour: (second_of_day / 3600) as u32,
-            minute: (second_of_day % 3600 / 60) as u32,
-            second: (second_of_day % 60) as u32,
-            microsecond,
-            epoch: seconds,
-        }
-    }
-}
+use crate::host::CreateDate;
 
 /// Python's `re` `\w` on str: letters, digits (any script) and `_`.
 fn is_word_character(character: char) -> bool {

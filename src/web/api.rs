@@ -8,10 +8,11 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::store::{Action, Outcome, Store};
-use crate::session::{Session, PROJECT_DIR};
+use crate::playground::project::PROJECT_DIR;
+use crate::playground::session::Session;
 
 fn project_path(path: &str) -> String {
-    crate::fs::join(PROJECT_DIR, path)
+    crate::host::join(PROJECT_DIR, path)
 }
 
 fn set(target: &js_sys::Object, name: &str, value: &JsValue) {
@@ -55,8 +56,8 @@ pub fn install(handle: Store) {
     let write_handle = handle.clone();
     let write_file = Closure::<dyn Fn(String, String) -> Result<(), JsValue>>::new(
         move |path: String, text: String| {
-            let path =
-                Session::project_path(&path).map_err(|message| JsValue::from_str(&message))?;
+            let path = crate::playground::project::project_path(&path)
+                .map_err(|message| JsValue::from_str(&message))?;
             write_handle.write_file(&path, &text);
             Ok(())
         },

@@ -1,7 +1,7 @@
 //! The browser's clock and random source for new revisions.
 
-use crate::commands::{Clock, IdSource};
-use crate::script::naming::CreateDate;
+use crate::host::CreateDate;
+use crate::host::{Clock, IdSource};
 
 /// Local time from the browser, as Python's `datetime.now()` would give it on the learner's machine.
 pub struct BrowserClock;

@@ -1,4 +1,4 @@
-//! The page: a Yew app over a [`Session`](crate::session::Session), held by one store
+//! The page: a Yew app over a [`Session`](crate::playground::session::Session), held by one store
 //! (`store.rs`): components read its view models and dispatch its actions.
 //!
 //! Owns: components, browser storage, the browser's clock and random ids, and the
@@ -6,21 +6,13 @@
 //! `Session::run_line`, the same path the CLI's commands take.
 
 mod api;
-mod app;
-mod editor;
-mod file_tree;
+mod components;
 mod host;
-mod import;
-mod lessons_panel;
-mod revision_graph;
-mod side_panel;
-mod splitter;
 pub mod storage;
 mod store;
-mod terminal;
 
-pub use app::App;
-use app::{AppProps, Startup, StartupProps};
+pub use components::app::App;
+use components::app::{AppProps, Startup, StartupProps};
 
 /// Asks the learner a yes/no question with the browser's dialog (no when it cannot be shown).
 fn confirm(message: &str) -> bool {
@@ -68,7 +60,7 @@ fn is_framed() -> bool {
 /// app into `#app` and removes the loading indicator.
 pub fn start() {
     reserve_heap();
-    if app::embed_options().is_some() {
+    if components::app::embed_options().is_some() {
         return mount(Startup::Embedded);
     }
     if is_framed() {

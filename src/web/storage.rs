@@ -11,7 +11,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::output::Channel;
-use crate::session::{DatabaseImage, Session, SessionSnapshot, TranscriptEntry};
+use crate::playground::project::{DatabaseImage, SessionSnapshot, TranscriptEntry};
+use crate::playground::session::Session;
 
 #[wasm_bindgen(module = "/src/web/storage.js")]
 extern "C" {
@@ -93,7 +94,7 @@ pub async fn load() -> Saved {
     }
     let generation = field(&record, "generation").as_f64().unwrap_or(0.0);
     let bytes = bytes_of(&record);
-    let readable = crate::share::decode_save(&bytes)
+    let readable = crate::playground::transfer::share::decode_save(&bytes)
         .map_err(|error| error.to_string())
         .and_then(|state| {
             Session::from_snapshot(&state.snapshot).map(|session| (session, state.open_file))

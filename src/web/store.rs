@@ -22,10 +22,11 @@ use yew::prelude::*;
 
 use super::host::{BrowserClock, BrowserIds};
 use super::storage;
-use crate::fs::FileSystem;
+use crate::host::FileSystem;
 use crate::output::Output;
+use crate::playground::project::{TranscriptEntry, PROJECT_DIR};
+use crate::playground::session::Session;
 use crate::runtime::SqlValue;
-use crate::session::{Session, TranscriptEntry, PROJECT_DIR};
 
 /// What a change touched; components subscribe to the topics they draw.
 pub mod topic {
@@ -87,7 +88,7 @@ pub enum Action {
         label: String,
     },
     /// Applies an import (a project, revision files, a database or a saved session).
-    Import(Box<crate::import::Import>),
+    Import(Box<crate::playground::transfer::import::Import>),
     /// SQL from the scripting API: a statement that writes leaves an undo point.
     Query(String),
     /// Undoes the last command (files and database).
@@ -176,7 +177,7 @@ struct Inner {
     /// The redraw waiting for the next frame, and its topics (dropping it cancels it).
     frame: RefCell<Option<(u8, gloo::render::AnimationFrame)>>,
     saving: Saving,
-    embed: Option<Rc<crate::embed::EmbedOptions>>,
+    embed: Option<Rc<crate::playground::transfer::embed::EmbedOptions>>,
 }
 
 /// The handle every component shares (a context that never changes: redraws come from
@@ -219,7 +220,7 @@ impl Store {
         open_file: Option<String>,
         banner: Option<String>,
         saving: Saving,
-        embed: Option<Rc<crate::embed::EmbedOptions>>,
+        embed: Option<Rc<crate::playground::transfer::embed::EmbedOptions>>,
     ) -> Store {
         Store(Rc::new(Inner {
             session: RefCell::new(session),
@@ -391,7 +392,9 @@ impl Store {
                 if applied.is_ok() {
                     let models = format!("{PROJECT_DIR}/models.py");
                     let shared_open = match &*import {
-                        crate::import::Import::Shared(state) => state.open_file.clone(),
+                        crate::playground::transfer::import::Import::Shared(state) => {
+                            state.open_file.clone()
+                        }
                         _ => None,
                     };
                     let keep_open = shared_open
@@ -575,7 +578,7 @@ impl Store {
 
     // ---- readers: what the components draw ----
 
-    pub fn embed(&self) -> Option<Rc<crate::embed::EmbedOptions>> {
+    pub fn embed(&self) -> Option<Rc<crate::playground::transfer::embed::EmbedOptions>> {
         self.0.embed.clone()
     }
 
@@ -604,7 +607,7 @@ impl Store {
     }
 
     /// What the editor marks in a file (lint findings, a syntax error).
-    pub fn file_problems(&self, path: &str) -> Vec<crate::lint::Finding> {
+    pub fn file_problems(&self, path: &str) -> Vec<crate::playground::checks::lint::Finding> {
         self.session_mut().file_problems(path)
     }
 
@@ -616,7 +619,7 @@ impl Store {
         self.session().history.clone()
     }
 
-    pub fn complete(&self, line: &str) -> crate::session::Completion {
+    pub fn complete(&self, line: &str) -> crate::playground::terminal::Completion {
         self.session().complete(line)
     }
 
@@ -628,7 +631,9 @@ impl Store {
         self.session().last_sql.join("\n\n")
     }
 
-    pub fn revision_graph(&self) -> Result<crate::graph_view::GraphView, String> {
+    pub fn revision_graph(
+        &self,
+    ) -> Result<crate::playground::views::graph_layout::GraphView, String> {
         self.session_mut().revision_graph()
     }
 
@@ -659,7 +664,7 @@ impl Store {
         let Ok(database) = session.main_database() else {
             return LiveState::default();
         };
-        let schema = crate::schema::read(database).unwrap_or_default();
+        let schema = crate::playground::views::schema::read(database).unwrap_or_default();
         // Large schemas (hundreds of tables) would make every redraw slow: rows are read for
         // the first tables only; `sql SELECT ...` reaches the rest.
         let rows = schema
@@ -701,13 +706,18 @@ impl Store {
     }
 
     /// The schema the migrations build up to `target` (a revision or `base`).
-    pub fn schema_at(&self, target: &str) -> Result<crate::schema::Schema, String> {
+    pub fn schema_at(
+        &self,
+        target: &str,
+    ) -> Result<crate::playground::views::schema::Schema, String> {
         self.session()
             .schema_at(target, &BrowserClock, &mut BrowserIds)
     }
 
     /// The live tables compared with what the migrations build (see `Session::drift`).
-    pub fn drift(&self) -> Option<Result<(String, Vec<crate::schema::Change>), String>> {
+    pub fn drift(
+        &self,
+    ) -> Option<Result<(String, Vec<crate::playground::views::schema::Change>), String>> {
         self.session_mut()
             .drift(&BrowserClock, &mut BrowserIds)
             .transpose()
@@ -715,18 +725,28 @@ impl Store {
 
     /// Moves the lesson's progress forward from the current state (sticky, in order): the
     /// lesson, which steps are done, and whether all are.
-    pub fn advance_lesson(&self) -> Option<(&'static crate::lessons::Lesson, Vec<bool>, bool)> {
+    pub fn advance_lesson(
+        &self,
+    ) -> Option<(
+        &'static crate::playground::learning::lessons::Lesson,
+        Vec<bool>,
+        bool,
+    )> {
         let mut session = self.session_mut();
         let (id, mut done) = session.lesson.clone()?;
-        let lesson = crate::lessons::LESSONS
+        let lesson = crate::playground::learning::lessons::LESSONS
             .iter()
             .find(|lesson| lesson.id == id)?;
-        let finished = crate::lessons::advance(lesson, &mut done, &mut session);
+        let finished =
+            crate::playground::learning::lessons::advance(lesson, &mut done, &mut session);
         session.lesson = Some((id, done.clone()));
         Some((lesson, done, finished))
     }
 
-    pub fn import_conflicts(&self, import: &crate::import::Import) -> Vec<String> {
+    pub fn import_conflicts(
+        &self,
+        import: &crate::playground::transfer::import::Import,
+    ) -> Vec<String> {
         self.session().import_conflicts(import)
     }
 
@@ -742,10 +762,12 @@ impl Store {
             .session_mut()
             .snapshot()
             .map_err(|error| error.to_string())?;
-        Ok(crate::share::encode_save(&crate::share::SharedState {
-            snapshot,
-            open_file: self.open_file(),
-        }))
+        Ok(crate::playground::transfer::share::encode_save(
+            &crate::playground::transfer::share::SharedState {
+                snapshot,
+                open_file: self.open_file(),
+            },
+        ))
     }
 
     /// Saves the session if a save is pending, unless this page does not save (embedded,
@@ -876,10 +898,12 @@ impl Store {
             .session_mut()
             .link_snapshot()
             .map_err(|error| error.to_string())?;
-        let code = crate::share::encode(&crate::share::SharedState {
-            snapshot,
-            open_file: self.open_file(),
-        });
+        let code = crate::playground::transfer::share::encode(
+            &crate::playground::transfer::share::SharedState {
+                snapshot,
+                open_file: self.open_file(),
+            },
+        );
         let window = web_sys::window().ok_or("no window")?;
         let location = window.location();
         let base = format!(
@@ -902,18 +926,18 @@ impl Store {
         } else {
             None
         };
-        Ok(crate::export::zip(&crate::export::project_entries(
-            &session, database,
-        )))
+        Ok(crate::playground::transfer::zip::zip(
+            &crate::playground::transfer::export::project_entries(&session.files, database),
+        ))
     }
 
     /// An `<iframe>` snippet embedding this exact state (editor and terminal).
     pub fn embed_code(&self) -> Result<String, String> {
         let url = self.share_url()?;
         let (page, code) = url.split_once("#s=").ok_or("no share link")?;
-        Ok(crate::embed::snippet(
+        Ok(crate::playground::transfer::embed::snippet(
             page,
-            &crate::embed::EmbedOptions::default(),
+            &crate::playground::transfer::embed::EmbedOptions::default(),
             Some(code),
         ))
     }
@@ -926,6 +950,6 @@ pub type TableRows = (i64, Vec<Vec<String>>);
 #[derive(Default)]
 pub struct LiveState {
     pub version_rows: Option<Vec<String>>,
-    pub schema: crate::schema::Schema,
+    pub schema: crate::playground::views::schema::Schema,
     pub rows: Vec<TableRows>,
 }

@@ -20,7 +20,7 @@
 
 use std::rc::Rc;
 
-use crate::fs::FileSystem;
+use crate::host::FileSystem;
 use crate::python::{Module, Span};
 use crate::script::load::RevisionScript;
 
@@ -40,7 +40,7 @@ pub struct EnvSettings {
     /// `config.config_ini_section` (`-n`, default `alembic`).
     pub ini_section: String,
     /// The ini file (`config.get_section`, `get_main_option`: read when env.py asks).
-    pub ini: std::rc::Rc<crate::ini::Ini>,
+    pub ini: std::rc::Rc<crate::config::ini::Ini>,
     /// `-x` arguments, as given.
     pub x_arguments: Vec<String>,
     /// `config.cmd_opts.autogenerate` (`None`: the command has no such option).
@@ -960,7 +960,7 @@ fn log(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fs::MemoryFs;
+    use crate::host::MemoryFs;
 
     fn run_env(source: &str, offline: bool) -> (EnvProgram, Result<(), ExecError>) {
         let files = MemoryFs::new();
@@ -970,8 +970,11 @@ mod tests {
             config_file_name: "/p/alembic.ini".to_string(),
             ini_section: "alembic".to_string(),
             ini: Rc::new(
-                crate::ini::Ini::parse("[alembic]\nsqlalchemy.url = sqlite:///app.db\n", &[])
-                    .unwrap(),
+                crate::config::ini::Ini::parse(
+                    "[alembic]\nsqlalchemy.url = sqlite:///app.db\n",
+                    &[],
+                )
+                .unwrap(),
             ),
             x_arguments: vec!["tenant=acme".to_string()],
             autogenerate: Some(false),

@@ -207,7 +207,7 @@ pub(super) trait LiveOps {
     /// Whether this is `--sql` mode.
     fn offline(&self) -> bool;
     /// The command's clock (`datetime.now()`).
-    fn now(&self) -> crate::script::naming::CreateDate;
+    fn now(&self) -> crate::host::CreateDate;
     /// `print(...)`: text for stdout.
     fn print(&mut self, text: &str);
     /// `autocommit_block()` entered or left.
@@ -1859,10 +1859,10 @@ impl<'a> Evaluator<'a> {
 
     /// The command's clock; the Unix epoch when the revision is read without a migration
     /// (lint).
-    pub(super) fn now(&self) -> crate::script::naming::CreateDate {
+    pub(super) fn now(&self) -> crate::host::CreateDate {
         match &self.live {
             Some(live) => live.now(),
-            None => crate::script::naming::CreateDate::from_unix_micros(0),
+            None => crate::host::CreateDate::from_unix_micros(0),
         }
     }
 

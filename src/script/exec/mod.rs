@@ -183,7 +183,7 @@ pub fn run_function(
     modules: &modules::ModuleSet,
     context: &mut MigrationContext,
     warnings: &mut Vec<String>,
-    now: crate::script::naming::CreateDate,
+    now: crate::host::CreateDate,
 ) -> Result<(), ExecError> {
     let mut live = run::Live {
         context,

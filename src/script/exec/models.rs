@@ -6,8 +6,7 @@
 //! column it refers to.
 
 use crate::autogen::{
-    AutogenError, IndexUnique, Name, SchemaCheck, SchemaColumn, SchemaIndex, SchemaTable,
-    SchemaUnique,
+    IndexUnique, Name, SchemaCheck, SchemaColumn, SchemaIndex, SchemaTable, SchemaUnique,
 };
 use crate::ops::naming::NamingError;
 use crate::ops::schema::split_colspec;
@@ -18,6 +17,7 @@ use crate::python::Span;
 
 use super::metadata::MetaDataState;
 use super::value::Value;
+use super::ExecError;
 
 pub use super::eval::merge_lists_w_ordering;
 
@@ -29,21 +29,21 @@ pub(super) fn tables_of(
     env_path: &str,
     env_source: &str,
     span: Span,
-) -> Result<Vec<SchemaTable>, AutogenError> {
+) -> Result<Vec<SchemaTable>, ExecError> {
     let value = value.clone();
     let items = match value {
         Value::List(items) | Value::Tuple(items) => items,
         other => vec![other],
     };
     // what SQLAlchemy raises while Alembic reads the metadata, at env.py's target_metadata
-    let raised = |exception: &str, message: String| AutogenError::Python {
+    let raised = |exception: &str, message: String| ExecError::Python {
         exception: exception.to_string(),
         message,
         path: env_path.to_string(),
         line: span.start.line,
         source_line: super::source_line(env_source, span.start.line),
     };
-    let located = |message: String| AutogenError::Unsupported {
+    let located = |message: String| ExecError::Unsupported {
         path: "env.py".to_string(),
         line: span.start.line,
         column: span.start.column,

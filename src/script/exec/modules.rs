@@ -10,7 +10,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use crate::fs::FileSystem;
+use crate::host::FileSystem;
 use crate::python::{self, Module, Stmt, StmtKind, SyntaxError};
 
 /// Where project modules are looked for.
@@ -543,7 +543,7 @@ fn locate(project: &ProjectFiles, dotted: &str) -> Option<(String, bool)> {
     let relative = dotted.replace('.', "/");
     let mut namespace = None;
     for root in &project.search_paths {
-        let base = crate::fs::join(root, &relative);
+        let base = crate::host::join(root, &relative);
         let init = format!("{base}/__init__.py");
         if project.files.is_file(&init) {
             return Some((init, true));

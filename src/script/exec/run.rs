@@ -17,7 +17,7 @@ use super::{ExecError, PlannedOp};
 pub(super) struct Live<'c, 'db> {
     pub context: &'c mut MigrationContext<'db>,
     pub warnings: &'c mut Vec<String>,
-    pub now: crate::script::naming::CreateDate,
+    pub now: crate::host::CreateDate,
 }
 
 impl LiveOps for Live<'_, '_> {
@@ -29,7 +29,7 @@ impl LiveOps for Live<'_, '_> {
         self.context.is_offline()
     }
 
-    fn now(&self) -> crate::script::naming::CreateDate {
+    fn now(&self) -> crate::host::CreateDate {
         self.now
     }
 

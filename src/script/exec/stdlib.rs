@@ -9,10 +9,10 @@
 //! run on the crate's own regular-expression engine (`ops::regex`); one outside its subset
 //! (backreferences, named groups, `re.MULTILINE`, verbose mode) is a clear error.
 
+use crate::host::CreateDate;
 use crate::ops::regex::Regex;
 use crate::ops::sqltext::py_repr_str;
 use crate::python::Span;
-use crate::script::naming::CreateDate;
 
 use super::args::{Arg, KwArg};
 use super::eval::Evaluator;

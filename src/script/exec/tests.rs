@@ -18,8 +18,8 @@ fn script_from(source: &str) -> RevisionScript {
 }
 
 /// The clock the tests' migrations read (`datetime.now()`): 2026-11-28 00:43:46.094752.
-fn now() -> crate::script::naming::CreateDate {
-    crate::script::naming::CreateDate::from_unix_micros(1_795_826_626_094_752)
+fn now() -> crate::host::CreateDate {
+    crate::host::CreateDate::from_unix_micros(1_795_826_626_094_752)
 }
 
 /// A revision whose `upgrade()` body is `body` (indented by the caller).
@@ -1346,9 +1346,9 @@ fn values_that_grow_without_bound_stop_with_a_located_error() {
 
 /// Runs `upgrade()` of `body` offline with the project modules in `files` (under `/p`).
 fn offline_with_modules(files: &[(&str, &str)], imports: &str, body: &str) -> String {
-    let mut fs = crate::fs::MemoryFs::new();
+    let mut fs = crate::host::MemoryFs::new();
     for (path, text) in files {
-        crate::fs::FileSystem::write(&mut fs, &format!("/p/{path}"), text).unwrap();
+        crate::host::FileSystem::write(&mut fs, &format!("/p/{path}"), text).unwrap();
     }
     let script = script_from(&format!("{HEADER}{imports}\ndef upgrade():\n{body}"));
     let project = modules::ProjectFiles {

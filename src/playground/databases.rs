@@ -1,0 +1,184 @@
+//! The session's SQLite databases, in memory: one per `sqlalchemy.url` path, and the
+//! terminal's `sql` command over them.
+
+use crate::config::SqliteTarget;
+use crate::host::DatabaseProvider;
+use crate::host::FileSystem;
+use crate::output::Output;
+use crate::runtime::{Database, DbError, SqlValue};
+use crate::sqlite::SqliteDatabase;
+
+/// In-memory SQLite databases, one per `sqlalchemy.url` path.
+#[derive(Default)]
+pub struct MemoryDatabases {
+    /// by path, in the order they were first opened (a project has one or two)
+    databases: Vec<(String, SqliteDatabase)>,
+}
+
+impl MemoryDatabases {
+    fn key(target: &SqliteTarget, cwd: &str) -> String {
+        match target {
+            SqliteTarget::Memory => ":memory:".to_string(),
+            SqliteTarget::File(path) => crate::host::join(cwd, path),
+        }
+    }
+
+    /// The database at `path` (created empty when first asked for). Every database of the
+    /// page is contained (`SqliteDatabase::contain`): its contents may come from a link or an
+    /// imported file, and a statement that never ends must not hold the page.
+    pub fn get(&mut self, path: &str) -> Result<&mut SqliteDatabase, DbError> {
+        let at = match self.databases.iter().position(|(key, _)| key == path) {
+            Some(at) => at,
+            None => {
+                let mut database = SqliteDatabase::open_in_memory()?;
+                database.contain()?;
+                self.databases.push((path.to_string(), database));
+                self.databases.len() - 1
+            }
+        };
+        Ok(&mut self.databases[at].1)
+    }
+
+    /// Puts `database` at `path`, replacing what was there (an imported file, contained by
+    /// `SqliteDatabase::from_file_bytes`).
+    pub fn insert(&mut self, path: &str, database: SqliteDatabase) {
+        self.databases.retain(|(key, _)| key != path);
+        self.databases.push((path.to_string(), database));
+    }
+
+    pub fn paths(&self) -> impl Iterator<Item = &String> {
+        self.databases.iter().map(|(path, _)| path)
+    }
+}
+
+impl DatabaseProvider for MemoryDatabases {
+    fn connect(&mut self, target: &SqliteTarget, cwd: &str) -> Result<&mut dyn Database, String> {
+        let key = Self::key(target, cwd);
+        // `sqlite://` is a fresh database for every connection in SQLAlchemy; here the command
+        // keeps one for its duration and the next command starts over.
+        if key == ":memory:" {
+            self.databases.retain(|(path, _)| *path != key);
+        }
+        self.get(&key)
+            .map(|database| database as &mut dyn Database)
+            .map_err(|error| error.to_string())
+    }
+}
+
+/// A plain-text result grid: header, separator, rows.
+pub fn format_table(columns: &[String], rows: &[Vec<SqlValue>]) -> String {
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| row.iter().map(SqlValue::display).collect())
+        .collect();
+    let mut widths: Vec<usize> = columns.iter().map(|name| name.chars().count()).collect();
+    for row in &cells {
+        for (index, cell) in row.iter().enumerate() {
+            if let Some(width) = widths.get_mut(index) {
+                *width = (*width).max(cell.chars().count());
+            }
+        }
+    }
+    let render = |values: &[String]| -> String {
+        let padded: Vec<String> = values
+            .iter()
+            .enumerate()
+            .map(|(index, value)| {
+                // Padded by hand: `format!("{:<width$}")` panics for widths above 65,535
+                // (a long text value would kill the page).
+                let width = widths.get(index).copied().unwrap_or(0);
+                let pad = width.saturating_sub(value.chars().count());
+                format!("{value}{}", " ".repeat(pad))
+            })
+            .collect();
+        padded.join(" | ").trim_end().to_string()
+    };
+    let mut text = render(columns);
+    text.push('\n');
+    let separator: Vec<String> = widths.iter().map(|width| "-".repeat(*width)).collect();
+    text.push_str(&separator.join("-+-"));
+    text.push('\n');
+    for row in &cells {
+        text.push_str(&render(row));
+        text.push('\n');
+    }
+    text.push_str(&format!(
+        "({} row{})\n",
+        rows.len(),
+        if rows.len() == 1 { "" } else { "s" }
+    ));
+    text
+}
+
+/// The rows of `version_table` in `database`, or None when it has no such table.
+pub fn version_table_rows(
+    database: &mut SqliteDatabase,
+    version_table: &str,
+) -> Option<Vec<String>> {
+    let (_, exists) = database
+        .query(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+            &[SqlValue::Text(version_table.to_string())],
+        )
+        .ok()?;
+    if exists.is_empty() {
+        return None;
+    }
+    let quoted = format!("\"{}\"", version_table.replace('"', "\"\""));
+    let (_, found) = database
+        .query(&format!("SELECT version_num FROM {quoted}"), &[])
+        .ok()?;
+    Some(
+        found
+            .iter()
+            .filter_map(|row| row.first().map(SqlValue::display))
+            .collect(),
+    )
+}
+
+/// The terminal's `sql <statement>`: runs it against the project's database (or says why
+/// there is none) and formats the result as a table.
+pub fn run_sql(database: Result<&mut SqliteDatabase, String>, statement: &str) -> Output {
+    let mut output = Output::default();
+    if statement.is_empty() {
+        output.stderr("usage: sql <statement>   e.g. sql SELECT * FROM alembic_version\n");
+        output.exit_code = 2;
+        return output;
+    }
+    let database = match database {
+        Ok(database) => database,
+        Err(error) => {
+            output.stderr(format!("sql: {error}\n"));
+            output.exit_code = 1;
+            return output;
+        }
+    };
+    match database.query(statement, &[]) {
+        Ok((columns, rows)) => {
+            if columns.is_empty() {
+                output.stdout(format!(
+                    "OK ({} row(s) changed)\n",
+                    database.connection.changes()
+                ));
+            } else {
+                output.stdout(format_table(&columns, &rows));
+            }
+        }
+        Err(error) => {
+            output.stderr(format!("sql: {error}\n"));
+            output.exit_code = 1;
+        }
+    }
+    output
+}
+
+/// The path of the project's main database (from `sqlalchemy.url` in the project at `cwd`),
+/// if it is a SQLite file.
+pub fn database_path(files: &dyn FileSystem, cwd: &str) -> Option<String> {
+    let config = crate::config::Config::load(files, cwd, &[], None, None, &[]).ok()?;
+    let url = config.sqlalchemy_url().ok()??;
+    match crate::config::parse_sqlite_url(&url).ok()? {
+        SqliteTarget::File(path) => Some(crate::host::join(cwd, &path)),
+        SqliteTarget::Memory => None,
+    }
+}
