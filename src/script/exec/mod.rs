@@ -52,6 +52,7 @@ mod names;
 mod ops_calls;
 mod orm;
 mod run;
+mod schema_args;
 mod schema_calls;
 mod select;
 mod stdlib;

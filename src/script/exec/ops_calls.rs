@@ -10,11 +10,11 @@ use crate::python::Span;
 
 use super::args::{Arg, Bound, KwArg, Signature};
 use super::eval::Evaluator;
-use super::schema_calls::{
-    add_table_items, bind_call, bulk_table, condition_text, dialect_keywords, expect_str, flag,
-    index_elements, opt_bool, opt_str, opt_type, str_list, table_keywords, to_server_default,
-    where_text,
+use super::schema_args::{
+    bind_call, bulk_table, condition_text, dialect_keywords, expect_str, flag, index_elements,
+    opt_bool, opt_str, opt_type, str_list, to_server_default, where_text,
 };
+use super::schema_calls::{add_table_items, table_keywords};
 use super::value::{DmlKind, Value};
 use super::ExecError;
 
