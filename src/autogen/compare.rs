@@ -771,81 +771,66 @@ fn compare_indexes_and_uniques(
         .filter(|u| u.name.is_none())
         .collect();
 
-    let added = |comparison: &mut Comparison, ops: &mut Vec<TableOp>, sig: &Sig| match sig {
-        Sig::Index(index) => {
-            ops.push(TableOp::CreateIndex {
-                table: table.to_string(),
-                index: index.clone(),
-                columns: index_columns(metadata_table, index),
-            });
-            comparison.info(
-                CONSTRAINTS_LOGGER,
-                format!(
-                    "Detected added index {} on '{}'",
-                    py_repr_str(&index.name.text),
-                    tuple_repr(&index.columns)
-                ),
-            );
-        }
-        Sig::Unique(unique) => {
-            if is_create_table || is_drop_table {
-                return;
+    // Alembic names the columns of what it adds and the table of what it removes.
+    let change = |comparison: &mut Comparison, ops: &mut Vec<TableOp>, sig: &Sig, added: bool| {
+        let (what, name, columns) = match sig {
+            Sig::Index(index) => {
+                let (table, index_op) = (table.to_string(), index.clone());
+                ops.push(if added {
+                    let columns = index_columns(metadata_table, index);
+                    TableOp::CreateIndex {
+                        table,
+                        index: index_op,
+                        columns,
+                    }
+                } else {
+                    let columns = index_columns(conn_table, index);
+                    TableOp::DropIndex {
+                        table,
+                        index: index_op,
+                        columns,
+                    }
+                });
+                ("index", py_repr_str(&index.name.text), &index.columns)
             }
-            ops.push(TableOp::AddUnique {
-                table: table.to_string(),
-                unique: unique.clone(),
-            });
-            let name = unique
-                .name
-                .as_ref()
-                .map(|n| py_repr_str(&n.text))
-                .unwrap_or_else(|| "None".to_string());
-            comparison.info(
-                CONSTRAINTS_LOGGER,
-                format!(
-                    "Detected added unique constraint {name} on '{}'",
-                    tuple_repr(&unique.columns)
-                ),
-            );
-        }
+            Sig::Unique(unique) => {
+                if is_create_table || is_drop_table {
+                    return;
+                }
+                let (table, unique_op) = (table.to_string(), unique.clone());
+                ops.push(if added {
+                    TableOp::AddUnique {
+                        table,
+                        unique: unique_op,
+                    }
+                } else {
+                    TableOp::DropUnique {
+                        table,
+                        unique: unique_op,
+                    }
+                });
+                let name = match &unique.name {
+                    Some(name) => py_repr_str(&name.text),
+                    None => "None".to_string(),
+                };
+                ("unique constraint", name, &unique.columns)
+            }
+        };
+        let (verb, on) = if added {
+            ("added", format!("'{}'", tuple_repr(columns)))
+        } else {
+            ("removed", py_repr_str(table))
+        };
+        comparison.info(
+            CONSTRAINTS_LOGGER,
+            format!("Detected {verb} {what} {name} on {on}"),
+        );
     };
-    let removed = |comparison: &mut Comparison, ops: &mut Vec<TableOp>, sig: &Sig| match sig {
-        Sig::Index(index) => {
-            ops.push(TableOp::DropIndex {
-                table: table.to_string(),
-                index: index.clone(),
-                columns: index_columns(conn_table, index),
-            });
-            comparison.info(
-                CONSTRAINTS_LOGGER,
-                format!(
-                    "Detected removed index {} on {}",
-                    py_repr_str(&index.name.text),
-                    py_repr_str(table)
-                ),
-            );
-        }
-        Sig::Unique(unique) => {
-            if is_create_table || is_drop_table {
-                return;
-            }
-            ops.push(TableOp::DropUnique {
-                table: table.to_string(),
-                unique: unique.clone(),
-            });
-            let name = unique
-                .name
-                .as_ref()
-                .map(|n| py_repr_str(&n.text))
-                .unwrap_or_else(|| "None".to_string());
-            comparison.info(
-                CONSTRAINTS_LOGGER,
-                format!(
-                    "Detected removed unique constraint {name} on {}",
-                    py_repr_str(table)
-                ),
-            );
-        }
+    let added = |comparison: &mut Comparison, ops: &mut Vec<TableOp>, sig: &Sig| {
+        change(comparison, ops, sig, true)
+    };
+    let removed = |comparison: &mut Comparison, ops: &mut Vec<TableOp>, sig: &Sig| {
+        change(comparison, ops, sig, false)
     };
 
     let mut removed_names: Vec<&(String, Sig)> = conn_names

@@ -44,6 +44,27 @@ options:
   -q, --quiet           Do not log to std output.
 "#;
 
+/// `upgrade` and `downgrade` take the same arguments.
+macro_rules! migrate_help {
+    ($command:literal) => {
+        concat!(
+            "usage: alembic ",
+            $command,
+            r#" [-h] [--sql] [--tag TAG] revision
+
+positional arguments:
+  revision    revision identifier
+
+options:
+  -h, --help  show this help message and exit
+  --sql       Don't emit SQL to database - dump to standard output/file
+              instead. See docs on offline mode.
+  --tag TAG   Arbitrary 'tag' name - can be used by custom env.py scripts.
+"#
+        )
+    };
+}
+
 /// `alembic <command> --help`, by command.
 pub fn command_help(command: &str) -> Option<&'static str> {
     Some(match command {
@@ -72,19 +93,7 @@ options:
   -v, --verbose      Use more verbose output
 "#
         }
-        "downgrade" => {
-            r#"usage: alembic downgrade [-h] [--sql] [--tag TAG] revision
-
-positional arguments:
-  revision    revision identifier
-
-options:
-  -h, --help  show this help message and exit
-  --sql       Don't emit SQL to database - dump to standard output/file
-              instead. See docs on offline mode.
-  --tag TAG   Arbitrary 'tag' name - can be used by custom env.py scripts.
-"#
-        }
+        "downgrade" => migrate_help!("downgrade"),
         "edit" => {
             r#"usage: alembic edit [-h] rev
 
@@ -219,19 +228,7 @@ options:
   --purge     Unconditionally erase the version table before stamping
 "#
         }
-        "upgrade" => {
-            r#"usage: alembic upgrade [-h] [--sql] [--tag TAG] revision
-
-positional arguments:
-  revision    revision identifier
-
-options:
-  -h, --help  show this help message and exit
-  --sql       Don't emit SQL to database - dump to standard output/file
-              instead. See docs on offline mode.
-  --tag TAG   Arbitrary 'tag' name - can be used by custom env.py scripts.
-"#
-        }
+        "upgrade" => migrate_help!("upgrade"),
         _ => return None,
     })
 }

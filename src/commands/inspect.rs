@@ -1,8 +1,9 @@
 //! The read-only commands: `heads`, `branches`, `history`, `show`, `current`.
 
-use super::directory::ScriptDirectory;
+use super::directory::{DeferredMap, ScriptDirectory};
 use super::environment::{self, with_context};
 use super::{CommandResult, Failure, Invocation};
+use crate::config::Config;
 use crate::graph::{history_uses_current, RevisionMap};
 
 /// `Script.log_entry`: the verbose block of one revision (ends with a newline; the caller's
@@ -181,23 +182,14 @@ pub fn show(invocation: &mut Invocation<'_, '_>) -> CommandResult {
     let mut directory = ScriptDirectory::from_config(invocation, &config)?;
     let revision = invocation.args.positional().unwrap_or("").to_string();
     let mut deferred = directory.deferred_map(invocation);
-    let ids = if revision == "current" {
-        let mut program = None;
-        let environment = environment::start(invocation, &config, &directory, false, &mut program)?;
-        let rows = environment::current_rows(invocation, &environment)?;
-        deferred.emit_warnings(&mut invocation.out);
-        let map = deferred.caught()?;
-        map.resolve_rows_for_command(&rows)
-            .map_err(|error| Failure::Command(error.message))?
-            .into_iter()
-            .map(Some)
-            .collect()
-    } else {
-        deferred.emit_warnings(&mut invocation.out);
-        let map = deferred.caught()?;
-        map.resolve_for_command(&revision)
-            .map_err(|error| Failure::Command(error.message))?
-    };
+    let ids = named_revisions(
+        invocation,
+        &config,
+        &directory,
+        &mut deferred,
+        &revision,
+        None,
+    )?;
     let map = deferred.caught()?.clone();
     for id in ids {
         // Upstream crash: `None.log_entry` (AttributeError) after the entries before it.
@@ -252,4 +244,35 @@ pub fn current(invocation: &mut Invocation<'_, '_>) -> CommandResult {
         invocation.print(&text);
     }
     Ok(())
+}
+
+/// The revisions `show` and `edit` name by `<revision>`: `current` runs env.py and reads the
+/// version table (`no_rows`, when given, is the error for an empty one); anything else is
+/// resolved in the map. `None` stands for a step below a base.
+pub(super) fn named_revisions(
+    invocation: &mut Invocation<'_, '_>,
+    config: &Config,
+    directory: &ScriptDirectory,
+    deferred: &mut DeferredMap,
+    revision: &str,
+    no_rows: Option<&str>,
+) -> Result<Vec<Option<String>>, Failure> {
+    if revision == "current" {
+        let mut program = None;
+        let environment = environment::start(invocation, config, directory, false, &mut program)?;
+        let rows = environment::current_rows(invocation, &environment)?;
+        deferred.emit_warnings(&mut invocation.out);
+        if let (true, Some(message)) = (rows.is_empty(), no_rows) {
+            return Err(Failure::command(message));
+        }
+        let map = deferred.caught()?;
+        let ids = map
+            .resolve_rows_for_command(&rows)
+            .map_err(|error| Failure::Command(error.message))?;
+        return Ok(ids.into_iter().map(Some).collect());
+    }
+    deferred.emit_warnings(&mut invocation.out);
+    let map = deferred.caught()?;
+    map.resolve_for_command(revision)
+        .map_err(|error| Failure::Command(error.message))
 }

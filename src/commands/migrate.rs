@@ -141,33 +141,19 @@ pub fn edit(invocation: &mut Invocation<'_, '_>) -> CommandResult {
     let mut directory = ScriptDirectory::from_config(invocation, &config)?;
     let revision = invocation.args.positional().unwrap_or("").to_string();
     let mut deferred = directory.deferred_map(invocation);
-    let ids = if revision == "current" {
-        let mut program = None;
-        let environment = environment::start(invocation, &config, &directory, false, &mut program)?;
-        let rows = environment::current_rows(invocation, &environment)?;
-        deferred.emit_warnings(&mut invocation.out);
-        if rows.is_empty() {
-            return Err(Failure::command("No current revisions"));
-        }
-        let map = deferred.caught()?;
-        map.resolve_rows_for_command(&rows)
-            .map_err(|error| Failure::Command(error.message))?
-            .into_iter()
-            .map(Some)
-            .collect()
-    } else {
-        deferred.emit_warnings(&mut invocation.out);
-        let map = deferred.caught()?;
-        let ids = map
-            .resolve_for_command(&revision)
-            .map_err(|error| Failure::Command(error.message))?;
-        if ids.is_empty() {
-            return Err(Failure::command(format!(
-                "No revision files indicated by symbol '{revision}'"
-            )));
-        }
-        ids
-    };
+    let ids = super::inspect::named_revisions(
+        invocation,
+        &config,
+        &directory,
+        &mut deferred,
+        &revision,
+        Some("No current revisions"),
+    )?;
+    if ids.is_empty() && revision != "current" {
+        return Err(Failure::command(format!(
+            "No revision files indicated by symbol '{revision}'"
+        )));
+    }
     for id in ids {
         // Upstream crash: `assert sc` on a `None` entry, after opening the ones before it.
         let Some(id) = id else {

@@ -330,42 +330,28 @@ fn stamp_changes(
             )),
         };
     }
-    if from.len() > 1 {
-        let (last, delete) = match from.split_last() {
-            Some(split) => split,
-            None => return Err(GraphError::crash("empty stamp merge")),
+    // A merge: the rows of every source but the last go, and the last becomes the target.
+    // An unmerge: every target but the last gets a row, and the source becomes the last.
+    if from.len() > 1 || to.len() > 1 {
+        let merge = from.len() > 1;
+        let (many, single) = if merge { (from, to) } else { (to, from) };
+        let (Some((last, others)), Some(single)) = (many.split_last(), single.first()) else {
+            return Err(GraphError::crash(
+                "stamp merge without a source or a target",
+            ));
         };
-        let target = match to.first() {
-            Some(t) => t.clone(),
-            None => return Err(GraphError::crash("stamp merge without target")),
-        };
-        let mut changes: Vec<RowChange> = delete
+        let mut changes: Vec<RowChange> = others
             .iter()
-            .map(|d| RowChange::Delete(d.clone()))
+            .map(|id| match merge {
+                true => RowChange::Delete(id.clone()),
+                false => RowChange::Insert(id.clone()),
+            })
             .collect();
-        changes.push(RowChange::Update {
-            from: last.clone(),
-            to: target,
-        });
-        return Ok(changes);
-    }
-    if to.len() > 1 {
-        let (last, insert) = match to.split_last() {
-            Some(split) => split,
-            None => return Err(GraphError::crash("empty stamp unmerge")),
+        let (from, to) = match merge {
+            true => (last.clone(), single.clone()),
+            false => (single.clone(), last.clone()),
         };
-        let first = match from.first() {
-            Some(f) => f.clone(),
-            None => return Err(GraphError::crash("stamp unmerge without source")),
-        };
-        let mut changes: Vec<RowChange> = insert
-            .iter()
-            .map(|i| RowChange::Insert(i.clone()))
-            .collect();
-        changes.push(RowChange::Update {
-            from: first,
-            to: last.clone(),
-        });
+        changes.push(RowChange::Update { from, to });
         return Ok(changes);
     }
     match (from.as_slice(), to.as_slice()) {

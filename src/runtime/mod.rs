@@ -395,21 +395,16 @@ enum Target<'a> {
 
 impl<'a> MigrationContext<'a> {
     pub fn online(database: &'a mut dyn Database) -> Self {
-        MigrationContext {
-            target: Target::Online(database),
-            out: Output::default(),
-            version_table: VersionTable::default(),
-            transactional_ddl: false,
-            transaction_per_migration: false,
-            naming_convention: Vec::new(),
-            x_arguments: Vec::new(),
-            executed: Vec::new(),
-        }
+        MigrationContext::on(Target::Online(database))
     }
 
     pub fn offline() -> Self {
+        MigrationContext::on(Target::Offline)
+    }
+
+    fn on(target: Target<'a>) -> Self {
         MigrationContext {
-            target: Target::Offline,
+            target,
             out: Output::default(),
             version_table: VersionTable::default(),
             transactional_ddl: false,

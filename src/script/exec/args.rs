@@ -5,6 +5,15 @@ use crate::python::Span;
 
 use super::value::Value;
 
+/// A call as the evaluator hands it to a library function: the name it was called by, the
+/// evaluated arguments, and where the call is in the source.
+pub struct Call<'n> {
+    pub name: &'n str,
+    pub args: Vec<Arg>,
+    pub keywords: Vec<KwArg>,
+    pub span: Span,
+}
+
 /// An argument value with where it was written.
 #[derive(Debug, Clone)]
 pub(super) struct Arg {

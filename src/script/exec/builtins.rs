@@ -4,7 +4,7 @@
 
 use crate::python::Span;
 
-use super::args::{Arg, KwArg};
+use super::args::{Arg, Call};
 use super::eval::Evaluator;
 use super::value::Value;
 use super::ExecError;
@@ -156,13 +156,13 @@ pub(super) fn text(value: &Value) -> String {
 }
 
 /// `name(args...)` for a builtin of [`BUILTINS`].
-pub(super) fn call(
-    ev: &mut Evaluator,
-    name: &str,
-    args: Vec<Arg>,
-    keywords: Vec<KwArg>,
-    span: Span,
-) -> EvalResult<Value> {
+pub(super) fn call(ev: &mut Evaluator, call: Call<'_>) -> EvalResult<Value> {
+    let Call {
+        name,
+        args,
+        keywords,
+        span,
+    } = call;
     if name == "print" {
         if let Some(keyword) = keywords.first() {
             return Err(ev.unsupported(

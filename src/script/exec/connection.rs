@@ -15,7 +15,7 @@ use crate::ops::{ExecuteSql, Literal, Operation};
 use crate::python::Span;
 use crate::runtime::{QueryRows, SqlValue};
 
-use super::args::{Arg, KwArg};
+use super::args::{Arg, Call};
 use super::eval::Evaluator;
 use super::value::{ResultShape, Rows, Value};
 use super::{ops_calls, ExecError};
@@ -136,13 +136,25 @@ pub(super) fn attribute(
 pub(super) fn method_call(
     ev: &mut Evaluator,
     receiver: Value,
-    name: &str,
-    args: Vec<Arg>,
-    keywords: Vec<KwArg>,
-    span: Span,
+    call: Call<'_>,
 ) -> EvalResult<(Value, Option<Value>)> {
+    let Call {
+        name,
+        args,
+        keywords,
+        span,
+    } = call;
     match receiver {
-        Value::Connection => execute(ev, name, args, keywords, span).map(|v| (v, None)),
+        Value::Connection => execute(
+            ev,
+            Call {
+                name,
+                args,
+                keywords,
+                span,
+            },
+        )
+        .map(|v| (v, None)),
         Value::Row(columns, values) => Ok((mapping(&columns, &values), None)),
         Value::Rows(rows) => result_method(ev, *rows, name, span),
         other => Err(ev.unsupported(
@@ -217,13 +229,13 @@ fn result_method(
 }
 
 /// `connection.execute(statement, parameters)`.
-pub(super) fn execute(
-    ev: &mut Evaluator,
-    name: &str,
-    args: Vec<Arg>,
-    keywords: Vec<KwArg>,
-    span: Span,
-) -> EvalResult<Value> {
+pub(super) fn execute(ev: &mut Evaluator, call: Call<'_>) -> EvalResult<Value> {
+    let Call {
+        name,
+        args,
+        keywords,
+        span,
+    } = call;
     if let Some(keyword) = keywords.first() {
         return Err(ev.unsupported(
             keyword.span,

@@ -24,7 +24,7 @@ use crate::host::FileSystem;
 use crate::python::{Module, Span};
 use crate::script::load::RevisionScript;
 
-use super::args::{Arg, KwArg};
+use super::args::{Arg, Call, KwArg};
 use super::eval::Evaluator;
 use super::modules::{ModuleSet, ProjectFiles, ProjectModule};
 use super::value::Value;
@@ -720,13 +720,13 @@ fn keyword_or_positional(args: &[Arg], keywords: &[KwArg], at: usize, name: &str
 }
 
 /// Calls one of the names [`handles`] accepts.
-pub(super) fn call(
-    ev: &mut Evaluator,
-    name: &str,
-    args: Vec<Arg>,
-    keywords: Vec<KwArg>,
-    span: Span,
-) -> Result<Value, ExecError> {
+pub(super) fn call(ev: &mut Evaluator, call: Call<'_>) -> Result<Value, ExecError> {
+    let Call {
+        name,
+        args,
+        keywords,
+        span,
+    } = call;
     // engine events (the pysqlite recipe for real transactional DDL: `BEGIN` on "begin"):
     // the migration context already runs SQLite's transactions as configured
     if name == "sqlalchemy.event.listens_for" {

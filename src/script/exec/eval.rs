@@ -16,7 +16,7 @@ use crate::python::{
 use crate::runtime::QueryRows;
 use crate::script::load::RevisionScript;
 
-use super::args::{Arg, KwArg};
+use super::args::{Arg, Call, KwArg};
 use super::modules::ModuleSet;
 use super::value::Value;
 use super::{

@@ -376,11 +376,14 @@ impl Parser {
 /// `json.dumps(obj, sort_keys=...)` / `json.loads(s)` called from the program.
 pub(super) fn call(
     ev: &super::eval::Evaluator,
-    name: &str,
-    args: Vec<super::args::Arg>,
-    keywords: Vec<super::args::KwArg>,
-    span: crate::python::Span,
+    call: super::args::Call<'_>,
 ) -> Result<Value, super::ExecError> {
+    let super::args::Call {
+        name,
+        args,
+        keywords,
+        span,
+    } = call;
     let function = name.rsplit('.').next().unwrap_or(name);
     let mut sort_keys = false;
     for keyword in &keywords {

@@ -8,7 +8,7 @@ use crate::ops::{
 };
 use crate::python::Span;
 
-use super::args::{Arg, Bound, KwArg, Signature};
+use super::args::{Arg, Bound, Call, KwArg, Signature};
 use super::eval::Evaluator;
 use super::schema_args::{
     bind_call, bulk_table, condition_text, dialect_keywords, expect_str, flag, index_elements,
@@ -89,24 +89,6 @@ const fn sig(
         keyword_only,
         var_keyword,
         method: false,
-    }
-}
-
-const fn method(
-    name: &'static str,
-    positional: &'static [&'static str],
-    required: usize,
-    keyword_only: &'static [&'static str],
-    var_keyword: bool,
-) -> Signature {
-    Signature {
-        name,
-        positional,
-        required,
-        var_positional: false,
-        keyword_only,
-        var_keyword,
-        method: true,
     }
 }
 
@@ -303,45 +285,46 @@ fn signature(name: &str) -> Option<Signature> {
     })
 }
 
+/// `batch_op.<name>`'s signature: a method of `BatchOperations` (its `self` is bound).
 fn batch_signature(name: &str) -> Option<Signature> {
-    Some(match name {
-        "add_column" => method(
+    let signature = match name {
+        "add_column" => sig(
             "BatchOperations.add_column",
             &["column"],
             1,
             &["insert_before", "insert_after", "if_not_exists"],
             false,
         ),
-        "alter_column" => method(
+        "alter_column" => sig(
             "BatchOperations.alter_column",
             &["column_name"],
             1,
             BATCH_ALTER_KEYWORDS,
             true,
         ),
-        "drop_column" => method(
+        "drop_column" => sig(
             "BatchOperations.drop_column",
             &["column_name"],
             1,
             &[],
             true,
         ),
-        "create_index" => method(
+        "create_index" => sig(
             "BatchOperations.create_index",
             &["index_name", "columns"],
             2,
             &[],
             true,
         ),
-        "drop_index" => method("BatchOperations.drop_index", &["index_name"], 1, &[], true),
-        "create_unique_constraint" => method(
+        "drop_index" => sig("BatchOperations.drop_index", &["index_name"], 1, &[], true),
+        "create_unique_constraint" => sig(
             "BatchOperations.create_unique_constraint",
             &["constraint_name", "columns"],
             2,
             &[],
             true,
         ),
-        "create_foreign_key" => method(
+        "create_foreign_key" => sig(
             "BatchOperations.create_foreign_key",
             &[
                 "constraint_name",
@@ -353,50 +336,54 @@ fn batch_signature(name: &str) -> Option<Signature> {
             BATCH_FK_KEYWORDS,
             true,
         ),
-        "create_check_constraint" => method(
+        "create_check_constraint" => sig(
             "BatchOperations.create_check_constraint",
             &["constraint_name", "condition"],
             2,
             &[],
             true,
         ),
-        "create_primary_key" => method(
+        "create_primary_key" => sig(
             "BatchOperations.create_primary_key",
             &["constraint_name", "columns"],
             2,
             &[],
             false,
         ),
-        "drop_constraint" => method(
+        "drop_constraint" => sig(
             "BatchOperations.drop_constraint",
             &["constraint_name", "type_"],
             1,
             &[],
             false,
         ),
-        "create_table_comment" => method(
+        "create_table_comment" => sig(
             "BatchOperations.create_table_comment",
             &["comment"],
             1,
             &["existing_comment"],
             false,
         ),
-        "drop_table_comment" => method(
+        "drop_table_comment" => sig(
             "BatchOperations.drop_table_comment",
             &[],
             0,
             &["existing_comment"],
             false,
         ),
-        "inline_literal" => method(
+        "inline_literal" => sig(
             "BatchOperations.inline_literal",
             &["value", "type_"],
             1,
             &[],
             false,
         ),
-        "f" => method("BatchOperations.f", &["name"], 1, &[], false),
+        "f" => sig("BatchOperations.f", &["name"], 1, &[], false),
         _ => return None,
+    };
+    Some(Signature {
+        method: true,
+        ..signature
     })
 }
 
@@ -434,13 +421,13 @@ fn unsupported_op(ev: &Evaluator, name: &str, span: Span) -> ExecError {
 }
 
 /// `op.<name>(...)`.
-pub(super) fn op_call(
-    ev: &mut Evaluator,
-    name: &str,
-    args: Vec<Arg>,
-    keywords: Vec<KwArg>,
-    span: Span,
-) -> EvalResult<Value> {
+pub(super) fn op_call(ev: &mut Evaluator, call: Call<'_>) -> EvalResult<Value> {
+    let Call {
+        name,
+        args,
+        keywords,
+        span,
+    } = call;
     if name == "batch_alter_table" {
         return Err(ev.unsupported(
             span,
@@ -652,17 +639,25 @@ pub(super) fn op_call(
 }
 
 /// `batch_op.<name>(...)` inside the active batch block.
-pub(super) fn batch_call(
-    ev: &mut Evaluator,
-    name: &str,
-    args: Vec<Arg>,
-    keywords: Vec<KwArg>,
-    span: Span,
-) -> EvalResult<Value> {
+pub(super) fn batch_call(ev: &mut Evaluator, call: Call<'_>) -> EvalResult<Value> {
+    let Call {
+        name,
+        args,
+        keywords,
+        span,
+    } = call;
     // Measured with Alembic 1.20.1: these act at once, not when the batch block ends
     // (`batch_op.execute(...)` runs before the block's ALTER / move-and-copy).
     if matches!(name, "execute" | "get_bind" | "get_context") {
-        return op_call(ev, name, args, keywords, span);
+        return op_call(
+            ev,
+            Call {
+                name,
+                args,
+                keywords,
+                span,
+            },
+        );
     }
     let Some(signature) = batch_signature(name) else {
         return Err(ev.unsupported(

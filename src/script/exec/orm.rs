@@ -28,7 +28,7 @@ use std::collections::HashMap;
 use crate::ops::{ExecuteSql, Operation, Select, SqlExpr};
 use crate::python::Span;
 
-use super::args::{Arg, KwArg};
+use super::args::{Arg, Call, KwArg};
 use super::eval::Evaluator;
 use super::value::{Rows, Value};
 
@@ -295,11 +295,14 @@ fn positional(args: Vec<Arg>) -> Vec<Value> {
 pub(super) fn method_call(
     ev: &mut Evaluator,
     receiver: Value,
-    name: &str,
-    args: Vec<Arg>,
-    keywords: Vec<KwArg>,
-    span: Span,
+    call: Call<'_>,
 ) -> EvalResult<Value> {
+    let Call {
+        name,
+        args,
+        keywords,
+        span,
+    } = call;
     match receiver {
         Value::OrmSession(session) => session_call(ev, session, name, args, keywords, span),
         Value::OrmQuery(query) => query_call(ev, *query, name, args, keywords, span),
@@ -434,7 +437,7 @@ fn session_call(
         _ => {
             connection_use(ev, span)?;
             flush(ev, session, span)?;
-            super::connection::execute(ev, "execute", args, keywords, span)
+            super::connection::execute(ev, Call { name: "execute", args, keywords, span })
         }
     }
 }
@@ -951,7 +954,16 @@ fn query_call(
                     span: at,
                 };
             }
-            let built = super::select::method_call(ev, query.select, name, args, keywords, span)?;
+            let built = super::select::method_call(
+                ev,
+                query.select,
+                Call {
+                    name,
+                    args,
+                    keywords,
+                    span,
+                },
+            )?;
             let Value::Select(select) = built else {
                 return Err(ev.unsupported(span, "not a select"));
             };

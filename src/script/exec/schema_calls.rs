@@ -10,7 +10,7 @@ use crate::ops::{
 };
 use crate::python::{CompareOperator, Span};
 
-use super::args::{Arg, KwArg, Signature};
+use super::args::{Arg, Call, KwArg, Signature};
 use super::eval::Evaluator;
 use super::schema_args::*;
 use super::value::{DmlBuilder, DmlKind, Value};
@@ -188,11 +188,14 @@ pub(super) fn attribute(
 pub(super) fn method_call(
     ev: &mut Evaluator,
     receiver: Value,
-    name: &str,
-    args: Vec<Arg>,
-    keywords: Vec<KwArg>,
-    span: Span,
+    call: Call<'_>,
 ) -> EvalResult<Value> {
+    let Call {
+        name,
+        args,
+        keywords,
+        span,
+    } = call;
     let no_args = |ev: &Evaluator, args: &[Arg], keywords: &[KwArg]| -> EvalResult<()> {
         if args.is_empty() && keywords.is_empty() {
             Ok(())
@@ -206,9 +209,16 @@ pub(super) fn method_call(
     match (receiver, name) {
         // options of the ORM and the connection: nothing changes in the statement
         (dml @ Value::Dml(_), "execution_options") => Ok(dml),
-        (Value::Select(select), _) => {
-            super::select::method_call(ev, *select, name, args, keywords, span)
-        }
+        (Value::Select(select), _) => super::select::method_call(
+            ev,
+            *select,
+            Call {
+                name,
+                args,
+                keywords,
+                span,
+            },
+        ),
         (value @ Value::Sql(_), "desc" | "asc") => {
             no_args(ev, &args, &keywords)?;
             super::select::ordering(ev, &value, name, span)
@@ -382,13 +392,13 @@ pub(super) fn method_call(
 
 // ------------------------------------------------------------------ types
 
-pub(super) fn type_call(
-    ev: &mut Evaluator,
-    name: &str,
-    args: Vec<Arg>,
-    keywords: Vec<KwArg>,
-    span: Span,
-) -> EvalResult<Value> {
+pub(super) fn type_call(ev: &mut Evaluator, call: Call<'_>) -> EvalResult<Value> {
+    let Call {
+        name,
+        args,
+        keywords,
+        span,
+    } = call;
     let mut args = args;
     let mut keywords = keywords;
     // `sa.Enum(PythonEnumClass)`: the members' names, as SQLAlchemy stores them, named after
@@ -543,13 +553,13 @@ const COLUMN_KEYWORDS: &[&str] = &[
     "sort_order",
 ];
 
-pub(super) fn function_call(
-    ev: &mut Evaluator,
-    name: &str,
-    args: Vec<Arg>,
-    keywords: Vec<KwArg>,
-    span: Span,
-) -> EvalResult<Value> {
+pub(super) fn function_call(ev: &mut Evaluator, call: Call<'_>) -> EvalResult<Value> {
+    let Call {
+        name,
+        args,
+        keywords,
+        span,
+    } = call;
     match name {
         "sa.Column" => column(ev, args, keywords, span).map(|c| Value::Column(Box::new(c))),
         "sa.mapped_column" => {

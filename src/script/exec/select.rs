@@ -7,7 +7,7 @@
 use crate::ops::{Select, SqlExpr};
 use crate::python::Span;
 
-use super::args::{Arg, KwArg};
+use super::args::{Arg, Call, KwArg};
 use super::eval::Evaluator;
 use super::schema_calls::as_sql_operand;
 use super::value::Value;
@@ -103,14 +103,13 @@ fn table_name(value: &Value) -> Option<String> {
 }
 
 /// `select.<method>(...)`: a new select.
-pub(super) fn method_call(
-    ev: &Evaluator,
-    mut select: Select,
-    name: &str,
-    args: Vec<Arg>,
-    keywords: Vec<KwArg>,
-    span: Span,
-) -> EvalResult<Value> {
+pub(super) fn method_call(ev: &Evaluator, mut select: Select, call: Call<'_>) -> EvalResult<Value> {
+    let Call {
+        name,
+        args,
+        keywords,
+        span,
+    } = call;
     if name == "execution_options" {
         return Ok(Value::Select(Box::new(select)));
     }

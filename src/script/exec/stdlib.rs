@@ -14,7 +14,7 @@ use crate::ops::regex::Regex;
 use crate::ops::sqltext::py_repr_str;
 use crate::python::Span;
 
-use super::args::{Arg, KwArg};
+use super::args::{Arg, Call, KwArg};
 use super::eval::Evaluator;
 use super::value::Value;
 use super::ExecError;
@@ -149,13 +149,13 @@ fn str_argument(
 }
 
 /// Calls one of the names [`handles`] accepts.
-pub(super) fn call(
-    ev: &mut Evaluator,
-    name: &str,
-    args: Vec<Arg>,
-    keywords: Vec<KwArg>,
-    span: Span,
-) -> EvalResult<Value> {
+pub(super) fn call(ev: &mut Evaluator, call: Call<'_>) -> EvalResult<Value> {
+    let Call {
+        name,
+        args,
+        keywords,
+        span,
+    } = call;
     let (module, function) = name.rsplit_once('.').unwrap_or(("", name));
     match (module, function) {
         ("functools", "partial") => {

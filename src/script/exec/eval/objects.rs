@@ -773,9 +773,15 @@ impl<'a> Evaluator<'a> {
                     {
                         match implementation {
                             // `TypeDecorator.__init__` passes its arguments to the impl class
-                            Value::TypeClass(name) => {
-                                schema_calls::type_call(self, &name, args, keywords, span)?
-                            }
+                            Value::TypeClass(name) => schema_calls::type_call(
+                                self,
+                                super::super::args::Call {
+                                    name: &name,
+                                    args,
+                                    keywords,
+                                    span,
+                                },
+                            )?,
                             other => other,
                         }
                     } else {
@@ -786,17 +792,30 @@ impl<'a> Evaluator<'a> {
                             .find(|base| matches!(base, Value::TypeClass(_)))
                             .cloned();
                         match base {
-                            Some(Value::TypeClass(name)) => {
-                                schema_calls::type_call(self, &name, args, keywords, span)?
-                            }
+                            Some(Value::TypeClass(name)) => schema_calls::type_call(
+                                self,
+                                super::super::args::Call {
+                                    name: &name,
+                                    args,
+                                    keywords,
+                                    span,
+                                },
+                            )?,
                             _ => return Ok(None),
                         }
                     }
                 }
                 Value::Type(sql_type) => return Ok(Some(sql_type)),
                 Value::TypeClass(name) => {
-                    let Value::Type(sql_type) =
-                        schema_calls::type_call(self, &name, Vec::new(), Vec::new(), span)?
+                    let Value::Type(sql_type) = schema_calls::type_call(
+                        self,
+                        super::super::args::Call {
+                            name: &name,
+                            args: Vec::new(),
+                            keywords: Vec::new(),
+                            span,
+                        },
+                    )?
                     else {
                         return Ok(None);
                     };
