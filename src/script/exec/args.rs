@@ -14,6 +14,22 @@ pub struct Call<'n> {
     pub span: Span,
 }
 
+impl<'n> Call<'n> {
+    pub fn new(name: &'n str, args: Vec<Arg>, keywords: Vec<KwArg>, span: Span) -> Self {
+        Call {
+            name,
+            args,
+            keywords,
+            span,
+        }
+    }
+
+    /// The name, the positional and keyword arguments, and the span.
+    pub fn parts(self) -> (&'n str, Vec<Arg>, Vec<KwArg>, Span) {
+        (self.name, self.args, self.keywords, self.span)
+    }
+}
+
 /// An argument value with where it was written.
 #[derive(Debug, Clone)]
 pub(super) struct Arg {

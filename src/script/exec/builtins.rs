@@ -157,12 +157,7 @@ pub(super) fn text(value: &Value) -> String {
 
 /// `name(args...)` for a builtin of [`BUILTINS`].
 pub(super) fn call(ev: &mut Evaluator, call: Call<'_>) -> EvalResult<Value> {
-    let Call {
-        name,
-        args,
-        keywords,
-        span,
-    } = call;
+    let (name, args, keywords, span) = call.parts();
     if name == "print" {
         if let Some(keyword) = keywords.first() {
             return Err(ev.unsupported(

@@ -138,23 +138,9 @@ pub(super) fn method_call(
     receiver: Value,
     call: Call<'_>,
 ) -> EvalResult<(Value, Option<Value>)> {
-    let Call {
-        name,
-        args,
-        keywords,
-        span,
-    } = call;
+    let (name, args, keywords, span) = call.parts();
     match receiver {
-        Value::Connection => execute(
-            ev,
-            Call {
-                name,
-                args,
-                keywords,
-                span,
-            },
-        )
-        .map(|v| (v, None)),
+        Value::Connection => execute(ev, Call::new(name, args, keywords, span)).map(|v| (v, None)),
         Value::Row(columns, values) => Ok((mapping(&columns, &values), None)),
         Value::Rows(rows) => result_method(ev, *rows, name, span),
         other => Err(ev.unsupported(
@@ -230,12 +216,7 @@ fn result_method(
 
 /// `connection.execute(statement, parameters)`.
 pub(super) fn execute(ev: &mut Evaluator, call: Call<'_>) -> EvalResult<Value> {
-    let Call {
-        name,
-        args,
-        keywords,
-        span,
-    } = call;
+    let (name, args, keywords, span) = call.parts();
     if let Some(keyword) = keywords.first() {
         return Err(ev.unsupported(
             keyword.span,

@@ -721,12 +721,7 @@ fn keyword_or_positional(args: &[Arg], keywords: &[KwArg], at: usize, name: &str
 
 /// Calls one of the names [`handles`] accepts.
 pub(super) fn call(ev: &mut Evaluator, call: Call<'_>) -> Result<Value, ExecError> {
-    let Call {
-        name,
-        args,
-        keywords,
-        span,
-    } = call;
+    let (name, args, keywords, span) = call.parts();
     // engine events (the pysqlite recipe for real transactional DDL: `BEGIN` on "begin"):
     // the migration context already runs SQLite's transactions as configured
     if name == "sqlalchemy.event.listens_for" {

@@ -378,12 +378,7 @@ pub(super) fn call(
     ev: &super::eval::Evaluator,
     call: super::args::Call<'_>,
 ) -> Result<Value, super::ExecError> {
-    let super::args::Call {
-        name,
-        args,
-        keywords,
-        span,
-    } = call;
+    let (name, args, keywords, span) = call.parts();
     let function = name.rsplit('.').next().unwrap_or(name);
     let mut sort_keys = false;
     for keyword in &keywords {

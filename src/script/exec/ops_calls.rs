@@ -422,12 +422,7 @@ fn unsupported_op(ev: &Evaluator, name: &str, span: Span) -> ExecError {
 
 /// `op.<name>(...)`.
 pub(super) fn op_call(ev: &mut Evaluator, call: Call<'_>) -> EvalResult<Value> {
-    let Call {
-        name,
-        args,
-        keywords,
-        span,
-    } = call;
+    let (name, args, keywords, span) = call.parts();
     if name == "batch_alter_table" {
         return Err(ev.unsupported(
             span,
@@ -640,24 +635,11 @@ pub(super) fn op_call(ev: &mut Evaluator, call: Call<'_>) -> EvalResult<Value> {
 
 /// `batch_op.<name>(...)` inside the active batch block.
 pub(super) fn batch_call(ev: &mut Evaluator, call: Call<'_>) -> EvalResult<Value> {
-    let Call {
-        name,
-        args,
-        keywords,
-        span,
-    } = call;
+    let (name, args, keywords, span) = call.parts();
     // Measured with Alembic 1.20.1: these act at once, not when the batch block ends
     // (`batch_op.execute(...)` runs before the block's ALTER / move-and-copy).
     if matches!(name, "execute" | "get_bind" | "get_context") {
-        return op_call(
-            ev,
-            Call {
-                name,
-                args,
-                keywords,
-                span,
-            },
-        );
+        return op_call(ev, Call::new(name, args, keywords, span));
     }
     let Some(signature) = batch_signature(name) else {
         return Err(ev.unsupported(

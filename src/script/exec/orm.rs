@@ -297,12 +297,7 @@ pub(super) fn method_call(
     receiver: Value,
     call: Call<'_>,
 ) -> EvalResult<Value> {
-    let Call {
-        name,
-        args,
-        keywords,
-        span,
-    } = call;
+    let (name, args, keywords, span) = call.parts();
     match receiver {
         Value::OrmSession(session) => session_call(ev, session, name, args, keywords, span),
         Value::OrmQuery(query) => query_call(ev, *query, name, args, keywords, span),
@@ -437,7 +432,7 @@ fn session_call(
         _ => {
             connection_use(ev, span)?;
             flush(ev, session, span)?;
-            super::connection::execute(ev, Call { name: "execute", args, keywords, span })
+            super::connection::execute(ev, Call::new("execute", args, keywords, span))
         }
     }
 }
@@ -957,12 +952,7 @@ fn query_call(
             let built = super::select::method_call(
                 ev,
                 query.select,
-                Call {
-                    name,
-                    args,
-                    keywords,
-                    span,
-                },
+                Call::new(name, args, keywords, span),
             )?;
             let Value::Select(select) = built else {
                 return Err(ev.unsupported(span, "not a select"));

@@ -190,12 +190,7 @@ pub(super) fn method_call(
     receiver: Value,
     call: Call<'_>,
 ) -> EvalResult<Value> {
-    let Call {
-        name,
-        args,
-        keywords,
-        span,
-    } = call;
+    let (name, args, keywords, span) = call.parts();
     let no_args = |ev: &Evaluator, args: &[Arg], keywords: &[KwArg]| -> EvalResult<()> {
         if args.is_empty() && keywords.is_empty() {
             Ok(())
@@ -209,16 +204,9 @@ pub(super) fn method_call(
     match (receiver, name) {
         // options of the ORM and the connection: nothing changes in the statement
         (dml @ Value::Dml(_), "execution_options") => Ok(dml),
-        (Value::Select(select), _) => super::select::method_call(
-            ev,
-            *select,
-            Call {
-                name,
-                args,
-                keywords,
-                span,
-            },
-        ),
+        (Value::Select(select), _) => {
+            super::select::method_call(ev, *select, Call::new(name, args, keywords, span))
+        }
         (value @ Value::Sql(_), "desc" | "asc") => {
             no_args(ev, &args, &keywords)?;
             super::select::ordering(ev, &value, name, span)
@@ -393,12 +381,7 @@ pub(super) fn method_call(
 // ------------------------------------------------------------------ types
 
 pub(super) fn type_call(ev: &mut Evaluator, call: Call<'_>) -> EvalResult<Value> {
-    let Call {
-        name,
-        args,
-        keywords,
-        span,
-    } = call;
+    let (name, args, keywords, span) = call.parts();
     let mut args = args;
     let mut keywords = keywords;
     // `sa.Enum(PythonEnumClass)`: the members' names, as SQLAlchemy stores them, named after
@@ -554,12 +537,7 @@ const COLUMN_KEYWORDS: &[&str] = &[
 ];
 
 pub(super) fn function_call(ev: &mut Evaluator, call: Call<'_>) -> EvalResult<Value> {
-    let Call {
-        name,
-        args,
-        keywords,
-        span,
-    } = call;
+    let (name, args, keywords, span) = call.parts();
     match name {
         "sa.Column" => column(ev, args, keywords, span).map(|c| Value::Column(Box::new(c))),
         "sa.mapped_column" => {

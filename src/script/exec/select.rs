@@ -104,12 +104,7 @@ fn table_name(value: &Value) -> Option<String> {
 
 /// `select.<method>(...)`: a new select.
 pub(super) fn method_call(ev: &Evaluator, mut select: Select, call: Call<'_>) -> EvalResult<Value> {
-    let Call {
-        name,
-        args,
-        keywords,
-        span,
-    } = call;
+    let (name, args, keywords, span) = call.parts();
     if name == "execution_options" {
         return Ok(Value::Select(Box::new(select)));
     }

@@ -150,12 +150,7 @@ fn str_argument(
 
 /// Calls one of the names [`handles`] accepts.
 pub(super) fn call(ev: &mut Evaluator, call: Call<'_>) -> EvalResult<Value> {
-    let Call {
-        name,
-        args,
-        keywords,
-        span,
-    } = call;
+    let (name, args, keywords, span) = call.parts();
     let (module, function) = name.rsplit_once('.').unwrap_or(("", name));
     match (module, function) {
         ("functools", "partial") => {

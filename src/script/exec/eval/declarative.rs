@@ -523,12 +523,8 @@ impl<'a> Evaluator<'a> {
                     value: python_type.clone(),
                     span: Span::default(),
                 };
-                let call = super::super::args::Call {
-                    name: "Enum",
-                    args: vec![arg],
-                    keywords: Vec::new(),
-                    span: Span::default(),
-                };
+                let call =
+                    super::super::args::Call::new("Enum", vec![arg], Vec::new(), Span::default());
                 return match schema_calls::type_call(self, call) {
                     Ok(Value::Type(sql_type)) => Some(sql_type),
                     _ => None,

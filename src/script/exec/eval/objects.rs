@@ -775,12 +775,7 @@ impl<'a> Evaluator<'a> {
                             // `TypeDecorator.__init__` passes its arguments to the impl class
                             Value::TypeClass(name) => schema_calls::type_call(
                                 self,
-                                super::super::args::Call {
-                                    name: &name,
-                                    args,
-                                    keywords,
-                                    span,
-                                },
+                                super::super::args::Call::new(&name, args, keywords, span),
                             )?,
                             other => other,
                         }
@@ -794,12 +789,7 @@ impl<'a> Evaluator<'a> {
                         match base {
                             Some(Value::TypeClass(name)) => schema_calls::type_call(
                                 self,
-                                super::super::args::Call {
-                                    name: &name,
-                                    args,
-                                    keywords,
-                                    span,
-                                },
+                                super::super::args::Call::new(&name, args, keywords, span),
                             )?,
                             _ => return Ok(None),
                         }
@@ -809,12 +799,7 @@ impl<'a> Evaluator<'a> {
                 Value::TypeClass(name) => {
                     let Value::Type(sql_type) = schema_calls::type_call(
                         self,
-                        super::super::args::Call {
-                            name: &name,
-                            args: Vec::new(),
-                            keywords: Vec::new(),
-                            span,
-                        },
+                        super::super::args::Call::new(&name, Vec::new(), Vec::new(), span),
                     )?
                     else {
                         return Ok(None);

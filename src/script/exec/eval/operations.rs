@@ -202,25 +202,11 @@ impl<'a> Evaluator<'a> {
             }
             Value::Function(name) if name == "sa.inspect" => connection::inspect(self, args, span),
             Value::Foreign(name) | Value::Module(name) if super::super::env::handles(&name) => {
-                super::super::env::call(
-                    self,
-                    Call {
-                        name: &name,
-                        args,
-                        keywords,
-                        span,
-                    },
-                )
+                super::super::env::call(self, Call::new(&name, args, keywords, span))
             }
-            Value::Foreign(name) if stdlib::handles(&name) => stdlib::call(
-                self,
-                Call {
-                    name: &name,
-                    args,
-                    keywords,
-                    span,
-                },
-            ),
+            Value::Foreign(name) if stdlib::handles(&name) => {
+                stdlib::call(self, Call::new(&name, args, keywords, span))
+            }
             Value::Library(library) => stdlib::call_object(self, *library, args, keywords, span),
             Value::Method(receiver, name) if matches!(*receiver, Value::Library(_)) => {
                 match *receiver {
@@ -248,12 +234,7 @@ impl<'a> Evaluator<'a> {
                 super::super::orm::method_call(
                     self,
                     *receiver,
-                    Call {
-                        name: &name,
-                        args,
-                        keywords,
-                        span,
-                    },
+                    Call::new(&name, args, keywords, span),
                 )
             }
             Value::Method(receiver, name) if matches!(*receiver, Value::MetaData(_)) => {
@@ -292,58 +273,20 @@ impl<'a> Evaluator<'a> {
             Value::Function(name) => {
                 if let Some(op_name) = name.strip_prefix("op.") {
                     let op_name = op_name.to_string();
-                    ops_calls::op_call(
-                        self,
-                        Call {
-                            name: &op_name,
-                            args,
-                            keywords,
-                            span,
-                        },
-                    )
+                    ops_calls::op_call(self, Call::new(&op_name, args, keywords, span))
                 } else if let Some(op_name) = name.strip_prefix("batch_op.") {
                     let op_name = op_name.to_string();
-                    ops_calls::batch_call(
-                        self,
-                        Call {
-                            name: &op_name,
-                            args,
-                            keywords,
-                            span,
-                        },
-                    )
+                    ops_calls::batch_call(self, Call::new(&op_name, args, keywords, span))
                 } else {
-                    schema_calls::function_call(
-                        self,
-                        Call {
-                            name: &name,
-                            args,
-                            keywords,
-                            span,
-                        },
-                    )
+                    schema_calls::function_call(self, Call::new(&name, args, keywords, span))
                 }
             }
-            Value::TypeClass(name) => schema_calls::type_call(
-                self,
-                Call {
-                    name: &name,
-                    args,
-                    keywords,
-                    span,
-                },
-            ),
+            Value::TypeClass(name) => {
+                schema_calls::type_call(self, Call::new(&name, args, keywords, span))
+            }
             Value::UserFunction(id) => self.call_user(id, args, keywords, span),
             Value::Builtin(name) => {
-                let value = builtins::call(
-                    self,
-                    Call {
-                        name,
-                        args,
-                        keywords,
-                        span,
-                    },
-                )?;
+                let value = builtins::call(self, Call::new(name, args, keywords, span))?;
                 self.check_built(value, span)
             }
             Value::Method(receiver, name)
@@ -368,41 +311,21 @@ impl<'a> Evaluator<'a> {
                 let (value, updated) = connection::method_call(
                     self,
                     *receiver,
-                    Call {
-                        name: &name,
-                        args,
-                        keywords,
-                        span,
-                    },
+                    Call::new(&name, args, keywords, span),
                 )?;
                 self.updated_receiver = updated;
                 Ok(value)
             }
-            Value::Method(receiver, name) => schema_calls::method_call(
-                self,
-                *receiver,
-                Call {
-                    name: &name,
-                    args,
-                    keywords,
-                    span,
-                },
-            ),
+            Value::Method(receiver, name) => {
+                schema_calls::method_call(self, *receiver, Call::new(&name, args, keywords, span))
+            }
             Value::Foreign(name) | Value::Module(name)
                 if super::super::orm::is_session_class(&name) =>
             {
                 super::super::orm::new_session(self, args, keywords, span)
             }
             Value::Foreign(name) if name == "json.dumps" || name == "json.loads" => {
-                super::super::json::call(
-                    self,
-                    Call {
-                        name: &name,
-                        args,
-                        keywords,
-                        span,
-                    },
-                )
+                super::super::json::call(self, Call::new(&name, args, keywords, span))
             }
             Value::Foreign(name) if name == "asyncio.run" => match args.into_iter().next() {
                 Some(arg) => self.run_coroutine(arg.value, span),
