@@ -417,9 +417,134 @@ pub fn run_migrations(
         files,
         search_paths: options.search_paths.clone(),
     };
-    let result = run_steps(
-        context, deferred, directory, logger, action, options, &project,
-    );
+    let project = &project;
+    let result = (|| -> Result<(), Failure> {
+        // the project modules the revisions import, parsed once per run
+        let mut modules = ModuleSet::new();
+        let runtime_failure = |error: RuntimeError| database_failure(&error, Vec::new());
+        let heads: Vec<String> = if options.purge {
+            if options.as_sql {
+                return Err(Failure::command("Can't use --purge with --sql mode"));
+            }
+            context.ensure_version_table().map_err(runtime_failure)?;
+            context.purge_version_table().map_err(runtime_failure)?;
+            Vec::new()
+        } else if options.as_sql {
+            match options.starting_rev.as_deref() {
+                None => Vec::new(),
+                Some(start) => {
+                    deferred.emit_warnings(&mut context.out);
+                    let map = deferred.caught()?;
+                    map.offline_start(start)
+                        .map_err(|error| Failure::Command(error.message))?
+                }
+            }
+        } else {
+            let rows = context.current_heads().map_err(runtime_failure)?;
+            if rows.is_empty() {
+                context.ensure_version_table().map_err(runtime_failure)?;
+            }
+            rows
+        };
+        deferred.emit_warnings(&mut context.out);
+        let map = deferred.caught()?;
+        let steps: Vec<MigrationStep> = match action {
+            Action::Upgrade(destination) => {
+                let plan = map
+                    .plan_upgrade(destination, &heads)
+                    .map_err(|error| Failure::Command(error.message))?;
+                plan.steps
+            }
+            Action::Downgrade(destination) => {
+                let relative_warning = |warning: &crate::graph::GraphWarning| {
+                    format!(
+                        "{}/alembic/script/revision.py:1168: UserWarning: {}\n  util.warn(\n",
+                        super::PYTHON_SITE_PACKAGES,
+                        warning.message()
+                    )
+                };
+                let plan = match map.plan_downgrade(destination, &heads) {
+                    Ok(plan) => plan,
+                    Err(error) => {
+                        for warning in &error.warnings {
+                            context.out.stderr(relative_warning(warning));
+                        }
+                        return Err(Failure::Command(error.message));
+                    }
+                };
+                for warning in &plan.warnings {
+                    context.out.stderr(relative_warning(warning));
+                }
+                plan.steps
+            }
+            Action::Stamp(destinations) => map
+                .plan_stamp(destinations, &heads)
+                .map_err(|error| Failure::Command(error.message))?,
+        };
+        let mut rows = heads;
+        for step in &steps {
+            context.begin_step().map_err(runtime_failure)?;
+            if options.as_sql && rows.is_empty() {
+                let create = context.version_table.create_statement();
+                context.execute(&create).map_err(runtime_failure)?;
+            }
+            logger.info(
+                &mut context.out,
+                MIGRATION_LOGGER,
+                &format!("Running {}", step_text(step, directory)),
+            );
+            if options.as_sql {
+                context.comment(&format!("Running {}", step.short_log()));
+            }
+            let function = match step.kind {
+                StepKind::Upgrade => Some("upgrade"),
+                StepKind::Downgrade => Some("downgrade"),
+                StepKind::Stamp { .. } => None,
+            };
+            if let (Some(function), Some(script)) = (
+                function,
+                step.revision.as_deref().and_then(|id| directory.script(id)),
+            ) {
+                let mut warnings = Vec::new();
+                if !project.search_paths.is_empty() {
+                    modules.discover(project, &script.module, "");
+                }
+                let result = exec::run_function(
+                    script,
+                    function,
+                    &modules,
+                    context,
+                    &mut warnings,
+                    options.now,
+                );
+                for warning in warnings {
+                    context.out.stderr(python_warning(&warning));
+                }
+                if let Err(error) = result {
+                    context.rollback_step();
+                    return Err(exec_failure(error, function));
+                }
+            }
+            let changes = map
+                .update_to_step(&mut rows, step)
+                .map_err(|error| Failure::unhandled("KeyError", error.message()))?;
+            for change in changes {
+                let change = match change {
+                    crate::graph::RowChange::Insert(revision) => VersionChange::Insert(revision),
+                    crate::graph::RowChange::Update { from, to } => {
+                        VersionChange::Update { from, to }
+                    }
+                    crate::graph::RowChange::Delete(revision) => VersionChange::Delete(revision),
+                };
+                if let Err(error) = context.apply_version_change(&change) {
+                    context.rollback_step();
+                    return Err(runtime_failure(error));
+                }
+            }
+            context.commit_step().map_err(runtime_failure)?;
+        }
+        Ok(())
+    })();
     match result {
         Ok(()) => context
             .end_run()
@@ -429,138 +554,4 @@ pub fn run_migrations(
             Err(failure)
         }
     }
-}
-
-fn run_steps(
-    context: &mut MigrationContext<'_>,
-    deferred: &mut DeferredMap,
-    directory: &ScriptDirectory,
-    logger: Logger,
-    action: &Action,
-    options: &RunOptions,
-    project: &ProjectFiles,
-) -> Result<(), Failure> {
-    // the project modules the revisions import, parsed once per run
-    let mut modules = ModuleSet::new();
-    let runtime_failure = |error: RuntimeError| database_failure(&error, Vec::new());
-    let heads: Vec<String> = if options.purge {
-        if options.as_sql {
-            return Err(Failure::command("Can't use --purge with --sql mode"));
-        }
-        context.ensure_version_table().map_err(runtime_failure)?;
-        context.purge_version_table().map_err(runtime_failure)?;
-        Vec::new()
-    } else if options.as_sql {
-        match options.starting_rev.as_deref() {
-            None => Vec::new(),
-            Some(start) => {
-                deferred.emit_warnings(&mut context.out);
-                let map = deferred.caught()?;
-                map.offline_start(start)
-                    .map_err(|error| Failure::Command(error.message))?
-            }
-        }
-    } else {
-        let rows = context.current_heads().map_err(runtime_failure)?;
-        if rows.is_empty() {
-            context.ensure_version_table().map_err(runtime_failure)?;
-        }
-        rows
-    };
-    deferred.emit_warnings(&mut context.out);
-    let map = deferred.caught()?;
-    let steps: Vec<MigrationStep> = match action {
-        Action::Upgrade(destination) => {
-            let plan = map
-                .plan_upgrade(destination, &heads)
-                .map_err(|error| Failure::Command(error.message))?;
-            plan.steps
-        }
-        Action::Downgrade(destination) => {
-            let relative_warning = |warning: &crate::graph::GraphWarning| {
-                format!(
-                    "{}/alembic/script/revision.py:1168: UserWarning: {}\n  util.warn(\n",
-                    super::PYTHON_SITE_PACKAGES,
-                    warning.message()
-                )
-            };
-            let plan = match map.plan_downgrade(destination, &heads) {
-                Ok(plan) => plan,
-                Err(error) => {
-                    for warning in &error.warnings {
-                        context.out.stderr(relative_warning(warning));
-                    }
-                    return Err(Failure::Command(error.message));
-                }
-            };
-            for warning in &plan.warnings {
-                context.out.stderr(relative_warning(warning));
-            }
-            plan.steps
-        }
-        Action::Stamp(destinations) => map
-            .plan_stamp(destinations, &heads)
-            .map_err(|error| Failure::Command(error.message))?,
-    };
-    let mut rows = heads;
-    for step in &steps {
-        context.begin_step().map_err(runtime_failure)?;
-        if options.as_sql && rows.is_empty() {
-            let create = context.version_table.create_statement();
-            context.execute(&create).map_err(runtime_failure)?;
-        }
-        logger.info(
-            &mut context.out,
-            MIGRATION_LOGGER,
-            &format!("Running {}", step_text(step, directory)),
-        );
-        if options.as_sql {
-            context.comment(&format!("Running {}", step.short_log()));
-        }
-        let function = match step.kind {
-            StepKind::Upgrade => Some("upgrade"),
-            StepKind::Downgrade => Some("downgrade"),
-            StepKind::Stamp { .. } => None,
-        };
-        if let (Some(function), Some(script)) = (
-            function,
-            step.revision.as_deref().and_then(|id| directory.script(id)),
-        ) {
-            let mut warnings = Vec::new();
-            if !project.search_paths.is_empty() {
-                modules.discover(project, &script.module, "");
-            }
-            let result = exec::run_function(
-                script,
-                function,
-                &modules,
-                context,
-                &mut warnings,
-                options.now,
-            );
-            for warning in warnings {
-                context.out.stderr(python_warning(&warning));
-            }
-            if let Err(error) = result {
-                context.rollback_step();
-                return Err(exec_failure(error, function));
-            }
-        }
-        let changes = map
-            .update_to_step(&mut rows, step)
-            .map_err(|error| Failure::unhandled("KeyError", error.message()))?;
-        for change in changes {
-            let change = match change {
-                crate::graph::RowChange::Insert(revision) => VersionChange::Insert(revision),
-                crate::graph::RowChange::Update { from, to } => VersionChange::Update { from, to },
-                crate::graph::RowChange::Delete(revision) => VersionChange::Delete(revision),
-            };
-            if let Err(error) = context.apply_version_change(&change) {
-                context.rollback_step();
-                return Err(runtime_failure(error));
-            }
-        }
-        context.commit_step().map_err(runtime_failure)?;
-    }
-    Ok(())
 }

@@ -48,6 +48,9 @@ enum Node {
 /// matched atom, and a wasm stack is small; an attempt that would go deeper
 /// fails instead (only pathological inputs of thousands of characters in a
 /// single match are affected).
+/// What to match after a node: called with the position the node matched up to.
+type Continuation<'k> = &'k mut dyn FnMut(usize, &mut Spans) -> bool;
+
 const MAX_DEPTH: usize = 1500;
 
 /// A compiled pattern.
@@ -416,7 +419,7 @@ impl Regex {
         chars: &[char],
         pos: usize,
         spans: &mut Spans,
-        k: &mut dyn FnMut(usize, &mut Spans) -> bool,
+        k: Continuation<'_>,
     ) -> bool {
         let depth = self.depth.get();
         if depth > MAX_DEPTH {
@@ -434,7 +437,7 @@ impl Regex {
         chars: &[char],
         pos: usize,
         spans: &mut Spans,
-        k: &mut dyn FnMut(usize, &mut Spans) -> bool,
+        k: Continuation<'_>,
     ) -> bool {
         match node {
             Node::Char(c) => match chars.get(pos) {
@@ -505,7 +508,7 @@ impl Regex {
         chars: &[char],
         pos: usize,
         spans: &mut Spans,
-        k: &mut dyn FnMut(usize, &mut Spans) -> bool,
+        k: Continuation<'_>,
     ) -> bool {
         match items.split_first() {
             None => k(pos, spans),
@@ -526,9 +529,9 @@ impl Regex {
         chars: &[char],
         pos: usize,
         spans: &mut Spans,
-        k: &mut dyn FnMut(usize, &mut Spans) -> bool,
+        k: Continuation<'_>,
     ) -> bool {
-        let more = |s: &mut Spans, k: &mut dyn FnMut(usize, &mut Spans) -> bool| {
+        let more = |s: &mut Spans, k: Continuation<'_>| {
             count < max
                 && self.m(node, chars, pos, s, &mut |p, s2: &mut Spans| {
                     // an empty iteration cannot make progress
