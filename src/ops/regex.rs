@@ -51,6 +51,15 @@ enum Node {
 /// What to match after a node: called with the position the node matched up to.
 type Continuation<'k> = &'k mut dyn FnMut(usize, &mut Spans) -> bool;
 
+/// Sets the cell back to the value it had when dropped.
+struct Restore<'c>(&'c std::cell::Cell<usize>, usize);
+
+impl Drop for Restore<'_> {
+    fn drop(&mut self) {
+        self.0.set(self.1);
+    }
+}
+
 const MAX_DEPTH: usize = 1500;
 
 /// A compiled pattern.
@@ -425,20 +434,9 @@ impl Regex {
         if depth > MAX_DEPTH {
             return false;
         }
+        // one level deeper until this node's match (and all it continues with) returns
         self.depth.set(depth + 1);
-        let matched = self.m_inner(node, chars, pos, spans, k);
-        self.depth.set(depth);
-        matched
-    }
-
-    fn m_inner(
-        &self,
-        node: &Node,
-        chars: &[char],
-        pos: usize,
-        spans: &mut Spans,
-        k: Continuation<'_>,
-    ) -> bool {
+        let _restore = Restore(&self.depth, depth);
         match node {
             Node::Char(c) => match chars.get(pos) {
                 Some(x) if self.char_eq(*x, *c) => k(pos + 1, spans),

@@ -74,6 +74,41 @@ pub struct Stmt {
 }
 
 impl Stmt {
+    /// The statement blocks nested in a statement, each given to `visit` (no list is built:
+    /// the search runs over every revision file for every command).
+    pub fn for_each_block<'a>(&'a self, visit: &mut dyn FnMut(&'a [Stmt])) {
+        match &self.kind {
+            StmtKind::FunctionDef(definition) => visit(&definition.body),
+            StmtKind::ClassDef(definition) => visit(&definition.body),
+            StmtKind::If { branches, orelse } => {
+                for branch in branches {
+                    visit(&branch.body);
+                }
+                visit(orelse);
+            }
+            StmtKind::For { body, orelse, .. } | StmtKind::While { body, orelse, .. } => {
+                visit(body);
+                visit(orelse);
+            }
+            StmtKind::Try {
+                body,
+                handlers,
+                orelse,
+                finalbody,
+                ..
+            } => {
+                visit(body);
+                for handler in handlers {
+                    visit(&handler.body);
+                }
+                visit(orelse);
+                visit(finalbody);
+            }
+            StmtKind::With { body, .. } => visit(body),
+            _ => {}
+        }
+    }
+
     /// The value this statement binds to `name`, if it is an assignment to that plain name.
     pub fn assigned_value(&self, name: &str) -> Option<&Expr> {
         match &self.kind {

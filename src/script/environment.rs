@@ -44,29 +44,7 @@ fn collect_configure_calls<'a>(statements: &'a [Stmt], calls: &mut Vec<&'a Expr>
                     calls.push(expression);
                 }
             }
-            StmtKind::FunctionDef(function) => collect_configure_calls(&function.body, calls),
-            StmtKind::With { body, .. } => collect_configure_calls(body, calls),
-            StmtKind::If { branches, orelse } => {
-                for branch in branches {
-                    collect_configure_calls(&branch.body, calls);
-                }
-                collect_configure_calls(orelse, calls);
-            }
-            StmtKind::Try {
-                body,
-                handlers,
-                orelse,
-                finalbody,
-                ..
-            } => {
-                collect_configure_calls(body, calls);
-                for handler in handlers {
-                    collect_configure_calls(&handler.body, calls);
-                }
-                collect_configure_calls(orelse, calls);
-                collect_configure_calls(finalbody, calls);
-            }
-            _ => {}
+            _ => statement.for_each_block(&mut |block| collect_configure_calls(block, calls)),
         }
     }
 }

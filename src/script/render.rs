@@ -141,15 +141,19 @@ fn unsupported(expression: &str, line: usize) -> TemplateError {
 
 /// Splits at the first occurrence of a keyword outside quotes.
 fn split_keyword<'a>(text: &'a str, keyword: &str) -> Option<(&'a str, &'a str)> {
+    let index = find_outside_quotes(text, |rest| rest.starts_with(keyword))?;
+    Some((&text[..index], &text[index + keyword.len()..]))
+}
+
+/// Where the first `rest` for which `found` holds starts, outside '...' and "..." quotes.
+fn find_outside_quotes(text: &str, found: impl Fn(&str) -> bool) -> Option<usize> {
     let mut quote: Option<char> = None;
     for (index, character) in text.char_indices() {
         match quote {
             Some(open) if character == open => quote = None,
             Some(_) => {}
             None if character == '"' || character == '\'' => quote = Some(character),
-            None if text[index..].starts_with(keyword) => {
-                return Some((&text[..index], &text[index + keyword.len()..]));
-            }
+            None if found(&text[index..]) => return Some(index),
             None => {}
         }
     }
@@ -224,17 +228,7 @@ fn substitute(line_text: &str, context: &Context, line: usize) -> Result<String,
 }
 
 fn find_closing_brace(text: &str) -> Option<usize> {
-    let mut quote: Option<char> = None;
-    for (index, character) in text.char_indices() {
-        match quote {
-            Some(open) if character == open => quote = None,
-            Some(_) => {}
-            None if character == '"' || character == '\'' => quote = Some(character),
-            None if character == '}' => return Some(index),
-            None => {}
-        }
-    }
-    None
+    find_outside_quotes(text, |rest| rest.starts_with('}'))
 }
 
 /// Renders a Mako template with the given variables.

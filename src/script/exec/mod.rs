@@ -114,12 +114,7 @@ impl ExecError {
     /// print as tracebacks.
     pub fn located(&self) -> Option<String> {
         match self {
-            ExecError::Unsupported {
-                path,
-                line,
-                column,
-                message,
-            } => Some(format!("{path}:{line}:{column}: {message}")),
+            ExecError::Unsupported { .. } => Some(self.to_string()),
             _ => None,
         }
     }

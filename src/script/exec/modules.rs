@@ -498,42 +498,7 @@ fn imports_in(body: &[Stmt], package: &str, out: &mut Vec<String>) {
             }
             _ => {}
         }
-        for_each_block(statement, &mut |block| imports_in(block, package, out));
-    }
-}
-
-/// The statement blocks nested in a statement, each given to `visit` (no list is built:
-/// the search runs over every revision file for every command).
-fn for_each_block(statement: &Stmt, visit: &mut dyn FnMut(&[Stmt])) {
-    match &statement.kind {
-        StmtKind::FunctionDef(definition) => visit(&definition.body),
-        StmtKind::ClassDef(definition) => visit(&definition.body),
-        StmtKind::If { branches, orelse } => {
-            for branch in branches {
-                visit(&branch.body);
-            }
-            visit(orelse);
-        }
-        StmtKind::For { body, orelse, .. } | StmtKind::While { body, orelse, .. } => {
-            visit(body);
-            visit(orelse);
-        }
-        StmtKind::Try {
-            body,
-            handlers,
-            orelse,
-            finalbody,
-            ..
-        } => {
-            for handler in handlers {
-                visit(&handler.body);
-            }
-            visit(body);
-            visit(orelse);
-            visit(finalbody);
-        }
-        StmtKind::With { body, .. } => visit(body),
-        _ => {}
+        statement.for_each_block(&mut |block| imports_in(block, package, out));
     }
 }
 

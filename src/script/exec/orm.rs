@@ -292,11 +292,7 @@ fn positional(args: Vec<Arg>) -> Vec<Value> {
 }
 
 /// `session.<name>(...)` / `query.<name>(...)`.
-pub(super) fn method_call(
-    ev: &mut Evaluator,
-    receiver: Value,
-    call: Call<'_>,
-) -> EvalResult<Value> {
+pub(super) fn method(ev: &mut Evaluator, receiver: Value, call: Call<'_>) -> EvalResult<Value> {
     let (name, args, keywords, span) = call.parts();
     match receiver {
         Value::OrmSession(session) => session_call(ev, session, name, args, keywords, span),

@@ -185,11 +185,7 @@ pub(super) fn attribute(
     }
 }
 
-pub(super) fn method_call(
-    ev: &mut Evaluator,
-    receiver: Value,
-    call: Call<'_>,
-) -> EvalResult<Value> {
+pub(super) fn method(ev: &mut Evaluator, receiver: Value, call: Call<'_>) -> EvalResult<Value> {
     let (name, args, keywords, span) = call.parts();
     let no_args = |ev: &Evaluator, args: &[Arg], keywords: &[KwArg]| -> EvalResult<()> {
         if args.is_empty() && keywords.is_empty() {

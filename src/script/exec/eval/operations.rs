@@ -231,11 +231,7 @@ impl<'a> Evaluator<'a> {
             Value::Method(receiver, name)
                 if matches!(*receiver, Value::OrmSession(_) | Value::OrmQuery(_)) =>
             {
-                super::super::orm::method_call(
-                    self,
-                    *receiver,
-                    Call::new(&name, args, keywords, span),
-                )
+                super::super::orm::method(self, *receiver, Call::new(&name, args, keywords, span))
             }
             Value::Method(receiver, name) if matches!(*receiver, Value::MetaData(_)) => {
                 let id = match *receiver {
@@ -317,7 +313,7 @@ impl<'a> Evaluator<'a> {
                 Ok(value)
             }
             Value::Method(receiver, name) => {
-                schema_calls::method_call(self, *receiver, Call::new(&name, args, keywords, span))
+                schema_calls::method(self, *receiver, Call::new(&name, args, keywords, span))
             }
             Value::Foreign(name) | Value::Module(name)
                 if super::super::orm::is_session_class(&name) =>
