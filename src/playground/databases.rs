@@ -136,16 +136,19 @@ pub fn version_table_rows(
     )
 }
 
-/// The terminal's `sql <statement>`: runs it against the project's database (or says why
-/// there is none) and formats the result as a table.
-pub fn run_sql(database: Result<&mut SqliteDatabase, String>, statement: &str) -> Output {
+/// The terminal's `sql <statement>`: runs it against the project's database, which
+/// `database` opens (or says why there is none) and formats the result as a table.
+pub fn run_sql<'d, E: std::fmt::Display>(
+    database: impl FnOnce() -> Result<&'d mut SqliteDatabase, E>,
+    statement: &str,
+) -> Output {
     let mut output = Output::default();
     if statement.is_empty() {
         output.stderr("usage: sql <statement>   e.g. sql SELECT * FROM alembic_version\n");
         output.exit_code = 2;
         return output;
     }
-    let database = match database {
+    let database = match database() {
         Ok(database) => database,
         Err(error) => {
             output.stderr(format!("sql: {error}\n"));

@@ -4,7 +4,10 @@
 //! A leaf: the session, the transfers and the page all use these types, and this module
 //! uses none of them.
 
-use crate::host::{FileSystem, MemoryFs};
+use std::fmt;
+
+use crate::host::{FileSystem, FsError, MemoryFs};
+use crate::ops::sqltext::py_repr_str;
 use crate::output::{Channel, Output};
 
 /// Where the project lives in the page's file tree.
@@ -77,54 +80,96 @@ pub struct SessionSnapshot {
     pub lesson: Option<(String, Vec<bool>)>,
 }
 
+/// Why a path or a file cannot be part of the project.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProjectError {
+    /// An empty name.
+    NoName,
+    /// A name that ends in `/`.
+    NotAFileName(String),
+    /// A backslash (a Windows separator a zip writer would keep in the name), a NUL or
+    /// another control character.
+    Character { path: String, character: char },
+    /// A path that leaves the project (`..`, or absolute elsewhere).
+    Outside(String),
+    /// A name already taken by a file or a folder.
+    Exists(String),
+    /// No file at this path.
+    Missing(String),
+    /// The file tree refused (a file where a folder should be...).
+    Files(FsError),
+}
+
+impl fmt::Display for ProjectError {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ProjectError::NoName => write!(formatter, "a file needs a name"),
+            ProjectError::NotAFileName(typed) => write!(formatter, "{typed}: not a file name"),
+            ProjectError::Character { path, character } => write!(
+                formatter,
+                "the path {}, which contains {} (not accepted in a file name)",
+                py_repr_str(path),
+                py_repr_str(&character.to_string())
+            ),
+            ProjectError::Outside(path) => {
+                write!(formatter, "{path}: files must stay inside the project")
+            }
+            ProjectError::Exists(typed) => write!(formatter, "{typed}: already exists"),
+            ProjectError::Missing(path) => write!(formatter, "{path}: no such file"),
+            ProjectError::Files(error) => write!(formatter, "{error}"),
+        }
+    }
+}
+
+impl From<FsError> for ProjectError {
+    fn from(error: FsError) -> Self {
+        ProjectError::Files(error)
+    }
+}
+
 /// A path the learner typed (relative to the project, or absolute inside it) as an absolute
 /// path inside the project, or why it cannot be one.
-pub fn project_path(typed: &str) -> Result<String, String> {
+pub fn project_path(typed: &str) -> Result<String, ProjectError> {
     let typed = typed.trim();
     if typed.is_empty() {
-        return Err("a file needs a name".to_string());
+        return Err(ProjectError::NoName);
     }
     if typed.ends_with('/') {
-        return Err(format!("{typed}: not a file name"));
+        return Err(ProjectError::NotAFileName(typed.to_string()));
     }
     check_path_characters(typed)?;
     let path = crate::host::join(PROJECT_DIR, typed.strip_prefix("./").unwrap_or(typed));
     if !path.starts_with(&format!("{PROJECT_DIR}/")) {
-        return Err(format!("{typed}: files must stay inside the project"));
+        return Err(ProjectError::Outside(typed.to_string()));
     }
     Ok(path)
 }
 
-/// Refuses a path with a backslash (a Windows separator that a zip writer would keep in the
-/// name), a NUL or any other control character.
-pub fn check_path_characters(path: &str) -> Result<(), String> {
+/// Refuses a path with a backslash, a NUL or any other control character.
+pub fn check_path_characters(path: &str) -> Result<(), ProjectError> {
     match path.chars().find(|c| *c == '\\' || c.is_control()) {
-        Some(bad) => Err(format!(
-            "the path {}, which contains {} (not accepted in a file name)",
-            crate::ops::sqltext::py_repr_str(&path),
-            crate::ops::sqltext::py_repr_str(&bad.to_string())
-        )),
+        Some(character) => Err(ProjectError::Character {
+            path: path.to_string(),
+            character,
+        }),
         None => Ok(()),
     }
 }
 
 /// The project tree for these files (paths relative to the project directory; a path ending
 /// in `/` is an empty directory), refusing any path that would leave the project.
-pub fn tree(files: &[(String, String)]) -> Result<MemoryFs, String> {
+pub fn tree(files: &[(String, String)]) -> Result<MemoryFs, ProjectError> {
     let mut tree = MemoryFs::new();
-    tree.create_dir_all(PROJECT_DIR)
-        .map_err(|error| error.to_string())?;
+    tree.create_dir_all(PROJECT_DIR)?;
     for (path, contents) in files {
         let absolute = crate::host::join(PROJECT_DIR, path);
         if !absolute.starts_with(&format!("{PROJECT_DIR}/")) {
-            return Err(format!("{path}: files must stay inside the project"));
+            return Err(ProjectError::Outside(path.to_string()));
         }
         if path.ends_with('/') {
-            tree.create_dir_all(&absolute)
-                .map_err(|error| error.to_string())?;
+            tree.create_dir_all(&absolute)?;
         } else {
-            tree.write(&absolute, contents)
-                .map_err(|error| error.to_string())?;
+            tree.write(&absolute, contents)?;
         }
     }
     Ok(tree)

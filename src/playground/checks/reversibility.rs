@@ -71,18 +71,36 @@ fn diff(before: &[String], after: &[String]) -> Vec<String> {
     lines
 }
 
+/// Why the check cannot follow the project's revisions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CheckError {
+    /// `alembic heads` failed: what it printed.
+    Unreadable(String),
+    SeveralHeads,
+    MergePoints,
+}
+
+impl std::fmt::Display for CheckError {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CheckError::Unreadable(printed) => {
+                write!(formatter, "the revision graph cannot be read:\n{printed}")
+            }
+            CheckError::SeveralHeads => write!(formatter, "the reversibility check follows one line of revisions, and this project has several heads; merge them first (alembic merge heads)"),
+            CheckError::MergePoints => write!(formatter, "the reversibility check follows one line of revisions, and this project has merge points"),
+        }
+    }
+}
+
 /// Checks every revision from base to head in `scratch`.
-pub fn check(scratch: &mut dyn Scratch) -> Result<String, String> {
+pub fn check(scratch: &mut dyn Scratch) -> Result<String, CheckError> {
     let heads = scratch.run("alembic heads");
     if heads.exit_code != 0 {
-        return Err(format!(
-            "the revision graph cannot be read:\n{}{}",
-            heads.stdout_text(),
-            heads.stderr_text()
-        ));
+        let printed = format!("{}{}", heads.stdout_text(), heads.stderr_text());
+        return Err(CheckError::Unreadable(printed));
     }
     if heads.stdout_text().lines().count() > 1 {
-        return Err("the reversibility check follows one line of revisions, and this project has several heads; merge them first (alembic merge heads)".to_string());
+        return Err(CheckError::SeveralHeads);
     }
     let history = scratch.run("alembic history").stdout_text();
     let mut chain: Vec<String> = history
@@ -91,7 +109,7 @@ pub fn check(scratch: &mut dyn Scratch) -> Result<String, String> {
         .filter_map(|rest| rest.split([' ', ',']).next().map(str::to_string))
         .collect();
     if history.lines().any(|line| line.contains("(mergepoint)")) {
-        return Err("the reversibility check follows one line of revisions, and this project has merge points".to_string());
+        return Err(CheckError::MergePoints);
     }
     chain.reverse();
     let mut report = Vec::new();

@@ -13,7 +13,7 @@ use crate::output::Output;
 use crate::playground::checks::reversibility::{self, Scratch};
 use crate::playground::databases::{self, MemoryDatabases};
 use crate::playground::project::{
-    self, DatabaseImage, LineResult, SessionSnapshot, TranscriptEntry, MAX_DATABASES,
+    self, DatabaseImage, LineResult, ProjectError, SessionSnapshot, TranscriptEntry, MAX_DATABASES,
     MAX_TRANSCRIPT_BYTES, MAX_TRANSCRIPT_ENTRIES, PROJECT_DIR,
 };
 use crate::playground::terminal::{is_read_only_command, Completion, HELP_TEXT};
@@ -73,7 +73,7 @@ impl Session {
     /// A session on the given project files (paths relative to the project directory; a path
     /// ending in `/` is an empty directory), with empty databases and terminal: what loading a shared example or an
     /// imported project starts from.
-    pub fn from_files(files: &[(String, String)]) -> Result<Session, String> {
+    pub fn from_files(files: &[(String, String)]) -> Result<Session, SessionError> {
         Ok(Session::on_files(project::tree(files)?))
     }
 
@@ -119,13 +119,10 @@ impl Session {
     }
 
     /// The project's version directories, from alembic.ini (as the commands find them).
-    pub fn version_locations(&self) -> Result<Vec<String>, String> {
-        let config = crate::config::Config::load(&self.files, &self.cwd, &[], None, None, &[])
-            .map_err(|error| error.0)?;
-        let script_location = config.script_location(&self.cwd).map_err(|error| error.0)?;
-        config
-            .version_locations(&self.cwd, &script_location)
-            .map_err(|error| error.0)
+    pub fn version_locations(&self) -> Result<Vec<String>, SessionError> {
+        let config = crate::config::Config::load(&self.files, &self.cwd, &[], None, None, &[])?;
+        let script_location = config.script_location(&self.cwd)?;
+        Ok(config.version_locations(&self.cwd, &script_location)?)
     }
 
     /// The project's revision files, as the commands load them (none when they cannot be).
@@ -171,11 +168,11 @@ impl Session {
     }
 
     /// The project's main database (the SQLite file `sqlalchemy.url` names).
-    pub fn main_database(&mut self) -> Result<&mut SqliteDatabase, String> {
+    pub fn main_database(&mut self) -> Result<&mut SqliteDatabase, SessionError> {
         let path = self
             .database_path()
-            .ok_or("sqlalchemy.url in alembic.ini does not name a SQLite file database")?;
-        self.databases.get(&path).map_err(|error| error.to_string())
+            .ok_or(SessionError::NoDatabase { replace: false })?;
+        Ok(self.databases.get(&path)?)
     }
 
     /// Runs one terminal line and records it and its output in the transcript.
@@ -334,9 +331,9 @@ impl Session {
     }
 
     /// Restores files and databases to what they were before the last `alembic` command.
-    pub fn undo_last_command(&mut self) -> Result<String, String> {
+    pub fn undo_last_command(&mut self) -> Result<String, SessionError> {
         let Some((line, snapshot)) = self.undo_point.take() else {
-            return Err("there is no command to undo".to_string());
+            return Err(SessionError::NothingToUndo);
         };
         let restored = Session::from_snapshot(&snapshot)?;
         self.files = restored.files;
@@ -352,7 +349,7 @@ impl Session {
         &self,
         clock: &dyn Clock,
         ids: &mut dyn IdSource,
-    ) -> Result<String, String> {
+    ) -> Result<String, reversibility::CheckError> {
         struct Copy<'a> {
             session: Session,
             clock: &'a dyn Clock,
@@ -393,7 +390,7 @@ impl Session {
         target: &str,
         clock: &dyn Clock,
         ids: &mut dyn IdSource,
-    ) -> Result<crate::playground::views::schema::Schema, String> {
+    ) -> Result<crate::playground::views::schema::Schema, SessionError> {
         if target == "base" {
             return Ok(crate::playground::views::schema::Schema::default());
         }
@@ -404,9 +401,10 @@ impl Session {
         if upgraded.exit_code != 0 {
             let error = upgraded.stderr_text();
             let last = error.lines().last().unwrap_or("the upgrade failed");
-            return Err(format!(
-                "upgrading an empty database to {target} fails: {last}"
-            ));
+            return Err(SessionError::Replay {
+                target: target.to_string(),
+                last_line: last.to_string(),
+            });
         }
         let database = scratch.main_database()?;
         Ok(crate::playground::views::schema::read(database)?
@@ -457,34 +455,29 @@ impl Session {
     }
 
     /// Creates an empty file (its folders too); the path is relative to the project.
-    pub fn create_file(&mut self, typed: &str) -> Result<String, String> {
+    pub fn create_file(&mut self, typed: &str) -> Result<String, SessionError> {
         let path = project::project_path(typed)?;
         if self.files.is_file(&path) || self.files.is_dir(&path) {
-            return Err(format!("{typed}: already exists"));
+            return Err(ProjectError::Exists(typed.to_string()).into());
         }
-        self.files
-            .write(&path, "")
-            .map_err(|error| error.to_string())?;
+        self.files.write(&path, "")?;
         Ok(path)
     }
 
     /// Renames (moves) a file; "Undo last command" brings the old name back.
-    pub fn rename_file(&mut self, from: &str, typed: &str) -> Result<String, String> {
+    pub fn rename_file(&mut self, from: &str, typed: &str) -> Result<String, SessionError> {
         let to = project::project_path(typed)?;
-        let text = self
-            .files
-            .read_to_string(from)
-            .map_err(|error| error.to_string())?;
+        let text = self.files.read_to_string(from)?;
         if to == from {
             return Ok(to);
         }
         if self.files.is_file(&to) || self.files.is_dir(&to) {
-            return Err(format!("{typed}: already exists"));
+            return Err(ProjectError::Exists(typed.to_string()).into());
         }
-        let before = self.snapshot().map_err(|error| error.to_string())?;
+        let before = self.snapshot()?;
         let mut files = self.files.clone();
-        files.write(&to, &text).map_err(|error| error.to_string())?;
-        files.remove_file(from).map_err(|error| error.to_string())?;
+        files.write(&to, &text)?;
+        files.remove_file(from)?;
         self.files = files;
         let label = |path: &str| {
             path.strip_prefix(&format!("{PROJECT_DIR}/"))
@@ -497,14 +490,12 @@ impl Session {
     }
 
     /// Deletes a file; "Undo last command" brings it back.
-    pub fn delete_file(&mut self, path: &str) -> Result<(), String> {
+    pub fn delete_file(&mut self, path: &str) -> Result<(), SessionError> {
         if !self.files.is_file(path) {
-            return Err(format!("{path}: no such file"));
+            return Err(ProjectError::Missing(path.to_string()).into());
         }
-        let before = self.snapshot().map_err(|error| error.to_string())?;
-        self.files
-            .remove_file(path)
-            .map_err(|error| error.to_string())?;
+        let before = self.snapshot()?;
+        self.files.remove_file(path)?;
         let label = path
             .strip_prefix(&format!("{PROJECT_DIR}/"))
             .unwrap_or(path);
@@ -545,17 +536,22 @@ impl Session {
     pub fn apply_import(
         &mut self,
         import: &crate::playground::transfer::import::Import,
-    ) -> Result<String, String> {
-        let before = self.snapshot().map_err(|error| error.to_string())?;
+    ) -> Result<String, SessionError> {
+        let before = self.snapshot()?;
         match import {
             crate::playground::transfer::import::Import::Project { files, database } => {
                 let mut fresh = Session::from_files(files)?;
-                fresh.version_locations().map_err(|message| {
-                    format!("the project's alembic.ini cannot be used: {message}")
+                fresh.version_locations().map_err(|error| match error {
+                    SessionError::Config(error) => SessionError::UnusableConfig(error),
+                    other => other,
                 })?;
                 if let Some((path, bytes)) = database {
-                    let loaded = SqliteDatabase::from_file_bytes(bytes)
-                        .map_err(|error| format!("{path}: {}", error.message))?;
+                    let loaded = SqliteDatabase::from_file_bytes(bytes).map_err(|error| {
+                        SessionError::DatabaseFile {
+                            name: path.clone(),
+                            message: error.message,
+                        }
+                    })?;
                     let target = fresh
                         .database_path()
                         .unwrap_or_else(|| crate::host::join(PROJECT_DIR, path));
@@ -571,12 +567,10 @@ impl Session {
                     .version_locations()?
                     .into_iter()
                     .next()
-                    .ok_or("alembic.ini names no version directory")?;
+                    .ok_or(SessionError::NoVersionDirectory)?;
                 let mut files = self.files.clone();
                 for (name, source) in revisions {
-                    files
-                        .write(&crate::host::join(&directory, name), source)
-                        .map_err(|error| error.to_string())?;
+                    files.write(&crate::host::join(&directory, name), source)?;
                 }
                 self.files = files;
             }
@@ -585,11 +579,15 @@ impl Session {
                 *self = opened;
             }
             crate::playground::transfer::import::Import::Database(bytes) => {
-                let path = self.database_path().ok_or(
-                    "sqlalchemy.url in alembic.ini does not name a SQLite file to replace",
-                )?;
-                let loaded = SqliteDatabase::from_file_bytes(bytes)
-                    .map_err(|error| format!("the database file: {}", error.message))?;
+                let path = self
+                    .database_path()
+                    .ok_or(SessionError::NoDatabase { replace: true })?;
+                let loaded = SqliteDatabase::from_file_bytes(bytes).map_err(|error| {
+                    SessionError::DatabaseFile {
+                        name: "the database file".to_string(),
+                        message: error.message,
+                    }
+                })?;
                 self.databases.insert(&path, loaded);
                 self.applied_sources.clear();
             }
@@ -607,12 +605,12 @@ impl Session {
     pub fn lint(
         &mut self,
         path: Option<&str>,
-    ) -> Result<Vec<crate::playground::checks::lint::Finding>, String> {
+    ) -> Result<Vec<crate::playground::checks::lint::Finding>, SessionError> {
         let locations = self.version_locations()?;
         let mut findings = Vec::new();
         for location in &locations {
             let files = crate::script::load::revision_files(&self.files, location)
-                .map_err(|_| format!("{location}: no such directory"))?;
+                .map_err(|_| SessionError::NoDirectory(location.clone()))?;
             for file in files {
                 if path.is_some_and(|wanted| wanted != file) {
                     continue;
@@ -668,7 +666,7 @@ impl Session {
     /// The revision graph laid out for drawing, with the version table's rows marked.
     pub fn revision_graph(
         &mut self,
-    ) -> Result<crate::playground::views::graph_layout::GraphView, String> {
+    ) -> Result<crate::playground::views::graph_layout::GraphView, SessionError> {
         let locations = self.version_locations()?;
         let rows = self.version_rows();
         // The page redraws after every command; re-reading 1,000 revision files each time is
@@ -687,16 +685,17 @@ impl Session {
         }
         let scripts =
             crate::script::load::load_revisions(&self.files, &locations).map_err(|error| {
-                match error.located() {
+                SessionError::Revisions(match error.located() {
                     Some(located) => located,
                     None => match error {
                         crate::script::load::ScriptError::Command(message) => message,
                         _ => "the revision files could not be read".to_string(),
                     },
-                }
+                })
             })?;
         let revisions = scripts.iter().map(|script| script.to_revision()).collect();
-        let map = crate::graph::RevisionMap::new(revisions).map_err(|error| error.message())?;
+        let map = crate::graph::RevisionMap::new(revisions)
+            .map_err(|error| SessionError::Revisions(error.message()))?;
         let docs = |id: &str| {
             scripts
                 .iter()
@@ -737,7 +736,7 @@ impl Session {
         &mut self,
         clock: &dyn Clock,
         ids: &mut dyn IdSource,
-    ) -> Result<Option<(String, Vec<crate::playground::views::schema::Change>)>, String> {
+    ) -> Result<Option<(String, Vec<crate::playground::views::schema::Change>)>, SessionError> {
         let rows = self.version_rows();
         let target = match rows.as_slice() {
             [] => "base".to_string(),
@@ -775,10 +774,7 @@ impl Session {
 
     /// Runs SQL against the project's database and formats the result as a table.
     pub fn run_sql(&mut self, statement: &str) -> Output {
-        if statement.is_empty() {
-            return databases::run_sql(Err(String::new()), statement);
-        }
-        databases::run_sql(self.main_database(), statement)
+        databases::run_sql(|| self.main_database(), statement)
     }
 
     /// The whole session as data, each database as SQLite's own bytes (for persistence and
@@ -828,21 +824,16 @@ impl Session {
 
     /// Rebuilds a session from a snapshot; on error nothing of the current session is lost
     /// because the caller keeps it until this returns Ok.
-    pub fn from_snapshot(snapshot: &SessionSnapshot) -> Result<Session, String> {
+    pub fn from_snapshot(snapshot: &SessionSnapshot) -> Result<Session, SessionError> {
         let mut files = MemoryFs::new();
         for dir in &snapshot.dirs {
-            files
-                .create_dir_all(dir)
-                .map_err(|error| error.to_string())?;
+            files.create_dir_all(dir)?;
         }
         for (path, text) in &snapshot.files {
-            files.write(path, text).map_err(|error| error.to_string())?;
+            files.write(path, text)?;
         }
         if snapshot.databases.len() > MAX_DATABASES {
-            return Err(format!(
-                "it holds {} databases; the playground opens at most {MAX_DATABASES}",
-                snapshot.databases.len()
-            ));
+            return Err(SessionError::TooManyDatabases(snapshot.databases.len()));
         }
         let mut databases = MemoryDatabases::default();
         for (path, image) in &snapshot.databases {
@@ -855,7 +846,10 @@ impl Session {
                 DatabaseImage::File(bytes) => SqliteDatabase::from_file_bytes(bytes)
                     .map(|database| databases.insert(path, database)),
             };
-            restored.map_err(|error| format!("could not restore database {path}: {error}"))?;
+            restored.map_err(|error| SessionError::Restore {
+                path: path.clone(),
+                error,
+            })?;
         }
         Ok(Session {
             files,
@@ -872,5 +866,8 @@ impl Session {
     }
 }
 
+mod error;
 #[cfg(test)]
 mod tests;
+
+pub use error::SessionError;

@@ -39,7 +39,8 @@ fn files_are_created_renamed_and_deleted_inside_the_project_only() {
     assert_eq!(
         session
             .create_file("alembic/versions/notes.txt")
-            .unwrap_err(),
+            .unwrap_err()
+            .to_string(),
         "alembic/versions/notes.txt: already exists"
     );
     for (typed, error) in [
@@ -56,14 +57,21 @@ fn files_are_created_renamed_and_deleted_inside_the_project_only() {
         ("alembic/", "alembic/: not a file name"),
         ("alembic", "alembic: already exists"),
     ] {
-        assert_eq!(session.create_file(typed).unwrap_err(), error, "{typed:?}");
+        assert_eq!(
+            session.create_file(typed).unwrap_err().to_string(),
+            error,
+            "{typed:?}"
+        );
     }
 
     let renamed = session.rename_file(&created, "docs/notes.md").unwrap();
     assert_eq!(renamed, "/project/docs/notes.md");
     assert!(!session.files.is_file(&created));
     assert_eq!(
-        session.rename_file(&renamed, "models.py").unwrap_err(),
+        session
+            .rename_file(&renamed, "models.py")
+            .unwrap_err()
+            .to_string(),
         "models.py: already exists"
     );
     session.undo_last_command().unwrap();

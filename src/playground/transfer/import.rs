@@ -5,8 +5,9 @@
 //! CRC-checked, size-capped) and the checks that keep a bad upload from half-changing the
 //! project. Does not: touch the browser (the page reads the files and asks before replacing).
 
-use super::zip::{unzip, EMPTY_ZIP_MAGIC, MAX_FILES, MAX_TOTAL_BYTES, ZIP_MAGIC};
-use crate::playground::project::{self, PROJECT_DIR};
+use super::share::{self, ShareError};
+use super::zip::{unzip, ZipError, EMPTY_ZIP_MAGIC, MAX_FILES, MAX_TOTAL_BYTES, ZIP_MAGIC};
+use crate::playground::project::{self, ProjectError, PROJECT_DIR};
 
 /// One file the learner gave: its name (with the folder path when a folder was picked) and
 /// its bytes.
@@ -79,47 +80,130 @@ fn is_noise(path: &str) -> bool {
     })
 }
 
+/// Why an upload cannot be imported; each names the file where there is one.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ImportError {
+    Nothing,
+    /// Bytes in all, over [`MAX_TOTAL_BYTES`].
+    TooLarge(usize),
+    /// Files, over [`MAX_FILES`].
+    TooManyFiles(usize),
+    /// A zip that cannot be read, by its upload's name.
+    Zip {
+        upload: String,
+        error: ZipError,
+    },
+    /// A saved session or link that cannot be opened, by its upload's name.
+    Shared {
+        upload: String,
+        error: ShareError,
+    },
+    /// A `.zip` name on something else.
+    NotAZip(String),
+    /// A database file among revision files.
+    DatabaseAmongRevisions(String),
+    /// A file that is not a `.py` among revision files.
+    NotARevision(String),
+    /// Neither an alembic.ini nor a revision file in `origin`.
+    Empty(String),
+    /// A path leaving the project.
+    Outside(String),
+    /// A path or tree the project refuses.
+    Project(ProjectError),
+    /// A text file that is not UTF-8, with the offset of the first bad byte.
+    NotText {
+        path: String,
+        offset: usize,
+    },
+}
+
+impl std::fmt::Display for ImportError {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ImportError::Nothing => write!(formatter, "nothing to import"),
+            ImportError::TooLarge(total) => write!(
+                formatter,
+                "the upload is {} MB; the playground takes at most {} MB",
+                total / (1024 * 1024),
+                MAX_TOTAL_BYTES / (1024 * 1024)
+            ),
+            ImportError::TooManyFiles(count) => write!(
+                formatter,
+                "the upload has {count} files; the playground takes at most {MAX_FILES}"
+            ),
+            ImportError::Zip { upload, error } => write!(formatter, "{upload}: {error}"),
+            ImportError::Shared { upload, error } => write!(formatter, "{upload}: {error}"),
+            ImportError::NotAZip(upload) => write!(formatter, "{upload}: not a zip file"),
+            ImportError::DatabaseAmongRevisions(path) => {
+                write!(formatter, "{path}: import a database file on its own")
+            }
+            ImportError::NotARevision(path) => write!(
+                formatter,
+                "{path}: not a revision file (.py); a whole project needs its alembic.ini"
+            ),
+            ImportError::Empty(origin) => {
+                write!(
+                    formatter,
+                    "{origin} has no alembic.ini and no revision files"
+                )
+            }
+            ImportError::Outside(path) => {
+                write!(formatter, "{path}: paths must stay inside the project")
+            }
+            ImportError::Project(error) => write!(formatter, "{error}"),
+            ImportError::NotText { path, offset } => write!(
+                formatter,
+                "{path}: not UTF-8 text (invalid byte at offset {offset})"
+            ),
+        }
+    }
+}
+
+impl From<ProjectError> for ImportError {
+    fn from(error: ProjectError) -> Self {
+        ImportError::Project(error)
+    }
+}
+
 /// Works out what the uploads are. Never changes anything; errors say which file and why.
-pub fn classify(uploads: Vec<Upload>) -> Result<Import, String> {
+pub fn classify(uploads: Vec<Upload>) -> Result<Import, ImportError> {
     if uploads.is_empty() {
-        return Err("nothing to import".to_string());
+        return Err(ImportError::Nothing);
     }
     let total: usize = uploads.iter().map(|upload| upload.bytes.len()).sum();
     if total > MAX_TOTAL_BYTES {
-        return Err(format!(
-            "the upload is {} MB; the playground takes at most {} MB",
-            total / (1024 * 1024),
-            MAX_TOTAL_BYTES / (1024 * 1024)
-        ));
+        return Err(ImportError::TooLarge(total));
     }
     if uploads.len() > MAX_FILES {
-        return Err(format!(
-            "the upload has {} files; the playground takes at most {MAX_FILES}",
-            uploads.len()
-        ));
+        return Err(ImportError::TooManyFiles(uploads.len()));
     }
     if let [upload] = uploads.as_slice() {
         if upload.bytes.starts_with(ZIP_MAGIC) || upload.bytes.starts_with(EMPTY_ZIP_MAGIC) {
-            let entries =
-                unzip(&upload.bytes).map_err(|message| format!("{}: {message}", upload.name))?;
+            let entries = unzip(&upload.bytes).map_err(|error| ImportError::Zip {
+                upload: upload.name.clone(),
+                error,
+            })?;
             return classify_tree(entries, &upload.name);
         }
         if is_database(&upload.bytes) {
             return Ok(Import::Database(upload.bytes.clone()));
         }
         // A saved session kept aside by the page ("Download kept work").
-        if upload.bytes.starts_with(b"APGS") {
-            return crate::playground::transfer::share::decode_save(&upload.bytes)
+        let opened = if upload.bytes.starts_with(b"APGS") {
+            Some(share::decode_save(&upload.bytes))
+        } else {
+            shared_link_code(&upload.bytes).map(share::decode)
+        };
+        if let Some(opened) = opened {
+            return opened
                 .map(|state| Import::Shared(Box::new(state)))
-                .map_err(|error| format!("{}: {error}", upload.name));
-        }
-        if let Some(code) = shared_link_code(&upload.bytes) {
-            return crate::playground::transfer::share::decode(code)
-                .map(|state| Import::Shared(Box::new(state)))
-                .map_err(|error| format!("{}: {error}", upload.name));
+                .map_err(|error| ImportError::Shared {
+                    upload: upload.name.clone(),
+                    error,
+                });
         }
         if upload.name.to_ascii_lowercase().ends_with(".zip") {
-            return Err(format!("{}: not a zip file", upload.name));
+            return Err(ImportError::NotAZip(upload.name.clone()));
         }
     }
     let entries = uploads
@@ -131,7 +215,7 @@ pub fn classify(uploads: Vec<Upload>) -> Result<Import, String> {
 
 /// A set of files with paths: a project when one of them is `alembic.ini`, else revision
 /// files (and nothing else).
-fn classify_tree(entries: Vec<(String, Vec<u8>)>, origin: &str) -> Result<Import, String> {
+fn classify_tree(entries: Vec<(String, Vec<u8>)>, origin: &str) -> Result<Import, ImportError> {
     let entries: Vec<(String, Vec<u8>)> = entries
         .into_iter()
         .filter(|(path, _)| !path.ends_with('/') && !is_noise(path))
@@ -149,17 +233,15 @@ fn classify_tree(entries: Vec<(String, Vec<u8>)>, origin: &str) -> Result<Import
             project::check_path_characters(&name)?;
             if !name.ends_with(".py") {
                 if is_database(&bytes) {
-                    return Err(format!("{path}: import a database file on its own"));
+                    return Err(ImportError::DatabaseAmongRevisions(path));
                 }
-                return Err(format!(
-                    "{path}: not a revision file (.py); a whole project needs its alembic.ini"
-                ));
+                return Err(ImportError::NotARevision(path));
             }
             let source = text(&path, bytes)?;
             revisions.push((name, source));
         }
         if revisions.is_empty() {
-            return Err(format!("{origin} has no alembic.ini and no revision files"));
+            return Err(ImportError::Empty(origin.to_string()));
         }
         return Ok(Import::Revisions(revisions));
     };
@@ -171,7 +253,7 @@ fn classify_tree(entries: Vec<(String, Vec<u8>)>, origin: &str) -> Result<Import
         };
         let relative = relative.to_string();
         if relative.split('/').any(|part| part == "..") {
-            return Err(format!("{path}: paths must stay inside the project"));
+            return Err(ImportError::Outside(path));
         }
         project::check_path_characters(&relative)?;
         if is_database(&bytes) {
@@ -189,7 +271,7 @@ fn classify_tree(entries: Vec<(String, Vec<u8>)>, origin: &str) -> Result<Import
 fn pick_database(
     files: &[(String, String)],
     mut databases: Vec<(String, Vec<u8>)>,
-) -> Result<Option<(String, Vec<u8>)>, String> {
+) -> Result<Option<(String, Vec<u8>)>, ProjectError> {
     if databases.is_empty() {
         return Ok(None);
     }
@@ -209,12 +291,10 @@ fn pick_database(
     Ok(None)
 }
 
-fn text(path: &str, bytes: Vec<u8>) -> Result<String, String> {
-    let text = String::from_utf8(bytes).map_err(|error| {
-        format!(
-            "{path}: not UTF-8 text (invalid byte at offset {})",
-            error.utf8_error().valid_up_to()
-        )
+fn text(path: &str, bytes: Vec<u8>) -> Result<String, ImportError> {
+    let text = String::from_utf8(bytes).map_err(|error| ImportError::NotText {
+        path: path.to_string(),
+        offset: error.utf8_error().valid_up_to(),
     })?;
     // Windows line endings read the same to Python; the editor wants one kind.
     Ok(text.replace("\r\n", "\n"))

@@ -325,7 +325,7 @@ fn write_state(state: &SharedState, payload: Payload) -> Vec<u8> {
 /// A path from a link or a save, refused unless it is a plain path inside the project
 /// ([`check_path_characters`], and nothing that leaves the project once `..` is resolved).
 fn check_path(path: &str) -> Result<(), String> {
-    check_path_characters(path)?;
+    check_path_characters(path).map_err(|error| error.to_string())?;
     let normalized = crate::host::normalize(path);
     if normalized != PROJECT_DIR && !normalized.starts_with(&format!("{PROJECT_DIR}/")) {
         return Err(format!("a file outside the project: {path}"));

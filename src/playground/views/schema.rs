@@ -6,7 +6,7 @@
 //! Owns: reading, comparing, laying out. Does not: run migrations (the session replays them
 //! into a scratch database for "the schema at a revision").
 
-use crate::runtime::{Database, SqlValue};
+use crate::runtime::{Database, DbError, RuntimeError, SqlValue};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Column {
@@ -59,21 +59,44 @@ impl Schema {
     }
 }
 
+/// Why a live database's schema could not be read.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SchemaError {
+    /// Listing the tables failed.
+    Database(DbError),
+    /// Reflecting a table failed.
+    Reflection(RuntimeError),
+}
+
+impl std::fmt::Display for SchemaError {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SchemaError::Database(error) => write!(formatter, "{error}"),
+            SchemaError::Reflection(error) => write!(formatter, "{error}"),
+        }
+    }
+}
+
+impl From<DbError> for SchemaError {
+    fn from(error: DbError) -> Self {
+        SchemaError::Database(error)
+    }
+}
+
 /// Reads the schema of a live database.
-pub fn read(database: &mut dyn Database) -> Result<Schema, String> {
+pub fn read(database: &mut dyn Database) -> Result<Schema, SchemaError> {
     let (_, rows) = database
         .query(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
             &[],
-        )
-        .map_err(|error| error.to_string())?;
+        )?;
     let mut tables = Vec::new();
     for row in rows {
         let Some(SqlValue::Text(name)) = row.into_iter().next() else {
             continue;
         };
         let Some(data) = crate::runtime::reflect::fetch_table(database, &name)
-            .map_err(|error| error.to_string())?
+            .map_err(SchemaError::Reflection)?
         else {
             continue;
         };

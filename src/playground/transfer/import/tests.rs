@@ -131,7 +131,7 @@ fn deflated_entries_are_read_and_checked() {
     // One flipped byte in the compressed data: refused, not imported half-read.
     let mut damaged = archive.clone();
     damaged[46 + 10] ^= 0x55;
-    let error = unzip(&damaged).unwrap_err();
+    let error = unzip(&damaged).unwrap_err().to_string();
     assert!(error.starts_with("proj/alembic.ini: "), "{error}");
 }
 
@@ -143,6 +143,7 @@ fn a_zip_bomb_and_broken_archives_are_refused_with_messages() {
     bomb[central + 24..central + 28].copy_from_slice(&(1u32 << 30).to_le_bytes());
     assert!(unzip(&bomb)
         .unwrap_err()
+        .to_string()
         .contains("unpacks to more than 16 MB"));
 
     assert_eq!(
@@ -150,18 +151,21 @@ fn a_zip_bomb_and_broken_archives_are_refused_with_messages() {
             "x.zip",
             b"PK\x03\x04 not really a zip file, only its first bytes"
         )])
-        .unwrap_err(),
+        .unwrap_err()
+        .to_string(),
         "x.zip: not a zip file (no end of central directory)"
     );
     assert_eq!(
-        classify(vec![upload("notes.zip", b"hello")]).unwrap_err(),
+        classify(vec![upload("notes.zip", b"hello")])
+            .unwrap_err()
+            .to_string(),
         "notes.zip: not a zip file"
     );
     let mut encrypted = deflated_zip("a.py", b"x = 1\n");
     let central = encrypted.len() - 22 - 46 - "a.py".len();
     encrypted[central + 8] |= 1;
     assert_eq!(
-        unzip(&encrypted).unwrap_err(),
+        unzip(&encrypted).unwrap_err().to_string(),
         "a.py: encrypted zip entries are not supported"
     );
 }
@@ -221,11 +225,14 @@ fn loose_revision_files_join_the_versions_directory() {
             upload("a.py", b"x = 1\n"),
             upload("notes.docx", b"\xd0\xcf")
         ])
-        .unwrap_err(),
+        .unwrap_err()
+        .to_string(),
         "notes.docx: not a revision file (.py); a whole project needs its alembic.ini"
     );
     assert_eq!(
-        classify(vec![upload("bad.py", b"x = '\xff'\n")]).unwrap_err(),
+        classify(vec![upload("bad.py", b"x = '\xff'\n")])
+            .unwrap_err()
+            .to_string(),
         "bad.py: not UTF-8 text (invalid byte at offset 5)"
     );
 }
@@ -307,13 +314,13 @@ fn a_damaged_database_file_changes_nothing() {
         *byte = 0xA5;
     }
     let import = classify(vec![upload("app.db", &bytes)]).unwrap();
-    let error = session.apply_import(&import).unwrap_err();
+    let error = session.apply_import(&import).unwrap_err().to_string();
     assert!(error.starts_with("the database file: "), "{error}");
     assert_eq!(session.snapshot().unwrap(), before);
 
     let short = Import::Database(b"SQLite format 3\0tiny".to_vec());
     assert_eq!(
-        session.apply_import(&short).unwrap_err(),
+        session.apply_import(&short).unwrap_err().to_string(),
         "the database file: not a SQLite database file"
     );
     assert_eq!(session.snapshot().unwrap(), before);
@@ -351,6 +358,8 @@ fn a_saved_share_link_opens_the_shared_playground() {
         assert_eq!(reopened, state.snapshot);
     }
     // A damaged saved link: the share decoder's message, naming the file.
-    let error = classify(vec![upload("link.txt", b"1.AAAA")]).unwrap_err();
+    let error = classify(vec![upload("link.txt", b"1.AAAA")])
+        .unwrap_err()
+        .to_string();
     assert!(error.starts_with("link.txt: "), "{error}");
 }

@@ -174,7 +174,8 @@ fn schema_at_a_revision_replays_the_migrations_in_a_scratch_copy() {
     );
     let error = session
         .schema_at("ffff", &FixedClock, &mut ids)
-        .unwrap_err();
+        .unwrap_err()
+        .to_string();
     assert!(
         error.starts_with("upgrading an empty database to ffff fails: "),
         "{error}"
