@@ -57,7 +57,7 @@ pub fn install(handle: Store) {
     let write_file = Closure::<dyn Fn(String, String) -> Result<(), JsValue>>::new(
         move |path: String, text: String| {
             let path = crate::playground::project::project_path(&path)
-                .map_err(|message| JsValue::from_str(&message))?;
+                .map_err(|message| JsValue::from_str(&message.to_string()))?;
             write_handle.write_file(&path, &text);
             Ok(())
         },
@@ -94,8 +94,8 @@ pub fn install(handle: Store) {
                     pairs.push((path, text));
                 }
             }
-            let session =
-                Session::from_files(&pairs).map_err(|message| JsValue::from_str(&message))?;
+            let session = Session::from_files(&pairs)
+                .map_err(|message| JsValue::from_str(&message.to_string()))?;
             load_handle.replace_session(session, "load project");
             Ok(())
         });
@@ -130,7 +130,7 @@ pub fn install(handle: Store) {
         let (columns, rows) = match query_handle.dispatch(Action::Query(sql)) {
             Ok(Outcome::Rows(columns, rows)) => (columns, rows),
             Ok(_) => (Vec::new(), Vec::new()),
-            Err(error) => return Err(JsValue::from_str(&error)),
+            Err(error) => return Err(JsValue::from_str(&error.to_string())),
         };
         let result = js_sys::Object::new();
         let column_list = js_sys::Array::new();
@@ -162,7 +162,7 @@ pub fn install(handle: Store) {
         share_handle
             .share_url()
             .map(|url| JsValue::from_str(&url))
-            .map_err(|message| JsValue::from_str(&message))
+            .map_err(|message| JsValue::from_str(&message.to_string()))
     });
     set(&api, "shareUrl", share_url.as_ref().unchecked_ref());
     share_url.forget();
@@ -173,7 +173,7 @@ pub fn install(handle: Store) {
             export_handle
                 .export_zip(include_database.is_truthy())
                 .map(|bytes| js_sys::Uint8Array::from(bytes.as_slice()).into())
-                .map_err(|message| JsValue::from_str(&message))
+                .map_err(|message| JsValue::from_str(&message.to_string()))
         },
     );
     set(&api, "exportZip", export_zip.as_ref().unchecked_ref());
@@ -184,7 +184,7 @@ pub fn install(handle: Store) {
         undo_handle
             .dispatch(Action::Undo)
             .map(|_| ())
-            .map_err(|message| JsValue::from_str(&message))
+            .map_err(|message| JsValue::from_str(&message.to_string()))
     });
     set(&api, "undo", undo.as_ref().unchecked_ref());
     undo.forget();

@@ -12,7 +12,8 @@ use wasm_bindgen::JsCast;
 
 use crate::output::Channel;
 use crate::playground::project::{DatabaseImage, SessionSnapshot, TranscriptEntry};
-use crate::playground::session::Session;
+use crate::playground::session::{Session, SessionError};
+use crate::playground::transfer::share::ShareError;
 
 #[wasm_bindgen(module = "/src/web/storage.js")]
 extern "C" {
@@ -60,6 +61,37 @@ pub enum Saved {
     Unavailable(String),
 }
 
+/// Why saved work could not be read or written.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StorageError {
+    /// The browser's storage refused (its message).
+    Browser(String),
+    /// A save an earlier release wrote in localStorage that does not parse.
+    LegacyDamaged,
+    /// A save whose bytes do not decode.
+    Damaged(ShareError),
+    /// A save that decodes but cannot be opened as a session.
+    Session(SessionError),
+}
+
+impl std::fmt::Display for StorageError {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StorageError::Browser(message) => write!(formatter, "{message}"),
+            StorageError::LegacyDamaged => write!(
+                formatter,
+                "the saved session (an earlier release's) is damaged"
+            ),
+            StorageError::Damaged(error) => write!(formatter, "{error}"),
+            StorageError::Session(error) => write!(formatter, "{error}"),
+        }
+    }
+}
+
+fn browser_error(error: JsValue) -> StorageError {
+    StorageError::Browser(describe(&error))
+}
+
 fn describe(error: &JsValue) -> String {
     js_sys::Reflect::get(error, &"message".into())
         .ok()
@@ -95,9 +127,11 @@ pub async fn load() -> Saved {
     let generation = field(&record, "generation").as_f64().unwrap_or(0.0);
     let bytes = bytes_of(&record);
     let readable = crate::playground::transfer::share::decode_save(&bytes)
-        .map_err(|error| error.to_string())
+        .map_err(StorageError::Damaged)
         .and_then(|state| {
-            Session::from_snapshot(&state.snapshot).map(|session| (session, state.open_file))
+            Session::from_snapshot(&state.snapshot)
+                .map(|session| (session, state.open_file))
+                .map_err(StorageError::Session)
         });
     match readable {
         Ok((session, open_file)) => Saved::Found {
@@ -107,7 +141,7 @@ pub async fn load() -> Saved {
             legacy: false,
             note: closed_tab_note.then(|| "A tab that was closing had changes that another tab's newer save would have replaced; they are kept aside: \"Download kept work\" saves them as a file.".to_string()),
         },
-        Err(reason) => unreadable(&bytes, &reason, generation).await,
+        Err(reason) => unreadable(&bytes, &reason.to_string(), generation).await,
     }
 }
 
@@ -136,7 +170,8 @@ async fn load_legacy() -> Saved {
     else {
         return Saved::Nothing { generation: 0.0 };
     };
-    let readable = legacy_snapshot(&text).and_then(|snapshot| Session::from_snapshot(&snapshot));
+    let readable = legacy_snapshot(&text)
+        .and_then(|snapshot| Session::from_snapshot(&snapshot).map_err(StorageError::Session));
     match readable {
         Ok(session) => Saved::Found {
             session: Box::new(session),
@@ -146,7 +181,7 @@ async fn load_legacy() -> Saved {
             note: None,
         },
         Err(reason) => {
-            let kept = unreadable(text.as_bytes(), &reason, 0.0).await;
+            let kept = unreadable(text.as_bytes(), &reason.to_string(), 0.0).await;
             if matches!(kept, Saved::Unreadable { saving: true, .. }) {
                 if let Some(storage) = storage {
                     let _ = storage.remove_item(LEGACY_KEY);
@@ -168,8 +203,8 @@ pub fn forget_legacy() {
 
 /// The JSON earlier releases wrote (serde's shape of the old `SessionSnapshot`: databases as
 /// SQL statements, transcript entries as `{"Command": text}` and so on).
-fn legacy_snapshot(text: &str) -> Result<SessionSnapshot, String> {
-    let damaged = || "the saved session (an earlier release's) is damaged".to_string();
+fn legacy_snapshot(text: &str) -> Result<SessionSnapshot, StorageError> {
+    let damaged = || StorageError::LegacyDamaged;
     let value = js_sys::JSON::parse(text).map_err(|_| damaged())?;
     let list = |value: JsValue| -> Vec<JsValue> {
         if js_sys::Array::is_array(&value) {
@@ -179,7 +214,7 @@ fn legacy_snapshot(text: &str) -> Result<SessionSnapshot, String> {
         }
     };
     let text_of = |value: &JsValue| value.as_string().ok_or_else(damaged);
-    let pair = |value: &JsValue| -> Result<(String, String), String> {
+    let pair = |value: &JsValue| -> Result<(String, String), StorageError> {
         let items = list(value.clone());
         match items.as_slice() {
             [first, second] => Ok((text_of(first)?, text_of(second)?)),
@@ -267,10 +302,10 @@ pub enum Written {
 }
 
 /// Saves bytes as the generation after `expected`, unless another tab saved since.
-pub async fn save(bytes: &[u8], expected: f64, tab: &str) -> Result<Written, String> {
+pub async fn save(bytes: &[u8], expected: f64, tab: &str) -> Result<Written, StorageError> {
     let answer = write_save(bytes, expected, tab)
         .await
-        .map_err(|error| describe(&error))?;
+        .map_err(browser_error)?;
     let generation = answer.as_f64().unwrap_or(-1.0);
     persist();
     Ok(if generation < 0.0 {
@@ -286,8 +321,8 @@ pub fn save_while_closing(bytes: &[u8], base: f64, tab: &str) {
 }
 
 /// Everything kept aside, newest first: (reason, bytes).
-pub async fn kept_aside() -> Result<Vec<(String, Vec<u8>)>, String> {
-    let records = list_aside().await.map_err(|error| describe(&error))?;
+pub async fn kept_aside() -> Result<Vec<(String, Vec<u8>)>, StorageError> {
+    let records = list_aside().await.map_err(browser_error)?;
     Ok(js_sys::Array::from(&records)
         .iter()
         .map(|record| {

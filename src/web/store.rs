@@ -22,11 +22,63 @@ use yew::prelude::*;
 
 use super::host::{BrowserClock, BrowserIds};
 use super::storage;
-use crate::host::FileSystem;
+use crate::host::{FileSystem, FsError};
 use crate::output::Output;
 use crate::playground::project::{TranscriptEntry, PROJECT_DIR};
-use crate::playground::session::Session;
-use crate::runtime::SqlValue;
+use crate::playground::session::{Session, SessionError};
+use crate::playground::transfer::import::ImportError;
+use crate::runtime::{DbError, SqlValue};
+
+/// Why an action, a view or an export of the page failed; its text is what the banner (or
+/// the panel) shows.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StoreError {
+    Session(SessionError),
+    Files(FsError),
+    Database(DbError),
+    Import(ImportError),
+    /// The learner said no when asked to confirm.
+    Cancelled,
+    /// The browser would not do what the page asked (what it was).
+    Browser(String),
+}
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StoreError::Session(error) => write!(formatter, "{error}"),
+            StoreError::Files(error) => write!(formatter, "{error}"),
+            StoreError::Database(error) => write!(formatter, "{error}"),
+            StoreError::Import(error) => write!(formatter, "{error}"),
+            StoreError::Cancelled => write!(formatter, "cancelled; nothing changed"),
+            StoreError::Browser(what) => write!(formatter, "{what}"),
+        }
+    }
+}
+
+impl From<SessionError> for StoreError {
+    fn from(error: SessionError) -> Self {
+        StoreError::Session(error)
+    }
+}
+
+impl From<FsError> for StoreError {
+    fn from(error: FsError) -> Self {
+        StoreError::Files(error)
+    }
+}
+
+impl From<DbError> for StoreError {
+    fn from(error: DbError) -> Self {
+        StoreError::Database(error)
+    }
+}
+
+impl From<ImportError> for StoreError {
+    fn from(error: ImportError) -> Self {
+        StoreError::Import(error)
+    }
+}
 
 /// What a change touched; components subscribe to the topics they draw.
 pub mod topic {
@@ -325,7 +377,7 @@ impl Store {
     }
 
     /// Does `action`, then redraws what it changed and schedules a save.
-    pub fn dispatch(&self, action: Action) -> Result<Outcome, String> {
+    pub fn dispatch(&self, action: Action) -> Result<Outcome, StoreError> {
         match action {
             Action::Run(line) => {
                 let result = self
@@ -343,7 +395,7 @@ impl Store {
                 let mut failed = None;
                 for (path, text) in &files {
                     if let Err(error) = self.session_mut().files.write(path, text) {
-                        failed = Some(error.to_string());
+                        failed = Some(error.into());
                         break;
                     }
                 }
@@ -403,7 +455,7 @@ impl Store {
                     *self.0.open_file.borrow_mut() = keep_open.or(Some(models));
                 }
                 self.changed(topic::ALL);
-                applied.map(Outcome::Message)
+                applied.map(Outcome::Message).map_err(StoreError::from)
             }
             Action::Query(sql) => {
                 let (answer, wrote) = {
@@ -416,8 +468,7 @@ impl Store {
                     };
                     let database = session.main_database()?;
                     let changes_before = database.connection.total_changes();
-                    let answer = crate::runtime::Database::query(database, &sql, &[])
-                        .map_err(|error| error.to_string())?;
+                    let answer = crate::runtime::Database::query(database, &sql, &[])?;
                     let wrote = database.connection.total_changes() != changes_before
                         || !database.connection.is_autocommit()
                         || answer.0.is_empty();
@@ -436,7 +487,7 @@ impl Store {
             Action::Undo => {
                 let undone = self.session_mut().undo_last_command();
                 self.changed(topic::ALL);
-                undone.map(|_| Outcome::Done)
+                undone.map(|_| Outcome::Done).map_err(StoreError::from)
             }
             Action::CloseLesson => {
                 self.session_mut().lesson = None;
@@ -450,12 +501,9 @@ impl Store {
     /// what shows it (its editor, the lesson, a migration's panels): at once for a script's
     /// write, and for a keystroke (`typed`) the editor at the start of the next frame and the
     /// rest once typing pauses.
-    fn write(&self, path: String, text: String, typed: bool) -> Result<Outcome, String> {
+    fn write(&self, path: String, text: String, typed: bool) -> Result<Outcome, StoreError> {
         let existed = self.session().files.is_file(&path);
-        self.session_mut()
-            .files
-            .write(&path, &text)
-            .map_err(|error| error.to_string())?;
+        self.session_mut().files.write(&path, &text)?;
         if !existed {
             self.changed(topic::ALL);
             return Ok(Outcome::Done);
@@ -561,8 +609,8 @@ impl Store {
     // ---- the banner ----
 
     /// Shows a message in the page's error banner.
-    pub fn show_error(&self, message: String) {
-        *self.0.banner.borrow_mut() = Some(message);
+    pub fn show_error(&self, message: impl std::fmt::Display) {
+        *self.0.banner.borrow_mut() = Some(message.to_string());
         self.notify(topic::PAGE);
     }
 
@@ -633,7 +681,7 @@ impl Store {
 
     pub fn revision_graph(
         &self,
-    ) -> Result<crate::playground::views::graph_layout::GraphView, String> {
+    ) -> Result<crate::playground::views::graph_layout::GraphView, SessionError> {
         self.session_mut().revision_graph()
     }
 
@@ -709,7 +757,7 @@ impl Store {
     pub fn schema_at(
         &self,
         target: &str,
-    ) -> Result<crate::playground::views::schema::Schema, String> {
+    ) -> Result<crate::playground::views::schema::Schema, SessionError> {
         self.session()
             .schema_at(target, &BrowserClock, &mut BrowserIds)
     }
@@ -717,7 +765,7 @@ impl Store {
     /// The live tables compared with what the migrations build (see `Session::drift`).
     pub fn drift(
         &self,
-    ) -> Option<Result<(String, Vec<crate::playground::views::schema::Change>), String>> {
+    ) -> Option<Result<(String, Vec<crate::playground::views::schema::Change>), SessionError>> {
         self.session_mut()
             .drift(&BrowserClock, &mut BrowserIds)
             .transpose()
@@ -757,11 +805,8 @@ impl Store {
     }
 
     /// The bytes of a save: the session with its databases as SQLite files, and the open file.
-    fn save_bytes(&self) -> Result<Vec<u8>, String> {
-        let snapshot = self
-            .session_mut()
-            .snapshot()
-            .map_err(|error| error.to_string())?;
+    fn save_bytes(&self) -> Result<Vec<u8>, DbError> {
+        let snapshot = self.session_mut().snapshot()?;
         Ok(crate::playground::transfer::share::encode_save(
             &crate::playground::transfer::share::SharedState {
                 snapshot,
@@ -810,7 +855,7 @@ impl Store {
         });
     }
 
-    fn save_failed(&self, message: &str) {
+    fn save_failed(&self, message: &dyn std::fmt::Display) {
         self.0.saving.failed.set(true);
         self.0.saving.pending.set(true);
         self.show_error(format!("Your latest changes could not be saved in this browser ({message}). They stay in this tab: keep it open, or use Export to keep a copy."));
@@ -893,35 +938,30 @@ impl Store {
     // ---- what leaves the page: links, files ----
 
     /// The address that reproduces this state.
-    pub fn share_url(&self) -> Result<String, String> {
-        let snapshot = self
-            .session_mut()
-            .link_snapshot()
-            .map_err(|error| error.to_string())?;
+    pub fn share_url(&self) -> Result<String, StoreError> {
+        let snapshot = self.session_mut().link_snapshot()?;
         let code = crate::playground::transfer::share::encode(
             &crate::playground::transfer::share::SharedState {
                 snapshot,
                 open_file: self.open_file(),
             },
         );
-        let window = web_sys::window().ok_or("no window")?;
+        let browser = |what: &str| StoreError::Browser(what.to_string());
+        let window = web_sys::window().ok_or_else(|| browser("no window"))?;
         let location = window.location();
         let base = format!(
             "{}{}",
-            location.origin().map_err(|_| "no origin")?,
-            location.pathname().map_err(|_| "no path")?
+            location.origin().map_err(|_| browser("no origin"))?,
+            location.pathname().map_err(|_| browser("no path"))?
         );
         Ok(format!("{base}#s={code}"))
     }
 
     /// The project as a zip real Alembic runs unchanged (optionally with `app.db`).
-    pub fn export_zip(&self, include_database: bool) -> Result<Vec<u8>, String> {
+    pub fn export_zip(&self, include_database: bool) -> Result<Vec<u8>, StoreError> {
         let mut session = self.session_mut();
         let database = if include_database {
-            let bytes = session
-                .main_database()?
-                .file_bytes()
-                .map_err(|error| error.to_string())?;
+            let bytes = session.main_database()?.file_bytes()?;
             Some(bytes)
         } else {
             None
@@ -932,9 +972,11 @@ impl Store {
     }
 
     /// An `<iframe>` snippet embedding this exact state (editor and terminal).
-    pub fn embed_code(&self) -> Result<String, String> {
+    pub fn embed_code(&self) -> Result<String, StoreError> {
         let url = self.share_url()?;
-        let (page, code) = url.split_once("#s=").ok_or("no share link")?;
+        let (page, code) = url
+            .split_once("#s=")
+            .ok_or_else(|| StoreError::Browser("no share link".to_string()))?;
         Ok(crate::playground::transfer::embed::snippet(
             page,
             &crate::playground::transfer::embed::EmbedOptions::default(),

@@ -324,17 +324,13 @@ fn write_state(state: &SharedState, payload: Payload) -> Vec<u8> {
 
 /// A path from a link or a save, refused unless it is a plain path inside the project
 /// ([`check_path_characters`], and nothing that leaves the project once `..` is resolved).
-fn check_path(path: &str) -> Result<(), String> {
-    check_path_characters(path).map_err(|error| error.to_string())?;
-    let normalized = crate::host::normalize(path);
-    if normalized != PROJECT_DIR && !normalized.starts_with(&format!("{PROJECT_DIR}/")) {
-        return Err(format!("a file outside the project: {path}"));
-    }
-    Ok(())
-}
-
 fn checked(path: String) -> Result<String, ShareError> {
-    check_path(&path).map_err(|message| ShareError(format!("the link names {message}")))?;
+    let refused = |what: String| ShareError(format!("the link names {what}"));
+    check_path_characters(&path).map_err(|error| refused(error.to_string()))?;
+    let normalized = crate::host::normalize(&path);
+    if normalized != PROJECT_DIR && !normalized.starts_with(&format!("{PROJECT_DIR}/")) {
+        return Err(refused(format!("a file outside the project: {path}")));
+    }
     Ok(path)
 }
 

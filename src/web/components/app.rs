@@ -16,7 +16,7 @@ use crate::playground::session::Session;
 use crate::playground::warm_up::{WarmUp, WarmUpStep};
 use crate::web::host::{BrowserClock, BrowserIds};
 use crate::web::storage;
-use crate::web::store::{topic, use_subscription, Action, Saving, Store};
+use crate::web::store::{topic, use_subscription, Action, Saving, Store, StoreError};
 
 /// When the idle warm-up starts after the page has loaded, and the pause between its steps
 /// (milliseconds): each step is one command on a small scratch project (a few milliseconds
@@ -238,23 +238,24 @@ fn initial_session(startup: Startup, store: &Saving) -> (Session, Option<String>
 const LONG_LINK: usize = 8_000;
 
 /// Offers bytes as a file download.
-fn download(name: &str, mime_type: &str, bytes: &[u8]) -> Result<(), String> {
+fn download(name: &str, mime_type: &str, bytes: &[u8]) -> Result<(), StoreError> {
+    let browser = |what: &str| StoreError::Browser(what.to_string());
     let array = js_sys::Uint8Array::from(bytes);
     let parts = js_sys::Array::of1(&array);
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime_type);
     let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)
-        .map_err(|_| "could not build the file")?;
-    let url =
-        web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| "could not build the file")?;
+        .map_err(|_| browser("could not build the file"))?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)
+        .map_err(|_| browser("could not build the file"))?;
     let document = web_sys::window()
         .and_then(|window| window.document())
-        .ok_or("no document")?;
+        .ok_or_else(|| browser("no document"))?;
     let anchor: web_sys::HtmlAnchorElement = document
         .create_element("a")
-        .map_err(|_| "no anchor")?
+        .map_err(|_| browser("no anchor"))?
         .dyn_into()
-        .map_err(|_| "no anchor")?;
+        .map_err(|_| browser("no anchor"))?;
     anchor.set_href(&url);
     anchor.set_download(name);
     anchor.click();
@@ -518,7 +519,7 @@ pub fn app(props: &AppProps) -> Html {
     let on_uploads = {
         let handle = handle.clone();
         Rc::new(
-            move |read: Result<Vec<crate::playground::transfer::import::Upload>, String>| {
+            move |read: Result<Vec<crate::playground::transfer::import::Upload>, StoreError>| {
                 let imported =
                     read.and_then(|uploads| super::import::import_uploads(&handle, uploads));
                 match imported {

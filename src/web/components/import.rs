@@ -7,13 +7,13 @@ use std::rc::Rc;
 
 use crate::playground::transfer::import::{Import, Upload};
 use crate::web::confirm;
-use crate::web::store::{Action, Outcome, Store};
+use crate::web::store::{Action, Outcome, Store, StoreError};
 
 /// Reads every file of `list` (with its folder path when a folder was picked), then calls
 /// `done` once with all of them, in the order given.
 pub fn read_files(
     list: web_sys::FileList,
-    done: impl FnOnce(Result<Vec<Upload>, String>) + 'static,
+    done: impl FnOnce(Result<Vec<Upload>, StoreError>) + 'static,
 ) {
     let files: Vec<web_sys::File> = (0..list.length())
         .filter_map(|index| list.get(index))
@@ -23,11 +23,11 @@ pub fn read_files(
     }
     let total: f64 = files.iter().map(|file| file.size()).sum();
     if total > crate::playground::transfer::zip::MAX_TOTAL_BYTES as f64 {
-        done(Err(format!(
+        done(Err(StoreError::Browser(format!(
             "the files come to {:.0} MB; the playground takes at most {} MB",
             total / 1_048_576.0,
             crate::playground::transfer::zip::MAX_TOTAL_BYTES / 1_048_576
-        )));
+        ))));
         return;
     }
     let count = files.len();
@@ -68,7 +68,7 @@ pub fn read_files(
                     keep.borrow_mut().clear();
                     if let Some(done) = done.borrow_mut().take() {
                         match failed.borrow_mut().take() {
-                            Some(message) => done(Err(message)),
+                            Some(message) => done(Err(StoreError::Browser(message))),
                             None => done(Ok(results.borrow_mut().drain(..).flatten().collect())),
                         }
                     }
@@ -80,7 +80,7 @@ pub fn read_files(
 
 /// Works out what the uploads are, asks before replacing anything, applies the import.
 /// Returns the note to show, or the reason nothing changed.
-pub fn import_uploads(handle: &Store, uploads: Vec<Upload>) -> Result<String, String> {
+pub fn import_uploads(handle: &Store, uploads: Vec<Upload>) -> Result<String, StoreError> {
     let origin = match uploads.as_slice() {
         [one] => one.name.clone(),
         many => format!("{} files", many.len()),
@@ -123,7 +123,7 @@ pub fn import_uploads(handle: &Store, uploads: Vec<Upload>) -> Result<String, St
     });
     if let Some(question) = question {
         if !confirm(&question) {
-            return Err("cancelled; nothing changed".to_string());
+            return Err(StoreError::Cancelled);
         }
     }
     match handle.dispatch(Action::Import(Box::new(import)))? {

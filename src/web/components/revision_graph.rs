@@ -5,7 +5,6 @@
 
 use yew::prelude::*;
 
-use crate::playground::views::graph_layout::GraphView;
 use crate::web::store::{topic, use_store};
 
 const ROW: f64 = 34.0;
@@ -30,7 +29,7 @@ pub fn revision_graph() -> Html {
     // Only the rows near the visible part are drawn (a 1,000-revision graph would otherwise
     // be thousands of SVG elements); the picture keeps its full height for the scroll bar.
     let first_row = use_state(|| 0usize);
-    let view: Result<GraphView, String> = handle.revision_graph();
+    let view = handle.revision_graph();
     let view = match view {
         Ok(view) => view,
         Err(message) => {

@@ -4,6 +4,7 @@
 
 use yew::prelude::*;
 
+use crate::playground::session::SessionError;
 use crate::playground::views::schema::{Change, Schema};
 use crate::web::store::{topic, use_store, Store, TableRows};
 
@@ -26,7 +27,7 @@ const LIVE: &str = "live";
 
 /// The schema at `target`: a revision, `base`, or the live database (`live`, already without
 /// its version table).
-fn schema_for(handle: &Store, target: &str, live: &Schema) -> Result<Schema, String> {
+fn schema_for(handle: &Store, target: &str, live: &Schema) -> Result<Schema, SessionError> {
     if target == LIVE {
         return Ok(live.clone());
     }
@@ -115,7 +116,9 @@ pub fn side_panel() -> Html {
                 let changes = (!compare.is_empty()).then(|| {
                     let from = schema_for(handle, compare, &live_schema)?;
                     let to = schema.clone()?;
-                    Ok::<Vec<Change>, String>(crate::playground::views::schema::diff(&from, &to))
+                    Ok::<Vec<Change>, SessionError>(crate::playground::views::schema::diff(
+                        &from, &to,
+                    ))
                 });
                 Some((schema, changes))
             },
@@ -220,7 +223,7 @@ pub fn side_panel() -> Html {
                         <>
                             { changes_view(changes.as_ref()) }
                             { match schema {
-                                Err(message) => html! { <p class="error-text">{message.clone()}</p> },
+                                Err(message) => html! { <p class="error-text">{message.to_string()}</p> },
                                 Ok(schema) if *diagram => diagram_view(schema, diagram_columns),
                                 Ok(schema) if is_live => list_view(&live.schema, Some(&live.rows), &version_table),
                                 Ok(schema) => list_view(schema, None, &version_table),
@@ -234,7 +237,7 @@ pub fn side_panel() -> Html {
     }
 }
 
-type DriftResult = Result<(String, Vec<Change>), String>;
+type DriftResult = Result<(String, Vec<Change>), SessionError>;
 
 fn drift_view(drift: Option<&DriftResult>) -> Html {
     match drift {
@@ -266,10 +269,10 @@ fn changes_list(changes: &[Change]) -> Html {
     }
 }
 
-fn changes_view(changes: Option<&Result<Vec<Change>, String>>) -> Html {
+fn changes_view(changes: Option<&Result<Vec<Change>, SessionError>>) -> Html {
     match changes {
         None => html! {},
-        Some(Err(message)) => html! { <p class="error-text">{message.clone()}</p> },
+        Some(Err(message)) => html! { <p class="error-text">{message.to_string()}</p> },
         Some(Ok(changes)) if changes.is_empty() => html! { <p class="muted">{"No changes."}</p> },
         Some(Ok(changes)) => changes_list(changes),
     }
