@@ -103,7 +103,7 @@ pub enum ProjectError {
 impl fmt::Display for ProjectError {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ProjectError::NoName => write!(formatter, "a file needs a name"),
+            ProjectError::NoName => formatter.write_str("a file needs a name"),
             ProjectError::NotAFileName(typed) => write!(formatter, "{typed}: not a file name"),
             ProjectError::Character { path, character } => write!(
                 formatter,
@@ -116,7 +116,7 @@ impl fmt::Display for ProjectError {
             }
             ProjectError::Exists(typed) => write!(formatter, "{typed}: already exists"),
             ProjectError::Missing(path) => write!(formatter, "{path}: no such file"),
-            ProjectError::Files(error) => write!(formatter, "{error}"),
+            ProjectError::Files(error) => std::fmt::Display::fmt(error, formatter),
         }
     }
 }

@@ -57,7 +57,7 @@ pub fn install(handle: Store) {
     let write_file = Closure::<dyn Fn(String, String) -> Result<(), JsValue>>::new(
         move |path: String, text: String| {
             let path = crate::playground::project::project_path(&path)
-                .map_err(|message| JsValue::from_str(&message.to_string()))?;
+                .map_err(|message| js_error(&message))?;
             write_handle.write_file(&path, &text);
             Ok(())
         },
@@ -76,7 +76,7 @@ pub fn install(handle: Store) {
             }
         }
         if let Err(message) = write_many_handle.dispatch(Action::WriteFiles(pairs)) {
-            write_many_handle.show_error(message);
+            write_many_handle.show_error(message.to_string());
         }
     });
     set(&api, "writeFiles", write_files.as_ref().unchecked_ref());
@@ -94,8 +94,7 @@ pub fn install(handle: Store) {
                     pairs.push((path, text));
                 }
             }
-            let session = Session::from_files(&pairs)
-                .map_err(|message| JsValue::from_str(&message.to_string()))?;
+            let session = Session::from_files(&pairs).map_err(|message| js_error(&message))?;
             load_handle.replace_session(session, "load project");
             Ok(())
         });
@@ -105,7 +104,7 @@ pub fn install(handle: Store) {
     let remove_handle = handle.clone();
     let remove_file = Closure::<dyn Fn(String)>::new(move |path: String| {
         if let Err(message) = remove_handle.dispatch(Action::DeleteFile(project_path(&path))) {
-            remove_handle.show_error(message);
+            remove_handle.show_error(message.to_string());
         }
     });
     set(&api, "removeFile", remove_file.as_ref().unchecked_ref());
@@ -130,7 +129,7 @@ pub fn install(handle: Store) {
         let (columns, rows) = match query_handle.dispatch(Action::Query(sql)) {
             Ok(Outcome::Rows(columns, rows)) => (columns, rows),
             Ok(_) => (Vec::new(), Vec::new()),
-            Err(error) => return Err(JsValue::from_str(&error.to_string())),
+            Err(error) => return Err(js_error(&error)),
         };
         let result = js_sys::Object::new();
         let column_list = js_sys::Array::new();
@@ -162,7 +161,7 @@ pub fn install(handle: Store) {
         share_handle
             .share_url()
             .map(|url| JsValue::from_str(&url))
-            .map_err(|message| JsValue::from_str(&message.to_string()))
+            .map_err(|message| js_error(&message))
     });
     set(&api, "shareUrl", share_url.as_ref().unchecked_ref());
     share_url.forget();
@@ -173,7 +172,7 @@ pub fn install(handle: Store) {
             export_handle
                 .export_zip(include_database.is_truthy())
                 .map(|bytes| js_sys::Uint8Array::from(bytes.as_slice()).into())
-                .map_err(|message| JsValue::from_str(&message.to_string()))
+                .map_err(|message| js_error(&message))
         },
     );
     set(&api, "exportZip", export_zip.as_ref().unchecked_ref());
@@ -184,7 +183,7 @@ pub fn install(handle: Store) {
         undo_handle
             .dispatch(Action::Undo)
             .map(|_| ())
-            .map_err(|message| JsValue::from_str(&message.to_string()))
+            .map_err(|message| js_error(&message))
     });
     set(&api, "undo", undo.as_ref().unchecked_ref());
     undo.forget();
@@ -306,4 +305,9 @@ fn install_post_message(window: &web_sys::Window, api: &js_sys::Object, origins:
         let _ = parent.post_message(&reply, &target);
     });
     listener.forget();
+}
+
+/// An error as the script calling `window.playground` receives it: its text.
+fn js_error(error: &dyn std::fmt::Display) -> JsValue {
+    JsValue::from_str(&error.to_string())
 }

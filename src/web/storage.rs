@@ -62,7 +62,7 @@ pub enum Saved {
 }
 
 /// Why saved work could not be read or written.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, PartialEq)]
 pub enum StorageError {
     /// The browser's storage refused (its message).
     Browser(String),
@@ -77,13 +77,12 @@ pub enum StorageError {
 impl std::fmt::Display for StorageError {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            StorageError::Browser(message) => write!(formatter, "{message}"),
-            StorageError::LegacyDamaged => write!(
-                formatter,
-                "the saved session (an earlier release's) is damaged"
-            ),
-            StorageError::Damaged(error) => write!(formatter, "{error}"),
-            StorageError::Session(error) => write!(formatter, "{error}"),
+            StorageError::Browser(message) => formatter.write_str(message),
+            StorageError::LegacyDamaged => {
+                formatter.write_str("the saved session (an earlier release's) is damaged")
+            }
+            StorageError::Damaged(error) => std::fmt::Display::fmt(error, formatter),
+            StorageError::Session(error) => std::fmt::Display::fmt(error, formatter),
         }
     }
 }
@@ -171,6 +170,7 @@ async fn load_legacy() -> Saved {
         return Saved::Nothing { generation: 0.0 };
     };
     let readable = legacy_snapshot(&text)
+        .ok_or(StorageError::LegacyDamaged)
         .and_then(|snapshot| Session::from_snapshot(&snapshot).map_err(StorageError::Session));
     match readable {
         Ok(session) => Saved::Found {
@@ -201,11 +201,10 @@ pub fn forget_legacy() {
     }
 }
 
-/// The JSON earlier releases wrote (serde's shape of the old `SessionSnapshot`: databases as
+/// The JSON earlier releases wrote, or `None` when it is damaged (serde's shape of the old `SessionSnapshot`: databases as
 /// SQL statements, transcript entries as `{"Command": text}` and so on).
-fn legacy_snapshot(text: &str) -> Result<SessionSnapshot, StorageError> {
-    let damaged = || StorageError::LegacyDamaged;
-    let value = js_sys::JSON::parse(text).map_err(|_| damaged())?;
+fn legacy_snapshot(text: &str) -> Option<SessionSnapshot> {
+    let value = js_sys::JSON::parse(text).ok()?;
     let list = |value: JsValue| -> Vec<JsValue> {
         if js_sys::Array::is_array(&value) {
             js_sys::Array::from(&value).iter().collect()
@@ -213,38 +212,38 @@ fn legacy_snapshot(text: &str) -> Result<SessionSnapshot, StorageError> {
             Vec::new()
         }
     };
-    let text_of = |value: &JsValue| value.as_string().ok_or_else(damaged);
-    let pair = |value: &JsValue| -> Result<(String, String), StorageError> {
+    let text_of = |value: &JsValue| value.as_string();
+    let pair = |value: &JsValue| -> Option<(String, String)> {
         let items = list(value.clone());
         match items.as_slice() {
-            [first, second] => Ok((text_of(first)?, text_of(second)?)),
-            _ => Err(damaged()),
+            [first, second] => Some((text_of(first)?, text_of(second)?)),
+            _ => None,
         }
     };
     let files = list(field(&value, "files"))
         .iter()
         .map(pair)
-        .collect::<Result<Vec<_>, _>>()?;
+        .collect::<Option<Vec<_>>>()?;
     let dirs = list(field(&value, "dirs"))
         .iter()
         .map(text_of)
-        .collect::<Result<Vec<_>, _>>()?;
+        .collect::<Option<Vec<_>>>()?;
     let mut databases = Vec::new();
     for database in list(field(&value, "databases")) {
         let items = list(database);
         let [path, statements] = items.as_slice() else {
-            return Err(damaged());
+            return None;
         };
         let statements = list(statements.clone())
             .iter()
             .map(text_of)
-            .collect::<Result<Vec<_>, _>>()?;
+            .collect::<Option<Vec<_>>>()?;
         databases.push((text_of(path)?, DatabaseImage::Statements(statements)));
     }
     let history = list(field(&value, "history"))
         .iter()
         .map(text_of)
-        .collect::<Result<Vec<_>, _>>()?;
+        .collect::<Option<Vec<_>>>()?;
     let mut transcript = Vec::new();
     for entry in list(field(&value, "transcript")) {
         let of = |name: &str| field(&entry, name);
@@ -259,7 +258,7 @@ fn legacy_snapshot(text: &str) -> Result<SessionSnapshot, StorageError> {
             let channel = match field(&output, "channel").as_string().as_deref() {
                 Some("Stdout") => Channel::Stdout,
                 Some("Stderr") => Channel::Stderr,
-                _ => return Err(damaged()),
+                _ => return None,
             };
             TranscriptEntry::Output {
                 channel,
@@ -271,7 +270,7 @@ fn legacy_snapshot(text: &str) -> Result<SessionSnapshot, StorageError> {
     let applied_sources = list(field(&value, "applied_sources"))
         .iter()
         .map(pair)
-        .collect::<Result<Vec<_>, _>>()?;
+        .collect::<Option<Vec<_>>>()?;
     let lesson = {
         let items = list(field(&value, "lesson"));
         match items.as_slice() {
@@ -282,7 +281,7 @@ fn legacy_snapshot(text: &str) -> Result<SessionSnapshot, StorageError> {
             _ => None,
         }
     };
-    Ok(SessionSnapshot {
+    Some(SessionSnapshot {
         files,
         dirs,
         databases,

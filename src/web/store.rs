@@ -31,7 +31,7 @@ use crate::runtime::{DbError, SqlValue};
 
 /// Why an action, a view or an export of the page failed; its text is what the banner (or
 /// the panel) shows.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, PartialEq)]
 pub enum StoreError {
     Session(SessionError),
     Files(FsError),
@@ -46,12 +46,12 @@ pub enum StoreError {
 impl std::fmt::Display for StoreError {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            StoreError::Session(error) => write!(formatter, "{error}"),
-            StoreError::Files(error) => write!(formatter, "{error}"),
-            StoreError::Database(error) => write!(formatter, "{error}"),
-            StoreError::Import(error) => write!(formatter, "{error}"),
-            StoreError::Cancelled => write!(formatter, "cancelled; nothing changed"),
-            StoreError::Browser(what) => write!(formatter, "{what}"),
+            StoreError::Session(error) => std::fmt::Display::fmt(error, formatter),
+            StoreError::Files(error) => std::fmt::Display::fmt(error, formatter),
+            StoreError::Database(error) => std::fmt::Display::fmt(error, formatter),
+            StoreError::Import(error) => std::fmt::Display::fmt(error, formatter),
+            StoreError::Cancelled => formatter.write_str("cancelled; nothing changed"),
+            StoreError::Browser(what) => formatter.write_str(what),
         }
     }
 }
@@ -577,7 +577,7 @@ impl Store {
             text: text.to_string(),
         });
         if let Err(message) = written {
-            self.show_error(message);
+            self.show_error(message.to_string());
         }
     }
 
@@ -609,8 +609,8 @@ impl Store {
     // ---- the banner ----
 
     /// Shows a message in the page's error banner.
-    pub fn show_error(&self, message: impl std::fmt::Display) {
-        *self.0.banner.borrow_mut() = Some(message.to_string());
+    pub fn show_error(&self, message: String) {
+        *self.0.banner.borrow_mut() = Some(message);
         self.notify(topic::PAGE);
     }
 

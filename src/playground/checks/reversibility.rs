@@ -86,8 +86,8 @@ impl std::fmt::Display for CheckError {
             CheckError::Unreadable(printed) => {
                 write!(formatter, "the revision graph cannot be read:\n{printed}")
             }
-            CheckError::SeveralHeads => write!(formatter, "the reversibility check follows one line of revisions, and this project has several heads; merge them first (alembic merge heads)"),
-            CheckError::MergePoints => write!(formatter, "the reversibility check follows one line of revisions, and this project has merge points"),
+            CheckError::SeveralHeads => formatter.write_str("the reversibility check follows one line of revisions, and this project has several heads; merge them first (alembic merge heads)"),
+            CheckError::MergePoints => formatter.write_str("the reversibility check follows one line of revisions, and this project has merge points"),
         }
     }
 }

@@ -9,7 +9,7 @@ use crate::playground::views::schema::SchemaError;
 use crate::runtime::DbError;
 
 /// Why a session operation failed; its text is what the page shows.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, PartialEq)]
 pub enum SessionError {
     /// A path or file of the project.
     Project(ProjectError),
@@ -44,29 +44,25 @@ pub enum SessionError {
 impl fmt::Display for SessionError {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            SessionError::Project(error) => write!(formatter, "{error}"),
-            SessionError::Config(error) => write!(formatter, "{}", error.0),
+            SessionError::Project(error) => std::fmt::Display::fmt(error, formatter),
+            SessionError::Config(error) => formatter.write_str(&error.0),
             SessionError::UnusableConfig(error) => write!(
                 formatter,
                 "the project's alembic.ini cannot be used: {}",
                 error.0
             ),
-            SessionError::NoDatabase { replace: false } => write!(
-                formatter,
-                "sqlalchemy.url in alembic.ini does not name a SQLite file database"
-            ),
-            SessionError::NoDatabase { replace: true } => write!(
-                formatter,
-                "sqlalchemy.url in alembic.ini does not name a SQLite file to replace"
-            ),
+            SessionError::NoDatabase { replace: false } => formatter
+                .write_str("sqlalchemy.url in alembic.ini does not name a SQLite file database"),
+            SessionError::NoDatabase { replace: true } => formatter
+                .write_str("sqlalchemy.url in alembic.ini does not name a SQLite file to replace"),
             SessionError::NoVersionDirectory => {
-                write!(formatter, "alembic.ini names no version directory")
+                formatter.write_str("alembic.ini names no version directory")
             }
             SessionError::NoDirectory(location) => {
                 write!(formatter, "{location}: no such directory")
             }
-            SessionError::Database(error) => write!(formatter, "{error}"),
-            SessionError::Schema(error) => write!(formatter, "{error}"),
+            SessionError::Database(error) => std::fmt::Display::fmt(error, formatter),
+            SessionError::Schema(error) => std::fmt::Display::fmt(error, formatter),
             SessionError::DatabaseFile { name, message } => write!(formatter, "{name}: {message}"),
             SessionError::TooManyDatabases(count) => write!(
                 formatter,
@@ -75,12 +71,12 @@ impl fmt::Display for SessionError {
             SessionError::Restore { path, error } => {
                 write!(formatter, "could not restore database {path}: {error}")
             }
-            SessionError::Revisions(message) => write!(formatter, "{message}"),
+            SessionError::Revisions(message) => formatter.write_str(message),
             SessionError::Replay { target, last_line } => write!(
                 formatter,
                 "upgrading an empty database to {target} fails: {last_line}"
             ),
-            SessionError::NothingToUndo => write!(formatter, "there is no command to undo"),
+            SessionError::NothingToUndo => formatter.write_str("there is no command to undo"),
         }
     }
 }

@@ -5,8 +5,8 @@
 //! CRC-checked, size-capped) and the checks that keep a bad upload from half-changing the
 //! project. Does not: touch the browser (the page reads the files and asks before replacing).
 
-use super::share::{self, ShareError};
-use super::zip::{unzip, ZipError, EMPTY_ZIP_MAGIC, MAX_FILES, MAX_TOTAL_BYTES, ZIP_MAGIC};
+use super::share;
+use super::zip::{unzip, EMPTY_ZIP_MAGIC, MAX_FILES, MAX_TOTAL_BYTES, ZIP_MAGIC};
 use crate::playground::project::{self, ProjectError, PROJECT_DIR};
 
 /// One file the learner gave: its name (with the folder path when a folder was picked) and
@@ -80,108 +80,89 @@ fn is_noise(path: &str) -> bool {
     })
 }
 
-/// Why an upload cannot be imported; each names the file where there is one.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ImportError {
+/// What was wrong with an upload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportErrorKind {
     Nothing,
-    /// Bytes in all, over [`MAX_TOTAL_BYTES`].
-    TooLarge(usize),
-    /// Files, over [`MAX_FILES`].
-    TooManyFiles(usize),
-    /// A zip that cannot be read, by its upload's name.
-    Zip {
-        upload: String,
-        error: ZipError,
-    },
-    /// A saved session or link that cannot be opened, by its upload's name.
-    Shared {
-        upload: String,
-        error: ShareError,
-    },
+    /// Over [`MAX_TOTAL_BYTES`] in all.
+    TooLarge,
+    /// Over [`MAX_FILES`] files.
+    TooManyFiles,
+    /// A zip that cannot be read.
+    Zip,
+    /// A saved session or link that cannot be opened.
+    Shared,
     /// A `.zip` name on something else.
-    NotAZip(String),
+    NotAZip,
     /// A database file among revision files.
-    DatabaseAmongRevisions(String),
+    DatabaseAmongRevisions,
     /// A file that is not a `.py` among revision files.
-    NotARevision(String),
-    /// Neither an alembic.ini nor a revision file in `origin`.
-    Empty(String),
-    /// A path leaving the project.
-    Outside(String),
-    /// A path or tree the project refuses.
-    Project(ProjectError),
-    /// A text file that is not UTF-8, with the offset of the first bad byte.
-    NotText {
-        path: String,
-        offset: usize,
-    },
+    NotARevision,
+    /// Neither an alembic.ini nor a revision file.
+    Empty,
+    /// A path leaving the project, or one the project refuses.
+    Path,
+    /// A text file that is not UTF-8.
+    NotText,
+}
+
+/// Why an upload cannot be imported: the kind, and the text the learner reads (naming the
+/// file where there is one), made where the problem is found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportError {
+    pub kind: ImportErrorKind,
+    message: String,
+}
+
+impl ImportError {
+    fn new(kind: ImportErrorKind, message: impl Into<String>) -> Self {
+        ImportError {
+            kind,
+            message: message.into(),
+        }
+    }
 }
 
 impl std::fmt::Display for ImportError {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ImportError::Nothing => write!(formatter, "nothing to import"),
-            ImportError::TooLarge(total) => write!(
-                formatter,
-                "the upload is {} MB; the playground takes at most {} MB",
-                total / (1024 * 1024),
-                MAX_TOTAL_BYTES / (1024 * 1024)
-            ),
-            ImportError::TooManyFiles(count) => write!(
-                formatter,
-                "the upload has {count} files; the playground takes at most {MAX_FILES}"
-            ),
-            ImportError::Zip { upload, error } => write!(formatter, "{upload}: {error}"),
-            ImportError::Shared { upload, error } => write!(formatter, "{upload}: {error}"),
-            ImportError::NotAZip(upload) => write!(formatter, "{upload}: not a zip file"),
-            ImportError::DatabaseAmongRevisions(path) => {
-                write!(formatter, "{path}: import a database file on its own")
-            }
-            ImportError::NotARevision(path) => write!(
-                formatter,
-                "{path}: not a revision file (.py); a whole project needs its alembic.ini"
-            ),
-            ImportError::Empty(origin) => {
-                write!(
-                    formatter,
-                    "{origin} has no alembic.ini and no revision files"
-                )
-            }
-            ImportError::Outside(path) => {
-                write!(formatter, "{path}: paths must stay inside the project")
-            }
-            ImportError::Project(error) => write!(formatter, "{error}"),
-            ImportError::NotText { path, offset } => write!(
-                formatter,
-                "{path}: not UTF-8 text (invalid byte at offset {offset})"
-            ),
-        }
+        formatter.write_str(&self.message)
     }
 }
 
 impl From<ProjectError> for ImportError {
     fn from(error: ProjectError) -> Self {
-        ImportError::Project(error)
+        ImportError::new(ImportErrorKind::Path, error.to_string())
     }
 }
 
 /// Works out what the uploads are. Never changes anything; errors say which file and why.
 pub fn classify(uploads: Vec<Upload>) -> Result<Import, ImportError> {
     if uploads.is_empty() {
-        return Err(ImportError::Nothing);
+        return Err(ImportError::new(
+            ImportErrorKind::Nothing,
+            "nothing to import",
+        ));
     }
     let total: usize = uploads.iter().map(|upload| upload.bytes.len()).sum();
     if total > MAX_TOTAL_BYTES {
-        return Err(ImportError::TooLarge(total));
+        let message = format!(
+            "the upload is {} MB; the playground takes at most {} MB",
+            total / (1024 * 1024),
+            MAX_TOTAL_BYTES / (1024 * 1024)
+        );
+        return Err(ImportError::new(ImportErrorKind::TooLarge, message));
     }
     if uploads.len() > MAX_FILES {
-        return Err(ImportError::TooManyFiles(uploads.len()));
+        let message = format!(
+            "the upload has {} files; the playground takes at most {MAX_FILES}",
+            uploads.len()
+        );
+        return Err(ImportError::new(ImportErrorKind::TooManyFiles, message));
     }
     if let [upload] = uploads.as_slice() {
         if upload.bytes.starts_with(ZIP_MAGIC) || upload.bytes.starts_with(EMPTY_ZIP_MAGIC) {
-            let entries = unzip(&upload.bytes).map_err(|error| ImportError::Zip {
-                upload: upload.name.clone(),
-                error,
+            let entries = unzip(&upload.bytes).map_err(|error| {
+                ImportError::new(ImportErrorKind::Zip, format!("{}: {error}", upload.name))
             })?;
             return classify_tree(entries, &upload.name);
         }
@@ -197,13 +178,13 @@ pub fn classify(uploads: Vec<Upload>) -> Result<Import, ImportError> {
         if let Some(opened) = opened {
             return opened
                 .map(|state| Import::Shared(Box::new(state)))
-                .map_err(|error| ImportError::Shared {
-                    upload: upload.name.clone(),
-                    error,
+                .map_err(|error| {
+                    ImportError::new(ImportErrorKind::Shared, format!("{}: {error}", upload.name))
                 });
         }
         if upload.name.to_ascii_lowercase().ends_with(".zip") {
-            return Err(ImportError::NotAZip(upload.name.clone()));
+            let message = format!("{}: not a zip file", upload.name);
+            return Err(ImportError::new(ImportErrorKind::NotAZip, message));
         }
     }
     let entries = uploads
@@ -233,15 +214,23 @@ fn classify_tree(entries: Vec<(String, Vec<u8>)>, origin: &str) -> Result<Import
             project::check_path_characters(&name)?;
             if !name.ends_with(".py") {
                 if is_database(&bytes) {
-                    return Err(ImportError::DatabaseAmongRevisions(path));
+                    let message = format!("{path}: import a database file on its own");
+                    return Err(ImportError::new(
+                        ImportErrorKind::DatabaseAmongRevisions,
+                        message,
+                    ));
                 }
-                return Err(ImportError::NotARevision(path));
+                let message = format!(
+                    "{path}: not a revision file (.py); a whole project needs its alembic.ini"
+                );
+                return Err(ImportError::new(ImportErrorKind::NotARevision, message));
             }
             let source = text(&path, bytes)?;
             revisions.push((name, source));
         }
         if revisions.is_empty() {
-            return Err(ImportError::Empty(origin.to_string()));
+            let message = format!("{origin} has no alembic.ini and no revision files");
+            return Err(ImportError::new(ImportErrorKind::Empty, message));
         }
         return Ok(Import::Revisions(revisions));
     };
@@ -253,7 +242,8 @@ fn classify_tree(entries: Vec<(String, Vec<u8>)>, origin: &str) -> Result<Import
         };
         let relative = relative.to_string();
         if relative.split('/').any(|part| part == "..") {
-            return Err(ImportError::Outside(path));
+            let message = format!("{path}: paths must stay inside the project");
+            return Err(ImportError::new(ImportErrorKind::Path, message));
         }
         project::check_path_characters(&relative)?;
         if is_database(&bytes) {
@@ -292,9 +282,12 @@ fn pick_database(
 }
 
 fn text(path: &str, bytes: Vec<u8>) -> Result<String, ImportError> {
-    let text = String::from_utf8(bytes).map_err(|error| ImportError::NotText {
-        path: path.to_string(),
-        offset: error.utf8_error().valid_up_to(),
+    let text = String::from_utf8(bytes).map_err(|error| {
+        let message = format!(
+            "{path}: not UTF-8 text (invalid byte at offset {})",
+            error.utf8_error().valid_up_to()
+        );
+        ImportError::new(ImportErrorKind::NotText, message)
     })?;
     // Windows line endings read the same to Python; the editor wants one kind.
     Ok(text.replace("\r\n", "\n"))

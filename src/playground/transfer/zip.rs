@@ -81,91 +81,58 @@ pub fn zip(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
     archive
 }
 
-/// Why a zip archive cannot be read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ZipError {
+/// What went wrong reading a zip archive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ZipErrorKind {
     /// Too short for a zip, or no end-of-central-directory record in its last 64 KB.
-    NotAZip {
-        end_record_missing: bool,
-    },
-    /// The data stops before a record or an entry (`entry`: the one being read).
-    CutShort {
-        entry: Option<String>,
-    },
-    /// Zip64 counts or offsets.
+    NotAZip,
+    /// The data stops before a record or an entry.
+    CutShort,
     Zip64,
-    TooManyEntries(usize),
+    TooManyEntries,
     /// More than the playground takes, once unpacked.
     TooLarge,
     DirectoryDamaged,
-    Encrypted(String),
+    Encrypted,
     /// A local header missing, or the entry's data not matching its CRC and size.
-    EntryDamaged {
-        entry: String,
-        checksum: bool,
-    },
-    CompressedDataDamaged(String),
-    UnsupportedMethod {
-        entry: String,
-        method: u16,
-    },
+    EntryDamaged,
+    CompressedDataDamaged,
+    UnsupportedMethod,
 }
 
-impl std::fmt::Display for ZipError {
-    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ZipError::NotAZip { end_record_missing: false } => write!(formatter, "not a zip file"),
-            ZipError::NotAZip { end_record_missing: true } => {
-                write!(formatter, "not a zip file (no end of central directory)")
-            }
-            ZipError::CutShort { entry: None } => write!(formatter, "the zip file is cut short"),
-            ZipError::CutShort { entry: Some(entry) } => {
-                write!(formatter, "{entry}: the zip file is cut short")
-            }
-            ZipError::Zip64 => write!(
-                formatter,
-                "zip64 archives are not supported; zip the project again with fewer or smaller files"
-            ),
-            ZipError::TooManyEntries(count) => write!(
-                formatter,
-                "the zip has {count} entries; the playground takes at most {MAX_FILES}"
-            ),
-            ZipError::TooLarge => write!(
-                formatter,
-                "the zip unpacks to more than {} MB; the playground takes at most that",
-                MAX_TOTAL_BYTES / (1024 * 1024)
-            ),
-            ZipError::DirectoryDamaged => {
-                write!(formatter, "the zip's central directory is damaged")
-            }
-            ZipError::Encrypted(entry) => {
-                write!(formatter, "{entry}: encrypted zip entries are not supported")
-            }
-            ZipError::EntryDamaged { entry, checksum: false } => {
-                write!(formatter, "{entry}: the zip entry is damaged")
-            }
-            ZipError::EntryDamaged { entry, checksum: true } => {
-                write!(formatter, "{entry}: the zip entry is damaged (checksum mismatch)")
-            }
-            ZipError::CompressedDataDamaged(entry) => {
-                write!(formatter, "{entry}: the compressed data is damaged")
-            }
-            ZipError::UnsupportedMethod { entry, method } => write!(
-                formatter,
-                "{entry}: compression method {method} is not supported (only stored and deflated)"
-            ),
+/// Why a zip archive cannot be read: the kind, and the text the learner reads (naming the
+/// entry where there is one), made where the error is found, as `io::Error`'s is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ZipError {
+    pub kind: ZipErrorKind,
+    message: String,
+}
+
+impl ZipError {
+    fn new(kind: ZipErrorKind, message: impl Into<String>) -> Self {
+        ZipError {
+            kind,
+            message: message.into(),
         }
     }
 }
 
-const CUT_SHORT: ZipError = ZipError::CutShort { entry: None };
+impl std::fmt::Display for ZipError {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str(&self.message)
+    }
+}
+
+fn cut_short() -> ZipError {
+    ZipError::new(ZipErrorKind::CutShort, "the zip file is cut short")
+}
 
 fn u16_at(bytes: &[u8], at: usize) -> Result<u16, ZipError> {
     bytes
         .get(at..)
         .and_then(|rest| rest.get(..2))
         .map(|slice| u16::from_le_bytes([slice[0], slice[1]]))
-        .ok_or(CUT_SHORT)
+        .ok_or_else(cut_short)
 }
 
 fn u32_at(bytes: &[u8], at: usize) -> Result<u32, ZipError> {
@@ -173,7 +140,7 @@ fn u32_at(bytes: &[u8], at: usize) -> Result<u32, ZipError> {
         .get(at..)
         .and_then(|rest| rest.get(..4))
         .map(|slice| u32::from_le_bytes([slice[0], slice[1], slice[2], slice[3]]))
-        .ok_or(CUT_SHORT)
+        .ok_or_else(cut_short)
 }
 
 /// The entries of a zip archive as `(path, bytes)`, read through its central directory.
@@ -182,32 +149,40 @@ fn u32_at(bytes: &[u8], at: usize) -> Result<u32, ZipError> {
 pub fn unzip(archive: &[u8]) -> Result<Vec<(String, Vec<u8>)>, ZipError> {
     const END_RECORD: usize = 22;
     if archive.len() < END_RECORD {
-        return Err(ZipError::NotAZip {
-            end_record_missing: false,
-        });
+        return Err(ZipError::new(ZipErrorKind::NotAZip, "not a zip file"));
     }
     // The end record is the last thing in the file, before a comment of at most 64 KB.
     let earliest = archive.len().saturating_sub(END_RECORD + 0xFFFF);
     let end = (earliest..=archive.len() - END_RECORD)
         .rev()
         .find(|&at| archive[at..].starts_with(EMPTY_ZIP_MAGIC))
-        .ok_or(ZipError::NotAZip {
-            end_record_missing: true,
+        .ok_or_else(|| {
+            let message = "not a zip file (no end of central directory)";
+            ZipError::new(ZipErrorKind::NotAZip, message)
         })?;
     let count = usize::from(u16_at(archive, end + 10)?);
     let directory_offset = u32_at(archive, end + 16)? as usize;
     if count == 0xFFFF || directory_offset == 0xFFFF_FFFF {
-        return Err(ZipError::Zip64);
+        return Err(ZipError::new(
+            ZipErrorKind::Zip64,
+            "zip64 archives are not supported; zip the project again with fewer or smaller files",
+        ));
     }
     if count > MAX_FILES {
-        return Err(ZipError::TooManyEntries(count));
+        return Err(ZipError::new(
+            ZipErrorKind::TooManyEntries,
+            format!("the zip has {count} entries; the playground takes at most {MAX_FILES}"),
+        ));
     }
     let mut entries = Vec::with_capacity(count);
     let mut unpacked_total = 0usize;
     let mut at = directory_offset;
     for _ in 0..count {
         if u32_at(archive, at)? != 0x0201_4b50 {
-            return Err(ZipError::DirectoryDamaged);
+            return Err(ZipError::new(
+                ZipErrorKind::DirectoryDamaged,
+                "the zip's central directory is damaged",
+            ));
         }
         let flags = u16_at(archive, at + 8)?;
         let method = u16_at(archive, at + 10)?;
@@ -221,24 +196,33 @@ pub fn unzip(archive: &[u8]) -> Result<Vec<(String, Vec<u8>)>, ZipError> {
         let name_bytes = archive
             .get(at.saturating_add(46)..)
             .and_then(|rest| rest.get(..name_length))
-            .ok_or(CUT_SHORT)?;
+            .ok_or_else(cut_short)?;
         let name = String::from_utf8_lossy(name_bytes).replace('\\', "/");
         at = at.saturating_add(46 + name_length + extra_length + comment_length);
         if name.ends_with('/') {
             continue;
         }
         if flags & 1 != 0 {
-            return Err(ZipError::Encrypted(name));
+            return Err(ZipError::new(
+                ZipErrorKind::Encrypted,
+                format!("{name}: encrypted zip entries are not supported"),
+            ));
         }
         unpacked_total = unpacked_total.saturating_add(unpacked);
         if unpacked_total > MAX_TOTAL_BYTES {
-            return Err(ZipError::TooLarge);
+            return Err(ZipError::new(
+                ZipErrorKind::TooLarge,
+                format!(
+                    "the zip unpacks to more than {} MB; the playground takes at most that",
+                    MAX_TOTAL_BYTES / (1024 * 1024)
+                ),
+            ));
         }
         if u32_at(archive, local)? != 0x0403_4b50 {
-            return Err(ZipError::EntryDamaged {
-                entry: name,
-                checksum: false,
-            });
+            return Err(ZipError::new(
+                ZipErrorKind::EntryDamaged,
+                format!("{name}: the zip entry is damaged"),
+            ));
         }
         let header_length = 30
             + usize::from(u16_at(archive, local.saturating_add(26))?)
@@ -246,25 +230,28 @@ pub fn unzip(archive: &[u8]) -> Result<Vec<(String, Vec<u8>)>, ZipError> {
         let data = archive
             .get(local.saturating_add(header_length)..)
             .and_then(|rest| rest.get(..packed))
-            .ok_or_else(|| ZipError::CutShort {
-                entry: Some(name.clone()),
+            .ok_or_else(|| {
+                let message = format!("{name}: the zip file is cut short");
+                ZipError::new(ZipErrorKind::CutShort, message)
             })?;
         let bytes = match method {
             0 => data.to_vec(),
-            8 => decompress(data, unpacked)
-                .map_err(|_| ZipError::CompressedDataDamaged(name.clone()))?,
+            8 => decompress(data, unpacked).map_err(|_| {
+                let message = format!("{name}: the compressed data is damaged");
+                ZipError::new(ZipErrorKind::CompressedDataDamaged, message)
+            })?,
             method => {
-                return Err(ZipError::UnsupportedMethod {
-                    entry: name,
-                    method,
-                })
+                let message = format!(
+                    "{name}: compression method {method} is not supported (only stored and deflated)"
+                );
+                return Err(ZipError::new(ZipErrorKind::UnsupportedMethod, message));
             }
         };
         if bytes.len() != unpacked || crc32(&bytes) != crc {
-            return Err(ZipError::EntryDamaged {
-                entry: name,
-                checksum: true,
-            });
+            return Err(ZipError::new(
+                ZipErrorKind::EntryDamaged,
+                format!("{name}: the zip entry is damaged (checksum mismatch)"),
+            ));
         }
         entries.push((name, bytes));
     }

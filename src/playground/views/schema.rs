@@ -71,8 +71,8 @@ pub enum SchemaError {
 impl std::fmt::Display for SchemaError {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            SchemaError::Database(error) => write!(formatter, "{error}"),
-            SchemaError::Reflection(error) => write!(formatter, "{error}"),
+            SchemaError::Database(error) => std::fmt::Display::fmt(error, formatter),
+            SchemaError::Reflection(error) => std::fmt::Display::fmt(error, formatter),
         }
     }
 }

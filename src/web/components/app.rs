@@ -239,28 +239,24 @@ const LONG_LINK: usize = 8_000;
 
 /// Offers bytes as a file download.
 fn download(name: &str, mime_type: &str, bytes: &[u8]) -> Result<(), StoreError> {
-    let browser = |what: &str| StoreError::Browser(what.to_string());
+    offer(name, mime_type, bytes)
+        .ok_or_else(|| StoreError::Browser("the browser could not build the file".to_string()))
+}
+
+fn offer(name: &str, mime_type: &str, bytes: &[u8]) -> Option<()> {
     let array = js_sys::Uint8Array::from(bytes);
     let parts = js_sys::Array::of1(&array);
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime_type);
-    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)
-        .map_err(|_| browser("could not build the file"))?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob)
-        .map_err(|_| browser("could not build the file"))?;
-    let document = web_sys::window()
-        .and_then(|window| window.document())
-        .ok_or_else(|| browser("no document"))?;
-    let anchor: web_sys::HtmlAnchorElement = document
-        .create_element("a")
-        .map_err(|_| browser("no anchor"))?
-        .dyn_into()
-        .map_err(|_| browser("no anchor"))?;
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).ok()?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
+    let document = web_sys::window()?.document()?;
+    let anchor: web_sys::HtmlAnchorElement = document.create_element("a").ok()?.dyn_into().ok()?;
     anchor.set_href(&url);
     anchor.set_download(name);
     anchor.click();
     let _ = web_sys::Url::revoke_object_url(&url);
-    Ok(())
+    Some(())
 }
 
 /// The `#s=...` part of the address, if any.

@@ -113,13 +113,14 @@ pub fn side_panel() -> Html {
                     .map(|live| live.schema.clone().without_version_table(&version_table))
                     .unwrap_or_default();
                 let schema = schema_for(handle, at, &live_schema);
-                let changes = (!compare.is_empty()).then(|| {
-                    let from = schema_for(handle, compare, &live_schema)?;
-                    let to = schema.clone()?;
-                    Ok::<Vec<Change>, SessionError>(crate::playground::views::schema::diff(
-                        &from, &to,
-                    ))
-                });
+                // When the schema at `at` cannot be built, its error shows, and no changes.
+                let changes = match (&schema, compare.is_empty()) {
+                    (Ok(to), false) => Some(
+                        schema_for(handle, compare, &live_schema)
+                            .map(|from| crate::playground::views::schema::diff(&from, to)),
+                    ),
+                    _ => None,
+                };
                 Some((schema, changes))
             },
         )
