@@ -14,6 +14,12 @@ Before that, the functions the WebAssembly imports from the glue get short names
 names each `__wbg_<method>_<16 hex digits>`, written once in the wasm's import section and once
 as a key of the glue's import object, and those hex digits do not compress (about 2.5 KB of
 gzip for 200 imports). A name is renamed only where the glue has it exactly once, as that key.
+
+The same goes for what the WebAssembly exports: wasm-bindgen's closure shims are named after
+their Rust types (`wasm_bindgen_<hash>___convert__closures_____invoke___...`, up to 220
+characters), written once in the export section and again wherever the glue calls them as
+`wasm.<name>`. An export is renamed when the glue reaches it only that way (or not at all, as
+SQLite's own exports), in both files.
 """
 import base64
 import hashlib
@@ -118,6 +124,50 @@ def shorten_imports(wasm_path, glue_path):
     open(glue_path, "w", encoding="utf-8").write(glue)
 
 
+def shorten_exports(wasm_path, glue_path):
+    """Renames the wasm's exports to short names, in the wasm and the glue, in place."""
+    data = open(wasm_path, "rb").read()
+    glue = open(glue_path, encoding="utf-8").read()
+    at = 8
+    body = None
+    while at < len(data):
+        size, start = leb128(data, at + 1)
+        if data[at] == 7:
+            body = (start, size)
+            break
+        at = start + size
+    if body is None:
+        return
+    start, size = body
+    count, cursor = leb128(data, start)
+    entries = bytearray(encode_leb128(count))
+    renamed = 0
+    for _ in range(count):
+        length, cursor = leb128(data, cursor)
+        name = data[cursor:cursor + length].decode()
+        cursor += length
+        kind = data[cursor]
+        _, end = leb128(data, cursor + 1)
+        rest = data[cursor:end]
+        cursor = end
+        # Property accesses and strings could reach the export; the glue's own functions and
+        # variables of the same name (wasm-bindgen names a shim's wrapper after it) cannot.
+        accesses = len(re.findall(r"(?:\.|[\"'`])" + re.escape(name) + r"(?![\w$])", glue))
+        calls = len(re.findall(r"\bwasm\." + re.escape(name) + r"(?![\w$])", glue))
+        if len(name) > 3 and accesses == calls:
+            short = f"e{renamed:x}"
+            renamed += 1
+            glue = re.sub(r"\bwasm\." + re.escape(name) + r"(?![\w$])", "wasm." + short, glue)
+            name = short
+        encoded = name.encode()
+        entries += encode_leb128(len(encoded)) + encoded + rest
+    if cursor != start + size:
+        sys.exit(f"minify.py: could not read the export section of {wasm_path}")
+    data = data[:at] + bytes([7]) + encode_leb128(len(entries)) + bytes(entries) + data[start + size:]
+    open(wasm_path, "wb").write(data)
+    open(glue_path, "w", encoding="utf-8").write(glue)
+
+
 index = os.path.join(staging, "index.html")
 html = open(index, encoding="utf-8").read()
 files = {}
@@ -130,6 +180,7 @@ for root, _, names in os.walk(staging):
 for relative, (full, _) in files.items():
     if relative.endswith("_bg.wasm"):
         shorten_imports(full, full[: -len("_bg.wasm")] + ".js")
+        shorten_exports(full, full[: -len("_bg.wasm")] + ".js")
 for relative, (full, _) in files.items():
     if relative.endswith(".js"):
         subprocess.run([esbuild, "--minify", "--format=esm", "--log-level=warning",

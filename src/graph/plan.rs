@@ -42,7 +42,32 @@ impl RevisionMap {
         destination: &str,
         current_heads: &[String],
     ) -> Result<Plan, CommandError> {
-        self.plan(destination, current_heads, true)
+        let catch = Catch {
+            ancestor: Some(
+                "Destination %(end)s is not a valid upgrade target from current head(s)",
+            ),
+            end: Some(destination.to_string()),
+            ..Catch::default()
+        };
+        let mut warnings = Vec::new();
+        let options = IterateOptions {
+            implicit_base: true,
+            ..IterateOptions::default()
+        };
+        let order = self
+            .iterate_revisions_inner(
+                &RevSpec::One(destination.to_string()),
+                &RevSpec::Many(current_heads.to_vec()),
+                options,
+                &mut warnings,
+            )
+            .map_err(|e| catch.command_error(e))?;
+        let steps = order
+            .iter()
+            .rev()
+            .map(|&i| self.revision_step(i, true))
+            .collect();
+        Ok(Plan { steps, warnings })
     }
 
     /// `alembic downgrade <destination>` from the given rows. Offline, pass
@@ -53,55 +78,33 @@ impl RevisionMap {
         destination: &str,
         current_heads: &[String],
     ) -> Result<Plan, CommandError> {
-        self.plan(destination, current_heads, false)
-    }
-
-    /// Upgrades walk from the rows up to `destination` and run oldest first; downgrades walk
-    /// from the rows down to it and run newest first. A failed downgrade plan keeps the
-    /// warnings its walk printed (an upgrade's are dropped, as Alembic's are).
-    fn plan(
-        &self,
-        destination: &str,
-        current_heads: &[String],
-        upgrade: bool,
-    ) -> Result<Plan, CommandError> {
         let catch = Catch {
-            ancestor: Some(match upgrade {
-                true => "Destination %(end)s is not a valid upgrade target from current head(s)",
-                false => "Destination %(end)s is not a valid downgrade target from current head(s)",
-            }),
+            ancestor: Some(
+                "Destination %(end)s is not a valid downgrade target from current head(s)",
+            ),
             end: Some(destination.to_string()),
             ..Catch::default()
         };
         let mut warnings = Vec::new();
         let options = IterateOptions {
-            implicit_base: upgrade,
-            select_for_downgrade: !upgrade,
+            select_for_downgrade: true,
             ..IterateOptions::default()
         };
-        let destination = RevSpec::One(destination.to_string());
-        let heads = RevSpec::Many(current_heads.to_vec());
-        let (upper, lower) = match upgrade {
-            true => (&destination, &heads),
-            false => (&heads, &destination),
-        };
         let order = self
-            .iterate_revisions_inner(upper, lower, options, &mut warnings)
-            .map_err(|e| match upgrade {
-                true => catch.command_error(e),
-                false => CommandError {
-                    warnings: std::mem::take(&mut warnings),
-                    ..catch.command_error(e)
-                },
+            .iterate_revisions_inner(
+                &RevSpec::Many(current_heads.to_vec()),
+                &RevSpec::One(destination.to_string()),
+                options,
+                &mut warnings,
+            )
+            .map_err(|e| CommandError {
+                warnings: std::mem::take(&mut warnings),
+                ..catch.command_error(e)
             })?;
-        let steps: Vec<_> = order
+        let steps = order
             .iter()
-            .map(|&i| self.revision_step(i, upgrade))
+            .map(|&i| self.revision_step(i, false))
             .collect();
-        let steps = match upgrade {
-            true => steps.into_iter().rev().collect(),
-            false => steps,
-        };
         Ok(Plan { steps, warnings })
     }
 
