@@ -261,23 +261,6 @@ fn command_error(command: &str, message: &str) -> ArgsOutcome {
     ))
 }
 
-/// An option's value: written inline (`--name=value`), else the next argument unless that
-/// looks like an option itself (then `None`: argparse's "expected one argument").
-fn option_value(inline: Option<String>, argv: &[String], index: &mut usize) -> Option<String> {
-    if inline.is_some() {
-        return inline;
-    }
-    let next = argv.get(*index).filter(|next| !looks_like_option(next))?;
-    *index += 1;
-    Some(next.clone())
-}
-
-fn missing_value(option: &OptionSpec) -> String {
-    format!("argument {}: expected one argument", option_display(option))
-}
-
-/// argparse treats a string as an option flag if it starts with `-`, is not just `-`, does not
-/// look like a negative number, and has no space in it.
 fn looks_like_option(argument: &str) -> bool {
     if !argument.starts_with('-') || argument == "-" {
         return false;
@@ -388,8 +371,20 @@ pub fn parse(argv: &[String]) -> ArgsOutcome {
             "raiseerr" => global.raiseerr = true,
             "quiet" => global.quiet = true,
             _ => {
-                let Some(value) = option_value(inline, argv, &mut index) else {
-                    return main_error(&missing_value(&spec));
+                let value = match inline {
+                    Some(value) => value,
+                    None => match argv.get(index) {
+                        Some(next) if !looks_like_option(next) => {
+                            index += 1;
+                            next.clone()
+                        }
+                        _ => {
+                            return main_error(&format!(
+                                "argument {}: expected one argument",
+                                option_display(&spec)
+                            ))
+                        }
+                    },
                 };
                 match spec.long {
                     "config" => global.config.push(value),
@@ -457,8 +452,23 @@ pub fn parse(argv: &[String]) -> ArgsOutcome {
             return ArgsOutcome::Print(help::command_help(&command).unwrap_or("").to_string());
         }
         if option.takes_value {
-            let Some(value) = option_value(inline, argv, &mut index) else {
-                return command_error(&command, &missing_value(&option));
+            let value = match inline {
+                Some(value) => value,
+                None => match argv.get(index) {
+                    Some(next) if !looks_like_option(next) => {
+                        index += 1;
+                        next.clone()
+                    }
+                    _ => {
+                        return command_error(
+                            &command,
+                            &format!(
+                                "argument {}: expected one argument",
+                                option_display(&option)
+                            ),
+                        )
+                    }
+                },
             };
             parsed.values.push((option.long, value));
         } else {

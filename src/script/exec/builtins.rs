@@ -277,18 +277,54 @@ pub(super) fn call(ev: &mut Evaluator, call: Call<'_>) -> EvalResult<Value> {
             Value::Float(f) if f.is_finite() => Value::Int(f.trunc() as i64),
             Value::Str(s) => match s.trim().replace('_', "").parse::<i64>() {
                 Ok(i) => Value::Int(i),
-                Err(_) => return Err(not_a_number(ev, span, "int", Ok(s))),
+                Err(_) => {
+                    return Err(ev.python(
+                        span,
+                        "ValueError",
+                        format!(
+                            "invalid literal for int() with base 10: {}",
+                            crate::ops::Literal::Str(s).python_repr()
+                        ),
+                    ))
+                }
             },
-            other => return Err(not_a_number(ev, span, "int", Err(other))),
+            other => {
+                return Err(type_error(
+                    ev,
+                    span,
+                    format!(
+                        "int() argument must be a string or a number, not {}",
+                        other.kind_name()
+                    ),
+                ))
+            }
         },
         ("float", Some(value)) => match value {
             Value::Int(i) => Value::Float(i as f64),
             Value::Float(f) => Value::Float(f),
             Value::Str(s) => match s.trim().parse::<f64>() {
                 Ok(f) => Value::Float(f),
-                Err(_) => return Err(not_a_number(ev, span, "float", Ok(s))),
+                Err(_) => {
+                    return Err(ev.python(
+                        span,
+                        "ValueError",
+                        format!(
+                            "could not convert string to float: {}",
+                            crate::ops::Literal::Str(s).python_repr()
+                        ),
+                    ))
+                }
             },
-            other => return Err(not_a_number(ev, span, "float", Err(other))),
+            other => {
+                return Err(type_error(
+                    ev,
+                    span,
+                    format!(
+                        "float() argument must be a string or a real number, not {}",
+                        other.kind_name()
+                    ),
+                ))
+            }
         },
         ("bool", value) => Value::Bool(match value {
             Some(value) => ev.truth(&value, span)?,
@@ -729,33 +765,3 @@ pub(super) fn method(
     Ok((value, None))
 }
 
-/// Python's error for `int(value)` / `float(value)` when `value` is a string that does not
-/// parse (`Ok`, a `ValueError`) or not a string or a number at all (`Err`, a `TypeError`).
-fn not_a_number(
-    ev: &Evaluator,
-    span: Span,
-    function: &str,
-    value: Result<String, Value>,
-) -> ExecError {
-    match value {
-        Ok(text) => {
-            let text = crate::ops::Literal::Str(text).python_repr();
-            let message = match function {
-                "int" => format!("invalid literal for int() with base 10: {text}"),
-                _ => format!("could not convert string to float: {text}"),
-            };
-            ev.python(span, "ValueError", message)
-        }
-        Err(other) => {
-            let expected = match function {
-                "int" => "a number",
-                _ => "a real number",
-            };
-            let message = format!(
-                "{function}() argument must be a string or {expected}, not {}",
-                other.kind_name()
-            );
-            type_error(ev, span, message)
-        }
-    }
-}
