@@ -13,7 +13,9 @@ The service worker (sw.js) is left as csp.py fills it in.
 Before that, the functions the WebAssembly imports from the glue get short names: wasm-bindgen
 names each `__wbg_<method>_<16 hex digits>`, written once in the wasm's import section and once
 as a key of the glue's import object, and those hex digits do not compress (about 2.5 KB of
-gzip for 200 imports). A name is renamed only where the glue has it exactly once, as that key.
+gzip for 200 imports). A name is renamed only where the glue has it exactly once, as that key. The module each
+import names (the glue's own file name, a snippet's path), written again for every import,
+gets a short name too, where the glue has it only as a key of that object.
 
 The same goes for what the WebAssembly exports: wasm-bindgen's closure shims are named after
 their Rust types (`wasm_bindgen_<hash>___convert__closures_____invoke___...`, up to 220
@@ -81,10 +83,20 @@ def shorten_imports(wasm_path, glue_path):
     count, cursor = leb128(data, start)
     entries = bytearray(encode_leb128(count))
     renamed = 0
+    modules = {}
     for _ in range(count):
         length, cursor = leb128(data, cursor)
         module = data[cursor:cursor + length]
         cursor += length
+        # The module a name comes from is written again for every import (the glue's file
+        # name, or a snippet's path): short too, where the glue names it only as that key.
+        key = module.decode()
+        if key not in modules:
+            modules[key] = key
+            if len(key) > 2 and f'"{key}":' in glue and glue.count(f'"{key}"') == glue.count(f'"{key}":'):
+                modules[key] = f"m{len(modules):x}"
+                glue = glue.replace(f'"{key}":', f'"{modules[key]}":')
+        module = modules[key].encode()
         length, cursor = leb128(data, cursor)
         name = data[cursor:cursor + length].decode()
         cursor += length
