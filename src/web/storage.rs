@@ -213,6 +213,14 @@ fn legacy_snapshot(text: &str) -> Option<SessionSnapshot> {
         }
     };
     let text_of = |value: &JsValue| value.as_string();
+    // (loops rather than `collect::<Option<_>>()`: each collect compiles a copy of its own)
+    let texts = |values: Vec<JsValue>| -> Option<Vec<String>> {
+        let mut out = Vec::with_capacity(values.len());
+        for value in &values {
+            out.push(text_of(value)?);
+        }
+        Some(out)
+    };
     let pair = |value: &JsValue| -> Option<(String, String)> {
         let items = list(value.clone());
         match items.as_slice() {
@@ -220,30 +228,25 @@ fn legacy_snapshot(text: &str) -> Option<SessionSnapshot> {
             _ => None,
         }
     };
-    let files = list(field(&value, "files"))
-        .iter()
-        .map(pair)
-        .collect::<Option<Vec<_>>>()?;
-    let dirs = list(field(&value, "dirs"))
-        .iter()
-        .map(text_of)
-        .collect::<Option<Vec<_>>>()?;
+    let pairs = |values: Vec<JsValue>| -> Option<Vec<(String, String)>> {
+        let mut out = Vec::with_capacity(values.len());
+        for value in &values {
+            out.push(pair(value)?);
+        }
+        Some(out)
+    };
+    let files = pairs(list(field(&value, "files")))?;
+    let dirs = texts(list(field(&value, "dirs")))?;
     let mut databases = Vec::new();
     for database in list(field(&value, "databases")) {
         let items = list(database);
         let [path, statements] = items.as_slice() else {
             return None;
         };
-        let statements = list(statements.clone())
-            .iter()
-            .map(text_of)
-            .collect::<Option<Vec<_>>>()?;
+        let statements = texts(list(statements.clone()))?;
         databases.push((text_of(path)?, DatabaseImage::Statements(statements)));
     }
-    let history = list(field(&value, "history"))
-        .iter()
-        .map(text_of)
-        .collect::<Option<Vec<_>>>()?;
+    let history = texts(list(field(&value, "history")))?;
     let mut transcript = Vec::new();
     for entry in list(field(&value, "transcript")) {
         let of = |name: &str| field(&entry, name);
@@ -267,10 +270,7 @@ fn legacy_snapshot(text: &str) -> Option<SessionSnapshot> {
         };
         transcript.push(item);
     }
-    let applied_sources = list(field(&value, "applied_sources"))
-        .iter()
-        .map(pair)
-        .collect::<Option<Vec<_>>>()?;
+    let applied_sources = pairs(list(field(&value, "applied_sources")))?;
     let lesson = {
         let items = list(field(&value, "lesson"));
         match items.as_slice() {

@@ -764,4 +764,3 @@ pub(super) fn method(
     };
     Ok((value, None))
 }
-

@@ -114,7 +114,12 @@ impl ExecError {
     /// print as tracebacks.
     pub fn located(&self) -> Option<String> {
         match self {
-            ExecError::Unsupported { .. } => Some(self.to_string()),
+            ExecError::Unsupported {
+                path,
+                line,
+                column,
+                message,
+            } => Some(format!("{path}:{line}:{column}: {message}")),
             _ => None,
         }
     }
@@ -129,12 +134,9 @@ impl ExecError {
 impl fmt::Display for ExecError {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ExecError::Unsupported {
-                path,
-                line,
-                column,
-                message,
-            } => write!(formatter, "{path}:{line}:{column}: {message}"),
+            ExecError::Unsupported { .. } => {
+                formatter.write_str(&self.located().unwrap_or_default())
+            }
             ExecError::Python {
                 exception, message, ..
             } => write!(formatter, "{exception}: {message}"),
