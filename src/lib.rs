@@ -10,7 +10,7 @@
 //! - [`commands`]: Alembic's commands, argv in, output out;
 //! - [`playground`]: the learner's session around the engine (databases, terminal, views,
 //!   checks, lessons, share/export/import), compiled natively and tested with the engine;
-//! - the shells: [`shell`] (the command line) off wasm32, [`web`] (the Yew page) on it. Both
+//! - the shells: [`shell`] (the command line) off wasm32, `web` (the Yew page, wasm32 only) on it. Both
 //!   call [`commands::run`] with a [`host::Host`] and print the [`output::Output`] it returns.
 
 pub mod autogen;

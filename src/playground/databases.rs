@@ -2,8 +2,7 @@
 //! terminal's `sql` command over them.
 
 use crate::config::SqliteTarget;
-use crate::host::DatabaseProvider;
-use crate::host::FileSystem;
+use crate::host::{DatabaseProvider, FileSystem};
 use crate::output::Output;
 use crate::runtime::{Database, DbError, SqlValue};
 use crate::sqlite::SqliteDatabase;

@@ -350,12 +350,12 @@ impl Session {
         clock: &dyn Clock,
         ids: &mut dyn IdSource,
     ) -> Result<String, reversibility::CheckError> {
-        struct Copy<'a> {
+        struct ScratchSession<'a> {
             session: Session,
             clock: &'a dyn Clock,
             ids: &'a mut dyn IdSource,
         }
-        impl Scratch for Copy<'_> {
+        impl Scratch for ScratchSession<'_> {
             fn run(&mut self, line: &str) -> Output {
                 self.session.run_line(line, self.clock, self.ids).output
             }
@@ -367,7 +367,7 @@ impl Session {
                 Some(database)
             }
         }
-        let mut copy = Copy {
+        let mut copy = ScratchSession {
             session: self.scratch(),
             clock,
             ids,
