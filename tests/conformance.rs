@@ -168,6 +168,15 @@ fn scenario_files_round_trip_through_the_parser() {
     }
 }
 
+scenario!(
+    /// PostgreSQL offline (`--sql`): the DDL each op emits there, enum types, comments,
+    /// ALTER COLUMN and constraints, batch mode as plain ALTERs, DML literals, the version
+    /// table's SQL and the transactional framing (autocommit blocks,
+    /// `transaction_per_migration`, `transactional_ddl=False`).
+    postgresql_offline_sql_matches_alembic,
+    "postgresql_offline"
+);
+
 /// Random command lines, the same in both tools, on a project with two roots, a merge, a
 /// branch label and `depends_on`: every command and option mixed with valid, relative,
 /// ambiguous, unknown and malformed identifiers. Whatever Alembic answers (output, error,

@@ -3,9 +3,10 @@
 
 use super::directory::{syntax_frames, DeferredMap, ScriptDirectory};
 use super::{Failure, Invocation};
-use crate::config::{parse_sqlite_url, Config, SqliteTarget};
+use crate::config::{parse_url, Config, DatabaseUrl, SqliteTarget};
 use crate::graph::{MigrationStep, StepKind};
 use crate::host::CreateDate;
+use crate::host::Dialect;
 use crate::host::FileSystem;
 use crate::output::Output;
 use crate::runtime::{MigrationContext, RuntimeError, VersionChange, VersionTable};
@@ -35,6 +36,8 @@ pub struct Environment<'p> {
     pub options: EnvOptions,
     pub url: String,
     pub target: Option<SqliteTarget>,
+    /// The URL's dialect: the DDL the operations compile to.
+    pub dialect: Dialect,
     pub logger: Logger,
     /// env.py's finished run (its functions stay callable: `include_object`...).
     pub run: EnvRun<'p>,
@@ -112,20 +115,21 @@ pub fn start<'p>(
             url
         }
     };
-    let target = parse_sqlite_url(&url).map_err(|message| {
+    let parsed = parse_url(&url).map_err(|message| {
         if message.starts_with("Could not parse") {
             Failure::unhandled("sqlalchemy.exc.ArgumentError", format!("{message} '{url}'"))
         } else {
             Failure::unhandled("sqlalchemy.exc.NoSuchModuleError", message)
         }
     })?;
+    let dialect = parsed.dialect();
     let options = run.options();
     if run.configured() {
-        invocation.info(MIGRATION_LOGGER, "Context impl SQLiteImpl.");
+        invocation.info(MIGRATION_LOGGER, impl_banner(dialect));
         if as_sql {
             invocation.info(MIGRATION_LOGGER, "Generating static SQL");
         }
-        let transactional = options.transactional_ddl.unwrap_or(false);
+        let transactional = transactional_ddl(&options, dialect);
         invocation.info(
             MIGRATION_LOGGER,
             if transactional {
@@ -138,7 +142,12 @@ pub fn start<'p>(
     Ok(Environment {
         options,
         url,
-        target: Some(target),
+        target: match parsed {
+            DatabaseUrl::Sqlite(target) => Some(target),
+            #[cfg(feature = "postgresql")]
+            DatabaseUrl::Postgresql { .. } => None,
+        },
+        dialect,
         logger: Logger {
             enabled: invocation.logging && invocation.info_enabled,
         },
@@ -146,13 +155,35 @@ pub fn start<'p>(
     })
 }
 
+/// The banner's `Context impl ...` line.
+fn impl_banner(dialect: Dialect) -> &'static str {
+    match dialect {
+        Dialect::Sqlite => "Context impl SQLiteImpl.",
+        #[cfg(feature = "postgresql")]
+        Dialect::Postgresql => "Context impl PostgresqlImpl.",
+    }
+}
+
+/// `configure(transactional_ddl=...)`, or the dialect's own default (SQLite's is off,
+/// PostgreSQL's on).
+fn transactional_ddl(options: &EnvOptions, dialect: Dialect) -> bool {
+    options
+        .transactional_ddl
+        .unwrap_or(dialect != Dialect::Sqlite)
+}
+
 /// Applies env.py's options to a context.
-pub fn configure_context(context: &mut MigrationContext<'_>, options: &EnvOptions) {
+pub fn configure_context(
+    context: &mut MigrationContext<'_>,
+    options: &EnvOptions,
+    dialect: Dialect,
+) {
+    context.dialect = dialect;
     context.version_table = VersionTable {
         name: options.version_table.clone(),
         pk: options.version_table_pk,
     };
-    context.transactional_ddl = options.transactional_ddl.unwrap_or(false);
+    context.transactional_ddl = transactional_ddl(options, dialect);
     context.transaction_per_migration = options.transaction_per_migration;
     context.naming_convention = options.naming_convention.clone();
     context.x_arguments = options.x_arguments.clone();
@@ -202,14 +233,13 @@ fn run_in_context(
             return Err(Failure::Done);
         }
         let mut context = MigrationContext::offline();
-        configure_context(&mut context, &environment.options);
+        configure_context(&mut context, &environment.options, environment.dialect);
         let result = body(&mut context, files);
         (result, std::mem::take(&mut context.out))
     } else {
         let Some(target) = &environment.target else {
-            return Err(Failure::unhandled(
-                "sqlalchemy.exc.ArgumentError",
-                "no database URL",
+            return Err(Failure::Playground(
+                "the playground connects to SQLite databases only; for PostgreSQL, generate the SQL with --sql".to_string(),
             ));
         };
         let database = invocation
@@ -218,7 +248,7 @@ fn run_in_context(
             .connect(target, &cwd)
             .map_err(|message| Failure::unhandled("sqlalchemy.exc.OperationalError", message))?;
         let mut context = MigrationContext::online(database);
-        configure_context(&mut context, &environment.options);
+        configure_context(&mut context, &environment.options, environment.dialect);
         // env.py connected (the database file exists now) but never ran the migrations
         if !environment.run.ran_migrations() {
             return Err(Failure::Done);

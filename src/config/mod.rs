@@ -231,6 +231,56 @@ impl Config {
     }
 }
 
+/// What a `sqlalchemy.url` names: a SQLite database, or (with the `postgresql` feature) a
+/// PostgreSQL server through one of the drivers SQLAlchemy knows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    Sqlite(SqliteTarget),
+    #[cfg(feature = "postgresql")]
+    Postgresql {
+        /// `psycopg2` (the default), `psycopg`, `asyncpg`, `pg8000` or `psycopg2cffi`
+        driver: String,
+    },
+}
+
+impl DatabaseUrl {
+    pub fn dialect(&self) -> crate::host::Dialect {
+        match self {
+            DatabaseUrl::Sqlite(_) => crate::host::Dialect::Sqlite,
+            #[cfg(feature = "postgresql")]
+            DatabaseUrl::Postgresql { .. } => crate::host::Dialect::Postgresql,
+        }
+    }
+}
+
+/// Parses a `sqlalchemy.url` as `sqlalchemy.engine.make_url` and the dialect lookup do; the
+/// error is the text of SQLAlchemy's `ArgumentError` (it starts `Could not parse`) or of its
+/// `NoSuchModuleError` (or the playground's, for a dialect it does not have).
+pub fn parse_url(url: &str) -> Result<DatabaseUrl, String> {
+    #[cfg(feature = "postgresql")]
+    if let Some((scheme, _)) = url.trim().split_once("://") {
+        if let Some(("postgresql", driver)) = scheme.split_once('+').or(Some((scheme, ""))) {
+            let driver = if driver.is_empty() {
+                "psycopg2"
+            } else {
+                driver
+            };
+            if !["psycopg2", "psycopg", "asyncpg", "pg8000", "psycopg2cffi"].contains(&driver) {
+                return Err(format!(
+                    "Can't load plugin: sqlalchemy.dialects:postgresql.{driver}"
+                ));
+            }
+            return Ok(DatabaseUrl::Postgresql {
+                driver: driver.to_string(),
+            });
+        }
+        if scheme == "postgres" {
+            return Err("Can't load plugin: sqlalchemy.dialects:postgres".to_string());
+        }
+    }
+    parse_sqlite_url(url).map(DatabaseUrl::Sqlite)
+}
+
 /// Parses the URL forms SQLAlchemy accepts for SQLite: `sqlite://` and `sqlite:///:memory:`
 /// (memory), `sqlite:///relative.db`, `sqlite:////absolute.db`, with optional `+pysqlite`
 /// and a `?query` that is ignored.

@@ -20,7 +20,7 @@ use super::schema::{
     CheckConstraint, Column, Constraint, ForeignKeyConstraint, Index, IndexElement,
     PrimaryKeyConstraint, Table, UniqueConstraint,
 };
-use super::sqltext::{py_float_repr, quote, sql_string};
+use super::sqltext::{py_float_repr, quote, sql_string, Spelling, SqliteSpelling};
 use super::types::{Affinity, SqlType, TypeClass};
 use super::{Literal, OpsError, NO_ALTER_CONSTRAINTS, SKIP_IMPLICIT_CONSTRAINT};
 
@@ -219,12 +219,12 @@ pub fn statements(op: &Operation, ctx: &RenderContext) -> Result<Vec<Step>, OpsE
         Operation::DropTableComment { table_name, .. } => Ok(vec![Step::Execute(Statement::ddl(
             format!("COMMENT ON TABLE {} IS NULL", quote(table_name)),
         ))]),
-        Operation::Execute(sql) => execute_steps(sql, ctx),
+        Operation::Execute(sql) => execute_steps::<SqliteSpelling>(sql, ctx),
         Operation::BulkInsert {
             table,
             rows,
             multiinsert,
-        } => bulk_insert_steps(table, rows, *multiinsert, ctx),
+        } => bulk_insert_steps::<SqliteSpelling>(table, rows, *multiinsert, ctx),
         Operation::BatchAlterTable { .. } => batch::batch_steps(op, ctx),
     }
 }
@@ -779,10 +779,10 @@ pub(crate) fn alter_column_steps(
 
 /// A literal as SQLAlchemy renders it inline for a value of unknown type
 /// (the type is inferred from the Python value).
-fn inferred_literal(value: &Literal) -> String {
+fn inferred_literal<S: Spelling>(value: &Literal) -> String {
     match value {
         Literal::None => "NULL".to_string(),
-        Literal::Bool(b) => if *b { "1" } else { "0" }.to_string(),
+        Literal::Bool(b) => S::boolean(*b).to_string(),
         Literal::Int(i) => i.to_string(),
         Literal::Float(f) => py_float_repr(*f),
         Literal::Str(s) => sql_string(s),
@@ -790,7 +790,7 @@ fn inferred_literal(value: &Literal) -> String {
 }
 
 /// A literal rendered for a column of `type_` (bulk_insert offline).
-fn typed_literal(value: &Literal, type_: &SqlType) -> Result<String, OpsError> {
+fn typed_literal<S: Spelling>(value: &Literal, type_: &SqlType) -> Result<String, OpsError> {
     if *value == Literal::None {
         return Ok("NULL".to_string());
     }
@@ -801,7 +801,7 @@ fn typed_literal(value: &Literal, type_: &SqlType) -> Result<String, OpsError> {
         };
         Err(OpsError::Compile(format!(
             "Could not render literal value \"{shown}\" with datatype {}; see parent stack trace for more detail.",
-            type_.ddl().unwrap_or_else(|_| "NULL".to_string())
+            S::type_ddl(type_).unwrap_or_else(|_| "NULL".to_string())
         )))
     };
     match type_.class.affinity() {
@@ -820,7 +820,7 @@ fn typed_literal(value: &Literal, type_: &SqlType) -> Result<String, OpsError> {
             _ => could_not(),
         },
         Affinity::Boolean => match value {
-            Literal::Bool(b) => Ok(if *b { "1" } else { "0" }.to_string()),
+            Literal::Bool(b) => Ok(S::boolean(*b).to_string()),
             _ => could_not(),
         },
         Affinity::Float | Affinity::Numeric => match value {
@@ -840,7 +840,7 @@ fn typed_literal(value: &Literal, type_: &SqlType) -> Result<String, OpsError> {
                 if type_.class == TypeClass::NullType {
                     "NULL".to_string()
                 } else {
-                    type_.ddl().unwrap_or_default()
+                    S::type_ddl(type_).unwrap_or_default()
                 }
             )))
         }
@@ -909,7 +909,7 @@ enum TextPart {
     Bind(String),
 }
 
-fn execute_text(
+fn execute_text<S: Spelling>(
     sql: &str,
     binds: &[(String, Literal)],
     ctx: &RenderContext,
@@ -923,7 +923,11 @@ fn execute_text(
             TextPart::Bind(name) => {
                 let value = binds.iter().find(|(k, _)| *k == name).map(|(_, v)| v);
                 if ctx.as_sql {
-                    out.push_str(&value.map(inferred_literal).unwrap_or_else(|| "NULL".into()));
+                    out.push_str(
+                        &value
+                            .map(inferred_literal::<S>)
+                            .unwrap_or_else(|| "NULL".into()),
+                    );
                 } else {
                     out.push('?');
                     match value {
@@ -954,24 +958,33 @@ fn execute_text(
 /// An expression as it appears inside a statement (`nested`: inside another expression);
 /// bound values are pushed to `params` unless `as_sql` renders them inline.
 pub fn render_sql_expr(expr: &SqlExpr, as_sql: bool, params: &mut Vec<Literal>) -> String {
-    ExprRenderer { as_sql, params }.render(expr, true)
+    ExprRenderer::<SqliteSpelling>::new(as_sql, params).render(expr, true)
 }
 
-struct ExprRenderer<'a> {
+struct ExprRenderer<'a, S> {
     as_sql: bool,
     params: &'a mut Vec<Literal>,
+    spelling: std::marker::PhantomData<S>,
 }
 
-impl ExprRenderer<'_> {
+impl<'a, S: Spelling> ExprRenderer<'a, S> {
+    fn new(as_sql: bool, params: &'a mut Vec<Literal>) -> Self {
+        ExprRenderer {
+            as_sql,
+            params,
+            spelling: std::marker::PhantomData,
+        }
+    }
+
     fn render(&mut self, expr: &SqlExpr, nested: bool) -> String {
         match expr {
             // `sa.column('x')` of no table
-            SqlExpr::Column { table, name } if table.is_empty() => quote(name),
-            SqlExpr::Column { table, name } => format!("{}.{}", quote(table), quote(name)),
-            SqlExpr::InlineLiteral(v) => inferred_literal(v),
+            SqlExpr::Column { table, name } if table.is_empty() => S::quote(name),
+            SqlExpr::Column { table, name } => format!("{}.{}", S::quote(table), S::quote(name)),
+            SqlExpr::InlineLiteral(v) => inferred_literal::<S>(v),
             SqlExpr::Value(v) => {
                 if self.as_sql {
-                    inferred_literal(v)
+                    inferred_literal::<S>(v)
                 } else {
                     self.params.push(v.clone());
                     "?".to_string()
@@ -1003,9 +1016,12 @@ impl ExprRenderer<'_> {
     }
 }
 
-fn execute_steps(sql: &ExecuteSql, ctx: &RenderContext) -> Result<Vec<Step>, OpsError> {
+pub(crate) fn execute_steps<S: Spelling>(
+    sql: &ExecuteSql,
+    ctx: &RenderContext,
+) -> Result<Vec<Step>, OpsError> {
     let statement = match sql {
-        ExecuteSql::Text { sql, binds } => execute_text(sql, binds, ctx)?,
+        ExecuteSql::Text { sql, binds } => execute_text::<S>(sql, binds, ctx)?,
         ExecuteSql::Update {
             table,
             table_columns,
@@ -1014,15 +1030,12 @@ fn execute_steps(sql: &ExecuteSql, ctx: &RenderContext) -> Result<Vec<Step>, Ops
         } => {
             let values = &in_table_order(values, table_columns);
             let mut params = Vec::new();
-            let mut r = ExprRenderer {
-                as_sql: ctx.as_sql,
-                params: &mut params,
-            };
+            let mut r = ExprRenderer::<S>::new(ctx.as_sql, &mut params);
             let sets: Vec<String> = values
                 .iter()
-                .map(|(col, v)| format!("{}={}", quote(col), r.render(v, false)))
+                .map(|(col, v)| format!("{}={}", S::quote(col), r.render(v, false)))
                 .collect();
-            let mut text = format!("UPDATE {} SET {}", quote(table), sets.join(", "));
+            let mut text = format!("UPDATE {} SET {}", S::quote(table), sets.join(", "));
             if let Some(w) = where_clause {
                 text.push_str(" WHERE ");
                 text.push_str(&r.render(w, false));
@@ -1034,11 +1047,8 @@ fn execute_steps(sql: &ExecuteSql, ctx: &RenderContext) -> Result<Vec<Step>, Ops
             where_clause,
         } => {
             let mut params = Vec::new();
-            let mut r = ExprRenderer {
-                as_sql: ctx.as_sql,
-                params: &mut params,
-            };
-            let mut text = format!("DELETE FROM {}", quote(table));
+            let mut r = ExprRenderer::<S>::new(ctx.as_sql, &mut params);
+            let mut text = format!("DELETE FROM {}", S::quote(table));
             if let Some(w) = where_clause {
                 text.push_str(" WHERE ");
                 text.push_str(&r.render(w, false));
@@ -1052,15 +1062,12 @@ fn execute_steps(sql: &ExecuteSql, ctx: &RenderContext) -> Result<Vec<Step>, Ops
         } => {
             let values = &in_table_order(values, table_columns);
             let mut params = Vec::new();
-            let mut r = ExprRenderer {
-                as_sql: ctx.as_sql,
-                params: &mut params,
-            };
-            let cols: Vec<String> = values.iter().map(|(c, _)| quote(c)).collect();
+            let mut r = ExprRenderer::<S>::new(ctx.as_sql, &mut params);
+            let cols: Vec<String> = values.iter().map(|(c, _)| S::quote(c)).collect();
             let vals: Vec<String> = values.iter().map(|(_, v)| r.render(v, false)).collect();
             let text = format!(
                 "INSERT INTO {} ({}) VALUES ({})",
-                quote(table),
+                S::quote(table),
                 cols.join(", "),
                 vals.join(", ")
             );
@@ -1068,7 +1075,7 @@ fn execute_steps(sql: &ExecuteSql, ctx: &RenderContext) -> Result<Vec<Step>, Ops
         }
         ExecuteSql::Select(select) => {
             let mut params = Vec::new();
-            let text = render_select(select, ctx.as_sql, &mut params);
+            let text = render_select::<S>(select, ctx.as_sql, &mut params);
             Statement::dml(text, single(params))
         }
     };
@@ -1077,8 +1084,8 @@ fn execute_steps(sql: &ExecuteSql, ctx: &RenderContext) -> Result<Vec<Step>, Ops
 
 /// A SELECT as SQLAlchemy 2.1's SQLite compiler writes it: `SELECT a.x, a.y \nFROM a
 /// \nWHERE ... GROUP BY ... ORDER BY ...\n LIMIT ? OFFSET ?`.
-fn render_select(select: &Select, as_sql: bool, params: &mut Vec<Literal>) -> String {
-    let mut r = ExprRenderer { as_sql, params };
+fn render_select<S: Spelling>(select: &Select, as_sql: bool, params: &mut Vec<Literal>) -> String {
+    let mut r = ExprRenderer::<S>::new(as_sql, params);
     let columns: Vec<String> = select.columns.iter().map(|c| r.render(c, false)).collect();
     let mut text = String::from("SELECT ");
     if select.distinct {
@@ -1091,7 +1098,7 @@ fn render_select(select: &Select, as_sql: bool, params: &mut Vec<Literal>) -> St
             if position > 0 && select.joins.iter().any(|join| join.table == *from) {
                 continue;
             }
-            let mut item = quote(from);
+            let mut item = S::quote(from);
             if position == 0 {
                 for join in &select.joins {
                     let on = r.render(&join.on, false);
@@ -1100,7 +1107,7 @@ fn render_select(select: &Select, as_sql: bool, params: &mut Vec<Literal>) -> St
                     } else {
                         "JOIN"
                     };
-                    item.push_str(&format!(" {kind} {} ON {on}", quote(&join.table)));
+                    item.push_str(&format!(" {kind} {} ON {on}", S::quote(&join.table)));
                 }
             }
             froms.push(item);
@@ -1133,7 +1140,7 @@ fn render_select(select: &Select, as_sql: bool, params: &mut Vec<Literal>) -> St
     // OFFSET, where the -1 stays a bound parameter even with literal binds (measured: Alembic
     // prints `LIMIT :param_1 OFFSET 3`)
     let bound =
-        |r: &mut ExprRenderer, value: i64| r.render(&SqlExpr::Value(Literal::Int(value)), false);
+        |r: &mut ExprRenderer<S>, value: i64| r.render(&SqlExpr::Value(Literal::Int(value)), false);
     if select.limit.is_some() || select.offset.is_some() {
         text.push_str("\n LIMIT ");
         match select.limit {
@@ -1180,7 +1187,7 @@ fn python_dict_repr(row: &[(String, Literal)]) -> String {
     format!("{{{}}}", items.join(", "))
 }
 
-fn bulk_insert_steps(
+pub(crate) fn bulk_insert_steps<S: Spelling>(
     table: &BulkInsertTable,
     rows: &[Vec<(String, Literal)>],
     multiinsert: bool,
@@ -1201,8 +1208,11 @@ fn bulk_insert_steps(
     let insert_sql = |cols: &[String], values: &[String]| {
         format!(
             "INSERT INTO {} ({}) VALUES ({})",
-            quote(&table.name),
-            cols.iter().map(|c| quote(c)).collect::<Vec<_>>().join(", "),
+            S::quote(&table.name),
+            cols.iter()
+                .map(|c| S::quote(c))
+                .collect::<Vec<_>>()
+                .join(", "),
             values.join(", ")
         )
     };
@@ -1222,7 +1232,7 @@ fn bulk_insert_steps(
                     .find(|(n, _)| n == name)
                     .and_then(|(_, t)| t.clone())
                     .unwrap_or_else(|| SqlType::new(TypeClass::NullType));
-                values.push(typed_literal(value, &type_)?);
+                values.push(typed_literal::<S>(value, &type_)?);
             }
             let cols: Vec<String> = row.iter().map(|(n, _)| n.clone()).collect();
             steps.push(Step::Execute(Statement::dml(

@@ -21,6 +21,8 @@ pub mod batch;
 pub mod ddl;
 pub mod naming;
 pub mod operation;
+#[cfg(feature = "postgresql")]
+pub mod postgresql;
 pub mod reflect;
 pub(crate) mod regex;
 pub mod schema;

@@ -149,6 +149,35 @@ pub fn quote(name: &str) -> String {
     }
 }
 
+/// How a dialect spells what the statements both renderers share (DML, literals) differ in:
+/// identifier quoting, boolean literals and type names (in error messages).
+pub trait Spelling {
+    fn quote(name: &str) -> String;
+    fn boolean(value: bool) -> &'static str;
+    fn type_ddl(type_: &super::SqlType) -> Result<String, super::OpsError>;
+}
+
+/// SQLite's spelling: [`quote`], `1`/`0`, [`super::SqlType::ddl`].
+pub struct SqliteSpelling;
+
+impl Spelling for SqliteSpelling {
+    fn quote(name: &str) -> String {
+        quote(name)
+    }
+
+    fn boolean(value: bool) -> &'static str {
+        if value {
+            "1"
+        } else {
+            "0"
+        }
+    }
+
+    fn type_ddl(type_: &super::SqlType) -> Result<String, super::OpsError> {
+        type_.ddl()
+    }
+}
+
 /// Unconditional quoting (`quote_identifier`).
 pub fn quote_identifier(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))

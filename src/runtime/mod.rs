@@ -11,6 +11,7 @@ use std::fmt;
 
 pub mod reflect;
 
+use crate::host::Dialect;
 use crate::output::Output;
 
 /// A value bound to, or read from, SQLite.
@@ -175,15 +176,22 @@ impl VersionTable {
         ))
     }
 
-    pub fn insert_statement(&self, revision: &str) -> Statement {
+    /// The INSERT of a new row; SQLAlchemy's PostgreSQL compiler qualifies the RETURNING
+    /// column with the table, SQLite's does not.
+    pub fn insert_statement(&self, revision: &str, dialect: Dialect) -> Statement {
+        let returning = match dialect {
+            Dialect::Sqlite => "version_num".to_string(),
+            #[cfg(feature = "postgresql")]
+            Dialect::Postgresql => format!("{}.version_num", self.name),
+        };
         Statement {
             sql: format!(
-                "INSERT INTO {} (version_num) VALUES (?) RETURNING version_num",
+                "INSERT INTO {} (version_num) VALUES (?) RETURNING {returning}",
                 self.name
             ),
             params: vec![SqlValue::Text(revision.to_string())],
             offline_sql: format!(
-                "INSERT INTO {} (version_num) VALUES ({}) RETURNING version_num",
+                "INSERT INTO {} (version_num) VALUES ({}) RETURNING {returning}",
                 self.name,
                 SqlValue::Text(revision.to_string()).literal()
             ),
@@ -372,6 +380,8 @@ pub struct QueryRows {
 pub struct MigrationContext<'a> {
     target: Target<'a>,
     pub out: Output,
+    /// The URL's dialect (the DDL the operations compile to).
+    pub dialect: Dialect,
     pub version_table: VersionTable,
     /// `context.configure(transactional_ddl=True)`: BEGIN at the start of each step.
     pub transactional_ddl: bool,
@@ -383,6 +393,9 @@ pub struct MigrationContext<'a> {
     pub naming_convention: Vec<(String, String)>,
     /// The command line's `-x` arguments (`context.get_x_argument()` in a revision file).
     pub x_arguments: Vec<String>,
+    /// The enum types this run has created (PostgreSQL creates each once per run).
+    #[cfg(feature = "postgresql")]
+    pub type_memo: Vec<String>,
     /// Every statement executed online, as SQLAlchemy's engine log would show it (for the
     /// page's "SQL of the last command").
     pub executed: Vec<Statement>,
@@ -406,11 +419,14 @@ impl<'a> MigrationContext<'a> {
         MigrationContext {
             target,
             out: Output::default(),
+            dialect: Dialect::Sqlite,
             version_table: VersionTable::default(),
             transactional_ddl: false,
             transaction_per_migration: false,
             naming_convention: Vec::new(),
             x_arguments: Vec::new(),
+            #[cfg(feature = "postgresql")]
+            type_memo: Vec::new(),
             executed: Vec::new(),
         }
     }
@@ -679,7 +695,9 @@ impl<'a> MigrationContext<'a> {
     /// Applies one version-table change, with Alembic's one-row check online.
     pub fn apply_version_change(&mut self, change: &VersionChange) -> Result<(), RuntimeError> {
         let statement = match change {
-            VersionChange::Insert(revision) => self.version_table.insert_statement(revision),
+            VersionChange::Insert(revision) => {
+                self.version_table.insert_statement(revision, self.dialect)
+            }
             VersionChange::Update { from, to } => self.version_table.update_statement(from, to),
             VersionChange::Delete(revision) => self.version_table.delete_statement(revision),
         };
@@ -759,7 +777,7 @@ mod tests {
             "CREATE TABLE alembic_version (\n    version_num VARCHAR(32) NOT NULL, \n    CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)\n)"
         );
         assert_eq!(
-            table.insert_statement("1975ea83b712").offline_sql,
+            table.insert_statement("1975ea83b712", Dialect::Sqlite).offline_sql,
             "INSERT INTO alembic_version (version_num) VALUES ('1975ea83b712') RETURNING version_num"
         );
         assert_eq!(

@@ -91,7 +91,9 @@ fn run_one(
         } else {
             RenderContext::online()
         };
-        if let Some(table_name) = ops::table_to_reflect(&op.operation, &render) {
+        let reflects = context.dialect == crate::host::Dialect::Sqlite;
+        if let Some(table_name) = ops::table_to_reflect(&op.operation, &render).filter(|_| reflects)
+        {
             if let Some(database) = context.database() {
                 if let Some(data) = crate::runtime::reflect::fetch_table(database, &table_name)
                     .map_err(database_error)?
@@ -100,7 +102,14 @@ fn run_one(
                 }
             }
         }
-        let steps = ops::statements(&op.operation, &render).map_err(python)?;
+        let steps = match context.dialect {
+            crate::host::Dialect::Sqlite => ops::statements(&op.operation, &render),
+            #[cfg(feature = "postgresql")]
+            crate::host::Dialect::Postgresql => {
+                ops::postgresql::statements(&op.operation, &render, &mut context.type_memo)
+            }
+        }
+        .map_err(python)?;
         for step in steps {
             match step {
                 Step::Execute(statement) => {
