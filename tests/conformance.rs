@@ -177,6 +177,14 @@ scenario!(
     "postgresql_offline"
 );
 
+scenario!(
+    /// PostgreSQL offline (`--sql`), what only PostgreSQL has: its own types, enum types
+    /// created and dropped explicitly, Identity columns, `schema=`, `postgresql_using`,
+    /// partial, covering and concurrent indexes, `with_variant`.
+    postgresql_dialect_matches_alembic,
+    "postgresql_dialect"
+);
+
 /// Random command lines, the same in both tools, on a project with two roots, a merge, a
 /// branch label and `depends_on`: every command and option mixed with valid, relative,
 /// ambiguous, unknown and malformed identifiers. Whatever Alembic answers (output, error,

@@ -226,6 +226,13 @@ pub fn statements(op: &Operation, ctx: &RenderContext) -> Result<Vec<Step>, OpsE
             multiinsert,
         } => bulk_insert_steps::<SqliteSpelling>(table, rows, *multiinsert, ctx),
         Operation::BatchAlterTable { .. } => batch::batch_steps(op, ctx),
+        #[cfg(feature = "postgresql")]
+        Operation::EnumType { .. } => Ok(Vec::new()),
+        // the evaluator refuses `schema=` on SQLite before building one
+        #[cfg(feature = "postgresql")]
+        Operation::Postgresql { .. } => Err(OpsError::NotImplemented(
+            "the playground has one SQLite database: schema= is not supported".to_string(),
+        )),
     }
 }
 

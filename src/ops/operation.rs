@@ -277,6 +277,20 @@ pub enum Operation {
         rows: Vec<Vec<(String, Literal)>>,
         multiinsert: bool,
     },
+    /// An operation with what only PostgreSQL reads: `schema=` (its tables' schema) and
+    /// `postgresql_*` keywords.
+    /// `sa.Enum(...).create(bind)` / `.drop(bind)`: PostgreSQL's `CREATE TYPE` / `DROP TYPE`
+    /// of a native enum (nothing on SQLite).
+    #[cfg(feature = "postgresql")]
+    EnumType {
+        create: bool,
+        type_: SqlType,
+    },
+    #[cfg(feature = "postgresql")]
+    Postgresql {
+        options: super::postgresql::PgOptions,
+        operation: Box<Operation>,
+    },
     BatchAlterTable {
         table_name: String,
         recreate: Recreate,

@@ -22,6 +22,81 @@ use super::sqltext::{quote_identifier, sql_string, Spelling};
 use super::types::{Affinity, SqlType, TypeClass};
 use super::{Literal, OpsError};
 
+/// What only PostgreSQL reads of an operation: the schema of its tables (`schema=`) and the
+/// `postgresql_*` keywords of `create_index` / `drop_index` / `alter_column`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PgOptions {
+    pub schema: Option<String>,
+    /// `postgresql_using`: an index's method, or a column type change's `USING` expression
+    pub using: Option<String>,
+    /// `postgresql_where`: a partial index's condition
+    pub where_clause: Option<String>,
+    /// `postgresql_concurrently`
+    pub concurrently: bool,
+    /// `postgresql_include`: an index's included columns
+    pub include: Vec<String>,
+}
+
+impl PgOptions {
+    pub fn is_plain(&self) -> bool {
+        self.schema.is_none()
+            && self.using.is_none()
+            && self.where_clause.is_none()
+            && !self.concurrently
+            && self.include.is_empty()
+    }
+}
+
+/// `sa.Identity(...)`: `GENERATED ALWAYS|BY DEFAULT AS IDENTITY (options)`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Identity {
+    pub always: bool,
+    pub start: Option<i64>,
+    pub increment: Option<i64>,
+    pub minvalue: Option<i64>,
+    pub maxvalue: Option<i64>,
+    pub nominvalue: Option<bool>,
+    pub nomaxvalue: Option<bool>,
+    pub cache: Option<i64>,
+    pub cycle: Option<bool>,
+}
+
+impl Identity {
+    /// SQLAlchemy's `visit_identity_column` (options in `get_identity_options`' order).
+    fn sql(&self) -> String {
+        let mut options = Vec::new();
+        let mut number = |label: &str, value: Option<i64>| {
+            if let Some(value) = value {
+                options.push(format!("{label} {value}"));
+            }
+        };
+        number("INCREMENT BY", self.increment);
+        number("START WITH", self.start);
+        number("MINVALUE", self.minvalue);
+        number("MAXVALUE", self.maxvalue);
+        if self.nominvalue.is_some() {
+            options.push("NO MINVALUE".to_string());
+        }
+        if self.nomaxvalue.is_some() {
+            options.push("NO MAXVALUE".to_string());
+        }
+        if let Some(cache) = self.cache {
+            options.push(format!("CACHE {cache}"));
+        }
+        if let Some(cycle) = self.cycle {
+            options.push(if cycle { "CYCLE" } else { "NO CYCLE" }.to_string());
+        }
+        let mut text = format!(
+            "GENERATED {} AS IDENTITY",
+            if self.always { "ALWAYS" } else { "BY DEFAULT" }
+        );
+        if !options.is_empty() {
+            text.push_str(&format!(" ({})", options.join(" ")));
+        }
+        text
+    }
+}
+
 /// PostgreSQL's reserved words as SQLAlchemy 2.1.9's PostgreSQL dialect lists them.
 const RESERVED_WORDS: &[&str] = &[
     "all",
@@ -169,6 +244,21 @@ impl Spelling for PostgresqlSpelling {
     }
 }
 
+/// Whether the class is one of `sqlalchemy.dialects.postgresql`'s own.
+pub fn is_dialect_class(class: TypeClass) -> bool {
+    super::types::POSTGRESQL_CLASSES.contains(&class)
+}
+
+/// `ARRAY(item_type, dimensions=...)`.
+pub fn array(item: SqlType, dimensions: Option<i64>) -> SqlType {
+    let mut array = SqlType::new(TypeClass::ARRAY);
+    if let Some(dimensions) = dimensions {
+        array = array.with("dimensions", Literal::Int(dimensions));
+    }
+    array.item = Some(Box::new(item));
+    array
+}
+
 fn flag(type_: &SqlType, key: &str, default: bool) -> bool {
     match type_.arg(key) {
         Some(Literal::Bool(value)) => *value,
@@ -178,7 +268,7 @@ fn flag(type_: &SqlType, key: &str, default: bool) -> bool {
 
 /// Whether an `Enum` is PostgreSQL's own type (`native_enum=True`, the default).
 fn native_enum(type_: &SqlType) -> bool {
-    type_.class == TypeClass::Enum && flag(type_, "native_enum", true)
+    type_.class.is_enum() && flag(type_, "native_enum", true)
 }
 
 /// The type as `PGTypeCompiler` writes it.
@@ -204,7 +294,31 @@ pub fn type_ddl(type_: &SqlType) -> Result<String, OpsError> {
         Interval => "INTERVAL".to_string(),
         Uuid if !flag(type_, "native_uuid", true) => "CHAR(32)".to_string(),
         Uuid | UUID => "UUID".to_string(),
-        Enum if native_enum(type_) => match type_.schema_type_name() {
+        JSONB => "JSONB".to_string(),
+        INET => "INET".to_string(),
+        CIDR => "CIDR".to_string(),
+        MACADDR => "MACADDR".to_string(),
+        MONEY => "MONEY".to_string(),
+        TSVECTOR => "TSVECTOR".to_string(),
+        HSTORE => "HSTORE".to_string(),
+        BYTEA => "BYTEA".to_string(),
+        ARRAY => {
+            let item = match &type_.item {
+                Some(item) => type_ddl(item)?,
+                None => return Err(OpsError::Compile("ARRAY needs an item type".to_string())),
+            };
+            let dimensions = match type_.arg("dimensions") {
+                Some(Literal::Int(n)) if *n > 0 => *n as usize,
+                _ => 1,
+            };
+            // the brackets go before a COLLATE clause
+            let brackets = "[]".repeat(dimensions);
+            match item.split_once(" COLLATE") {
+                Some((base, collation)) => format!("{base}{brackets} COLLATE{collation}"),
+                None => format!("{item}{brackets}"),
+            }
+        }
+        Enum | ENUM if native_enum(type_) => match type_.schema_type_name() {
             Some(name) => quote(name),
             None => {
                 return Err(OpsError::Compile(
@@ -270,6 +384,7 @@ fn autoincrement_column(table: &Table, primary_key: &PrimaryKeyConstraint) -> Op
 /// `get_column_specification` plus the column's inline CHECKs.
 fn column_spec(column: &Column, serial: bool, in_primary_key: bool) -> Result<String, OpsError> {
     let mut spec = quote(&column.name);
+    let serial = serial && column.identity.is_none();
     if serial {
         spec.push_str(if column.type_.class.derives_from(TypeClass::BigInteger) {
             " BIGSERIAL"
@@ -286,14 +401,31 @@ fn column_spec(column: &Column, serial: bool, in_primary_key: bool) -> Result<St
             spec.push_str(&default_sql(default));
         }
     }
-    if !column.is_nullable(in_primary_key) {
-        spec.push_str(" NOT NULL");
+    let nullable = column.is_nullable(in_primary_key);
+    match &column.identity {
+        Some(identity) => {
+            spec.push(' ');
+            spec.push_str(&identity.sql());
+            if nullable {
+                spec.push_str(" NULL");
+            }
+        }
+        None if !nullable => spec.push_str(" NOT NULL"),
+        None => {}
     }
     for check in &column.checks {
         spec.push(' ');
         spec.push_str(&check_sql(check));
     }
     Ok(spec)
+}
+
+/// A table's name, qualified with its schema when it has one.
+fn table_ref(schema: Option<&str>, table: &str) -> String {
+    match schema {
+        Some(schema) => format!("{}.{}", quote(schema), quote(table)),
+        None => quote(table),
+    }
 }
 
 fn column_error(table: &str, column: &str, error: OpsError) -> OpsError {
@@ -328,12 +460,20 @@ fn check_sql(check: &CheckConstraint) -> String {
     )
 }
 
+/// A foreign key's referred table: `schema.table` when the key named a schema.
+fn referent(table: &str) -> String {
+    match table.split_once('.') {
+        Some((schema, table)) => table_ref(Some(schema), table),
+        None => quote(table),
+    }
+}
+
 fn foreign_key_sql(fk: &ForeignKeyConstraint) -> String {
     let mut text = format!(
         "{}FOREIGN KEY({}) REFERENCES {} ({})",
         preamble(fk.name.as_deref()),
         join_quoted(&fk.columns),
-        quote(&fk.referent_table),
+        referent(&fk.referent_table),
         join_quoted(&fk.referent_columns)
     );
     if let Some(match_) = &fk.match_ {
@@ -385,16 +525,19 @@ fn column_constraints(column: &Column) -> Vec<Constraint> {
         }));
     }
     let type_ = &column.type_;
-    if type_.class == TypeClass::Enum && !native_enum(type_) && type_.creates_constraint() {
+    if type_.class.is_enum() && !native_enum(type_) && type_.creates_constraint() {
         out.push(Constraint::Check(CheckConstraint {
             name: type_.schema_type_name().map(str::to_string),
             sqltext: type_.constraint_check_sql(&quote(&column.name)),
         }));
     }
     for fk in &column.foreign_keys {
-        out.push(Constraint::ForeignKey(
-            ForeignKeyConstraint::from_column_fk(&column.name, fk),
-        ));
+        let mut constraint = ForeignKeyConstraint::from_column_fk(&column.name, fk);
+        // `ForeignKey('schema.table.column')`
+        if let [schema, table, _] = fk.target.splitn(3, '.').collect::<Vec<_>>().as_slice() {
+            constraint.referent_table = format!("{schema}.{table}");
+        }
+        out.push(Constraint::ForeignKey(constraint));
     }
     out
 }
@@ -424,15 +567,23 @@ fn ddl(sql: String) -> Step {
 pub type TypeMemo = Vec<String>;
 
 /// `CREATE TYPE name AS ENUM (...)` for a native enum not created yet in this run.
+/// (A table's enum column: not with `create_type=False`, nor twice in a run.)
 fn create_enum_type(type_: &SqlType, memo: &mut TypeMemo) -> Option<Step> {
-    if !native_enum(type_) {
+    if !flag(type_, "create_type", true) {
         return None;
     }
     let name = type_.schema_type_name()?;
     if memo.iter().any(|created| created == name) {
         return None;
     }
+    let step = enum_type_sql(type_)?;
     memo.push(name.to_string());
+    Some(step)
+}
+
+/// `CREATE TYPE name AS ENUM (...)` for a native enum with a name.
+fn enum_type_sql(type_: &SqlType) -> Option<Step> {
+    let name = type_.schema_type_name().filter(|_| native_enum(type_))?;
     let values: Vec<String> = type_
         .enum_values
         .iter()
@@ -449,6 +600,7 @@ fn create_table_steps(
     table: &Table,
     if_not_exists: bool,
     memo: &mut TypeMemo,
+    schema: Option<&str>,
 ) -> Result<Vec<Step>, OpsError> {
     let mut steps: Vec<Step> = table
         .columns
@@ -483,7 +635,7 @@ fn create_table_steps(
     steps.push(ddl(format!(
         "\nCREATE TABLE {}{} (\n\t{}\n)\n\n",
         if if_not_exists { "IF NOT EXISTS " } else { "" },
-        quote(&table.name),
+        table_ref(schema, &table.name),
         lines.join(", \n\t")
     )));
     let indexes = table.indexes.iter().cloned().chain(
@@ -497,14 +649,20 @@ fn create_table_steps(
             table: Some(table.name.clone()),
             ..index
         };
-        steps.push(ddl(create_index_sql(&index, false)?));
+        steps.push(ddl(create_index_sql(
+            &index,
+            false,
+            schema,
+            &PgOptions::default(),
+        )?));
     }
     if let Some(comment) = &table.comment {
-        steps.push(ddl(table_comment_sql(&table.name, Some(comment))));
+        steps.push(ddl(table_comment_sql(schema, &table.name, Some(comment))));
     }
     for column in &table.columns {
         if let Some(comment) = &column.comment {
             steps.push(ddl(column_comment_sql(
+                schema,
                 &table.name,
                 &column.name,
                 Some(comment),
@@ -514,24 +672,34 @@ fn create_table_steps(
     Ok(steps)
 }
 
-fn table_comment_sql(table: &str, comment: Option<&str>) -> String {
+fn table_comment_sql(schema: Option<&str>, table: &str, comment: Option<&str>) -> String {
     format!(
         "COMMENT ON TABLE {} IS {}",
-        quote(table),
+        table_ref(schema, table),
         comment.map_or_else(|| "NULL".to_string(), sql_string)
     )
 }
 
-fn column_comment_sql(table: &str, column: &str, comment: Option<&str>) -> String {
+fn column_comment_sql(
+    schema: Option<&str>,
+    table: &str,
+    column: &str,
+    comment: Option<&str>,
+) -> String {
     format!(
         "COMMENT ON COLUMN {}.{} IS {}",
-        quote(table),
+        table_ref(schema, table),
         quote(column),
         comment.map_or_else(|| "NULL".to_string(), sql_string)
     )
 }
 
-fn create_index_sql(index: &Index, if_not_exists: bool) -> Result<String, OpsError> {
+fn create_index_sql(
+    index: &Index,
+    if_not_exists: bool,
+    schema: Option<&str>,
+    pg: &PgOptions,
+) -> Result<String, OpsError> {
     let name = index.name.as_deref().ok_or_else(|| {
         OpsError::Compile("CREATE INDEX requires that the index have a name".to_string())
     })?;
@@ -546,39 +714,56 @@ fn create_index_sql(index: &Index, if_not_exists: bool) -> Result<String, OpsErr
             IndexElement::Expression(sql) => sql.clone(),
         })
         .collect();
-    Ok(format!(
-        "CREATE {}INDEX {}{} ON {} ({})",
+    let mut text = format!(
+        "CREATE {}INDEX {}{}{} ON {} ",
         if index.unique { "UNIQUE " } else { "" },
+        if pg.concurrently { "CONCURRENTLY " } else { "" },
         if if_not_exists { "IF NOT EXISTS " } else { "" },
         quote(name),
-        quote(table),
-        elements.join(", ")
-    ))
+        table_ref(schema, table),
+    );
+    if let Some(using) = &pg.using {
+        text.push_str(&format!("USING {} ", using.to_lowercase()));
+    }
+    text.push_str(&format!("({})", elements.join(", ")));
+    if !pg.include.is_empty() {
+        text.push_str(&format!(" INCLUDE ({})", join_quoted(&pg.include)));
+    }
+    if let Some(condition) = &pg.where_clause {
+        text.push_str(" WHERE ");
+        text.push_str(condition);
+    }
+    Ok(text)
 }
 
-fn drop_index_sql(name: &str, if_exists: bool) -> String {
+fn drop_index_sql(name: &str, if_exists: bool, pg: &PgOptions) -> String {
     format!(
-        "\nDROP INDEX {}{}",
+        "\nDROP INDEX {}{}{}",
+        if pg.concurrently { "CONCURRENTLY " } else { "" },
         if if_exists { "IF EXISTS " } else { "" },
-        quote(name)
+        table_ref(pg.schema.as_deref(), name)
     )
 }
 
-fn add_constraint_sql(table: &str, constraint: &Constraint) -> String {
+fn add_constraint_sql(schema: Option<&str>, table: &str, constraint: &Constraint) -> String {
     format!(
         "ALTER TABLE {} ADD {}",
-        quote(table),
+        table_ref(schema, table),
         constraint_sql(constraint)
     )
 }
 
 /// `op.add_column`: the `ALTER TABLE ... ADD COLUMN`, then the constraints the column
 /// brings, its index, its comment (Alembic's `add_column` in that order).
-fn add_column_steps(table: &str, add: &AddColumn) -> Result<Vec<Step>, OpsError> {
+fn add_column_steps(
+    schema: Option<&str>,
+    table: &str,
+    add: &AddColumn,
+) -> Result<Vec<Step>, OpsError> {
     let column = &add.column;
     let mut text = format!(
         "ALTER TABLE {} ADD COLUMN {}",
-        quote(table),
+        table_ref(schema, table),
         if add.if_not_exists {
             "IF NOT EXISTS "
         } else {
@@ -623,28 +808,47 @@ fn add_column_steps(table: &str, add: &AddColumn) -> Result<Vec<Step>, OpsError>
         if inline_fk && matches!(constraint, Constraint::ForeignKey(_)) {
             continue;
         }
-        steps.push(ddl(add_constraint_sql(table, &constraint)));
+        steps.push(ddl(add_constraint_sql(schema, table, &constraint)));
     }
     if let Some(index) = column_index(table, column) {
-        steps.push(ddl(create_index_sql(&index, false)?));
+        steps.push(ddl(create_index_sql(
+            &index,
+            false,
+            schema,
+            &PgOptions::default(),
+        )?));
     }
     if let Some(comment) = &column.comment {
-        steps.push(ddl(column_comment_sql(table, &column.name, Some(comment))));
+        steps.push(ddl(column_comment_sql(
+            schema,
+            table,
+            &column.name,
+            Some(comment),
+        )));
     }
     Ok(steps)
 }
 
 /// `op.alter_column`: the type first (with `postgresql_using`), then nullability, the
 /// default, the comment and the new name, as `PostgresqlImpl.alter_column` runs them.
-fn alter_column_steps(table: &str, alter: &AlterColumn) -> Result<Vec<Step>, OpsError> {
+fn alter_column_steps(
+    pg: &PgOptions,
+    table: &str,
+    alter: &AlterColumn,
+) -> Result<Vec<Step>, OpsError> {
+    let schema = pg.schema.as_deref();
     let mut steps = Vec::new();
     let prefix = format!(
         "ALTER TABLE {} ALTER COLUMN {}",
-        quote(table),
+        table_ref(schema, table),
         quote(&alter.column_name)
     );
     if let Some(type_) = &alter.type_ {
-        steps.push(ddl(format!("{prefix} TYPE {}", type_ddl(type_)?)));
+        let using = match &pg.using {
+            Some(using) => format!(" USING {using}"),
+            None => String::new(),
+        };
+        steps.push(ddl(format!("{prefix} TYPE {}{using}", type_ddl(type_)?)));
     }
     if alter.autoincrement.is_some() || alter.existing_autoincrement.is_some() {
         steps.push(Step::Warn(
@@ -667,6 +871,7 @@ fn alter_column_steps(table: &str, alter: &AlterColumn) -> Result<Vec<Step>, Ops
     }
     if let Some(comment) = &alter.comment {
         steps.push(ddl(column_comment_sql(
+            schema,
             table,
             &alter.column_name,
             comment.as_deref(),
@@ -675,7 +880,7 @@ fn alter_column_steps(table: &str, alter: &AlterColumn) -> Result<Vec<Step>, Ops
     if let Some(new_name) = &alter.new_column_name {
         steps.push(ddl(format!(
             "ALTER TABLE {} RENAME {} TO {}",
-            quote(table),
+            table_ref(schema, table),
             quote(&alter.column_name),
             quote(new_name)
         )));
@@ -697,10 +902,10 @@ fn foreign_key_constraint(source_columns: &[String], fk: &CreateForeignKey) -> C
     })
 }
 
-fn drop_constraint_sql(table: &str, name: &str, if_exists: bool) -> String {
+fn drop_constraint_sql(schema: Option<&str>, table: &str, name: &str, if_exists: bool) -> String {
     format!(
         "ALTER TABLE {} DROP CONSTRAINT {}{}",
-        quote(table),
+        table_ref(schema, table),
         if if_exists { "IF EXISTS " } else { "" },
         quote(name)
     )
@@ -712,53 +917,83 @@ pub fn statements(
     ctx: &RenderContext,
     memo: &mut TypeMemo,
 ) -> Result<Vec<Step>, OpsError> {
+    statements_in(op, ctx, memo, &PgOptions::default())
+}
+
+/// [`statements`] with the schema and keywords of `pg`.
+fn statements_in(
+    op: &Operation,
+    ctx: &RenderContext,
+    memo: &mut TypeMemo,
+    pg: &PgOptions,
+) -> Result<Vec<Step>, OpsError> {
+    let schema = pg.schema.as_deref();
     Ok(match op {
+        Operation::EnumType {
+            create: true,
+            type_,
+        } => {
+            // an explicit create does not enter the run's memo (a later table creates it
+            // again) and ignores `create_type`
+            enum_type_sql(type_).into_iter().collect()
+        }
+        Operation::EnumType {
+            create: false,
+            type_,
+        } => match (native_enum(type_), type_.schema_type_name()) {
+            (true, Some(name)) => vec![ddl(format!("DROP TYPE {}", quote(name)))],
+            _ => Vec::new(),
+        },
+        Operation::Postgresql { options, operation } => {
+            statements_in(operation, ctx, memo, options)?
+        }
         Operation::CreateTable {
             table,
             if_not_exists,
-        } => create_table_steps(table, *if_not_exists, memo)?,
+        } => create_table_steps(table, *if_not_exists, memo, schema)?,
         Operation::DropTable {
             table_name,
             if_exists,
         } => vec![ddl(format!(
             "\nDROP TABLE {}{}",
             if *if_exists { "IF EXISTS " } else { "" },
-            quote(table_name)
+            table_ref(schema, table_name)
         ))],
-        Operation::AddColumn { table_name, add } => add_column_steps(table_name, add)?,
+        Operation::AddColumn { table_name, add } => add_column_steps(schema, table_name, add)?,
         Operation::DropColumn {
             table_name,
             column_name,
             if_exists,
         } => vec![ddl(format!(
             "ALTER TABLE {} DROP COLUMN {}{}",
-            quote(table_name),
+            table_ref(schema, table_name),
             if *if_exists { "IF EXISTS " } else { "" },
             quote(column_name)
         ))],
-        Operation::AlterColumn { table_name, alter } => alter_column_steps(table_name, alter)?,
+        Operation::AlterColumn { table_name, alter } => alter_column_steps(pg, table_name, alter)?,
         Operation::RenameTable {
             old_table_name,
             new_table_name,
         } => vec![ddl(format!(
             "ALTER TABLE {} RENAME TO {}",
-            quote(old_table_name),
+            table_ref(schema, old_table_name),
             quote(new_table_name)
         ))],
         Operation::CreateIndex {
             index,
             if_not_exists,
-        } => vec![ddl(create_index_sql(index, *if_not_exists)?)],
+        } => vec![ddl(create_index_sql(index, *if_not_exists, schema, pg)?)],
         Operation::DropIndex {
             index_name,
             if_exists,
             ..
-        } => vec![ddl(drop_index_sql(index_name, *if_exists))],
+        } => vec![ddl(drop_index_sql(index_name, *if_exists, pg))],
         Operation::CreateUniqueConstraint {
             name,
             table_name,
             columns,
         } => vec![ddl(add_constraint_sql(
+            schema,
             table_name,
             &Constraint::Unique(UniqueConstraint {
                 name: name.clone(),
@@ -766,6 +1001,7 @@ pub fn statements(
             }),
         ))],
         Operation::CreateForeignKey { source_table, fk } => vec![ddl(add_constraint_sql(
+            schema,
             source_table,
             &foreign_key_constraint(&fk.local_cols, fk),
         ))],
@@ -774,6 +1010,7 @@ pub fn statements(
             table_name,
             condition,
         } => vec![ddl(add_constraint_sql(
+            schema,
             table_name,
             &Constraint::Check(CheckConstraint {
                 name: name.clone(),
@@ -785,6 +1022,7 @@ pub fn statements(
             table_name,
             columns,
         } => vec![ddl(add_constraint_sql(
+            schema,
             table_name,
             &Constraint::PrimaryKey(PrimaryKeyConstraint {
                 name: name.clone(),
@@ -796,14 +1034,16 @@ pub fn statements(
             table_name,
             if_exists,
             ..
-        } => vec![ddl(drop_constraint_sql(table_name, name, *if_exists))],
+        } => vec![ddl(drop_constraint_sql(
+            schema, table_name, name, *if_exists,
+        ))],
         Operation::CreateTableComment {
             table_name,
             comment,
             ..
-        } => vec![ddl(table_comment_sql(table_name, Some(comment)))],
+        } => vec![ddl(table_comment_sql(schema, table_name, Some(comment)))],
         Operation::DropTableComment { table_name, .. } => {
-            vec![ddl(table_comment_sql(table_name, None))]
+            vec![ddl(table_comment_sql(schema, table_name, None))]
         }
         Operation::Execute(sql) => execute_steps::<PostgresqlSpelling>(sql, ctx)?,
         Operation::BulkInsert {
@@ -818,7 +1058,7 @@ pub fn statements(
             let mut steps = Vec::new();
             for batch_op in ops {
                 let plain = plain_operation(table_name, batch_op);
-                steps.extend(statements(&plain, ctx, memo)?);
+                steps.extend(statements_in(&plain, ctx, memo, pg)?);
             }
             steps
         }

@@ -105,6 +105,9 @@ pub struct Column {
     /// `default=` (Python-side, never rendered) as `Column.__repr__` shows it
     /// (`ScalarElementColumnDefault('x')`): autogenerate's `check` prints it.
     pub default: Option<String>,
+    /// `sa.Identity(...)` (PostgreSQL's identity columns; not null unless said otherwise)
+    #[cfg(feature = "postgresql")]
+    pub identity: Option<super::postgresql::Identity>,
 }
 
 impl Column {
@@ -123,6 +126,8 @@ impl Column {
             foreign_keys: Vec::new(),
             checks: Vec::new(),
             default: None,
+            #[cfg(feature = "postgresql")]
+            identity: None,
         }
     }
 
@@ -164,6 +169,10 @@ impl Column {
     /// Effective nullability given whether the column ends up in the
     /// table's primary key.
     pub fn is_nullable(&self, in_primary_key: bool) -> bool {
+        #[cfg(feature = "postgresql")]
+        if self.identity.is_some() {
+            return self.nullable.unwrap_or(false);
+        }
         self.nullable
             .unwrap_or(!(in_primary_key || self.primary_key))
     }

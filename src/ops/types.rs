@@ -61,6 +61,28 @@ pub enum TypeClass {
     BINARY,
     VARBINARY,
     UUID,
+    /// PostgreSQL's own types (`sqlalchemy.dialects.postgresql`; `ARRAY` is also `sa.ARRAY`).
+    #[cfg(feature = "postgresql")]
+    JSONB,
+    #[cfg(feature = "postgresql")]
+    INET,
+    #[cfg(feature = "postgresql")]
+    CIDR,
+    #[cfg(feature = "postgresql")]
+    MACADDR,
+    #[cfg(feature = "postgresql")]
+    MONEY,
+    #[cfg(feature = "postgresql")]
+    TSVECTOR,
+    #[cfg(feature = "postgresql")]
+    HSTORE,
+    #[cfg(feature = "postgresql")]
+    BYTEA,
+    #[cfg(feature = "postgresql")]
+    ARRAY,
+    /// `postgresql.ENUM`: an `Enum` that may skip its `CREATE TYPE` (`create_type=False`).
+    #[cfg(feature = "postgresql")]
+    ENUM,
     /// `NullType`: an untyped `sa.column('x')`, or a reflected column with no
     /// declared type.
     NullType,
@@ -117,6 +139,36 @@ const UUID_SIG: &[(&str, Literal)] = &[
     ("native_uuid", Literal::Bool(true)),
 ];
 const UPPER_UUID_SIG: &[(&str, Literal)] = &[("as_uuid", Literal::Bool(true))];
+#[cfg(feature = "postgresql")]
+const ARRAY_SIG: &[(&str, Literal)] = &[
+    ("as_tuple", Literal::Bool(false)),
+    ("dimensions", Literal::None),
+    ("zero_indexes", Literal::Bool(false)),
+];
+#[cfg(feature = "postgresql")]
+const PG_ENUM_SIG: &[(&str, Literal)] = &[
+    ("name", Literal::None),
+    ("native_enum", Literal::Bool(true)),
+    ("create_constraint", Literal::Bool(false)),
+    ("length", Literal::None),
+    ("validate_strings", Literal::Bool(false)),
+    ("inherit_schema", Literal::Bool(false)),
+    ("create_type", Literal::Bool(true)),
+];
+/// PostgreSQL's classes, found by name in `sqlalchemy.dialects.postgresql`.
+#[cfg(feature = "postgresql")]
+pub(crate) const POSTGRESQL_CLASSES: &[TypeClass] = &[
+    TypeClass::JSONB,
+    TypeClass::INET,
+    TypeClass::CIDR,
+    TypeClass::MACADDR,
+    TypeClass::MONEY,
+    TypeClass::TSVECTOR,
+    TypeClass::HSTORE,
+    TypeClass::BYTEA,
+    TypeClass::ARRAY,
+    TypeClass::ENUM,
+];
 /// Enum keywords in the order `Enum.__repr__` prints them.
 const ENUM_SIG: &[(&str, Literal)] = &[
     ("name", Literal::None),
@@ -197,8 +249,23 @@ impl TypeClass {
             BLOB => LargeBinary,
             SqliteJSON => JSON,
             UUID => Uuid,
+            #[cfg(feature = "postgresql")]
+            JSONB => JSON,
+            #[cfg(feature = "postgresql")]
+            BYTEA => LargeBinary,
+            #[cfg(feature = "postgresql")]
+            ENUM => Enum,
             _ => return None,
         })
+    }
+
+    /// `sa.Enum`, or PostgreSQL's `ENUM`.
+    pub fn is_enum(self) -> bool {
+        #[cfg(feature = "postgresql")]
+        if self == TypeClass::ENUM {
+            return true;
+        }
+        self == TypeClass::Enum
     }
 
     /// `issubclass(self, other)` among SQLAlchemy's type classes.
@@ -261,6 +328,26 @@ impl TypeClass {
             BINARY => "BINARY",
             VARBINARY => "VARBINARY",
             UUID => "UUID",
+            #[cfg(feature = "postgresql")]
+            JSONB => "JSONB",
+            #[cfg(feature = "postgresql")]
+            INET => "INET",
+            #[cfg(feature = "postgresql")]
+            CIDR => "CIDR",
+            #[cfg(feature = "postgresql")]
+            MACADDR => "MACADDR",
+            #[cfg(feature = "postgresql")]
+            MONEY => "MONEY",
+            #[cfg(feature = "postgresql")]
+            TSVECTOR => "TSVECTOR",
+            #[cfg(feature = "postgresql")]
+            HSTORE => "HSTORE",
+            #[cfg(feature = "postgresql")]
+            BYTEA => "BYTEA",
+            #[cfg(feature = "postgresql")]
+            ARRAY => "ARRAY",
+            #[cfg(feature = "postgresql")]
+            ENUM => "ENUM",
             NullType => "NullType",
         }
     }
@@ -280,6 +367,14 @@ impl TypeClass {
             Uuid => UUID_SIG,
             UUID => UPPER_UUID_SIG,
             Enum => ENUM_SIG,
+            #[cfg(feature = "postgresql")]
+            JSONB => JSON_SIG,
+            #[cfg(feature = "postgresql")]
+            ARRAY => ARRAY_SIG,
+            #[cfg(feature = "postgresql")]
+            ENUM => PG_ENUM_SIG,
+            #[cfg(feature = "postgresql")]
+            INET | CIDR | MACADDR | MONEY | TSVECTOR | HSTORE | BYTEA => &[],
             Integer | BigInteger | SmallInteger | Date | PickleType | INTEGER | BIGINT
             | SMALLINT | DATE | NullType => &[],
         }
@@ -302,6 +397,14 @@ impl TypeClass {
             LargeBinary | PickleType | BLOB | BINARY | VARBINARY => Affinity::Binary,
             JSON | SqliteJSON => Affinity::Json,
             Uuid | UUID => Affinity::Uuid,
+            #[cfg(feature = "postgresql")]
+            ENUM => Affinity::String,
+            #[cfg(feature = "postgresql")]
+            JSONB => Affinity::Json,
+            #[cfg(feature = "postgresql")]
+            BYTEA => Affinity::Binary,
+            #[cfg(feature = "postgresql")]
+            INET | CIDR | MACADDR | MONEY | TSVECTOR | HSTORE | ARRAY => Affinity::Null,
             NullType => Affinity::Null,
         }
     }
@@ -317,6 +420,9 @@ pub struct SqlType {
     pub args: Vec<(String, Literal)>,
     /// `Enum` values (positional arguments).
     pub enum_values: Vec<String>,
+    /// An `ARRAY`'s item type.
+    #[cfg(feature = "postgresql")]
+    pub item: Option<Box<SqlType>>,
 }
 
 fn literal_int(value: &Literal) -> Option<i64> {
@@ -333,6 +439,8 @@ impl SqlType {
             class,
             args: Vec::new(),
             enum_values: Vec::new(),
+            #[cfg(feature = "postgresql")]
+            item: None,
         }
     }
 
@@ -363,7 +471,7 @@ impl SqlType {
         self.args.retain(|(k, _)| k != key);
         // `length` on Enum is shown whenever it was passed explicitly.
         let keep = match default {
-            Some(d) => *d != value || (self.class == TypeClass::Enum && key == "length"),
+            Some(d) => *d != value || (self.class.is_enum() && key == "length"),
             None => true,
         };
         if keep {
@@ -410,7 +518,7 @@ impl SqlType {
 
     /// The body of the type's CHECK for column `column` (already quoted by the caller).
     pub fn constraint_check_sql(&self, quoted_column: &str) -> String {
-        if self.class == TypeClass::Enum {
+        if self.class.is_enum() {
             let values: Vec<String> = self.enum_values.iter().map(|v| sql_string(v)).collect();
             format!("{quoted_column} IN ({})", values.join(", "))
         } else {
@@ -420,7 +528,7 @@ impl SqlType {
 
     /// The effective string length (Enum: explicit or longest value).
     pub fn length(&self) -> Option<i64> {
-        if self.class == TypeClass::Enum {
+        if self.class.is_enum() {
             if let Some(arg) = self.arg("length") {
                 return literal_int(arg);
             }
@@ -478,6 +586,15 @@ impl SqlType {
             JSON | SqliteJSON => "JSON".to_string(),
             Uuid => "CHAR(32)".to_string(),
             UUID => "UUID".to_string(),
+            #[cfg(feature = "postgresql")]
+            ENUM => collate(with_len("VARCHAR")),
+            #[cfg(feature = "postgresql")]
+            JSONB | INET | CIDR | MACADDR | MONEY | TSVECTOR | HSTORE | BYTEA | ARRAY => {
+                return Err(OpsError::Compile(format!(
+                    "Compiler <sqlalchemy.dialects.sqlite.base.SQLiteTypeCompiler> can't render element of type {} (a PostgreSQL type)",
+                    self.class.python_name()
+                )))
+            }
             NullType => {
                 return Err(OpsError::Compile(
                     "Can't generate DDL for NullType(); did you forget to specify a type on this Column?"
@@ -495,7 +612,17 @@ impl SqlType {
         } else {
             "sa."
         };
+        #[cfg(feature = "postgresql")]
+        let prefix = if crate::ops::postgresql::is_dialect_class(self.class) {
+            "postgresql."
+        } else {
+            prefix
+        };
         let mut parts: Vec<String> = self.enum_values.iter().map(|v| py_repr_str(v)).collect();
+        #[cfg(feature = "postgresql")]
+        if let Some(item) = &self.item {
+            parts.push(item.python_repr());
+        }
         if self.class != TypeClass::Interval {
             for (key, value) in &self.args {
                 if key == "validate_strings" || key == "inherit_schema" {
@@ -519,7 +646,21 @@ impl SqlType {
             Some((m, s)) => (m, s),
             None => ("", name),
         };
-        let class = if short == "JSON" && (module == "sqlite" || module.ends_with(".sqlite")) {
+        #[cfg(feature = "postgresql")]
+        let postgresql =
+            (module == "postgresql" || module.ends_with(".postgresql") || short == "ARRAY")
+                .then(|| {
+                    POSTGRESQL_CLASSES
+                        .iter()
+                        .copied()
+                        .find(|c| c.python_name() == short)
+                })
+                .flatten();
+        #[cfg(not(feature = "postgresql"))]
+        let postgresql = None;
+        let class = if postgresql.is_some() {
+            postgresql
+        } else if short == "JSON" && (module == "sqlite" || module.ends_with(".sqlite")) {
             Some(TypeClass::SqliteJSON)
         } else if short == "Enum" {
             Some(TypeClass::Enum)
@@ -533,7 +674,7 @@ impl SqlType {
             class.ok_or_else(|| OpsError::Argument(format!("unknown SQLAlchemy type '{name}'")))?;
         let mut t = SqlType::new(class);
         let signature = class.signature();
-        if class == TypeClass::Enum {
+        if class.is_enum() {
             for value in positional {
                 match value {
                     Literal::Str(s) => t.enum_values.push(s.clone()),
@@ -567,7 +708,7 @@ impl SqlType {
             }
             t.set_arg(key, value.clone());
         }
-        if class == TypeClass::Enum {
+        if class.is_enum() {
             if let Some(Literal::Int(len)) = t.arg("length") {
                 let longest = t
                     .enum_values

@@ -228,6 +228,9 @@ pub(super) trait LiveOps {
     fn naming_convention(&self) -> Vec<(String, String)>;
     /// The command line's `-x` arguments.
     fn x_arguments(&self) -> Vec<String>;
+    /// The dialect the operations compile to.
+    #[cfg(feature = "postgresql")]
+    fn dialect(&self) -> crate::host::Dialect;
 }
 
 pub(super) struct Evaluator<'a> {
@@ -672,14 +675,29 @@ impl<'a> Evaluator<'a> {
                 "TypeEngine.with_variant() missing 2 required positional arguments: 'type_' and 'dialect_names'",
             ));
         };
-        let for_sqlite = args.any(|arg| matches!(&arg.value, Value::Str(name) if name == "sqlite"));
-        let chosen = if for_sqlite { variant.value } else { receiver };
+        let dialect = "sqlite";
+        #[cfg(feature = "postgresql")]
+        let dialect = match self.dialect() {
+            crate::host::Dialect::Sqlite => dialect,
+            crate::host::Dialect::Postgresql => "postgresql",
+        };
+        let for_dialect = args.any(|arg| matches!(&arg.value, Value::Str(name) if name == dialect));
+        let chosen = if for_dialect { variant.value } else { receiver };
         super::schema_args::to_type(self, &chosen, variant.span, "with_variant").map(Value::Type)
     }
 
     /// The live connection, when migrating online.
     pub fn database(&mut self) -> Option<&mut dyn crate::runtime::Database> {
         self.live.as_deref_mut()?.database()
+    }
+
+    /// The dialect the operations compile to (SQLite while collecting them for lint).
+    #[cfg(feature = "postgresql")]
+    pub fn dialect(&self) -> crate::host::Dialect {
+        self.live
+            .as_deref()
+            .map(|live| live.dialect())
+            .unwrap_or_default()
     }
 
     /// The naming convention tables made by `op.create_table` get (`target_metadata`'s).

@@ -96,6 +96,13 @@ pub(super) fn member(module: &str, attr: &str) -> Option<Value> {
     if !is_sqlalchemy(module) {
         return None;
     }
+    #[cfg(feature = "postgresql")]
+    if module.ends_with("dialects.postgresql")
+        && attr.starts_with(|c: char| c.is_ascii_uppercase())
+        && SqlType::from_python_call(&format!("postgresql.{attr}"), &[], &[]).is_ok()
+    {
+        return Some(Value::TypeClass(format!("postgresql.{attr}")));
+    }
     let dialect = module.ends_with("dialects.sqlite");
     if dialect && is_type_name(attr) {
         return Some(Value::TypeClass(format!("sqlite.{attr}")));

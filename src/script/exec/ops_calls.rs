@@ -398,6 +398,88 @@ fn req_str(ev: &Evaluator, bound: &Bound, name: &str, span: Span) -> EvalResult<
     expect_str(ev, required(ev, bound, name, span)?, name)
 }
 
+/// `schema=` (`name`): PostgreSQL qualifies the operation's tables with it; SQLite, which
+/// has one database here, refuses it.
+/// (`create_table` takes it among its `**kw`.)
+fn schema_keyword(ev: &Evaluator, bound: &mut Bound, name: &str) -> EvalResult<Option<String>> {
+    #[cfg(feature = "postgresql")]
+    if ev.dialect() == crate::host::Dialect::Postgresql {
+        if let Some(keyword) = bound.take_extra(name) {
+            let arg = Arg {
+                value: keyword.value,
+                span: keyword.span,
+            };
+            return opt_str(ev, Some(&arg), name);
+        }
+        return opt_str(ev, bound.get(name), name);
+    }
+    no_schema(ev, bound, name).map(|_| None)
+}
+
+/// The `postgresql_*` keywords PostgreSQL reads of `create_index`, `drop_index` and
+/// `alter_column` (taken out of `bound`; other dialects ignore them, as SQLAlchemy does).
+#[cfg(feature = "postgresql")]
+fn postgresql_keywords(
+    ev: &Evaluator,
+    bound: &mut Bound,
+    name: &str,
+) -> EvalResult<crate::ops::postgresql::PgOptions> {
+    let mut options = crate::ops::postgresql::PgOptions::default();
+    if ev.dialect() != crate::host::Dialect::Postgresql
+        || !matches!(name, "create_index" | "drop_index" | "alter_column")
+    {
+        return Ok(options);
+    }
+    for keyword in std::mem::take(&mut bound.extra) {
+        if !keyword.name.starts_with("postgresql_") {
+            bound.extra.push(keyword);
+            continue;
+        }
+        let arg = Arg {
+            value: keyword.value.clone(),
+            span: keyword.span,
+        };
+        match (name, keyword.name.as_str()) {
+            ("create_index" | "alter_column", "postgresql_using") => {
+                options.using = opt_str(ev, Some(&arg), "postgresql_using")?;
+            }
+            ("create_index", "postgresql_where") => {
+                options.where_clause = Some(where_text(ev, &keyword)?);
+            }
+            ("create_index" | "drop_index", "postgresql_concurrently") => {
+                options.concurrently = flag(ev, Some(&arg), "postgresql_concurrently")?;
+            }
+            ("create_index", "postgresql_include") => {
+                options.include = str_list(ev, &arg, "postgresql_include")?;
+            }
+            (_, other) => {
+                return Err(ev.unsupported(
+                    keyword.span,
+                    format!("the playground does not support {other}= in {name}()"),
+                ))
+            }
+        }
+    }
+    Ok(options)
+}
+
+/// The operation with what only PostgreSQL reads, when there is any.
+#[cfg(feature = "postgresql")]
+fn for_postgresql(
+    operation: Operation,
+    schema: Option<String>,
+    mut options: crate::ops::postgresql::PgOptions,
+) -> Operation {
+    options.schema = schema;
+    if options.is_plain() {
+        return operation;
+    }
+    Operation::Postgresql {
+        options,
+        operation: Box::new(operation),
+    }
+}
+
 fn no_schema(ev: &Evaluator, bound: &Bound, name: &str) -> EvalResult<()> {
     if let Some(arg) = bound.get(name) {
         if !matches!(arg.value, Value::None) {
@@ -439,6 +521,30 @@ pub(super) fn op_call(ev: &mut Evaluator, call: Call<'_>) -> EvalResult<Value> {
         return Err(unsupported_op(ev, name, span));
     };
     let mut bound = bind_call(ev, &signature, args, keywords, span)?;
+    let schema_name = if name == "create_foreign_key" {
+        "source_schema"
+    } else {
+        "schema"
+    };
+    let schema = schema_keyword(ev, &mut bound, schema_name)?;
+    #[cfg(feature = "postgresql")]
+    let options = postgresql_keywords(ev, &mut bound, name)?;
+    #[cfg(feature = "postgresql")]
+    if options.using.is_some() && name == "alter_column" && bound.get("type_").is_none() {
+        return Err(ev.python(
+            span,
+            "alembic.util.exc.CommandError",
+            "postgresql_using must be used with the type_ parameter",
+        ));
+    }
+    #[cfg(feature = "postgresql")]
+    let finish = |operation| for_postgresql(operation, schema.clone(), options.clone());
+    #[cfg(not(feature = "postgresql"))]
+    let finish = |operation| {
+        // SQLite refused a schema above; there is none
+        debug_assert!(schema.is_none());
+        operation
+    };
     let operation = match name {
         "f" => return Ok(Value::Str(req_str(ev, &bound, "name", span)?)),
         "inline_literal" => return inline_literal(ev, &bound, span),
@@ -465,16 +571,15 @@ pub(super) fn op_call(ev: &mut Evaluator, call: Call<'_>) -> EvalResult<Value> {
                 },
             )?;
             ev.push_op(
-                Operation::CreateTable {
+                finish(Operation::CreateTable {
                     table: created,
                     if_not_exists,
-                },
+                }),
                 span,
             )?;
             return Ok(Value::Table(table));
         }
         "drop_table" => {
-            no_schema(ev, &bound, "schema")?;
             let table_name = req_str(ev, &bound, "table_name", span)?;
             let mut scratch = Table::new(&table_name, Vec::new());
             table_keywords(
@@ -489,7 +594,6 @@ pub(super) fn op_call(ev: &mut Evaluator, call: Call<'_>) -> EvalResult<Value> {
             }
         }
         "add_column" => {
-            no_schema(ev, &bound, "schema")?;
             let table_name = req_str(ev, &bound, "table_name", span)?;
             let column = required(ev, &bound, "column", span)?;
             let mut add = AddColumn::new(new_column(ev, column)?);
@@ -500,7 +604,6 @@ pub(super) fn op_call(ev: &mut Evaluator, call: Call<'_>) -> EvalResult<Value> {
             Operation::AddColumn { table_name, add }
         }
         "drop_column" => {
-            no_schema(ev, &bound, "schema")?;
             let if_exists = bound.take_extra("if_exists");
             let if_exists = flag(
                 ev,
@@ -519,7 +622,6 @@ pub(super) fn op_call(ev: &mut Evaluator, call: Call<'_>) -> EvalResult<Value> {
             }
         }
         "alter_column" => {
-            no_schema(ev, &bound, "schema")?;
             let table_name = req_str(ev, &bound, "table_name", span)?;
             let column_name = req_str(ev, &bound, "column_name", span)?;
             Operation::AlterColumn {
@@ -527,15 +629,11 @@ pub(super) fn op_call(ev: &mut Evaluator, call: Call<'_>) -> EvalResult<Value> {
                 alter: alter_column(ev, &mut bound, column_name)?,
             }
         }
-        "rename_table" => {
-            no_schema(ev, &bound, "schema")?;
-            Operation::RenameTable {
-                old_table_name: req_str(ev, &bound, "old_table_name", span)?,
-                new_table_name: req_str(ev, &bound, "new_table_name", span)?,
-            }
-        }
+        "rename_table" => Operation::RenameTable {
+            old_table_name: req_str(ev, &bound, "old_table_name", span)?,
+            new_table_name: req_str(ev, &bound, "new_table_name", span)?,
+        },
         "create_index" => {
-            no_schema(ev, &bound, "schema")?;
             let table_name = req_str(ev, &bound, "table_name", span)?;
             let index = index_from(ev, &mut bound, Some(table_name), "create_index", span)?;
             Operation::CreateIndex {
@@ -543,70 +641,53 @@ pub(super) fn op_call(ev: &mut Evaluator, call: Call<'_>) -> EvalResult<Value> {
                 if_not_exists: flag(ev, bound.get("if_not_exists"), "if_not_exists")?,
             }
         }
-        "drop_index" => {
-            no_schema(ev, &bound, "schema")?;
-            Operation::DropIndex {
-                index_name: req_str(ev, &bound, "index_name", span)?,
-                table_name: opt_str(ev, bound.get("table_name"), "table_name")?,
-                if_exists: flag(ev, bound.get("if_exists"), "if_exists")?,
-            }
-        }
-        "create_unique_constraint" => {
-            no_schema(ev, &bound, "schema")?;
-            Operation::CreateUniqueConstraint {
-                name: opt_str(ev, bound.get("constraint_name"), "constraint_name")?,
-                table_name: req_str(ev, &bound, "table_name", span)?,
-                columns: str_list(ev, required(ev, &bound, "columns", span)?, "columns")?,
-            }
-        }
+        "drop_index" => Operation::DropIndex {
+            index_name: req_str(ev, &bound, "index_name", span)?,
+            table_name: opt_str(ev, bound.get("table_name"), "table_name")?,
+            if_exists: flag(ev, bound.get("if_exists"), "if_exists")?,
+        },
+        "create_unique_constraint" => Operation::CreateUniqueConstraint {
+            name: opt_str(ev, bound.get("constraint_name"), "constraint_name")?,
+            table_name: req_str(ev, &bound, "table_name", span)?,
+            columns: str_list(ev, required(ev, &bound, "columns", span)?, "columns")?,
+        },
         "create_foreign_key" => {
-            no_schema(ev, &bound, "source_schema")?;
-            no_schema(ev, &bound, "referent_schema")?;
+            let referent_schema = schema_keyword(ev, &mut bound, "referent_schema")?;
+            let mut fk = foreign_key(ev, &bound, span)?;
+            if let Some(referent_schema) = referent_schema {
+                // PostgreSQL's renderer reads `schema.table`
+                fk.referent_table = format!("{referent_schema}.{}", fk.referent_table);
+            }
             Operation::CreateForeignKey {
                 source_table: req_str(ev, &bound, "source_table", span)?,
-                fk: foreign_key(ev, &bound, span)?,
+                fk,
             }
         }
-        "create_check_constraint" => {
-            no_schema(ev, &bound, "schema")?;
-            Operation::CreateCheckConstraint {
-                name: opt_str(ev, bound.get("constraint_name"), "constraint_name")?,
-                table_name: req_str(ev, &bound, "table_name", span)?,
-                condition: condition_text(ev, required(ev, &bound, "condition", span)?)?,
-            }
-        }
-        "create_primary_key" => {
-            no_schema(ev, &bound, "schema")?;
-            Operation::CreatePrimaryKey {
-                name: opt_str(ev, bound.get("constraint_name"), "constraint_name")?,
-                table_name: req_str(ev, &bound, "table_name", span)?,
-                columns: str_list(ev, required(ev, &bound, "columns", span)?, "columns")?,
-            }
-        }
-        "drop_constraint" => {
-            no_schema(ev, &bound, "schema")?;
-            Operation::DropConstraint {
-                name: req_str(ev, &bound, "constraint_name", span)?,
-                table_name: req_str(ev, &bound, "table_name", span)?,
-                type_: opt_str(ev, bound.get("type_"), "type_")?,
-                if_exists: flag(ev, bound.get("if_exists"), "if_exists")?,
-            }
-        }
-        "create_table_comment" => {
-            no_schema(ev, &bound, "schema")?;
-            Operation::CreateTableComment {
-                table_name: req_str(ev, &bound, "table_name", span)?,
-                comment: req_str(ev, &bound, "comment", span)?,
-                existing_comment: opt_str(ev, bound.get("existing_comment"), "existing_comment")?,
-            }
-        }
-        "drop_table_comment" => {
-            no_schema(ev, &bound, "schema")?;
-            Operation::DropTableComment {
-                table_name: req_str(ev, &bound, "table_name", span)?,
-                existing_comment: opt_str(ev, bound.get("existing_comment"), "existing_comment")?,
-            }
-        }
+        "create_check_constraint" => Operation::CreateCheckConstraint {
+            name: opt_str(ev, bound.get("constraint_name"), "constraint_name")?,
+            table_name: req_str(ev, &bound, "table_name", span)?,
+            condition: condition_text(ev, required(ev, &bound, "condition", span)?)?,
+        },
+        "create_primary_key" => Operation::CreatePrimaryKey {
+            name: opt_str(ev, bound.get("constraint_name"), "constraint_name")?,
+            table_name: req_str(ev, &bound, "table_name", span)?,
+            columns: str_list(ev, required(ev, &bound, "columns", span)?, "columns")?,
+        },
+        "drop_constraint" => Operation::DropConstraint {
+            name: req_str(ev, &bound, "constraint_name", span)?,
+            table_name: req_str(ev, &bound, "table_name", span)?,
+            type_: opt_str(ev, bound.get("type_"), "type_")?,
+            if_exists: flag(ev, bound.get("if_exists"), "if_exists")?,
+        },
+        "create_table_comment" => Operation::CreateTableComment {
+            table_name: req_str(ev, &bound, "table_name", span)?,
+            comment: req_str(ev, &bound, "comment", span)?,
+            existing_comment: opt_str(ev, bound.get("existing_comment"), "existing_comment")?,
+        },
+        "drop_table_comment" => Operation::DropTableComment {
+            table_name: req_str(ev, &bound, "table_name", span)?,
+            existing_comment: opt_str(ev, bound.get("existing_comment"), "existing_comment")?,
+        },
         "execute" => {
             if bound.value("execution_options").is_some() {
                 // execution options change nothing SQLite-visible
@@ -629,7 +710,7 @@ pub(super) fn op_call(ev: &mut Evaluator, call: Call<'_>) -> EvalResult<Value> {
         }
         _ => return Err(unsupported_op(ev, name, span)),
     };
-    ev.push_op(operation, span)?;
+    ev.push_op(finish(operation), span)?;
     Ok(Value::None)
 }
 

@@ -60,6 +60,11 @@ impl LiveOps for Live<'_, '_> {
     fn x_arguments(&self) -> Vec<String> {
         self.context.x_arguments.clone()
     }
+
+    #[cfg(feature = "postgresql")]
+    fn dialect(&self) -> crate::host::Dialect {
+        self.context.dialect
+    }
 }
 
 /// Runs one operation; with `want_rows`, its (last) statement runs as a query and its rows are

@@ -376,6 +376,101 @@ pub(super) fn method(ev: &mut Evaluator, receiver: Value, call: Call<'_>) -> Eva
 
 // ------------------------------------------------------------------ types
 
+/// `sa.Identity(always=False, on_null=None, start=None, increment=None, ...)` (by keyword).
+#[cfg(feature = "postgresql")]
+fn identity(ev: &Evaluator, keywords: &[KwArg], span: Span) -> EvalResult<Value> {
+    let mut identity = crate::ops::postgresql::Identity::default();
+    for keyword in keywords {
+        let number = || match &keyword.value {
+            Value::Int(n) => Ok(Some(*n)),
+            Value::None => Ok(None),
+            other => Err(wrong(ev, keyword.span, &keyword.name, "an integer", other)),
+        };
+        let truth = || match &keyword.value {
+            Value::Bool(b) => Ok(Some(*b)),
+            Value::None => Ok(None),
+            other => Err(wrong(
+                ev,
+                keyword.span,
+                &keyword.name,
+                "True or False",
+                other,
+            )),
+        };
+        match keyword.name.as_str() {
+            "always" => identity.always = truth()?.unwrap_or(false),
+            "start" => identity.start = number()?,
+            "increment" => identity.increment = number()?,
+            "minvalue" => identity.minvalue = number()?,
+            "maxvalue" => identity.maxvalue = number()?,
+            "nominvalue" => identity.nominvalue = truth()?,
+            "nomaxvalue" => identity.nomaxvalue = truth()?,
+            "cache" => identity.cache = number()?,
+            "cycle" => identity.cycle = truth()?,
+            "on_null" | "order" => {}
+            other => {
+                return Err(ev.python(
+                    span,
+                    "TypeError",
+                    format!("Identity.__init__() got an unexpected keyword argument '{other}'"),
+                ))
+            }
+        }
+    }
+    Ok(Value::Identity(identity))
+}
+
+/// `ARRAY(item_type, as_tuple=False, dimensions=None, zero_indexes=False)`: the item is a
+/// type (a class or an instance).
+#[cfg(feature = "postgresql")]
+fn array_type(
+    ev: &mut Evaluator,
+    name: &str,
+    args: Vec<Arg>,
+    keywords: Vec<KwArg>,
+    span: Span,
+) -> EvalResult<Value> {
+    let mut args = args.into_iter();
+    let Some(item) = args.next() else {
+        return Err(ev.python(
+            span,
+            "TypeError",
+            "ARRAY.__init__() missing 1 required positional argument: 'item_type'",
+        ));
+    };
+    let item_type = match item.value {
+        Value::Type(type_) => type_,
+        Value::TypeClass(class) => SqlType::from_python_call(&class, &[], &[])
+            .map_err(|error| ops_error(ev, error, item.span))?,
+        other => return Err(wrong(ev, item.span, &format!("{name}()"), "a type", &other)),
+    };
+    let mut dimensions = None;
+    let positional: Vec<(String, Value, Span)> = ["as_tuple", "dimensions", "zero_indexes"]
+        .iter()
+        .zip(args)
+        .map(|(key, arg)| (key.to_string(), arg.value, arg.span))
+        .chain(keywords.into_iter().map(|k| (k.name, k.value, k.span)))
+        .collect();
+    for (key, value, at) in positional {
+        match (key.as_str(), value) {
+            ("dimensions", Value::Int(n)) => dimensions = Some(n),
+            ("dimensions", Value::None) | ("as_tuple" | "zero_indexes", Value::Bool(_)) => {}
+            (key, value) => {
+                return Err(wrong(
+                    ev,
+                    at,
+                    &format!("{name}({key}=...)"),
+                    "a plain value",
+                    &value,
+                ))
+            }
+        }
+    }
+    Ok(Value::Type(crate::ops::postgresql::array(
+        item_type, dimensions,
+    )))
+}
+
 pub(super) fn type_call(ev: &mut Evaluator, call: Call<'_>) -> EvalResult<Value> {
     let (name, args, keywords, span) = call.parts();
     let mut args = args;
@@ -405,6 +500,10 @@ pub(super) fn type_call(ev: &mut Evaluator, call: Call<'_>) -> EvalResult<Value>
                 })
                 .collect();
         }
+    }
+    #[cfg(feature = "postgresql")]
+    if name.rsplit('.').next() == Some("ARRAY") {
+        return array_type(ev, name, args, keywords, span);
     }
     let mut positional = Vec::new();
     for arg in &args {
@@ -562,6 +661,8 @@ pub(super) fn function_call(ev: &mut Evaluator, call: Call<'_>) -> EvalResult<Va
             }))
         }
         "sa.Sequence" => Ok(Value::Sequence),
+        #[cfg(feature = "postgresql")]
+        "sa.Identity" => identity(ev, &keywords, span),
         "sa.MetaData" => {
             let mut convention = super::eval::default_naming_convention();
             for keyword in &keywords {
@@ -960,6 +1061,8 @@ fn column(
         match arg.value {
             Value::ForeignKey(fk) => col.foreign_keys.push(fk),
             Value::Sequence => {}
+            #[cfg(feature = "postgresql")]
+            Value::Identity(identity) => col.identity = Some(identity),
             Value::Constraint(Constraint::Check(check)) => col.checks.push(check),
             Value::Str(_) => {
                 return Err(ev.python(

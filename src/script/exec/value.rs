@@ -91,6 +91,9 @@ pub(super) enum Value {
     SqlDefault(ServerDefault),
     /// `sa.Sequence(...)`, ignored in a column (SQLite has no sequences).
     Sequence,
+    /// `sa.Identity(...)`: an identity column's options.
+    #[cfg(feature = "postgresql")]
+    Identity(crate::ops::postgresql::Identity),
     /// `sa.MetaData()`: its tables are the evaluator's `metadatas[id]`
     MetaData(u32),
     /// `sa.Table(...)` or the result of `op.create_table(...)`.
@@ -172,6 +175,8 @@ impl Value {
             Value::Text { .. } => "a text() construct".into(),
             Value::SqlDefault(_) => "a SQL function".into(),
             Value::Sequence => "a Sequence".into(),
+            #[cfg(feature = "postgresql")]
+            Value::Identity(_) => "an Identity".into(),
             Value::Select(_) => "a Select".into(),
             Value::Coroutine(_) => "a coroutine".into(),
             Value::OrmSession(_) => "a Session".into(),

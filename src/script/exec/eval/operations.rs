@@ -221,6 +221,23 @@ impl<'a> Evaluator<'a> {
                     && matches!(name.as_str(), "create" | "drop") =>
             {
                 match args.first().map(|arg| &arg.value) {
+                    #[cfg(feature = "postgresql")]
+                    Some(Value::Connection)
+                        if self.dialect() == crate::host::Dialect::Postgresql =>
+                    {
+                        // PostgreSQL creates (or drops) a native enum's type
+                        let Value::Type(type_) = *receiver else {
+                            return Ok(Value::None);
+                        };
+                        self.push_op(
+                            crate::ops::Operation::EnumType {
+                                create: name == "create",
+                                type_,
+                            },
+                            span,
+                        )?;
+                        Ok(Value::None)
+                    }
                     Some(Value::Connection) => Ok(Value::None),
                     _ => Err(self.unsupported(
                         span,
