@@ -20,6 +20,22 @@ pub enum SqliteTarget {
     File(String),
 }
 
+/// A `postgresql[+driver]://user:password@host:port/database?key=value` URL, its parts
+/// percent-decoded as `make_url` does.
+#[cfg(feature = "postgresql")]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PostgresUrl {
+    /// `psycopg` (the default), `psycopg2`, `asyncpg`, `pg8000` or `psycopg2cffi`
+    pub driver: String,
+    pub user: Option<String>,
+    pub password: Option<String>,
+    pub host: Option<String>,
+    pub port: Option<u16>,
+    pub database: Option<String>,
+    /// the query string's pairs (`host=/run/postgresql`, `sslmode=disable`...)
+    pub query: Vec<(String, String)>,
+}
+
 /// The SQL dialect a `sqlalchemy.url` names: which DDL the operations compile to, which
 /// `Impl` the banner names, whether DDL is transactional by default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -95,6 +111,16 @@ impl CreateDate {
 /// Opens the SQLite database a `sqlalchemy.url` points to.
 pub trait DatabaseProvider {
     fn connect(&mut self, target: &SqliteTarget, cwd: &str) -> Result<&mut dyn Database, String>;
+
+    /// Connects to the PostgreSQL server a URL names; the error is the text SQLAlchemy's
+    /// `OperationalError` shows (the driver's class and message, the error page's line).
+    #[cfg(feature = "postgresql")]
+    fn connect_postgresql(&mut self, url: &PostgresUrl) -> Result<&mut dyn Database, String> {
+        Err(format!(
+            "the playground cannot reach a PostgreSQL server from here ({}); generate the SQL with --sql",
+            url.driver
+        ))
+    }
 }
 
 /// The current local time (injected so tests and the page control it).

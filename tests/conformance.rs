@@ -185,6 +185,16 @@ scenario!(
     "postgresql_dialect"
 );
 
+scenario!(
+    /// PostgreSQL online against a real server (`scripts/pg-cluster`, or `$ALEMBIC_PG_URL`):
+    /// tables with enums and comments, data and a data migration through `op.get_bind()`,
+    /// ALTERs with `USING`, a failing migration rolled back as a whole (transactional DDL,
+    /// then `transaction_per_migration`), stamp, wrong credentials; the schema compared from
+    /// `pg_catalog`.
+    postgresql_online_matches_alembic,
+    "postgresql_online"
+);
+
 /// Random command lines, the same in both tools, on a project with two roots, a merge, a
 /// branch label and `depends_on`: every command and option mixed with valid, relative,
 /// ambiguous, unknown and malformed identifiers. Whatever Alembic answers (output, error,

@@ -38,6 +38,9 @@ pub struct Environment<'p> {
     pub target: Option<SqliteTarget>,
     /// The URL's dialect: the DDL the operations compile to.
     pub dialect: Dialect,
+    /// A PostgreSQL URL's parts (to connect online).
+    #[cfg(feature = "postgresql")]
+    pub postgres: Option<crate::config::PostgresUrl>,
     pub logger: Logger,
     /// env.py's finished run (its functions stay callable: `include_object`...).
     pub run: EnvRun<'p>,
@@ -123,6 +126,16 @@ pub fn start<'p>(
         }
     })?;
     let dialect = parsed.dialect();
+    // env.py connects before it configures the context: a server that refuses the
+    // connection fails the command before the banner (the connection is kept for the run)
+    #[cfg(feature = "postgresql")]
+    if let (DatabaseUrl::Postgresql(url), false) = (&parsed, as_sql) {
+        invocation
+            .host
+            .databases
+            .connect_postgresql(url)
+            .map_err(|message| Failure::unhandled("sqlalchemy.exc.OperationalError", message))?;
+    }
     let options = run.options();
     if run.configured() {
         invocation.info(MIGRATION_LOGGER, impl_banner(dialect));
@@ -142,10 +155,15 @@ pub fn start<'p>(
     Ok(Environment {
         options,
         url,
+        #[cfg(feature = "postgresql")]
+        postgres: match &parsed {
+            DatabaseUrl::Postgresql(url) => Some(url.clone()),
+            DatabaseUrl::Sqlite(_) => None,
+        },
         target: match parsed {
             DatabaseUrl::Sqlite(target) => Some(target),
             #[cfg(feature = "postgresql")]
-            DatabaseUrl::Postgresql { .. } => None,
+            DatabaseUrl::Postgresql(_) => None,
         },
         dialect,
         logger: Logger {
@@ -237,15 +255,17 @@ fn run_in_context(
         let result = body(&mut context, files);
         (result, std::mem::take(&mut context.out))
     } else {
-        let Some(target) = &environment.target else {
-            return Err(Failure::Playground(
-                "the playground connects to SQLite databases only; for PostgreSQL, generate the SQL with --sql".to_string(),
-            ));
+        let connected = match &environment.target {
+            Some(target) => invocation.host.databases.connect(target, &cwd),
+            #[cfg(feature = "postgresql")]
+            None => match &environment.postgres {
+                Some(url) => invocation.host.databases.connect_postgresql(url),
+                None => Err("no database URL".to_string()),
+            },
+            #[cfg(not(feature = "postgresql"))]
+            None => Err("no database URL".to_string()),
         };
-        let database = invocation
-            .host
-            .databases
-            .connect(target, &cwd)
+        let database = connected
             .map_err(|message| Failure::unhandled("sqlalchemy.exc.OperationalError", message))?;
         let mut context = MigrationContext::online(database);
         configure_context(&mut context, &environment.options, environment.dialect);
@@ -305,6 +325,8 @@ pub fn database_failure(error: &RuntimeError, frames: Vec<String>) -> Failure {
                 crate::runtime::DbErrorKind::Programming => "f405",
                 crate::runtime::DbErrorKind::Other => "4xp6",
                 crate::runtime::DbErrorKind::Operational => "e3q8",
+                #[cfg(feature = "postgresql")]
+                crate::runtime::DbErrorKind::Postgresql(driver) => driver.background,
             };
             Failure::Unhandled {
                 frames,

@@ -7,6 +7,8 @@
 
 pub mod ini;
 
+#[cfg(feature = "postgresql")]
+pub use crate::host::PostgresUrl;
 pub use crate::host::SqliteTarget;
 
 use std::cell::RefCell;
@@ -237,10 +239,81 @@ impl Config {
 pub enum DatabaseUrl {
     Sqlite(SqliteTarget),
     #[cfg(feature = "postgresql")]
-    Postgresql {
-        /// `psycopg2` (the default), `psycopg`, `asyncpg`, `pg8000` or `psycopg2cffi`
-        driver: String,
-    },
+    Postgresql(PostgresUrl),
+}
+
+#[cfg(feature = "postgresql")]
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut index = 0;
+    while let Some(&byte) = bytes.get(index) {
+        let hex = bytes
+            .get(index + 1..index + 3)
+            .and_then(|pair| std::str::from_utf8(pair).ok())
+            .and_then(|pair| u8::from_str_radix(pair, 16).ok());
+        match (byte, hex) {
+            (b'%', Some(value)) => {
+                out.push(value);
+                index += 3;
+            }
+            _ => {
+                out.push(byte);
+                index += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The parts after `scheme://` (`Err`: SQLAlchemy's "Could not parse" cases).
+#[cfg(feature = "postgresql")]
+fn parse_postgres_rest(driver: &str, rest: &str) -> Result<PostgresUrl, String> {
+    let cannot = || "Could not parse SQLAlchemy URL from given URL string".to_string();
+    let (rest, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let (authority, database) = rest.split_once('/').unwrap_or((rest, ""));
+    let (credentials, hostport) = match authority.rsplit_once('@') {
+        Some((credentials, hostport)) => (Some(credentials), hostport),
+        None => (None, authority),
+    };
+    let (user, password) = match credentials {
+        Some(credentials) => match credentials.split_once(':') {
+            Some((user, password)) => (Some(percent_decode(user)), Some(percent_decode(password))),
+            None => (Some(percent_decode(credentials)), None),
+        },
+        None => (None, None),
+    };
+    let (host, port) = if let Some(bracketed) = hostport.strip_prefix('[') {
+        let (host, after) = bracketed.split_once(']').ok_or_else(cannot)?;
+        (host.to_string(), after.strip_prefix(':').unwrap_or(""))
+    } else {
+        match hostport.split_once(':') {
+            Some((host, port)) => (host.to_string(), port),
+            None => (hostport.to_string(), ""),
+        }
+    };
+    let port = if port.is_empty() {
+        None
+    } else {
+        Some(port.parse::<u16>().map_err(|_| cannot())?)
+    };
+    let query = query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (percent_decode(key), percent_decode(value))
+        })
+        .collect();
+    Ok(PostgresUrl {
+        driver: driver.to_string(),
+        user,
+        password,
+        host: (!host.is_empty()).then(|| percent_decode(&host)),
+        port,
+        database: (!database.is_empty()).then(|| percent_decode(database)),
+        query,
+    })
 }
 
 impl DatabaseUrl {
@@ -248,7 +321,7 @@ impl DatabaseUrl {
         match self {
             DatabaseUrl::Sqlite(_) => crate::host::Dialect::Sqlite,
             #[cfg(feature = "postgresql")]
-            DatabaseUrl::Postgresql { .. } => crate::host::Dialect::Postgresql,
+            DatabaseUrl::Postgresql(_) => crate::host::Dialect::Postgresql,
         }
     }
 }
@@ -258,21 +331,16 @@ impl DatabaseUrl {
 /// `NoSuchModuleError` (or the playground's, for a dialect it does not have).
 pub fn parse_url(url: &str) -> Result<DatabaseUrl, String> {
     #[cfg(feature = "postgresql")]
-    if let Some((scheme, _)) = url.trim().split_once("://") {
+    if let Some((scheme, rest)) = url.trim().split_once("://") {
         if let Some(("postgresql", driver)) = scheme.split_once('+').or(Some((scheme, ""))) {
-            let driver = if driver.is_empty() {
-                "psycopg2"
-            } else {
-                driver
-            };
+            // SQLAlchemy 2.1 takes psycopg (3) for a bare `postgresql://`
+            let driver = if driver.is_empty() { "psycopg" } else { driver };
             if !["psycopg2", "psycopg", "asyncpg", "pg8000", "psycopg2cffi"].contains(&driver) {
                 return Err(format!(
                     "Can't load plugin: sqlalchemy.dialects:postgresql.{driver}"
                 ));
             }
-            return Ok(DatabaseUrl::Postgresql {
-                driver: driver.to_string(),
-            });
+            return parse_postgres_rest(driver, rest).map(DatabaseUrl::Postgresql);
         }
         if scheme == "postgres" {
             return Err("Can't load plugin: sqlalchemy.dialects:postgres".to_string());

@@ -74,6 +74,23 @@ pub enum DbErrorKind {
     Integrity,
     Programming,
     Other,
+    /// An error a PostgreSQL driver raised: SQLAlchemy's class for it (`ProgrammingError`),
+    /// the error page's code (`f405`) and the driver's own class
+    /// (`psycopg2.errors.UndefinedTable`, `psycopg.OperationalError`).
+    #[cfg(feature = "postgresql")]
+    Postgresql(&'static DriverError),
+}
+
+/// What a PostgreSQL driver's exception is called (see [`DbErrorKind::Postgresql`]).
+#[cfg(feature = "postgresql")]
+#[derive(Debug, PartialEq, Eq)]
+pub struct DriverError {
+    /// SQLAlchemy's class for it (`ProgrammingError`)
+    pub sqlalchemy: &'static str,
+    /// the code of its page on sqlalche.me (`f405`)
+    pub background: &'static str,
+    /// the driver's class (`psycopg2.errors.UndefinedTable`, `psycopg.OperationalError`)
+    pub driver_class: String,
 }
 
 impl DbErrorKind {
@@ -83,6 +100,8 @@ impl DbErrorKind {
             DbErrorKind::Integrity => "IntegrityError",
             DbErrorKind::Programming => "ProgrammingError",
             DbErrorKind::Other => "DatabaseError",
+            #[cfg(feature = "postgresql")]
+            DbErrorKind::Postgresql(driver) => driver.sqlalchemy,
         }
     }
 }
@@ -96,6 +115,10 @@ pub struct DbError {
 
 impl fmt::Display for DbError {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        #[cfg(feature = "postgresql")]
+        if let DbErrorKind::Postgresql(driver) = self.kind {
+            return write!(formatter, "({}) {}", driver.driver_class, self.message);
+        }
         write!(
             formatter,
             "(sqlite3.{}) {}",
@@ -118,6 +141,12 @@ pub trait Database {
     ) -> Result<(Vec<String>, Vec<Vec<SqlValue>>), DbError>;
     /// Whether a transaction is open (SQLite is not in autocommit mode).
     fn in_transaction(&self) -> bool;
+    /// The rows the last statement changed, where the connection counts them itself
+    /// (PostgreSQL; SQLite's come from `changes()`).
+    #[cfg(feature = "postgresql")]
+    fn rowcount(&mut self) -> Option<i64> {
+        None
+    }
 }
 
 /// A statement as the runtime executes it online and prints it offline.
@@ -435,6 +464,16 @@ impl<'a> MigrationContext<'a> {
         matches!(self.target, Target::Offline)
     }
 
+    /// PostgreSQL: every statement runs in a transaction (the driver begins one), and
+    /// statements carry their values written in.
+    fn on_postgresql(&self) -> bool {
+        #[cfg(feature = "postgresql")]
+        if self.dialect == Dialect::Postgresql {
+            return true;
+        }
+        false
+    }
+
     /// The database, when online (for reflection and `op.get_bind()` reads).
     pub fn database(&mut self) -> Option<&mut dyn Database> {
         match &mut self.target {
@@ -451,8 +490,12 @@ impl<'a> MigrationContext<'a> {
                 self.out.stdout(format!("{};\n\n", statement.offline_sql));
                 Ok(1)
             }
-            Target::Online(database) => {
-                if opens_transaction(&statement.sql) && !database.in_transaction() {
+            Target::Online(_) => {
+                let postgresql = self.on_postgresql();
+                let Target::Online(database) = &mut self.target else {
+                    return Ok(0);
+                };
+                if (postgresql || opens_transaction(&statement.sql)) && !database.in_transaction() {
                     database
                         .execute("BEGIN", &[])
                         .map_err(|error| RuntimeError::Database {
@@ -462,8 +505,13 @@ impl<'a> MigrationContext<'a> {
                         })?;
                 }
                 self.executed.push(statement.clone());
+                let (sql, params) = if postgresql && !statement.params.is_empty() {
+                    (&statement.offline_sql, &[][..])
+                } else {
+                    (&statement.sql, &statement.params[..])
+                };
                 database
-                    .execute(&statement.sql, &statement.params)
+                    .execute(sql, params)
                     .map_err(|error| RuntimeError::Database {
                         error,
                         sql: statement.sql.clone(),
@@ -478,6 +526,7 @@ impl<'a> MigrationContext<'a> {
     /// offline the statement is printed, as Alembic's mock connection does, and there are
     /// no rows.
     pub fn query(&mut self, statement: &Statement) -> Result<Option<QueryRows>, RuntimeError> {
+        let postgresql = self.on_postgresql();
         let Target::Online(database) = &mut self.target else {
             self.execute(statement)?;
             return Ok(None);
@@ -487,14 +536,23 @@ impl<'a> MigrationContext<'a> {
             sql: statement.sql.clone(),
             params: vec![statement.params.clone()],
         };
-        if opens_transaction(&statement.sql) && !database.in_transaction() {
+        if (postgresql || opens_transaction(&statement.sql)) && !database.in_transaction() {
             database.execute("BEGIN", &[]).map_err(failed)?;
         }
         self.executed.push(statement.clone());
-        let (columns, rows) = database
-            .query(&statement.sql, &statement.params)
-            .map_err(failed)?;
-        let rowcount = if columns.is_empty() {
+        let (sql, params) = if postgresql && !statement.params.is_empty() {
+            (&statement.offline_sql, &[][..])
+        } else {
+            (&statement.sql, &statement.params[..])
+        };
+        let (columns, rows) = database.query(sql, params).map_err(failed)?;
+        #[cfg(feature = "postgresql")]
+        let counted = database.rowcount();
+        #[cfg(not(feature = "postgresql"))]
+        let counted = None;
+        let rowcount = if let Some(count) = counted {
+            count
+        } else if columns.is_empty() {
             match database
                 .query("SELECT changes()", &[])
                 .map_err(failed)?
@@ -637,8 +695,28 @@ impl<'a> MigrationContext<'a> {
     /// Does the version table exist? (Offline: never consulted.)
     pub fn has_version_table(&mut self) -> Result<bool, RuntimeError> {
         let name = self.version_table.name.clone();
+        let postgresql = self.on_postgresql();
         match &mut self.target {
             Target::Offline => Ok(false),
+            Target::Online(_) if postgresql => {
+                // SQLAlchemy's PostgreSQL `has_table`: a visible table of the search path
+                let sql = format!(
+                    "SELECT pg_catalog.pg_class.relname FROM pg_catalog.pg_class JOIN pg_catalog.pg_namespace ON pg_catalog.pg_namespace.oid = pg_catalog.pg_class.relnamespace WHERE pg_catalog.pg_class.relname = '{}' AND pg_catalog.pg_class.relkind = ANY (ARRAY['r', 'p', 'f', 'v', 'm']) AND pg_catalog.pg_table_is_visible(pg_catalog.pg_class.oid) AND pg_catalog.pg_namespace.nspname != 'pg_catalog'",
+                    name.replace('\'', "''")
+                );
+                let Target::Online(database) = &mut self.target else {
+                    return Ok(false);
+                };
+                let (_, rows) =
+                    database
+                        .query(&sql, &[])
+                        .map_err(|error| RuntimeError::Database {
+                            error,
+                            sql,
+                            params: Vec::new(),
+                        })?;
+                Ok(!rows.is_empty())
+            }
             Target::Online(database) => {
                 let sql = format!("PRAGMA main.table_info(\"{name}\")");
                 let (_, rows) =

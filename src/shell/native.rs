@@ -66,6 +66,9 @@ impl FileSystem for DiskFs {
 #[derive(Default)]
 pub struct DiskDatabases {
     open: HashMap<String, SqliteDatabase>,
+    /// the command's PostgreSQL connection, once made
+    #[cfg(feature = "postgresql")]
+    postgres: Option<super::postgres::PostgresDatabase>,
 }
 
 impl DatabaseProvider for DiskDatabases {
@@ -90,6 +93,20 @@ impl DatabaseProvider for DiskDatabases {
         match self.open.get_mut(&key) {
             Some(database) => Ok(database),
             None => Err("unable to open database file".to_string()),
+        }
+    }
+
+    #[cfg(feature = "postgresql")]
+    fn connect_postgresql(
+        &mut self,
+        url: &crate::host::PostgresUrl,
+    ) -> Result<&mut dyn Database, String> {
+        if self.postgres.is_none() {
+            self.postgres = Some(super::postgres::PostgresDatabase::connect(url)?);
+        }
+        match self.postgres.as_mut() {
+            Some(database) => Ok(database),
+            None => Err("no PostgreSQL connection".to_string()),
         }
     }
 }

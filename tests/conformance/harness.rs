@@ -38,6 +38,9 @@ pub enum Step {
         from: String,
         to: String,
     },
+    /// (First step only) the scenario runs against a real PostgreSQL server: each tool gets
+    /// a fresh database, and the schema compared is read from `pg_catalog`.
+    Postgresql,
 }
 
 /// Reads a `.scenario` file (shared with the browser tests in `tests/e2e/`):
@@ -86,6 +89,8 @@ pub fn parse_scenario(text: &str) -> Vec<Step> {
             });
         } else if let Some(path) = line.strip_prefix("@remove ") {
             steps.push(Step::Remove(path.to_string()));
+        } else if line == "@postgresql" {
+            steps.push(Step::Postgresql);
         } else {
             panic!("unknown scenario line: {line:?}");
         }
@@ -112,6 +117,7 @@ pub fn format_scenario(steps: &[Step]) -> String {
                 content.strip_suffix('\n').unwrap_or(content)
             )),
             Step::Remove(path) => text.push_str(&format!("@remove {path}\n")),
+            Step::Postgresql => text.push_str("@postgresql\n"),
             Step::Replace { path, from, to } => {
                 text.push_str(&format!("@replace {path}\n{from}\n@with\n{to}\n@end\n"))
             }
@@ -477,7 +483,21 @@ fn read_database(project: &Path) -> (Vec<String>, Vec<String>) {
     (schema, version_rows)
 }
 
+#[allow(dead_code)] // (the real-world test uses it)
 pub fn run_tool(binary: &Path, project: &Path, line: &str) -> Observation {
+    run_tool_on(binary, project, line, None)
+}
+
+/// [`run_tool`], the database being `postgres`' when there is one.
+fn run_tool_on(
+    binary: &Path,
+    project: &Path,
+    line: &str,
+    postgres: Option<(&PostgresPair, Side)>,
+) -> Observation {
+    if let Some((pair, side)) = postgres {
+        pair.take(side);
+    }
     let words = alembic_playground::commands::args::split_command_line(line)
         .expect("scenario command line");
     let output = Command::new(binary)
@@ -499,7 +519,14 @@ pub fn run_tool(binary: &Path, project: &Path, line: &str) -> Observation {
     if exit_code == 1 {
         stderr = traceback_tail(&stderr);
     }
-    let (schema, version_rows) = read_database(project);
+    let (schema, version_rows) = match postgres {
+        Some((pair, side)) => {
+            let read = pair.read();
+            pair.give_back(side);
+            read
+        }
+        None => read_database(project),
+    };
     Observation {
         exit_code,
         stdout,
@@ -563,7 +590,7 @@ fn apply_edit(project: &Path, step: &Step) {
             assert!(text.contains(from), "{path} does not contain {from:?}");
             std::fs::write(target, text.replacen(from, to, 1)).expect("write file");
         }
-        Step::Run(_) => {}
+        Step::Run(_) | Step::Postgresql => {}
     }
 }
 
@@ -583,6 +610,16 @@ fn run_steps(name: &str, steps: &[Step], resync_after_crash: bool) -> Vec<String
     let template = base.join("template");
     std::fs::create_dir_all(&template).expect("create template dir");
     init_project(&template);
+    let postgres = (steps.first() == Some(&Step::Postgresql)).then(|| PostgresPair::new(name));
+    if let Some(pair) = &postgres {
+        let ini_path = template.join("alembic.ini");
+        let ini = std::fs::read_to_string(&ini_path).expect("read alembic.ini");
+        let ini = ini.replace(
+            "sqlalchemy.url = sqlite:///%(here)s/app.db",
+            &format!("sqlalchemy.url = {}", pair.url()),
+        );
+        std::fs::write(&ini_path, ini).expect("write alembic.ini");
+    }
     let real = base.join("real");
     let ours = base.join("ours");
     copy_tree(&template, &real);
@@ -591,8 +628,18 @@ fn run_steps(name: &str, steps: &[Step], resync_after_crash: bool) -> Vec<String
     for (index, step) in steps.iter().enumerate() {
         match step {
             Step::Run(line) => {
-                let mut expected = run_tool(&alembic_bin(), &real, line);
-                let mut actual = run_tool(&playground_bin(), &ours, line);
+                let mut expected = run_tool_on(
+                    &alembic_bin(),
+                    &real,
+                    line,
+                    postgres.as_ref().map(|pair| (pair, Side::Real)),
+                );
+                let mut actual = run_tool_on(
+                    &playground_bin(),
+                    &ours,
+                    line,
+                    postgres.as_ref().map(|pair| (pair, Side::Ours)),
+                );
                 if resync_after_crash {
                     // Random walks reach batch copies of tables that already have several
                     // constraints; Alembic copies them in `table.constraints` (a Python set)
@@ -775,4 +822,175 @@ pub fn assert_conformant_or_clear_error(name: &str, steps: &[Step]) {
 pub fn assert_conformant(name: &str, steps: &[Step]) {
     let mismatches = run_scenario(name, steps);
     assert!(mismatches.is_empty(), "\n{}", mismatches.join("\n"));
+}
+
+// ------------------------------------------------------------------ PostgreSQL
+
+/// Which tool's database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Real,
+    Ours,
+}
+
+/// The server the PostgreSQL scenarios use: `$ALEMBIC_PG_URL` (no database part), or the
+/// throw-away cluster `scripts/pg-cluster start` starts (or finds running).
+fn postgres_server() -> String {
+    static SERVER: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SERVER
+        .get_or_init(|| {
+            if let Ok(url) = std::env::var("ALEMBIC_PG_URL") {
+                return url.trim_end_matches('/').to_string();
+            }
+            let output = Command::new(repo_root().join("scripts/pg-cluster"))
+                .arg("start")
+                .output()
+                .expect("run scripts/pg-cluster start");
+            assert!(
+                output.status.success(),
+                "scripts/pg-cluster start failed: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+            String::from_utf8_lossy(&output.stdout).trim().to_string()
+        })
+        .clone()
+}
+
+fn postgres_client(database: &str) -> postgres::Client {
+    let url = format!("{}/{database}", postgres_server());
+    postgres::Client::connect(&url, postgres::NoTls)
+        .unwrap_or_else(|error| panic!("connect to {url}: {error}"))
+}
+
+/// The two tools' databases of one scenario. Both projects name the same database (so their
+/// files, output and errors can be compared as they are); before a tool runs, its own
+/// database is renamed to that name, and back afterwards.
+struct PostgresPair {
+    name: String,
+}
+
+impl PostgresPair {
+    fn new(scenario: &str) -> PostgresPair {
+        let name = format!("conformance_{scenario}");
+        let mut admin = postgres_client("postgres");
+        for database in [name.clone(), format!("{name}_real"), format!("{name}_ours")] {
+            admin
+                .batch_execute(&format!("DROP DATABASE IF EXISTS \"{database}\""))
+                .expect("drop database");
+        }
+        for side in ["real", "ours"] {
+            admin
+                .batch_execute(&format!("CREATE DATABASE \"{name}_{side}\""))
+                .expect("create database");
+        }
+        PostgresPair { name }
+    }
+
+    /// The URL both projects' alembic.ini name (psycopg2, as the issue's `.venv` has it).
+    fn url(&self) -> String {
+        let server = postgres_server();
+        let rest = server.strip_prefix("postgresql://").unwrap_or(&server);
+        format!("postgresql+psycopg2://{rest}/{}", self.name)
+    }
+
+    fn side_name(&self, side: Side) -> String {
+        match side {
+            Side::Real => format!("{}_real", self.name),
+            Side::Ours => format!("{}_ours", self.name),
+        }
+    }
+
+    fn rename(&self, from: &str, to: &str) {
+        postgres_client("postgres")
+            .batch_execute(&format!("ALTER DATABASE \"{from}\" RENAME TO \"{to}\""))
+            .unwrap_or_else(|error| panic!("rename database {from} to {to}: {error}"));
+    }
+
+    fn take(&self, side: Side) {
+        self.rename(&self.side_name(side), &self.name);
+    }
+
+    fn give_back(&self, side: Side) {
+        self.rename(&self.name, &self.side_name(side));
+    }
+
+    /// The database (under the shared name) as text: tables with their comments, columns
+    /// (type, nullability, default, identity, comment), constraints and indexes as PostgreSQL
+    /// prints their definitions, enum types, sequences, every table's rows; and the version
+    /// table's rows, sorted (their order comes from Python sets).
+    fn read(&self) -> (Vec<String>, Vec<String>) {
+        let mut client = postgres_client(&self.name);
+        let mut text = |sql: &str| -> Vec<Vec<String>> {
+            client
+                .simple_query(sql)
+                .unwrap_or_else(|error| panic!("{sql}: {error}"))
+                .into_iter()
+                .filter_map(|message| match message {
+                    postgres::SimpleQueryMessage::Row(row) => Some(
+                        (0..row.len())
+                            .map(|index| row.get(index).unwrap_or("NULL").to_string())
+                            .collect(),
+                    ),
+                    _ => None,
+                })
+                .collect()
+        };
+        const USER: &str = "NOT IN ('pg_catalog', 'information_schema', 'pg_toast')";
+        let mut schema = Vec::new();
+        let tables = text(&format!(
+            "SELECT n.nspname, c.relname, coalesce(obj_description(c.oid, 'pg_class'), '') FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'v') AND n.nspname {USER} ORDER BY 1, 2"
+        ));
+        for table in &tables {
+            schema.push(format!(
+                "table {}.{} comment={:?}",
+                table[0], table[1], table[2]
+            ));
+        }
+        for column in text(&format!(
+            "SELECT table_schema, table_name, column_name, data_type, coalesce(character_maximum_length::text, ''), coalesce(numeric_precision::text, '') || ',' || coalesce(numeric_scale::text, ''), udt_name, is_nullable, coalesce(column_default, ''), is_identity, coalesce(identity_generation, ''), coalesce(col_description((quote_ident(table_schema) || '.' || quote_ident(table_name))::regclass, ordinal_position), '') FROM information_schema.columns WHERE table_schema {USER} ORDER BY table_schema, table_name, ordinal_position"
+        )) {
+            schema.push(format!("column {}", column.join(" | ")));
+        }
+        for constraint in text(&format!(
+            "SELECT n.nspname, cl.relname, c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c JOIN pg_class cl ON cl.oid = c.conrelid JOIN pg_namespace n ON n.oid = cl.relnamespace WHERE n.nspname {USER} ORDER BY 1, 2, 3"
+        )) {
+            schema.push(format!("constraint {}", constraint.join(" | ")));
+        }
+        for index in text(&format!(
+            "SELECT schemaname, tablename, indexname, indexdef FROM pg_indexes WHERE schemaname {USER} ORDER BY 1, 2, 3"
+        )) {
+            schema.push(format!("index {}", index.join(" | ")));
+        }
+        for enumeration in text(&format!(
+            "SELECT n.nspname, t.typname, string_agg(e.enumlabel, ', ' ORDER BY e.enumsortorder) FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname {USER} GROUP BY 1, 2 ORDER BY 1, 2"
+        )) {
+            schema.push(format!("enum {}", enumeration.join(" | ")));
+        }
+        for sequence in text(&format!(
+            "SELECT sequence_schema, sequence_name, data_type, start_value, increment FROM information_schema.sequences WHERE sequence_schema {USER} ORDER BY 1, 2"
+        )) {
+            schema.push(format!("sequence {}", sequence.join(" | ")));
+        }
+        let mut version_rows = vec!["<no alembic_version table>".to_string()];
+        for table in &tables {
+            let qualified = format!(
+                "\"{}\".\"{}\"",
+                table[0].replace('"', "\"\""),
+                table[1].replace('"', "\"\"")
+            );
+            if table[1] == "alembic_version" && table[0] == "public" {
+                let mut rows: Vec<String> = text(&format!("SELECT version_num FROM {qualified}"))
+                    .into_iter()
+                    .map(|row| row.join(""))
+                    .collect();
+                rows.sort();
+                version_rows = rows;
+                continue;
+            }
+            for row in text(&format!("SELECT t::text FROM {qualified} AS t ORDER BY 1")) {
+                schema.push(format!("row {}.{}: {}", table[0], table[1], row.join("")));
+            }
+        }
+        (schema, version_rows)
+    }
 }

@@ -91,7 +91,10 @@ fn run_one(
             line: op.line,
             source_line: op.source_line.clone(),
         };
-        let mut render = if context.is_offline() {
+        // PostgreSQL's statements carry their values written in, as psycopg2 interpolates
+        // them on the client
+        let literal = context.is_offline() || context.dialect != crate::host::Dialect::Sqlite;
+        let mut render = if literal {
             RenderContext::offline()
         } else {
             RenderContext::online()
