@@ -250,12 +250,12 @@ fn error_position(query: &str, position: usize) -> String {
         } else {
             while location + MIN_RIGHT_CUT < end {
                 end -= 1;
+                cut_end = true;
             }
-            cut_end = true;
             while end - begin > DISPLAY_SIZE {
                 begin += 1;
+                cut_begin = true;
             }
-            cut_begin = true;
         }
     }
     let mut prefix = format!("LINE {line_number}: ");
@@ -466,11 +466,26 @@ mod tests {
             error_position("SELECT 1;\nSELEC 2", 11),
             "LINE 2: SELEC 2\n        ^"
         );
-        let long = format!("SELECT {} FROM nope", "a, ".repeat(30));
+        // psql's output for these two (a long line cut on the left, and on the right)
+        let long = format!("SELECT {}FROM nope", "a, ".repeat(30));
+        let at = long.find("FROM").unwrap() + 1;
+        assert_eq!(
+            error_position(&long, at),
+            format!(
+                "LINE 1: ...{}FROM nope\n{}^",
+                "a, ".repeat(17),
+                " ".repeat(62)
+            )
+        );
+        let long = format!("SELECT 1 FROM nope WHERE {} = 1", "x".repeat(82));
         let at = long.find("nope").unwrap() + 1;
         assert_eq!(
             error_position(&long, at),
-            "LINE 1: ...a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a FROM nope\n                                                                   ^\n"
+            format!(
+                "LINE 1: SELECT 1 FROM nope WHERE {}...\n{}^",
+                "x".repeat(35),
+                " ".repeat(22)
+            )
         );
     }
 
