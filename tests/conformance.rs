@@ -195,6 +195,13 @@ scenario!(
     "postgresql_online"
 );
 
+scenario!(
+    /// PostgreSQL servers that cannot be reached (psycopg's and psycopg2's wording, TCP and a
+    /// Unix socket), an unknown driver, `postgres://`: Alembic's errors, `--sql` unaffected.
+    postgresql_connection_errors_match_alembic,
+    "postgresql_errors"
+);
+
 /// Random command lines, the same in both tools, on a project with two roots, a merge, a
 /// branch label and `depends_on`: every command and option mixed with valid, relative,
 /// ambiguous, unknown and malformed identifiers. Whatever Alembic answers (output, error,

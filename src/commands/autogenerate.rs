@@ -62,6 +62,12 @@ pub fn compare(
     models: &[SchemaTable],
 ) -> Result<Comparison, Failure> {
     let version_table = environment.options.version_table.clone();
+    if environment.dialect != crate::host::Dialect::Sqlite {
+        // (what stays to do: reflection through pg_catalog and PostgreSQL's comparisons)
+        return Err(Failure::Playground(
+            "the playground compares models with SQLite databases only; autogenerate and check against PostgreSQL are not supported yet".to_string(),
+        ));
+    }
     let conn_tables = with_context(invocation, environment, false, |context| {
         let Some(database) = context.database() else {
             return Ok(Vec::new());

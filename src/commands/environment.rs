@@ -130,6 +130,14 @@ pub fn start<'p>(
     // connection fails the command before the banner (the connection is kept for the run)
     #[cfg(feature = "postgresql")]
     if let (DatabaseUrl::Postgresql(url), false) = (&parsed, as_sql) {
+        if url.driver == "asyncpg" {
+            // Alembic's default env.py is synchronous: with asyncpg it stops with a traceback
+            // (greenlet or MissingGreenlet); an async env.py (`alembic init -t async`) would be
+            // needed, which the playground does not run
+            return Err(Failure::Playground(
+                "postgresql+asyncpg needs an asynchronous env.py (alembic init -t async), which the playground does not run; use postgresql+psycopg or postgresql+psycopg2, or --sql".to_string(),
+            ));
+        }
         invocation
             .host
             .databases
