@@ -401,8 +401,8 @@ fn req_str(ev: &Evaluator, bound: &Bound, name: &str, span: Span) -> EvalResult<
 /// `schema=` (`name`): PostgreSQL qualifies the operation's tables with it; SQLite, which
 /// has one database here, refuses it.
 /// (`create_table` takes it among its `**kw`.)
+#[cfg(feature = "postgresql")]
 fn schema_keyword(ev: &Evaluator, bound: &mut Bound, name: &str) -> EvalResult<Option<String>> {
-    #[cfg(feature = "postgresql")]
     if ev.dialect() == crate::host::Dialect::Postgresql {
         if let Some(keyword) = bound.take_extra(name) {
             let arg = Arg {
@@ -521,12 +521,18 @@ pub(super) fn op_call(ev: &mut Evaluator, call: Call<'_>) -> EvalResult<Value> {
         return Err(unsupported_op(ev, name, span));
     };
     let mut bound = bind_call(ev, &signature, args, keywords, span)?;
-    let schema_name = if name == "create_foreign_key" {
-        "source_schema"
-    } else {
-        "schema"
+    #[cfg(feature = "postgresql")]
+    let schema = {
+        let keyword = if name == "create_foreign_key" {
+            "source_schema"
+        } else {
+            "schema"
+        };
+        schema_keyword(ev, &mut bound, keyword)?
     };
-    let schema = schema_keyword(ev, &mut bound, schema_name)?;
+    // (SQLite: `create_foreign_key` checks its two schema keywords below)
+    #[cfg(not(feature = "postgresql"))]
+    no_schema(ev, &bound, "schema")?;
     #[cfg(feature = "postgresql")]
     let options = postgresql_keywords(ev, &mut bound, name)?;
     #[cfg(feature = "postgresql")]
@@ -540,11 +546,7 @@ pub(super) fn op_call(ev: &mut Evaluator, call: Call<'_>) -> EvalResult<Value> {
     #[cfg(feature = "postgresql")]
     let finish = |operation| for_postgresql(operation, schema.clone(), options.clone());
     #[cfg(not(feature = "postgresql"))]
-    let finish = |operation| {
-        // SQLite refused a schema above; there is none
-        debug_assert!(schema.is_none());
-        operation
-    };
+    let finish = |operation| operation;
     let operation = match name {
         "f" => return Ok(Value::Str(req_str(ev, &bound, "name", span)?)),
         "inline_literal" => return inline_literal(ev, &bound, span),
@@ -652,9 +654,15 @@ pub(super) fn op_call(ev: &mut Evaluator, call: Call<'_>) -> EvalResult<Value> {
             columns: str_list(ev, required(ev, &bound, "columns", span)?, "columns")?,
         },
         "create_foreign_key" => {
-            let referent_schema = schema_keyword(ev, &mut bound, "referent_schema")?;
+            #[cfg(not(feature = "postgresql"))]
+            {
+                no_schema(ev, &bound, "source_schema")?;
+                no_schema(ev, &bound, "referent_schema")?;
+            }
+            #[allow(unused_mut)]
             let mut fk = foreign_key(ev, &bound, span)?;
-            if let Some(referent_schema) = referent_schema {
+            #[cfg(feature = "postgresql")]
+            if let Some(referent_schema) = schema_keyword(ev, &mut bound, "referent_schema")? {
                 // PostgreSQL's renderer reads `schema.table`
                 fk.referent_table = format!("{referent_schema}.{}", fk.referent_table);
             }
