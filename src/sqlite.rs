@@ -329,6 +329,8 @@ fn to_value(value: &SqlValue) -> Value {
         SqlValue::Real(number) => Value::Real(*number),
         SqlValue::Text(text) => Value::Text(text.clone()),
         SqlValue::Blob(bytes) => Value::Blob(bytes.clone()),
+        #[cfg(feature = "postgresql")]
+        SqlValue::Bool(value) => Value::Integer(i64::from(*value)),
     }
 }
 

@@ -22,6 +22,9 @@ pub enum SqlValue {
     Real(f64),
     Text(String),
     Blob(Vec<u8>),
+    /// PostgreSQL's boolean (SQLite stores 0 and 1)
+    #[cfg(feature = "postgresql")]
+    Bool(bool),
 }
 
 impl SqlValue {
@@ -36,6 +39,8 @@ impl SqlValue {
                 let hex: String = bytes.iter().map(|byte| format!("{byte:02X}")).collect();
                 format!("X'{hex}'")
             }
+            #[cfg(feature = "postgresql")]
+            SqlValue::Bool(value) => value.to_string(),
         }
     }
 
@@ -47,6 +52,10 @@ impl SqlValue {
             SqlValue::Real(value) => python_float_repr(*value),
             SqlValue::Text(text) => text.clone(),
             SqlValue::Blob(bytes) => format!("<{} bytes>", bytes.len()),
+            #[cfg(feature = "postgresql")]
+            SqlValue::Bool(true) => "True".to_string(),
+            #[cfg(feature = "postgresql")]
+            SqlValue::Bool(false) => "False".to_string(),
         }
     }
 }

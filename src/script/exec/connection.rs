@@ -48,6 +48,8 @@ fn from_sql(value: &SqlValue) -> Value {
         SqlValue::Real(f) => Value::Float(*f),
         SqlValue::Text(text) => Value::Str(text.clone()),
         SqlValue::Blob(bytes) => Value::Str(String::from_utf8_lossy(bytes).into_owned()),
+        #[cfg(feature = "postgresql")]
+        SqlValue::Bool(value) => Value::Bool(*value),
     }
 }
 

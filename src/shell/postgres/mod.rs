@@ -11,7 +11,7 @@ mod errcodes;
 
 use std::error::Error as _;
 
-use postgres::types::{FromSql, Type};
+use postgres::types::Type;
 use postgres::{Client, NoTls, SimpleQueryMessage};
 
 use crate::host::PostgresUrl;
@@ -274,104 +274,53 @@ fn error_position(query: &str, position: usize) -> String {
     text
 }
 
-/// A column value in PostgreSQL's binary form, read whatever its type.
-struct Raw(Option<SqlValue>);
-
-impl<'a> FromSql<'a> for Raw {
-    fn from_sql(
-        kind: &Type,
-        raw: &'a [u8],
-    ) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(Raw(Some(decode(kind, raw))))
-    }
-
-    fn from_sql_null(_: &Type) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(Raw(Some(SqlValue::Null)))
-    }
-
-    fn accepts(_: &Type) -> bool {
-        true
-    }
-}
-
-fn be_i64(raw: &[u8]) -> i64 {
-    let mut bytes = [0u8; 8];
-    let start = 8usize.saturating_sub(raw.len());
-    bytes[start..].copy_from_slice(&raw[..raw.len().min(8)]);
-    let value = i64::from_be_bytes(bytes);
-    // sign-extend 2- and 4-byte integers
-    match raw.len() {
-        2 => i64::from(value as u16 as i16),
-        4 => i64::from(value as u32 as i32),
-        _ => value,
-    }
-}
-
-/// The binary value as the engine's value (the text form for types it has none for).
-fn decode(kind: &Type, raw: &[u8]) -> SqlValue {
-    match *kind {
-        Type::INT2 | Type::INT4 | Type::INT8 | Type::OID => SqlValue::Integer(be_i64(raw)),
-        Type::BOOL => SqlValue::Integer(i64::from(raw.first().copied().unwrap_or(0) != 0)),
-        Type::FLOAT4 => SqlValue::Real(f64::from(f32::from_bits(be_i64(raw) as u32))),
-        Type::FLOAT8 => SqlValue::Real(f64::from_bits(be_i64(raw) as u64)),
-        Type::BYTEA => SqlValue::Blob(raw.to_vec()),
-        Type::JSONB => {
-            SqlValue::Text(String::from_utf8_lossy(raw.get(1..).unwrap_or(&[])).into_owned())
-        }
-        Type::NUMERIC => SqlValue::Text(numeric_text(raw)),
-        Type::UUID if raw.len() == 16 => {
-            let hex: String = raw.iter().map(|byte| format!("{byte:02x}")).collect();
-            SqlValue::Text(format!(
-                "{}-{}-{}-{}-{}",
-                &hex[..8],
-                &hex[8..12],
-                &hex[12..16],
-                &hex[16..20],
-                &hex[20..]
-            ))
-        }
-        _ => SqlValue::Text(String::from_utf8_lossy(raw).into_owned()),
-    }
-}
-
-/// NUMERIC's binary form (base-10000 digits) as its decimal text.
-fn numeric_text(raw: &[u8]) -> String {
-    let word = |index: usize| -> i64 {
-        raw.get(index * 2..index * 2 + 2)
-            .map_or(0, |pair| i64::from(u16::from_be_bytes([pair[0], pair[1]])))
+/// A column's text (as the simple query protocol returns it) as the engine's value, by the
+/// column's type: numbers, booleans and `bytea` as Python's drivers give them, the rest as
+/// PostgreSQL prints it.
+fn value_of(kind: &Type, text: Option<&str>) -> SqlValue {
+    let Some(text) = text else {
+        return SqlValue::Null;
     };
-    let (count, weight, sign, scale) = (word(0) as usize, word(1) as i16 as i64, word(2), word(3));
-    if sign == 0xC000 {
-        return "NaN".to_string();
+    let otherwise = || SqlValue::Text(text.to_string());
+    match *kind {
+        Type::INT2 | Type::INT4 | Type::INT8 | Type::OID => text
+            .parse()
+            .map(SqlValue::Integer)
+            .unwrap_or_else(|_| otherwise()),
+        Type::FLOAT4 | Type::FLOAT8 => match text {
+            "NaN" => SqlValue::Real(f64::NAN),
+            "Infinity" => SqlValue::Real(f64::INFINITY),
+            "-Infinity" => SqlValue::Real(f64::NEG_INFINITY),
+            _ => text
+                .parse()
+                .map(SqlValue::Real)
+                .unwrap_or_else(|_| otherwise()),
+        },
+        Type::BOOL => SqlValue::Bool(text == "t"),
+        Type::BYTEA => match text.strip_prefix("\\x") {
+            Some(hex) => SqlValue::Blob(
+                (0..hex.len() / 2)
+                    .filter_map(|index| {
+                        u8::from_str_radix(hex.get(index * 2..index * 2 + 2)?, 16).ok()
+                    })
+                    .collect(),
+            ),
+            None => otherwise(),
+        },
+        _ => otherwise(),
     }
-    let digits: Vec<i64> = (0..count).map(|index| word(4 + index)).collect();
-    let mut integer = "0".to_string();
-    for position in 0..=weight {
-        let digit = digits.get(position as usize).copied().unwrap_or(0);
-        if position == 0 {
-            integer = digit.to_string();
-        } else {
-            integer.push_str(&format!("{digit:04}"));
-        }
+}
+
+/// The engine writes PostgreSQL's values into its statements (as psycopg2 does on the
+/// client); a statement with separate parameters is a mistake of the engine's, reported.
+fn refuse_parameters(params: &[SqlValue]) -> Result<(), DbError> {
+    if params.is_empty() {
+        return Ok(());
     }
-    let mut fraction = String::new();
-    let mut position = weight + 1;
-    while (fraction.len() as i64) < scale {
-        let digit = if position < 0 {
-            0
-        } else {
-            digits.get(position as usize).copied().unwrap_or(0)
-        };
-        fraction.push_str(&format!("{digit:04}"));
-        position += 1;
-    }
-    fraction.truncate(scale.max(0) as usize);
-    let sign = if sign == 0x4000 { "-" } else { "" };
-    if fraction.is_empty() {
-        format!("{sign}{integer}")
-    } else {
-        format!("{sign}{integer}.{fraction}")
-    }
+    Err(DbError {
+        kind: DbErrorKind::Other,
+        message: "the playground sends PostgreSQL statements with their values written in, not as parameters".to_string(),
+    })
 }
 
 impl Database for PostgresDatabase {
@@ -423,20 +372,29 @@ impl Database for PostgresDatabase {
             self.rowcount = Some(changed as i64);
             return Ok((columns, Vec::new()));
         }
-        let rows = self
-            .client
-            .query(&statement, &[])
-            .map_err(|error| self.failed(error, sql))?;
-        self.rowcount = Some(-1);
-        let rows = rows
+        let types: Vec<Type> = statement
+            .columns()
             .iter()
-            .map(|row| {
-                (0..columns.len())
-                    .map(|index| match row.try_get::<_, Raw>(index) {
-                        Ok(Raw(Some(value))) => value,
-                        _ => SqlValue::Null,
-                    })
-                    .collect()
+            .map(|column| column.type_().clone())
+            .collect();
+        // the rows in text form, typed by the prepared statement's columns
+        let messages = self
+            .client
+            .simple_query(sql)
+            .map_err(|error| self.failed(error, sql))?;
+        self.note_transaction(sql);
+        self.rowcount = Some(-1);
+        let rows = messages
+            .iter()
+            .filter_map(|message| match message {
+                SimpleQueryMessage::Row(row) => Some(
+                    types
+                        .iter()
+                        .enumerate()
+                        .map(|(index, kind)| value_of(kind, row.get(index)))
+                        .collect(),
+                ),
+                _ => None,
             })
             .collect();
         Ok((columns, rows))
@@ -490,18 +448,18 @@ mod tests {
     }
 
     #[test]
-    fn numerics_read_as_their_decimal_text() {
-        // 12345.678: weight 1, digits [1, 2345, 6780], scale 3
-        let raw: Vec<u8> = [3u16, 1, 0, 3, 1, 2345, 6780]
-            .iter()
-            .flat_map(|word| word.to_be_bytes())
-            .collect();
-        assert_eq!(numeric_text(&raw), "12345.678");
-        // -0.05: weight -1, digits [500], scale 2
-        let raw: Vec<u8> = [1u16, 0xFFFF, 0x4000, 2, 500]
-            .iter()
-            .flat_map(|word| word.to_be_bytes())
-            .collect();
-        assert_eq!(numeric_text(&raw), "-0.05");
+    fn column_text_is_read_by_type() {
+        assert_eq!(value_of(&Type::INT8, Some("-42")), SqlValue::Integer(-42));
+        assert_eq!(value_of(&Type::FLOAT8, Some("2.5")), SqlValue::Real(2.5));
+        assert_eq!(value_of(&Type::BOOL, Some("t")), SqlValue::Bool(true));
+        assert_eq!(
+            value_of(&Type::BYTEA, Some("\\x00ff")),
+            SqlValue::Blob(vec![0, 255])
+        );
+        assert_eq!(
+            value_of(&Type::NUMERIC, Some("10.50")),
+            SqlValue::Text("10.50".to_string())
+        );
+        assert_eq!(value_of(&Type::TEXT, None), SqlValue::Null);
     }
 }
