@@ -325,10 +325,7 @@ fn refuse_parameters(params: &[SqlValue]) -> Result<(), DbError> {
 
 impl Database for PostgresDatabase {
     fn execute(&mut self, sql: &str, params: &[SqlValue]) -> Result<usize, DbError> {
-        debug_assert!(
-            params.is_empty(),
-            "PostgreSQL statements arrive with literal binds"
-        );
+        refuse_parameters(params)?;
         let messages = self
             .client
             .simple_query(sql)
@@ -350,10 +347,7 @@ impl Database for PostgresDatabase {
         sql: &str,
         params: &[SqlValue],
     ) -> Result<(Vec<String>, Vec<Vec<SqlValue>>), DbError> {
-        debug_assert!(
-            params.is_empty(),
-            "PostgreSQL statements arrive with literal binds"
-        );
+        refuse_parameters(params)?;
         let statement = match self.client.prepare(sql) {
             Ok(statement) => statement,
             Err(error) => return Err(self.failed(error, sql)),
