@@ -192,17 +192,7 @@ fn expand(op: &BatchOp) -> Vec<Entry> {
             type_bound: false,
         }],
         BatchOp::CreateForeignKey(fk) => vec![Entry::AddConstraint {
-            constraint: Constraint::ForeignKey(ForeignKeyConstraint {
-                name: fk.name.clone(),
-                columns: fk.local_cols.clone(),
-                referent_table: fk.referent_table.clone(),
-                referent_columns: fk.remote_cols.clone(),
-                ondelete: fk.ondelete.clone(),
-                onupdate: fk.onupdate.clone(),
-                deferrable: fk.deferrable,
-                initially: fk.initially.clone(),
-                match_: fk.match_.clone(),
-            }),
+            constraint: fk.constraint(),
             type_bound: false,
         }],
         BatchOp::CreateCheckConstraint { name, condition } => vec![Entry::AddConstraint {

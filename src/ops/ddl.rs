@@ -599,20 +599,8 @@ pub(crate) fn create_index_sql(
     table_override: Option<&str>,
     if_not_exists: bool,
 ) -> Result<String, OpsError> {
-    let name = index.name.as_deref().ok_or_else(|| {
-        OpsError::Compile("CREATE INDEX requires that the index have a name".to_string())
-    })?;
-    let table = table_override.or(index.table.as_deref()).ok_or_else(|| {
-        OpsError::Compile(format!("Index '{name}' is not associated with any table."))
-    })?;
-    let elements: Vec<String> = index
-        .elements
-        .iter()
-        .map(|e| match e {
-            IndexElement::Column(c) => quote(c),
-            IndexElement::Expression(sql) => sql.clone(),
-        })
-        .collect();
+    let (name, table) = index.name_and_table(table_override)?;
+    let elements = index.elements_sql(quote);
     let mut text = format!(
         "CREATE {}INDEX {}{} ON {} ({})",
         if index.unique { "UNIQUE " } else { "" },

@@ -199,6 +199,23 @@ pub struct CreateForeignKey {
 }
 
 /// One `op.*` call.
+impl CreateForeignKey {
+    /// The constraint `create_foreign_key` adds.
+    pub fn constraint(&self) -> super::schema::Constraint {
+        super::schema::Constraint::ForeignKey(super::schema::ForeignKeyConstraint {
+            name: self.name.clone(),
+            columns: self.local_cols.clone(),
+            referent_table: self.referent_table.clone(),
+            referent_columns: self.remote_cols.clone(),
+            ondelete: self.ondelete.clone(),
+            onupdate: self.onupdate.clone(),
+            deferrable: self.deferrable,
+            initially: self.initially.clone(),
+            match_: self.match_.clone(),
+        })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Operation {
     CreateTable {

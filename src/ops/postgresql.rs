@@ -13,7 +13,7 @@
 //! ([`PostgresqlSpelling`]).
 
 use super::ddl::{bulk_insert_steps, execute_steps, RenderContext, Statement, Step};
-use super::operation::{AddColumn, AlterColumn, BatchOp, CreateForeignKey, Operation};
+use super::operation::{AddColumn, AlterColumn, BatchOp, Operation};
 use super::schema::{
     CheckConstraint, Column, Constraint, ForeignKeyConstraint, Index, IndexElement,
     PrimaryKeyConstraint, ServerDefault, Table, UniqueConstraint,
@@ -649,12 +649,7 @@ fn create_table_steps(
             table: Some(table.name.clone()),
             ..index
         };
-        steps.push(ddl(create_index_sql(
-            &index,
-            false,
-            schema,
-            &PgOptions::default(),
-        )?));
+        steps.push(ddl(plain_index_sql(&index, schema)?));
     }
     if let Some(comment) = &table.comment {
         steps.push(ddl(table_comment_sql(schema, &table.name, Some(comment))));
@@ -700,20 +695,8 @@ fn create_index_sql(
     schema: Option<&str>,
     pg: &PgOptions,
 ) -> Result<String, OpsError> {
-    let name = index.name.as_deref().ok_or_else(|| {
-        OpsError::Compile("CREATE INDEX requires that the index have a name".to_string())
-    })?;
-    let table = index.table.as_deref().ok_or_else(|| {
-        OpsError::Compile(format!("Index '{name}' is not associated with any table."))
-    })?;
-    let elements: Vec<String> = index
-        .elements
-        .iter()
-        .map(|element| match element {
-            IndexElement::Column(column) => quote(column),
-            IndexElement::Expression(sql) => sql.clone(),
-        })
-        .collect();
+    let (name, table) = index.name_and_table(None)?;
+    let elements = index.elements_sql(quote);
     let mut text = format!(
         "CREATE {}INDEX {}{}{} ON {} ",
         if index.unique { "UNIQUE " } else { "" },
@@ -734,6 +717,11 @@ fn create_index_sql(
         text.push_str(condition);
     }
     Ok(text)
+}
+
+/// An index a table or a column brings (no PostgreSQL keywords).
+fn plain_index_sql(index: &Index, schema: Option<&str>) -> Result<String, OpsError> {
+    create_index_sql(index, false, schema, &PgOptions::default())
 }
 
 fn drop_index_sql(name: &str, if_exists: bool, pg: &PgOptions) -> String {
@@ -811,12 +799,7 @@ fn add_column_steps(
         steps.push(ddl(add_constraint_sql(schema, table, &constraint)));
     }
     if let Some(index) = column_index(table, column) {
-        steps.push(ddl(create_index_sql(
-            &index,
-            false,
-            schema,
-            &PgOptions::default(),
-        )?));
+        steps.push(ddl(plain_index_sql(&index, schema)?));
     }
     if let Some(comment) = &column.comment {
         steps.push(ddl(column_comment_sql(
@@ -886,20 +869,6 @@ fn alter_column_steps(
         )));
     }
     Ok(steps)
-}
-
-fn foreign_key_constraint(source_columns: &[String], fk: &CreateForeignKey) -> Constraint {
-    Constraint::ForeignKey(ForeignKeyConstraint {
-        name: fk.name.clone(),
-        columns: source_columns.to_vec(),
-        referent_table: fk.referent_table.clone(),
-        referent_columns: fk.remote_cols.clone(),
-        ondelete: fk.ondelete.clone(),
-        onupdate: fk.onupdate.clone(),
-        deferrable: fk.deferrable,
-        initially: fk.initially.clone(),
-        match_: fk.match_.clone(),
-    })
 }
 
 fn drop_constraint_sql(schema: Option<&str>, table: &str, name: &str, if_exists: bool) -> String {
@@ -992,19 +961,24 @@ fn statements_in(
             name,
             table_name,
             columns,
-        } => vec![ddl(add_constraint_sql(
-            schema,
-            table_name,
-            &Constraint::Unique(UniqueConstraint {
+        } => {
+            let unique = UniqueConstraint {
                 name: name.clone(),
                 columns: columns.clone(),
-            }),
-        ))],
-        Operation::CreateForeignKey { source_table, fk } => vec![ddl(add_constraint_sql(
-            schema,
-            source_table,
-            &foreign_key_constraint(&fk.local_cols, fk),
-        ))],
+            };
+            vec![ddl(add_constraint_sql(
+                schema,
+                table_name,
+                &Constraint::Unique(unique),
+            ))]
+        }
+        Operation::CreateForeignKey { source_table, fk } => {
+            vec![ddl(add_constraint_sql(
+                schema,
+                source_table,
+                &fk.constraint(),
+            ))]
+        }
         Operation::CreateCheckConstraint {
             name,
             table_name,

@@ -297,6 +297,32 @@ pub struct Index {
 }
 
 impl Index {
+    /// The name and table `CREATE INDEX` needs (`table`: instead of the index's own), or
+    /// SQLAlchemy's compile error without one.
+    pub fn name_and_table<'a>(
+        &'a self,
+        table: Option<&'a str>,
+    ) -> Result<(&'a str, &'a str), super::OpsError> {
+        let name = self.name.as_deref().ok_or_else(|| {
+            super::OpsError::Compile("CREATE INDEX requires that the index have a name".to_string())
+        })?;
+        let table = table.or(self.table.as_deref()).ok_or_else(|| {
+            super::OpsError::Compile(format!("Index '{name}' is not associated with any table."))
+        })?;
+        Ok((name, table))
+    }
+
+    /// The indexed columns (quoted by `quote`) and expressions, as `CREATE INDEX` lists them.
+    pub fn elements_sql(&self, quote: fn(&str) -> String) -> Vec<String> {
+        self.elements
+            .iter()
+            .map(|element| match element {
+                IndexElement::Column(column) => quote(column),
+                IndexElement::Expression(sql) => sql.clone(),
+            })
+            .collect()
+    }
+
     pub fn on_columns(name: &str, table: &str, columns: &[&str], unique: bool) -> Index {
         Index {
             name: Some(name.to_string()),

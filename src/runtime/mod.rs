@@ -704,30 +704,18 @@ impl<'a> MigrationContext<'a> {
     /// Does the version table exist? (Offline: never consulted.)
     pub fn has_version_table(&mut self) -> Result<bool, RuntimeError> {
         let name = self.version_table.name.clone();
-        let postgresql = self.on_postgresql();
+        let sql = if self.on_postgresql() {
+            // SQLAlchemy's PostgreSQL `has_table`: a visible table of the search path
+            format!(
+                "SELECT pg_catalog.pg_class.relname FROM pg_catalog.pg_class JOIN pg_catalog.pg_namespace ON pg_catalog.pg_namespace.oid = pg_catalog.pg_class.relnamespace WHERE pg_catalog.pg_class.relname = '{}' AND pg_catalog.pg_class.relkind = ANY (ARRAY['r', 'p', 'f', 'v', 'm']) AND pg_catalog.pg_table_is_visible(pg_catalog.pg_class.oid) AND pg_catalog.pg_namespace.nspname != 'pg_catalog'",
+                name.replace('\'', "''")
+            )
+        } else {
+            format!("PRAGMA main.table_info(\"{name}\")")
+        };
         match &mut self.target {
             Target::Offline => Ok(false),
-            Target::Online(_) if postgresql => {
-                // SQLAlchemy's PostgreSQL `has_table`: a visible table of the search path
-                let sql = format!(
-                    "SELECT pg_catalog.pg_class.relname FROM pg_catalog.pg_class JOIN pg_catalog.pg_namespace ON pg_catalog.pg_namespace.oid = pg_catalog.pg_class.relnamespace WHERE pg_catalog.pg_class.relname = '{}' AND pg_catalog.pg_class.relkind = ANY (ARRAY['r', 'p', 'f', 'v', 'm']) AND pg_catalog.pg_table_is_visible(pg_catalog.pg_class.oid) AND pg_catalog.pg_namespace.nspname != 'pg_catalog'",
-                    name.replace('\'', "''")
-                );
-                let Target::Online(database) = &mut self.target else {
-                    return Ok(false);
-                };
-                let (_, rows) =
-                    database
-                        .query(&sql, &[])
-                        .map_err(|error| RuntimeError::Database {
-                            error,
-                            sql,
-                            params: Vec::new(),
-                        })?;
-                Ok(!rows.is_empty())
-            }
             Target::Online(database) => {
-                let sql = format!("PRAGMA main.table_info(\"{name}\")");
                 let (_, rows) =
                     database
                         .query(&sql, &[])
