@@ -202,6 +202,14 @@ scenario!(
     "postgresql_errors"
 );
 
+scenario!(
+    /// PostgreSQL offline: identity columns added later, a sequence default, the primary key
+    /// dropped, `insert().values()`, batch `recreate='always'` (Alembic's "needs a live
+    /// database" error), `--tag`, `stamp --purge`.
+    postgresql_more_matches_alembic,
+    "postgresql_more"
+);
+
 /// Random command lines, the same in both tools, on a project with two roots, a merge, a
 /// branch label and `depends_on`: every command and option mixed with valid, relative,
 /// ambiguous, unknown and malformed identifiers. Whatever Alembic answers (output, error,

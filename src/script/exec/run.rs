@@ -113,9 +113,20 @@ fn run_one(
         let steps = match context.dialect {
             crate::host::Dialect::Sqlite => ops::statements(&op.operation, &render),
             #[cfg(feature = "postgresql")]
-            crate::host::Dialect::Postgresql => {
-                ops::postgresql::statements(&op.operation, &render, &mut context.type_memo)
-            }
+            crate::host::Dialect::Postgresql => match copies_table(&op.operation) {
+                Some((table, false)) if context.is_offline() => Err(ops::OpsError::Command(format!(
+                    "This operation cannot proceed in --sql mode; batch mode with dialect postgresql requires a live database connection with which to reflect the table \"{table}\". To generate a batch SQL migration script using table \"move and copy\", a complete Table object should be passed to the \"copy_from\" argument of the batch_alter_table() method so that table reflection can be skipped."
+                ))),
+                Some(_) => {
+                    return Err(ExecError::Unsupported {
+                        path: script.path.clone(),
+                        line: op.line,
+                        column: 1,
+                        message: "the playground runs batch mode on PostgreSQL as plain ALTER statements; recreate='always' (move and copy) is not supported there yet".to_string(),
+                    })
+                }
+                None => ops::postgresql::statements(&op.operation, &render, &mut context.type_memo),
+            },
         }
         .map_err(python)?;
         for step in steps {
@@ -149,6 +160,22 @@ fn run_one(
         }
     }
     Ok(rows)
+}
+
+/// The table a batch block would move and copy on PostgreSQL (`recreate='always'`; it alters
+/// in place otherwise), and whether it was given a `copy_from` table.
+#[cfg(feature = "postgresql")]
+fn copies_table(operation: &ops::Operation) -> Option<(String, bool)> {
+    match operation {
+        ops::Operation::BatchAlterTable {
+            table_name,
+            recreate: ops::Recreate::Always,
+            copy_from,
+            ..
+        } => Some((table_name.clone(), copy_from.is_some())),
+        ops::Operation::Postgresql { operation, .. } => copies_table(operation),
+        _ => None,
+    }
 }
 
 fn sql_value(literal: &Literal) -> SqlValue {
