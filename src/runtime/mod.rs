@@ -434,6 +434,10 @@ pub struct MigrationContext<'a> {
     /// The enum types this run has created (PostgreSQL creates each once per run).
     #[cfg(feature = "postgresql")]
     pub type_memo: Vec<String>,
+    /// Inside `autocommit_block()` on PostgreSQL: statements run without a transaction (the
+    /// driver's AUTOCOMMIT isolation level), as `CREATE INDEX CONCURRENTLY` needs.
+    #[cfg(feature = "postgresql")]
+    autocommit: bool,
     /// Every statement executed online, as SQLAlchemy's engine log would show it (for the
     /// page's "SQL of the last command").
     pub executed: Vec<Statement>,
@@ -465,6 +469,8 @@ impl<'a> MigrationContext<'a> {
             x_arguments: Vec::new(),
             #[cfg(feature = "postgresql")]
             type_memo: Vec::new(),
+            #[cfg(feature = "postgresql")]
+            autocommit: false,
             executed: Vec::new(),
         }
     }
@@ -481,6 +487,16 @@ impl<'a> MigrationContext<'a> {
             return true;
         }
         false
+    }
+
+    /// Whether a statement needs a transaction begun first: any statement on PostgreSQL
+    /// (outside an autocommit block), DML on SQLite (pysqlite's rule).
+    fn begins_transaction(&self, sql: &str) -> bool {
+        #[cfg(feature = "postgresql")]
+        if self.on_postgresql() {
+            return !self.autocommit;
+        }
+        opens_transaction(sql)
     }
 
     /// The database, when online (for reflection and `op.get_bind()` reads).
@@ -501,10 +517,11 @@ impl<'a> MigrationContext<'a> {
             }
             Target::Online(_) => {
                 let postgresql = self.on_postgresql();
+                let begins = self.begins_transaction(&statement.sql);
                 let Target::Online(database) = &mut self.target else {
                     return Ok(0);
                 };
-                if (postgresql || opens_transaction(&statement.sql)) && !database.in_transaction() {
+                if begins && !database.in_transaction() {
                     database
                         .execute("BEGIN", &[])
                         .map_err(|error| RuntimeError::Database {
@@ -536,6 +553,7 @@ impl<'a> MigrationContext<'a> {
     /// no rows.
     pub fn query(&mut self, statement: &Statement) -> Result<Option<QueryRows>, RuntimeError> {
         let postgresql = self.on_postgresql();
+        let begins = self.begins_transaction(&statement.sql);
         let Target::Online(database) = &mut self.target else {
             self.execute(statement)?;
             return Ok(None);
@@ -545,7 +563,7 @@ impl<'a> MigrationContext<'a> {
             sql: statement.sql.clone(),
             params: vec![statement.params.clone()],
         };
-        if (postgresql || opens_transaction(&statement.sql)) && !database.in_transaction() {
+        if begins && !database.in_transaction() {
             database.execute("BEGIN", &[]).map_err(failed)?;
         }
         self.executed.push(statement.clone());
@@ -638,6 +656,10 @@ impl<'a> MigrationContext<'a> {
     /// offline with transactional DDL `COMMIT;` and `BEGIN;` are printed (Alembic's
     /// `MigrationContext.autocommit_block`).
     pub fn autocommit_block(&mut self, entering: bool) -> Result<(), RuntimeError> {
+        #[cfg(feature = "postgresql")]
+        if self.on_postgresql() {
+            self.autocommit = entering;
+        }
         match (&self.target, entering) {
             (Target::Offline, _) if self.transactional_ddl => {
                 let text = if entering {
