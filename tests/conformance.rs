@@ -210,6 +210,65 @@ scenario!(
     "postgresql_more"
 );
 
+/// A SQLite scenario run again against a real PostgreSQL server (a fresh database per tool).
+macro_rules! on_postgresql {
+    ($(#[$doc:meta])* $test:ident, $name:literal) => {
+        $(#[$doc])*
+        #[test]
+        fn $test() {
+            let mut steps = vec![harness::Step::Postgresql];
+            steps.extend(parse_scenario(include_str!(concat!(
+                "scenarios/",
+                $name,
+                ".scenario"
+            ))));
+            assert_conformant(concat!($name, "_on_postgresql"), &steps);
+        }
+    };
+}
+
+on_postgresql!(
+    /// The seed tutorial's linear chain on PostgreSQL.
+    linear_chain_on_postgresql,
+    "linear_chain"
+);
+
+on_postgresql!(
+    /// Branches, merges, labels and dependencies on PostgreSQL.
+    branched_on_postgresql,
+    "branched"
+);
+
+on_postgresql!(
+    /// Identifiers and history ranges on PostgreSQL.
+    identifiers_on_postgresql,
+    "identifiers"
+);
+
+on_postgresql!(
+    /// Transactional options on PostgreSQL (where DDL is transactional by default).
+    transactional_on_postgresql,
+    "transactional"
+);
+
+on_postgresql!(
+    /// Broken revision files, env.py and ini files on PostgreSQL.
+    broken_input_on_postgresql,
+    "broken_input"
+);
+
+on_postgresql!(
+    /// Naming conventions on created tables on PostgreSQL.
+    naming_convention_on_postgresql,
+    "naming_convention"
+);
+
+on_postgresql!(
+    /// Failing steps on PostgreSQL.
+    failures_on_postgresql,
+    "failures"
+);
+
 /// Random command lines, the same in both tools, on a project with two roots, a merge, a
 /// branch label and `depends_on`: every command and option mixed with valid, relative,
 /// ambiguous, unknown and malformed identifiers. Whatever Alembic answers (output, error,

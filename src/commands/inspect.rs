@@ -221,6 +221,8 @@ pub fn current(invocation: &mut Invocation<'_, '_>) -> CommandResult {
             .map_err(|error| environment::database_failure(&error, Vec::new()))
     })?;
     if verbose {
+        #[cfg(feature = "postgresql")]
+        let url = crate::config::hide_password(&url);
         invocation.print(&format!("Current revision(s) for {url}:"));
     }
     deferred.emit_warnings(&mut invocation.out);

@@ -326,6 +326,25 @@ impl DatabaseUrl {
     }
 }
 
+/// The URL as SQLAlchemy shows it (`URL.__repr__`): the password as `***`.
+#[cfg(feature = "postgresql")]
+pub fn hide_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let (authority, tail) = match rest.find(['/', '?']) {
+        Some(end) => rest.split_at(end),
+        None => (rest, ""),
+    };
+    match authority.rsplit_once('@') {
+        Some((credentials, host)) => match credentials.split_once(':') {
+            Some((user, _)) => format!("{scheme}://{user}:***@{host}{tail}"),
+            None => url.to_string(),
+        },
+        None => url.to_string(),
+    }
+}
+
 /// Parses a `sqlalchemy.url` as `sqlalchemy.engine.make_url` and the dialect lookup do; the
 /// error is the text of SQLAlchemy's `ArgumentError` (it starts `Could not parse`) or of its
 /// `NoSuchModuleError` (or the playground's, for a dialect it does not have).
@@ -384,6 +403,24 @@ pub fn parse_sqlite_url(url: &str) -> Result<SqliteTarget, String> {
 mod tests {
     use super::*;
     use crate::host::MemoryFs;
+
+    #[cfg(feature = "postgresql")]
+    #[test]
+    fn urls_show_their_password_hidden_as_sqlalchemy_shows_them() {
+        assert_eq!(
+            hide_password("postgresql+psycopg2://scott:tiger@db:5432/app?sslmode=off"),
+            "postgresql+psycopg2://scott:***@db:5432/app?sslmode=off"
+        );
+        assert_eq!(
+            hide_password("postgresql://scott:t%40ger@db/app"),
+            "postgresql://scott:***@db/app"
+        );
+        assert_eq!(
+            hide_password("postgresql://scott@db/app"),
+            "postgresql://scott@db/app"
+        );
+        assert_eq!(hide_password("sqlite:///app.db"), "sqlite:///app.db");
+    }
 
     #[test]
     fn loads_script_location_relative_to_here_and_cwd() {

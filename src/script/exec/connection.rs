@@ -502,6 +502,7 @@ fn inspect_now(
     let failed = |ev: &Evaluator, error: crate::runtime::RuntimeError| {
         ev.python(span, "sqlalchemy.exc.OperationalError", error.to_string())
     };
+    super::metadata::reflection_supported(ev, span)?;
     let Some(database) = ev.database() else {
         return Err(ev.unsupported(span, super::NEEDS_DATABASE));
     };

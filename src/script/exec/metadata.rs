@@ -195,8 +195,23 @@ fn operational(ev: &Evaluator, span: Span, error: impl std::fmt::Display) -> sup
     ev.python(span, "sqlalchemy.exc.OperationalError", error.to_string())
 }
 
+/// Reflection reads SQLite's catalog; on PostgreSQL it stops with a clear error (what stays
+/// to do: `pg_catalog`, as autogenerate will read it).
+pub(super) fn reflection_supported(ev: &Evaluator, span: Span) -> EvalResult<()> {
+    #[cfg(feature = "postgresql")]
+    if ev.dialect() == crate::host::Dialect::Postgresql {
+        return Err(ev.unsupported(
+            span,
+            "the playground reflects SQLite databases only: sa.inspect(bind), MetaData.reflect() and autoload_with= are not supported on PostgreSQL yet",
+        ));
+    }
+    let _ = (ev, span);
+    Ok(())
+}
+
 /// The database's tables, as SQLAlchemy's SQLite dialect lists them (`get_table_names`).
 pub(super) fn table_names(ev: &mut Evaluator, span: Span) -> EvalResult<Vec<String>> {
+    reflection_supported(ev, span)?;
     let Some(database) = ev.database() else {
         return Err(ev.unsupported(span, super::NEEDS_DATABASE));
     };
@@ -217,6 +232,7 @@ pub(super) fn table_names(ev: &mut Evaluator, span: Span) -> EvalResult<Vec<Stri
 }
 
 fn reflect(ev: &mut Evaluator, name: &str, span: Span) -> EvalResult<Table> {
+    reflection_supported(ev, span)?;
     let Some(database) = ev.database() else {
         return Err(ev.unsupported(span, super::NEEDS_DATABASE));
     };
