@@ -36,16 +36,6 @@ pub struct PostgresUrl {
     pub query: Vec<(String, String)>,
 }
 
-/// The SQL dialect a `sqlalchemy.url` names: which DDL the operations compile to, which
-/// `Impl` the banner names, whether DDL is transactional by default.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Dialect {
-    #[default]
-    Sqlite,
-    #[cfg(feature = "postgresql")]
-    Postgresql,
-}
-
 /// A local date and time, as Python's `datetime.now()` would give it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CreateDate {

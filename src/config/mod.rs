@@ -317,11 +317,11 @@ fn parse_postgres_rest(driver: &str, rest: &str) -> Result<PostgresUrl, String> 
 }
 
 impl DatabaseUrl {
-    pub fn dialect(&self) -> crate::host::Dialect {
+    pub fn dialect(&self) -> crate::runtime::Dialect {
         match self {
-            DatabaseUrl::Sqlite(_) => crate::host::Dialect::Sqlite,
+            DatabaseUrl::Sqlite(_) => crate::runtime::Dialect::Sqlite,
             #[cfg(feature = "postgresql")]
-            DatabaseUrl::Postgresql(_) => crate::host::Dialect::Postgresql,
+            DatabaseUrl::Postgresql(_) => crate::runtime::Dialect::Postgresql,
         }
     }
 }

@@ -11,8 +11,17 @@ use std::fmt;
 
 pub mod reflect;
 
-use crate::host::Dialect;
 use crate::output::Output;
+
+/// The SQL dialect a `sqlalchemy.url` names: which DDL the operations compile to, which
+/// `Impl` the banner names, whether DDL is transactional by default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Dialect {
+    #[default]
+    Sqlite,
+    #[cfg(feature = "postgresql")]
+    Postgresql,
+}
 
 /// A value bound to, or read from, SQLite.
 #[derive(Debug, Clone, PartialEq)]

@@ -230,7 +230,7 @@ pub(super) trait LiveOps {
     fn x_arguments(&self) -> Vec<String>;
     /// The dialect the operations compile to.
     #[cfg(feature = "postgresql")]
-    fn dialect(&self) -> crate::host::Dialect;
+    fn dialect(&self) -> crate::runtime::Dialect;
 }
 
 pub(super) struct Evaluator<'a> {
@@ -678,8 +678,8 @@ impl<'a> Evaluator<'a> {
         let dialect = "sqlite";
         #[cfg(feature = "postgresql")]
         let dialect = match self.dialect() {
-            crate::host::Dialect::Sqlite => dialect,
-            crate::host::Dialect::Postgresql => "postgresql",
+            crate::runtime::Dialect::Sqlite => dialect,
+            crate::runtime::Dialect::Postgresql => "postgresql",
         };
         let for_dialect = args.any(|arg| matches!(&arg.value, Value::Str(name) if name == dialect));
         let chosen = if for_dialect { variant.value } else { receiver };
@@ -693,7 +693,7 @@ impl<'a> Evaluator<'a> {
 
     /// The dialect the operations compile to (SQLite while collecting them for lint).
     #[cfg(feature = "postgresql")]
-    pub fn dialect(&self) -> crate::host::Dialect {
+    pub fn dialect(&self) -> crate::runtime::Dialect {
         self.live
             .as_deref()
             .map(|live| live.dialect())

@@ -199,7 +199,7 @@ fn operational(ev: &Evaluator, span: Span, error: impl std::fmt::Display) -> sup
 /// to do: `pg_catalog`, as autogenerate will read it).
 pub(super) fn reflection_supported(ev: &Evaluator, span: Span) -> EvalResult<()> {
     #[cfg(feature = "postgresql")]
-    if ev.dialect() == crate::host::Dialect::Postgresql {
+    if ev.dialect() == crate::runtime::Dialect::Postgresql {
         return Err(ev.unsupported(
             span,
             "the playground reflects SQLite databases only: sa.inspect(bind), MetaData.reflect() and autoload_with= are not supported on PostgreSQL yet",

@@ -403,7 +403,7 @@ fn req_str(ev: &Evaluator, bound: &Bound, name: &str, span: Span) -> EvalResult<
 /// (`create_table` takes it among its `**kw`.)
 #[cfg(feature = "postgresql")]
 fn schema_keyword(ev: &Evaluator, bound: &mut Bound, name: &str) -> EvalResult<Option<String>> {
-    if ev.dialect() == crate::host::Dialect::Postgresql {
+    if ev.dialect() == crate::runtime::Dialect::Postgresql {
         if let Some(keyword) = bound.take_extra(name) {
             let arg = Arg {
                 value: keyword.value,
@@ -425,7 +425,7 @@ fn postgresql_keywords(
     name: &str,
 ) -> EvalResult<crate::ops::postgresql::PgOptions> {
     let mut options = crate::ops::postgresql::PgOptions::default();
-    if ev.dialect() != crate::host::Dialect::Postgresql
+    if ev.dialect() != crate::runtime::Dialect::Postgresql
         || !matches!(name, "create_index" | "drop_index" | "alter_column")
     {
         return Ok(options);

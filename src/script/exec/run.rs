@@ -62,7 +62,7 @@ impl LiveOps for Live<'_, '_> {
     }
 
     #[cfg(feature = "postgresql")]
-    fn dialect(&self) -> crate::host::Dialect {
+    fn dialect(&self) -> crate::runtime::Dialect {
         self.context.dialect
     }
 }
@@ -93,13 +93,13 @@ fn run_one(
         };
         // PostgreSQL's statements carry their values written in, as psycopg2 interpolates
         // them on the client
-        let literal = context.is_offline() || context.dialect != crate::host::Dialect::Sqlite;
+        let literal = context.is_offline() || context.dialect != crate::runtime::Dialect::Sqlite;
         let mut render = if literal {
             RenderContext::offline()
         } else {
             RenderContext::online()
         };
-        let reflects = context.dialect == crate::host::Dialect::Sqlite;
+        let reflects = context.dialect == crate::runtime::Dialect::Sqlite;
         if let Some(table_name) = ops::table_to_reflect(&op.operation, &render).filter(|_| reflects)
         {
             if let Some(database) = context.database() {
@@ -111,9 +111,9 @@ fn run_one(
             }
         }
         let steps = match context.dialect {
-            crate::host::Dialect::Sqlite => ops::statements(&op.operation, &render),
+            crate::runtime::Dialect::Sqlite => ops::statements(&op.operation, &render),
             #[cfg(feature = "postgresql")]
-            crate::host::Dialect::Postgresql => match copies_table(&op.operation) {
+            crate::runtime::Dialect::Postgresql => match copies_table(&op.operation) {
                 Some((table, false)) if context.is_offline() => Err(ops::OpsError::Command(format!(
                     "This operation cannot proceed in --sql mode; batch mode with dialect postgresql requires a live database connection with which to reflect the table \"{table}\". To generate a batch SQL migration script using table \"move and copy\", a complete Table object should be passed to the \"copy_from\" argument of the batch_alter_table() method so that table reflection can be skipped."
                 ))),

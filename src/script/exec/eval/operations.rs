@@ -223,7 +223,7 @@ impl<'a> Evaluator<'a> {
                 match args.first().map(|arg| &arg.value) {
                     #[cfg(feature = "postgresql")]
                     Some(Value::Connection)
-                        if self.dialect() == crate::host::Dialect::Postgresql =>
+                        if self.dialect() == crate::runtime::Dialect::Postgresql =>
                     {
                         // PostgreSQL creates (or drops) a native enum's type
                         let Value::Type(type_) = *receiver else {
