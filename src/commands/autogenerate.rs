@@ -62,7 +62,7 @@ pub fn compare(
     models: &[SchemaTable],
 ) -> Result<Comparison, Failure> {
     let version_table = environment.options.version_table.clone();
-    if environment.dialect != crate::runtime::Dialect::Sqlite {
+    if environment.database.dialect() != crate::runtime::Dialect::Sqlite {
         // (what stays to do: reflection through pg_catalog and PostgreSQL's comparisons)
         return Err(Failure::Playground(
             "the playground compares models with SQLite databases only; autogenerate and check against PostgreSQL are not supported yet".to_string(),

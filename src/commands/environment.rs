@@ -3,7 +3,7 @@
 
 use super::directory::{syntax_frames, DeferredMap, ScriptDirectory};
 use super::{Failure, Invocation};
-use crate::config::{parse_url, Config, DatabaseUrl, SqliteTarget};
+use crate::config::{parse_url, Config, DatabaseUrl};
 use crate::graph::{MigrationStep, StepKind};
 use crate::host::CreateDate;
 use crate::host::FileSystem;
@@ -35,12 +35,8 @@ impl Logger {
 pub struct Environment<'p> {
     pub options: EnvOptions,
     pub url: String,
-    pub target: Option<SqliteTarget>,
-    /// The URL's dialect: the DDL the operations compile to.
-    pub dialect: Dialect,
-    /// A PostgreSQL URL's parts (to connect online).
-    #[cfg(feature = "postgresql")]
-    pub postgres: Option<crate::config::PostgresUrl>,
+    /// What the URL names (the database to connect to online; its dialect).
+    pub database: DatabaseUrl,
     pub logger: Logger,
     /// env.py's finished run (its functions stay callable: `include_object`...).
     pub run: EnvRun<'p>,
@@ -163,17 +159,7 @@ pub fn start<'p>(
     Ok(Environment {
         options,
         url,
-        #[cfg(feature = "postgresql")]
-        postgres: match &parsed {
-            DatabaseUrl::Postgresql(url) => Some(url.clone()),
-            DatabaseUrl::Sqlite(_) => None,
-        },
-        target: match parsed {
-            DatabaseUrl::Sqlite(target) => Some(target),
-            #[cfg(feature = "postgresql")]
-            DatabaseUrl::Postgresql(_) => None,
-        },
-        dialect,
+        database: parsed,
         logger: Logger {
             enabled: invocation.logging && invocation.info_enabled,
         },
@@ -259,24 +245,27 @@ fn run_in_context(
             return Err(Failure::Done);
         }
         let mut context = MigrationContext::offline();
-        configure_context(&mut context, &environment.options, environment.dialect);
+        configure_context(
+            &mut context,
+            &environment.options,
+            environment.database.dialect(),
+        );
         let result = body(&mut context, files);
         (result, std::mem::take(&mut context.out))
     } else {
-        let connected = match &environment.target {
-            Some(target) => invocation.host.databases.connect(target, &cwd),
+        let connected = match &environment.database {
+            DatabaseUrl::Sqlite(target) => invocation.host.databases.connect(target, &cwd),
             #[cfg(feature = "postgresql")]
-            None => match &environment.postgres {
-                Some(url) => invocation.host.databases.connect_postgresql(url),
-                None => Err("no database URL".to_string()),
-            },
-            #[cfg(not(feature = "postgresql"))]
-            None => Err("no database URL".to_string()),
+            DatabaseUrl::Postgresql(url) => invocation.host.databases.connect_postgresql(url),
         };
         let database = connected
             .map_err(|message| Failure::unhandled("sqlalchemy.exc.OperationalError", message))?;
         let mut context = MigrationContext::online(database);
-        configure_context(&mut context, &environment.options, environment.dialect);
+        configure_context(
+            &mut context,
+            &environment.options,
+            environment.database.dialect(),
+        );
         // env.py connected (the database file exists now) but never ran the migrations
         if !environment.run.ran_migrations() {
             return Err(Failure::Done);

@@ -53,7 +53,7 @@ pub struct Statement {
 }
 
 impl Statement {
-    fn ddl(sql: String) -> Statement {
+    pub(crate) fn ddl(sql: String) -> Statement {
         Statement {
             sql,
             params: Params::None,
@@ -310,7 +310,9 @@ pub(crate) fn column_spec(
 
 // ------------------------------------------------------------ constraints
 
-fn fk_tail(
+/// A foreign key's clauses after `REFERENCES t (c)` (no identifiers: the same in every
+/// dialect).
+pub(crate) fn fk_tail(
     match_: &Option<String>,
     ondelete: &Option<String>,
     onupdate: &Option<String>,

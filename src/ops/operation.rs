@@ -198,7 +198,6 @@ pub struct CreateForeignKey {
     pub match_: Option<String>,
 }
 
-/// One `op.*` call.
 impl CreateForeignKey {
     /// The constraint `create_foreign_key` adds.
     pub fn constraint(&self) -> super::schema::Constraint {
@@ -216,6 +215,7 @@ impl CreateForeignKey {
     }
 }
 
+/// One `op.*` call.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Operation {
     CreateTable {
@@ -294,8 +294,6 @@ pub enum Operation {
         rows: Vec<Vec<(String, Literal)>>,
         multiinsert: bool,
     },
-    /// An operation with what only PostgreSQL reads: `schema=` (its tables' schema) and
-    /// `postgresql_*` keywords.
     /// `sa.Enum(...).create(bind)` / `.drop(bind)`: PostgreSQL's `CREATE TYPE` / `DROP TYPE`
     /// of a native enum (nothing on SQLite).
     #[cfg(feature = "postgresql")]
@@ -303,6 +301,8 @@ pub enum Operation {
         create: bool,
         type_: SqlType,
     },
+    /// An operation with what only PostgreSQL reads: `schema=` (its tables' schema) and
+    /// `postgresql_*` keywords.
     #[cfg(feature = "postgresql")]
     Postgresql {
         options: super::postgresql::PgOptions,

@@ -12,13 +12,13 @@
 //! The DML (`op.execute`, `bulk_insert`) is the shared renderer's, spelled the PostgreSQL way
 //! ([`PostgresqlSpelling`]).
 
-use super::ddl::{bulk_insert_steps, execute_steps, RenderContext, Statement, Step};
+use super::ddl::{bulk_insert_steps, execute_steps, fk_tail, RenderContext, Statement, Step};
 use super::operation::{AddColumn, AlterColumn, BatchOp, Operation};
 use super::schema::{
     CheckConstraint, Column, Constraint, ForeignKeyConstraint, Index, IndexElement,
     PrimaryKeyConstraint, ServerDefault, Table, UniqueConstraint,
 };
-use super::sqltext::{quote_identifier, sql_string, Spelling};
+use super::sqltext::{quote_identifier, requires_quotes_among, sql_string, Spelling};
 use super::types::{Affinity, SqlType, TypeClass};
 use super::{Literal, OpsError};
 
@@ -205,18 +205,7 @@ const RESERVED_WORDS: &[&str] = &[
 
 /// `PGIdentifierPreparer.quote(name)`: the same rule as SQLite's, with PostgreSQL's words.
 pub fn quote(name: &str) -> String {
-    let Some(first) = name.chars().next() else {
-        return quote_identifier(name);
-    };
-    let lower = name.to_lowercase();
-    let required = RESERVED_WORDS.contains(&lower.as_str())
-        || first.is_ascii_digit()
-        || first == '$'
-        || !name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
-        || lower != name;
-    if required {
+    if requires_quotes_among(name, RESERVED_WORDS) {
         quote_identifier(name)
     } else {
         name.to_string()
@@ -476,23 +465,13 @@ fn foreign_key_sql(fk: &ForeignKeyConstraint) -> String {
         referent(&fk.referent_table),
         join_quoted(&fk.referent_columns)
     );
-    if let Some(match_) = &fk.match_ {
-        text.push_str(&format!(" MATCH {match_}"));
-    }
-    if let Some(ondelete) = &fk.ondelete {
-        text.push_str(&format!(" ON DELETE {ondelete}"));
-    }
-    if let Some(onupdate) = &fk.onupdate {
-        text.push_str(&format!(" ON UPDATE {onupdate}"));
-    }
-    match fk.deferrable {
-        Some(true) => text.push_str(" DEFERRABLE"),
-        Some(false) => text.push_str(" NOT DEFERRABLE"),
-        None => {}
-    }
-    if let Some(initially) = &fk.initially {
-        text.push_str(&format!(" INITIALLY {initially}"));
-    }
+    text.push_str(&fk_tail(
+        &fk.match_,
+        &fk.ondelete,
+        &fk.onupdate,
+        fk.deferrable,
+        &fk.initially,
+    ));
     text
 }
 
@@ -554,12 +533,7 @@ fn column_index(table: &str, column: &Column) -> Option<Index> {
 }
 
 fn ddl(sql: String) -> Step {
-    Step::Execute(Statement {
-        sql,
-        params: super::ddl::Params::None,
-        is_ddl: true,
-        on_error: Vec::new(),
-    })
+    Step::Execute(Statement::ddl(sql))
 }
 
 /// The enum types a migration run has created (`CREATE TYPE` once per name, as the
@@ -773,17 +747,17 @@ fn add_column_steps(
     if inline_fk {
         if let Some(fk) = column.foreign_keys.first() {
             let (ref_table, ref_column) = fk.target_parts();
-            let mut tail = ForeignKeyConstraint::from_column_fk(&column.name, fk);
-            tail.name = None;
-            let rendered = foreign_key_sql(&tail);
-            let options = rendered
-                .split_once(&format!("({})", quote(&ref_column)))
-                .map(|(_, options)| options.to_string())
-                .unwrap_or_default();
             text.push_str(&format!(
-                " REFERENCES {} ({}){options}",
+                " REFERENCES {} ({}){}",
                 quote(&ref_table),
-                quote(&ref_column)
+                quote(&ref_column),
+                fk_tail(
+                    &fk.match_,
+                    &fk.ondelete,
+                    &fk.onupdate,
+                    fk.deferrable,
+                    &fk.initially
+                )
             ));
         }
     }

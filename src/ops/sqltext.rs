@@ -127,11 +127,16 @@ const RESERVED_WORDS: &[&str] = &[
 
 /// Whether SQLAlchemy would quote `name` (`IdentifierPreparer._requires_quotes`).
 pub fn requires_quotes(name: &str) -> bool {
+    requires_quotes_among(name, RESERVED_WORDS)
+}
+
+/// `_requires_quotes` with a dialect's reserved words (lower case).
+pub fn requires_quotes_among(name: &str, reserved_words: &[&str]) -> bool {
     let Some(first) = name.chars().next() else {
         return true;
     };
     let lower = name.to_lowercase();
-    RESERVED_WORDS.contains(&lower.as_str())
+    reserved_words.contains(&lower.as_str())
         || first.is_ascii_digit()
         || first == '$'
         || !name

@@ -498,6 +498,16 @@ impl<'a> MigrationContext<'a> {
         false
     }
 
+    /// The text and parameters a statement is sent with: on PostgreSQL its values are
+    /// written in (its offline text), as psycopg2 interpolates them on the client.
+    fn sent<'s>(&self, statement: &'s Statement) -> (&'s str, &'s [SqlValue]) {
+        if self.on_postgresql() && !statement.params.is_empty() {
+            (&statement.offline_sql, &[])
+        } else {
+            (&statement.sql, &statement.params)
+        }
+    }
+
     /// Whether a statement needs a transaction begun first: any statement on PostgreSQL
     /// (outside an autocommit block), DML on SQLite (pysqlite's rule).
     fn begins_transaction(&self, sql: &str) -> bool {
@@ -519,17 +529,16 @@ impl<'a> MigrationContext<'a> {
     /// Executes a statement online (opening a transaction first for DML, as pysqlite does),
     /// or prints it offline followed by a blank line.
     pub fn execute(&mut self, statement: &Statement) -> Result<usize, RuntimeError> {
+        let (begins, sent) = (
+            self.begins_transaction(&statement.sql),
+            self.sent(statement),
+        );
         match &mut self.target {
             Target::Offline => {
                 self.out.stdout(format!("{};\n\n", statement.offline_sql));
                 Ok(1)
             }
-            Target::Online(_) => {
-                let postgresql = self.on_postgresql();
-                let begins = self.begins_transaction(&statement.sql);
-                let Target::Online(database) = &mut self.target else {
-                    return Ok(0);
-                };
+            Target::Online(database) => {
                 if begins && !database.in_transaction() {
                     database
                         .execute("BEGIN", &[])
@@ -540,11 +549,7 @@ impl<'a> MigrationContext<'a> {
                         })?;
                 }
                 self.executed.push(statement.clone());
-                let (sql, params) = if postgresql && !statement.params.is_empty() {
-                    (&statement.offline_sql, &[][..])
-                } else {
-                    (&statement.sql, &statement.params[..])
-                };
+                let (sql, params) = sent;
                 database
                     .execute(sql, params)
                     .map_err(|error| RuntimeError::Database {
@@ -561,8 +566,10 @@ impl<'a> MigrationContext<'a> {
     /// offline the statement is printed, as Alembic's mock connection does, and there are
     /// no rows.
     pub fn query(&mut self, statement: &Statement) -> Result<Option<QueryRows>, RuntimeError> {
-        let postgresql = self.on_postgresql();
-        let begins = self.begins_transaction(&statement.sql);
+        let (begins, sent) = (
+            self.begins_transaction(&statement.sql),
+            self.sent(statement),
+        );
         let Target::Online(database) = &mut self.target else {
             self.execute(statement)?;
             return Ok(None);
@@ -576,12 +583,7 @@ impl<'a> MigrationContext<'a> {
             database.execute("BEGIN", &[]).map_err(failed)?;
         }
         self.executed.push(statement.clone());
-        let (sql, params) = if postgresql && !statement.params.is_empty() {
-            (&statement.offline_sql, &[][..])
-        } else {
-            (&statement.sql, &statement.params[..])
-        };
-        let (columns, rows) = database.query(sql, params).map_err(failed)?;
+        let (columns, rows) = database.query(sent.0, sent.1).map_err(failed)?;
         #[cfg(feature = "postgresql")]
         let counted = database.rowcount();
         #[cfg(not(feature = "postgresql"))]

@@ -946,30 +946,33 @@ impl PostgresPair {
                 table[0], table[1], table[2]
             ));
         }
-        for column in text(&format!(
-            "SELECT table_schema, table_name, column_name, data_type, coalesce(character_maximum_length::text, ''), coalesce(numeric_precision::text, '') || ',' || coalesce(numeric_scale::text, ''), udt_name, is_nullable, coalesce(column_default, ''), is_identity, coalesce(identity_generation, ''), coalesce(col_description((quote_ident(table_schema) || '.' || quote_ident(table_name))::regclass, ordinal_position), '') FROM information_schema.columns WHERE table_schema {USER} ORDER BY table_schema, table_name, ordinal_position"
-        )) {
-            schema.push(format!("column {}", column.join(" | ")));
-        }
-        for constraint in text(&format!(
-            "SELECT n.nspname, cl.relname, c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c JOIN pg_class cl ON cl.oid = c.conrelid JOIN pg_namespace n ON n.oid = cl.relnamespace WHERE n.nspname {USER} ORDER BY 1, 2, 3"
-        )) {
-            schema.push(format!("constraint {}", constraint.join(" | ")));
-        }
-        for index in text(&format!(
-            "SELECT schemaname, tablename, indexname, indexdef FROM pg_indexes WHERE schemaname {USER} ORDER BY 1, 2, 3"
-        )) {
-            schema.push(format!("index {}", index.join(" | ")));
-        }
-        for enumeration in text(&format!(
-            "SELECT n.nspname, t.typname, string_agg(e.enumlabel, ', ' ORDER BY e.enumsortorder) FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname {USER} GROUP BY 1, 2 ORDER BY 1, 2"
-        )) {
-            schema.push(format!("enum {}", enumeration.join(" | ")));
-        }
-        for sequence in text(&format!(
-            "SELECT sequence_schema, sequence_name, data_type, start_value, increment FROM information_schema.sequences WHERE sequence_schema {USER} ORDER BY 1, 2"
-        )) {
-            schema.push(format!("sequence {}", sequence.join(" | ")));
+        // each kind of object, one line each: what PostgreSQL prints of it
+        let kinds = [
+            (
+                "column",
+                "SELECT table_schema, table_name, column_name, data_type, coalesce(character_maximum_length::text, ''), coalesce(numeric_precision::text, '') || ',' || coalesce(numeric_scale::text, ''), udt_name, is_nullable, coalesce(column_default, ''), is_identity, coalesce(identity_generation, ''), coalesce(col_description((quote_ident(table_schema) || '.' || quote_ident(table_name))::regclass, ordinal_position), '') FROM information_schema.columns WHERE table_schema {USER} ORDER BY table_schema, table_name, ordinal_position",
+            ),
+            (
+                "constraint",
+                "SELECT n.nspname, cl.relname, c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c JOIN pg_class cl ON cl.oid = c.conrelid JOIN pg_namespace n ON n.oid = cl.relnamespace WHERE n.nspname {USER} ORDER BY 1, 2, 3",
+            ),
+            (
+                "index",
+                "SELECT schemaname, tablename, indexname, indexdef FROM pg_indexes WHERE schemaname {USER} ORDER BY 1, 2, 3",
+            ),
+            (
+                "enum",
+                "SELECT n.nspname, t.typname, string_agg(e.enumlabel, ', ' ORDER BY e.enumsortorder) FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname {USER} GROUP BY 1, 2 ORDER BY 1, 2",
+            ),
+            (
+                "sequence",
+                "SELECT sequence_schema, sequence_name, data_type, start_value, increment FROM information_schema.sequences WHERE sequence_schema {USER} ORDER BY 1, 2",
+            ),
+        ];
+        for (label, sql) in kinds {
+            for row in text(&sql.replace("{USER}", USER)) {
+                schema.push(format!("{label} {}", row.join(" | ")));
+            }
         }
         let mut version_rows = vec!["<no alembic_version table>".to_string()];
         for table in &tables {

@@ -378,7 +378,13 @@ pub(super) fn method(ev: &mut Evaluator, receiver: Value, call: Call<'_>) -> Eva
 
 /// `sa.Identity(always=False, on_null=None, start=None, increment=None, ...)` (by keyword).
 #[cfg(feature = "postgresql")]
-fn identity(ev: &Evaluator, keywords: &[KwArg], span: Span) -> EvalResult<Value> {
+fn identity(ev: &Evaluator, args: &[Arg], keywords: &[KwArg], span: Span) -> EvalResult<Value> {
+    if let Some(arg) = args.first() {
+        return Err(ev.unsupported(
+            arg.span,
+            "the playground reads Identity(...)'s options by keyword (always=..., start=...)",
+        ));
+    }
     let mut identity = crate::ops::postgresql::Identity::default();
     for keyword in keywords {
         let number = || match &keyword.value {
@@ -445,6 +451,16 @@ fn array_type(
         other => return Err(wrong(ev, item.span, &format!("{name}()"), "a type", &other)),
     };
     let mut dimensions = None;
+    if args.len() > 3 {
+        return Err(ev.python(
+            span,
+            "TypeError",
+            format!(
+                "ARRAY.__init__() takes from 2 to 5 positional arguments but {} were given",
+                args.len() + 2
+            ),
+        ));
+    }
     let positional: Vec<(String, Value, Span)> = ["as_tuple", "dimensions", "zero_indexes"]
         .iter()
         .zip(args)
@@ -662,7 +678,7 @@ pub(super) fn function_call(ev: &mut Evaluator, call: Call<'_>) -> EvalResult<Va
         }
         "sa.Sequence" => Ok(Value::Sequence),
         #[cfg(feature = "postgresql")]
-        "sa.Identity" => identity(ev, &keywords, span),
+        "sa.Identity" => identity(ev, &args, &keywords, span),
         "sa.MetaData" => {
             let mut convention = super::eval::default_naming_convention();
             for keyword in &keywords {
