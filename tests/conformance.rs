@@ -196,6 +196,14 @@ scenario!(
 );
 
 scenario!(
+    /// PostgreSQL autogenerate and `check` against a real server: SERIAL keys, JSONB, ARRAY,
+    /// enums, comments, identity columns, named constraints and partial or expression
+    /// indexes reflected from `pg_catalog`; type, nullability and comment changes.
+    postgresql_autogen_matches_alembic,
+    "postgresql_autogen"
+);
+
+scenario!(
     /// PostgreSQL servers that cannot be reached (psycopg's and psycopg2's wording, TCP and a
     /// Unix socket), an unknown driver, `postgres://`: Alembic's errors, `--sql` unaffected.
     postgresql_connection_errors_match_alembic,

@@ -100,6 +100,13 @@ fn index_repr(index: &SchemaIndex, columns: &[SchemaColumn], table: &str) -> Str
         column.foreign_keys.clear();
         parts.push(column_repr(&column, table));
     }
+    // PostgreSQL's reflected expressions, in their places (Python prints their address)
+    #[cfg(feature = "postgresql")]
+    for (position, _) in &index.pg.expressions {
+        let element =
+            format!("<alembic.util.sqla_compat._textual_index_element object at {FAKE_ADDRESS}>");
+        parts.insert((position + 1).min(parts.len()), element);
+    }
     if index.unique.is_unique() {
         parts.push("unique=True".to_string());
     }
@@ -189,10 +196,14 @@ fn alter_repr(alter: &AlterColumn) -> String {
         py_repr_str(&alter.table),
         py_repr_str(&alter.column)
     );
+    #[cfg(feature = "postgresql")]
+    let existing_comment = optional_str(&alter.existing_comment);
+    #[cfg(not(feature = "postgresql"))]
+    let existing_comment = "None";
     let mut items = Vec::new();
     if let Some(new_type) = &alter.modify_type {
         items.push(format!(
-            "('modify_type', {head}, {{'existing_nullable': {}, 'existing_server_default': {}, 'existing_comment': None}}, {existing_type}, {})",
+            "('modify_type', {head}, {{'existing_nullable': {}, 'existing_server_default': {}, 'existing_comment': {existing_comment}}}, {existing_type}, {})",
             optional_bool(alter.existing_nullable),
             optional_default(&alter.existing_server_default),
             type_repr(new_type)
@@ -200,7 +211,7 @@ fn alter_repr(alter: &AlterColumn) -> String {
     }
     if let Some(nullable) = alter.modify_nullable {
         items.push(format!(
-            "('modify_nullable', {head}, {{'existing_type': {existing_type}, 'existing_server_default': {}, 'existing_comment': None}}, {}, {})",
+            "('modify_nullable', {head}, {{'existing_type': {existing_type}, 'existing_server_default': {}, 'existing_comment': {existing_comment}}}, {}, {})",
             optional_default(&alter.existing_server_default),
             optional_bool(alter.existing_nullable),
             python_bool(nullable)
@@ -208,13 +219,30 @@ fn alter_repr(alter: &AlterColumn) -> String {
     }
     if let Some(new_default) = &alter.modify_server_default {
         items.push(format!(
-            "('modify_default', {head}, {{'existing_nullable': {}, 'existing_type': {existing_type}, 'existing_comment': None}}, {}, {})",
+            "('modify_default', {head}, {{'existing_nullable': {}, 'existing_type': {existing_type}, 'existing_comment': {existing_comment}}}, {}, {})",
             optional_bool(alter.existing_nullable),
             optional_default(&alter.existing_server_default),
             new_default.as_ref().map(default_repr).unwrap_or_else(|| "None".to_string())
         ));
     }
+    #[cfg(feature = "postgresql")]
+    if let Some(new_comment) = &alter.modify_comment {
+        items.push(format!(
+            "('modify_comment', {head}, {{'existing_nullable': {}, 'existing_type': {existing_type}, 'existing_server_default': {}}}, {existing_comment}, {})",
+            optional_bool(alter.existing_nullable),
+            optional_default(&alter.existing_server_default),
+            optional_str(new_comment)
+        ));
+    }
     format!("[{}]", items.join(", "))
+}
+
+#[cfg(feature = "postgresql")]
+fn optional_str(value: &Option<String>) -> String {
+    match value {
+        Some(text) => py_repr_str(text),
+        None => "None".to_string(),
+    }
 }
 
 fn table_op_repr(op: &TableOp) -> String {
@@ -251,6 +279,19 @@ fn table_op_repr(op: &TableOp) -> String {
         }
         TableOp::DropForeignKey { table, foreign_key } => {
             format!("('remove_fk', {})", foreign_key_repr(foreign_key, table))
+        }
+        // `CreateTableCommentOp.to_diff_tuple` shows the existing comment, not the new one.
+        #[cfg(feature = "postgresql")]
+        TableOp::TableComment {
+            table,
+            comment,
+            existing,
+        } => {
+            let table = format!("Table({}, MetaData(), schema=None)", py_repr_str(table));
+            match comment {
+                Some(_) => format!("('add_table_comment', {table}, {})", optional_str(existing)),
+                None => format!("('remove_table_comment', {table})"),
+            }
         }
     }
 }

@@ -12,12 +12,15 @@ use super::{
 use crate::ops::sqltext::py_repr_str;
 use crate::ops::types::Affinity;
 use crate::ops::{ServerDefault, SqlType, TypeClass};
+use crate::runtime::Dialect;
 
 /// The comparison switches of `context.configure(...)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CompareOptions {
     pub compare_type: bool,
     pub compare_server_default: bool,
+    /// The database's dialect: how types compile for comparing, whether comments compare.
+    pub dialect: Dialect,
 }
 
 impl Default for CompareOptions {
@@ -25,6 +28,7 @@ impl Default for CompareOptions {
         CompareOptions {
             compare_type: true,
             compare_server_default: false,
+            dialect: Dialect::Sqlite,
         }
     }
 }
@@ -84,6 +88,11 @@ pub const TABLES_LOGGER: &str = "alembic.autogenerate.compare.tables";
 pub const TYPES_LOGGER: &str = "alembic.autogenerate.compare.types";
 pub const CONSTRAINTS_LOGGER: &str = "alembic.autogenerate.compare.constraints";
 pub const DEFAULTS_LOGGER: &str = "alembic.autogenerate.compare.server_defaults";
+#[cfg(feature = "postgresql")]
+pub const COMMENTS_LOGGER: &str = "alembic.autogenerate.compare.comments";
+/// Where `PostgresqlImpl.autogen_column_reflect` logs a SERIAL column it recognised.
+#[cfg(feature = "postgresql")]
+pub const POSTGRESQL_LOGGER: &str = "alembic.ddl.postgresql";
 
 /// Where Python prints the SQLite impl object's address.
 pub const FAKE_IMPL_ADDRESS: &str = "0x7f5e3c2b4d10";
@@ -135,6 +144,13 @@ pub enum TableOp {
         table: String,
         foreign_key: SchemaForeignKey,
     },
+    /// `CreateTableCommentOp` (`comment: None` is `DropTableCommentOp`).
+    #[cfg(feature = "postgresql")]
+    TableComment {
+        table: String,
+        comment: Option<String>,
+        existing: Option<String>,
+    },
 }
 
 /// `AlterColumnOp`: `existing_*` describe the column before, `modify_*` what changes.
@@ -151,10 +167,19 @@ pub struct AlterColumn {
     /// `None`: unchanged (`False`); `Some(None)`: dropped; `Some(Some(d))`: set.
     pub modify_server_default: Option<Option<ServerDefault>>,
     pub autoincrement: Option<bool>,
+    /// `existing_comment`, and `modify_comment` (`None`: unchanged, Alembic's `False`).
+    #[cfg(feature = "postgresql")]
+    pub existing_comment: Option<String>,
+    #[cfg(feature = "postgresql")]
+    pub modify_comment: Option<Option<String>>,
 }
 
 impl AlterColumn {
     fn has_changes(&self) -> bool {
+        #[cfg(feature = "postgresql")]
+        if self.modify_comment.is_some() {
+            return true;
+        }
         self.modify_type.is_some()
             || self.modify_nullable.is_some()
             || self.modify_server_default.is_some()
@@ -173,6 +198,11 @@ impl AlterColumn {
         if let Some(new_default) = &self.modify_server_default {
             reversed.existing_server_default = new_default.clone();
             reversed.modify_server_default = Some(self.existing_server_default.clone());
+        }
+        #[cfg(feature = "postgresql")]
+        if let Some(new_comment) = &self.modify_comment {
+            reversed.existing_comment = new_comment.clone();
+            reversed.modify_comment = Some(self.existing_comment.clone());
         }
         reversed
     }
@@ -224,6 +254,16 @@ impl TableOp {
                 table: table.clone(),
                 foreign_key: foreign_key.clone(),
             },
+            #[cfg(feature = "postgresql")]
+            TableOp::TableComment {
+                table,
+                comment,
+                existing,
+            } => TableOp::TableComment {
+                table: table.clone(),
+                comment: existing.clone(),
+                existing: comment.clone(),
+            },
         }
     }
 }
@@ -246,6 +286,8 @@ impl TopOp {
 pub struct Comparison {
     pub upgrade_ops: Vec<TopOp>,
     pub log: Vec<LogLine>,
+    /// The dialect compared against (the renderer writes its server defaults).
+    pub dialect: Dialect,
 }
 
 impl Comparison {
@@ -260,6 +302,14 @@ impl Comparison {
 
     fn info(&mut self, logger: &'static str, text: String) {
         self.log.push(LogLine { logger, text });
+    }
+
+    /// The lines reflecting `table` logged.
+    #[cfg(feature = "postgresql")]
+    fn reflection_log(&mut self, table: &SchemaTable) {
+        for line in &table.reflection_log {
+            self.info(POSTGRESQL_LOGGER, line.clone());
+        }
     }
 }
 
@@ -294,7 +344,10 @@ pub fn compare_metadata_with(
     options: CompareOptions,
     user: &mut dyn UserComparators,
 ) -> Comparison {
-    let mut comparison = Comparison::default();
+    let mut comparison = Comparison {
+        dialect: options.dialect,
+        ..Comparison::default()
+    };
     for table in metadata_tables {
         if conn_tables.iter().any(|t| t.name == table.name) {
             continue;
@@ -319,6 +372,8 @@ pub fn compare_metadata_with(
         if metadata_tables.iter().any(|t| t.name == table.name) {
             continue;
         }
+        #[cfg(feature = "postgresql")]
+        comparison.reflection_log(table);
         let mut ops = Vec::new();
         compare_indexes_and_uniques(&mut comparison, &mut ops, &table.name, Some(table), None);
         if !ops.is_empty() {
@@ -338,6 +393,11 @@ pub fn compare_metadata_with(
         .filter(|t| metadata_tables.iter().any(|m| m.name == t.name))
         .collect();
     crate::sort::sort_by(&mut existing, |a, b| a.name.cmp(&b.name));
+    // (Alembic reflects them all before comparing any, in set order)
+    #[cfg(feature = "postgresql")]
+    for conn_table in &existing {
+        comparison.reflection_log(conn_table);
+    }
     for conn_table in existing {
         let Some(metadata_table) = metadata_tables.iter().find(|m| m.name == conn_table.name)
         else {
@@ -381,6 +441,10 @@ pub fn compare_metadata_with(
             Some(metadata_table),
         );
         compare_foreign_keys(&mut comparison, &mut ops, name, conn_table, metadata_table);
+        #[cfg(feature = "postgresql")]
+        if options.dialect == Dialect::Postgresql {
+            compare_table_comment(&mut ops, conn_table, metadata_table);
+        }
         for column in &conn_table.columns {
             if metadata_table.column(&column.name).is_none() {
                 ops.push(TableOp::DropColumn {
@@ -405,19 +469,20 @@ pub fn compare_metadata_with(
 
 /// The type's repr without the module prefix (`VARCHAR(length=50)`), as `%r` logs it.
 pub fn type_repr(sql_type: &SqlType) -> String {
-    let rendered = sql_type.python_repr();
-    match rendered.split_once('.') {
-        Some((_, rest)) => rest.to_string(),
-        None => rendered,
-    }
+    sql_type.plain_repr()
 }
 
 /// `DefaultImpl._tokenize_column_type`: (first word, other words, parenthesised args).
 /// (first word, other words, parenthesised args, `key=value` args).
 type TypeTokens = (String, Vec<String>, Vec<String>, Vec<(String, String)>);
 
-fn tokenize_type(sql_type: &SqlType) -> TypeTokens {
-    let definition = sql_type.ddl().unwrap_or_default().to_lowercase();
+fn tokenize_type(sql_type: &SqlType, dialect: Dialect) -> TypeTokens {
+    let definition = match dialect {
+        Dialect::Sqlite => sql_type.ddl(),
+        #[cfg(feature = "postgresql")]
+        Dialect::Postgresql => crate::ops::postgresql::type_ddl(sql_type),
+    };
+    let definition = definition.unwrap_or_default().to_lowercase();
     let mut tokens: Vec<String> = Vec::new();
     let chars: Vec<char> = definition.chars().collect();
     let mut index = 0;
@@ -471,22 +536,28 @@ fn tokenize_type(sql_type: &SqlType) -> TypeTokens {
 }
 
 /// `DefaultImpl.compare_type`: whether the two types differ.
-pub fn types_differ(conn_type: &SqlType, metadata_type: &SqlType) -> bool {
-    let (conn_first, conn_rest, conn_args, _) = tokenize_type(conn_type);
-    let (meta_first, meta_rest, meta_args, _) = tokenize_type(metadata_type);
-    let types_match = conn_first == meta_first || {
-        let synonyms = ["numeric", "decimal"];
-        let conn_all = std::iter::once(conn_first.clone())
-            .chain(conn_rest.iter().cloned())
-            .collect::<Vec<_>>()
-            .join(" ");
-        let meta_all = std::iter::once(meta_first.clone())
-            .chain(meta_rest.iter().cloned())
-            .collect::<Vec<_>>()
-            .join(" ");
-        (synonyms.contains(&conn_all.as_str()) && synonyms.contains(&meta_all.as_str()))
-            || (synonyms.contains(&conn_first.as_str()) && synonyms.contains(&meta_first.as_str()))
+pub fn types_differ(conn_type: &SqlType, metadata_type: &SqlType, dialect: Dialect) -> bool {
+    let (conn_first, conn_rest, conn_args, _) = tokenize_type(conn_type, dialect);
+    let (meta_first, meta_rest, meta_args, _) = tokenize_type(metadata_type, dialect);
+    let synonym_sets: &[&[&str]] = match dialect {
+        Dialect::Sqlite => &[&["numeric", "decimal"]],
+        #[cfg(feature = "postgresql")]
+        Dialect::Postgresql => &[&["numeric", "decimal"], &["float", "double precision"]],
     };
+    let types_match = conn_first == meta_first
+        || synonym_sets.iter().any(|synonyms| {
+            let conn_all = std::iter::once(conn_first.clone())
+                .chain(conn_rest.iter().cloned())
+                .collect::<Vec<_>>()
+                .join(" ");
+            let meta_all = std::iter::once(meta_first.clone())
+                .chain(meta_rest.iter().cloned())
+                .collect::<Vec<_>>()
+                .join(" ");
+            (synonyms.contains(&conn_all.as_str()) && synonyms.contains(&meta_all.as_str()))
+                || (synonyms.contains(&conn_first.as_str())
+                    && synonyms.contains(&meta_first.as_str()))
+        });
     if !types_match {
         return true;
     }
@@ -563,6 +634,10 @@ fn compare_column(
         modify_nullable: None,
         modify_server_default: None,
         autoincrement: None,
+        #[cfg(feature = "postgresql")]
+        existing_comment: None,
+        #[cfg(feature = "postgresql")]
+        modify_comment: None,
     };
     let type_setup = |comparison: &mut Comparison, alter: &mut AlterColumn| -> bool {
         alter.existing_type = Some(conn_column.type_.clone());
@@ -669,7 +744,7 @@ fn compare_column(
     if options.compare_type
         && !types_stopped
         && type_setup(comparison, &mut alter)
-        && types_differ(&conn_column.type_, &metadata_column.type_)
+        && types_differ(&conn_column.type_, &metadata_column.type_, options.dialect)
     {
         type_change(comparison, &mut alter);
     }
@@ -686,7 +761,38 @@ fn compare_column(
             format!("Dialect impl <alembic.ddl.sqlite.SQLiteImpl object at {FAKE_IMPL_ADDRESS}> detected server default on column '{table}.{column}'"),
         );
     }
+    // The comments plugin's column comparator (dialects that support comments).
+    #[cfg(feature = "postgresql")]
+    if options.dialect == Dialect::Postgresql
+        && (conn_column.comment.is_some() || metadata_column.comment.is_some())
+    {
+        alter.existing_comment = conn_column.comment.clone();
+        if conn_column.comment != metadata_column.comment {
+            alter.modify_comment = Some(metadata_column.comment.clone());
+            comparison.info(
+                COMMENTS_LOGGER,
+                format!("Detected column comment '{table}.{column}'"),
+            );
+        }
+    }
     alter
+}
+
+/// The comments plugin's table comparator: `CreateTableCommentOp` / `DropTableCommentOp`
+/// (it logs nothing).
+#[cfg(feature = "postgresql")]
+fn compare_table_comment(
+    ops: &mut Vec<TableOp>,
+    conn_table: &SchemaTable,
+    metadata_table: &SchemaTable,
+) {
+    if conn_table.comment != metadata_table.comment {
+        ops.push(TableOp::TableComment {
+            table: metadata_table.name.clone(),
+            comment: metadata_table.comment.clone(),
+            existing: conn_table.comment.clone(),
+        });
+    }
 }
 
 /// A unique constraint or an index, as `_constraint_sig` sees it.

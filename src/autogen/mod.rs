@@ -18,6 +18,8 @@
 pub mod check;
 pub mod compare;
 pub mod reflect;
+#[cfg(feature = "postgresql")]
+pub mod reflect_postgresql;
 pub mod render;
 
 #[cfg(test)]
@@ -29,6 +31,8 @@ pub use compare::{
     compare_metadata, compare_metadata_with, CompareOptions, Comparison, LogLine, UserComparators,
 };
 pub use reflect::reflect_database;
+#[cfg(feature = "postgresql")]
+pub use reflect_postgresql::reflect_postgresql;
 pub use render::{
     render_migration, render_migration_with, RenderItem, RenderedMigration, UserRenderer,
 };
@@ -72,6 +76,9 @@ pub struct SchemaColumn {
     pub foreign_keys: Vec<String>,
     /// `default=` as `Column.__repr__` shows it (`ScalarElementColumnDefault('x')`).
     pub default_repr: Option<String>,
+    /// `sa.Identity(...)`: rendered in the server default's place.
+    #[cfg(feature = "postgresql")]
+    pub identity: Option<Box<crate::ops::postgresql::Identity>>,
 }
 
 impl SchemaColumn {
@@ -86,6 +93,8 @@ impl SchemaColumn {
             comment: None,
             foreign_keys: Vec::new(),
             default_repr: None,
+            #[cfg(feature = "postgresql")]
+            identity: None,
         }
     }
 }
@@ -108,6 +117,18 @@ pub struct SchemaForeignKey {
 pub struct SchemaUnique {
     pub name: Option<Name>,
     pub columns: Vec<String>,
+    #[cfg(feature = "postgresql")]
+    pub pg: PgExtras,
+}
+
+/// What only PostgreSQL's reflection gives an index or a unique constraint: an index's
+/// expressions (with their places among its elements) and the `postgresql_*` options, as
+/// Alembic renders them (sorted by keyword).
+#[cfg(feature = "postgresql")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PgExtras {
+    pub expressions: Vec<(usize, String)>,
+    pub options: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -139,6 +160,8 @@ pub struct SchemaIndex {
     pub unique: IndexUnique,
     /// `sqlite_where=` (reflected partial indexes, or given in the model).
     pub sqlite_where: Option<String>,
+    #[cfg(feature = "postgresql")]
+    pub pg: PgExtras,
 }
 
 /// A table as autogenerate sees it (from the models or from the database).
@@ -153,6 +176,9 @@ pub struct SchemaTable {
     pub checks: Vec<SchemaCheck>,
     pub indexes: Vec<SchemaIndex>,
     pub comment: Option<String>,
+    /// The lines reflecting the table logs (PostgreSQL's "assuming SERIAL and omitting").
+    #[cfg(feature = "postgresql")]
+    pub reflection_log: Vec<String>,
 }
 
 impl SchemaTable {

@@ -81,6 +81,8 @@ pub fn to_schema_table(data: &SqliteTableData) -> SchemaTable {
                 table.add_foreign_key(fk, fk.name.as_deref().map(Name::conv))
             }
             Constraint::Unique(unique) => table.uniques.push(SchemaUnique {
+                #[cfg(feature = "postgresql")]
+                pg: Default::default(),
                 name: unique.name.as_deref().map(Name::conv),
                 columns: unique.columns.clone(),
             }),
@@ -99,6 +101,8 @@ pub fn to_schema_table(data: &SqliteTableData) -> SchemaTable {
             .map(|row| i64::from(row.unique))
             .unwrap_or(i64::from(index.unique));
         table.indexes.push(SchemaIndex {
+            #[cfg(feature = "postgresql")]
+            pg: Default::default(),
             name: Name::conv(name),
             columns: index
                 .elements

@@ -8,6 +8,7 @@ use super::{
 };
 use crate::ops::sqltext::py_repr_str;
 use crate::ops::{ServerDefault, SqlType, TypeClass};
+use crate::runtime::Dialect;
 
 /// What autogenerate puts into `script.py.mako`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -75,6 +76,7 @@ impl UserRenderer for DefaultRendering {
 }
 
 struct Renderer<'u> {
+    dialect: Dialect,
     imports: Vec<String>,
     warnings: Vec<String>,
     render_as_batch: bool,
@@ -94,6 +96,7 @@ pub fn render_migration_with(
     user: &mut dyn UserRenderer,
 ) -> RenderedMigration {
     let mut renderer = Renderer {
+        dialect: comparison.dialect,
         imports: Vec::new(),
         warnings: Vec::new(),
         render_as_batch,
@@ -176,18 +179,23 @@ fn parenthesize_default(sql: &str) -> String {
     }
 }
 
-/// `_render_server_default`.
-pub fn render_server_default(default: &ServerDefault) -> String {
+/// `_render_server_default`: a SQL expression as the dialect's `render_ddl_sql_expr`
+/// writes it (SQLite parenthesises).
+pub fn render_server_default(default: &ServerDefault, dialect: Dialect) -> String {
     match default {
         ServerDefault::Str(text) => {
             let stripped = text.strip_prefix('\'').unwrap_or(text);
             let stripped = stripped.strip_suffix('\'').unwrap_or(stripped);
             py_repr_str(stripped)
         }
-        other => format!(
-            "sa.text({})",
-            py_repr_str(&parenthesize_default(&other.sql()))
-        ),
+        other => {
+            let sql = match dialect {
+                Dialect::Sqlite => parenthesize_default(&other.sql()),
+                #[cfg(feature = "postgresql")]
+                Dialect::Postgresql => crate::ops::postgresql::default_sql(other),
+            };
+            format!("sa.text({})", py_repr_str(&sql))
+        }
     }
 }
 
@@ -216,6 +224,18 @@ impl Renderer<'_> {
         if sql_type.class == TypeClass::SqliteJSON {
             self.imports
                 .push("from sqlalchemy.dialects import sqlite".to_string());
+        }
+        #[cfg(feature = "postgresql")]
+        {
+            let mut nested = Some(sql_type);
+            while let Some(current) = nested {
+                if crate::ops::postgresql::is_dialect_class(current.class) {
+                    self.imports
+                        .push("from sqlalchemy.dialects import postgresql".to_string());
+                    break;
+                }
+                nested = current.item.as_deref();
+            }
         }
         sql_type.python_repr()
     }
@@ -272,7 +292,7 @@ impl Renderer<'_> {
     fn server_default(&mut self, default: &ServerDefault) -> Option<String> {
         match self.user.render_item(RenderItem::ServerDefault(default)) {
             Some(text) => text.filter(|text| !text.is_empty()),
-            None => Some(render_server_default(default)),
+            None => Some(render_server_default(default, self.dialect)),
         }
     }
 
@@ -298,6 +318,13 @@ impl Renderer<'_> {
             return text.filter(|text| !text.is_empty());
         }
         let mut options: Vec<String> = Vec::new();
+        #[cfg(feature = "postgresql")]
+        let positional = match &column.identity {
+            Some(identity) => format!(", {}", identity_repr(identity)),
+            None => String::new(),
+        };
+        #[cfg(not(feature = "postgresql"))]
+        let positional = "";
         if let Some(default) = &column.server_default {
             if let Some(rendered) = self.server_default(default) {
                 options.push(format!("server_default={rendered}"));
@@ -311,7 +338,7 @@ impl Renderer<'_> {
             options.push(format!("comment={}", py_repr_str(comment)));
         }
         Some(format!(
-            "sa.Column({}, {}, {})",
+            "sa.Column({}, {}{positional}, {})",
             py_repr_str(&column.name),
             self.type_(&column.type_),
             options.join(", ")
@@ -374,6 +401,8 @@ impl Renderer<'_> {
                 if unique.name.is_some() {
                     parts.push(format!("name={}", this.name(unique.name.as_ref())));
                 }
+                #[cfg(feature = "postgresql")]
+                parts.extend(dialect_options(&unique.pg));
                 format!("sa.UniqueConstraint({})", parts.join(", "))
             }));
         }
@@ -405,10 +434,36 @@ impl Renderer<'_> {
     }
 
     fn index_kwargs(&self, index: &SchemaIndex) -> String {
+        #[cfg(feature = "postgresql")]
+        if !index.pg.options.is_empty() {
+            return format!(", {}", dialect_options(&index.pg).join(", "));
+        }
         match &index.sqlite_where {
             Some(predicate) => format!(", sqlite_where=sa.text({})", py_repr_str(predicate)),
             None => String::new(),
         }
+    }
+
+    /// The index's elements: its columns, and PostgreSQL's reflected expressions as
+    /// `sa.literal_column(...)` in their places.
+    fn index_elements(&self, index: &SchemaIndex) -> String {
+        #[cfg(feature = "postgresql")]
+        if !index.pg.expressions.is_empty() {
+            let mut columns = index.columns.iter();
+            let count = index.columns.len() + index.pg.expressions.len();
+            let elements: Vec<String> = (0..count)
+                .filter_map(|position| {
+                    match index.pg.expressions.iter().find(|(p, _)| *p == position) {
+                        Some((_, expression)) => {
+                            Some(format!("sa.literal_column({})", py_repr_str(expression)))
+                        }
+                        None => columns.next().map(|column| py_repr_str(column)),
+                    }
+                })
+                .collect();
+            return format!("[{}]", elements.join(", "));
+        }
+        python_list(&index.columns)
     }
 
     fn table_op(&mut self, op: &TableOp) -> Vec<String> {
@@ -448,16 +503,15 @@ impl Renderer<'_> {
                 };
                 let name = self.name(Some(&index.name));
                 let kwargs = self.index_kwargs(index);
+                let elements = self.index_elements(index);
                 if self.in_batch {
                     vec![format!(
-                        "{prefix}create_index({name}, {}, unique={unique}{kwargs})",
-                        python_list(&index.columns)
+                        "{prefix}create_index({name}, {elements}, unique={unique}{kwargs})"
                     )]
                 } else {
                     vec![format!(
-                        "{prefix}create_index({name}, {}, {}, unique={unique}{kwargs})",
-                        py_repr_str(table),
-                        python_list(&index.columns)
+                        "{prefix}create_index({name}, {}, {elements}, unique={unique}{kwargs})",
+                        py_repr_str(table)
                     )]
                 }
             }
@@ -483,6 +537,39 @@ impl Renderer<'_> {
             TableOp::DropForeignKey { table, foreign_key } => {
                 self.drop_constraint(table, foreign_key.name.as_ref(), "foreignkey")
             }
+            #[cfg(feature = "postgresql")]
+            TableOp::TableComment {
+                table,
+                comment,
+                existing,
+            } => vec![self.table_comment(table, comment.as_deref(), existing.as_deref())],
+        }
+    }
+
+    /// `_render_create_table_comment` / `_render_drop_table_comment`.
+    #[cfg(feature = "postgresql")]
+    fn table_comment(&self, table: &str, comment: Option<&str>, existing: Option<&str>) -> String {
+        let indent = "    ";
+        let existing = existing.map_or_else(|| "None".to_string(), py_repr_str);
+        match (comment, self.in_batch) {
+            (Some(comment), true) => format!(
+                "{}create_table_comment(\n{indent}{},\n{indent}existing_comment={existing}\n)",
+                self.prefix(),
+                py_repr_str(comment)
+            ),
+            (Some(comment), false) => format!(
+                "{}create_table_comment(\n{indent}'{table}',\n{indent}{},\n{indent}existing_comment={existing},\n{indent}schema=None\n)",
+                self.prefix(),
+                py_repr_str(comment)
+            ),
+            (None, true) => format!(
+                "{}drop_table_comment(\n{indent}existing_comment={existing}\n)",
+                self.prefix()
+            ),
+            (None, false) => format!(
+                "{}drop_table_comment(\n{indent}'{table}',\n{indent}existing_comment={existing},\n{indent}schema=None\n)",
+                self.prefix()
+            ),
         }
     }
 
@@ -492,6 +579,8 @@ impl Renderer<'_> {
             args.push(py_repr_str(table));
         }
         args.push(python_list(&unique.columns));
+        #[cfg(feature = "postgresql")]
+        args.extend(dialect_options(&unique.pg));
         format!(
             "{}create_unique_constraint({})",
             self.prefix(),
@@ -587,6 +676,21 @@ impl Renderer<'_> {
         if let Some(nullable) = alter.modify_nullable {
             text.push_str(&format!(",\n{indent}nullable={}", python_bool(nullable)));
         }
+        #[cfg(feature = "postgresql")]
+        {
+            if let Some(comment) = &alter.modify_comment {
+                let rendered = comment
+                    .as_deref()
+                    .map_or_else(|| "None".to_string(), py_repr_str);
+                text.push_str(&format!(",\n{indent}comment={rendered}"));
+            }
+            if let Some(existing) = &alter.existing_comment {
+                text.push_str(&format!(
+                    ",\n{indent}existing_comment={}",
+                    py_repr_str(existing)
+                ));
+            }
+        }
         if alter.modify_nullable.is_none() {
             if let Some(existing) = alter.existing_nullable {
                 text.push_str(&format!(
@@ -613,6 +717,46 @@ impl Renderer<'_> {
         text.push(')');
         text
     }
+}
+
+/// `_render_dialect_kwargs_items`.
+#[cfg(feature = "postgresql")]
+fn dialect_options(extras: &super::PgExtras) -> Vec<String> {
+    extras
+        .options
+        .iter()
+        .map(|(key, value)| format!("{key}={value}"))
+        .collect()
+}
+
+/// `_render_identity`: `Identity._as_dict()`'s keys, in its order.
+#[cfg(feature = "postgresql")]
+fn identity_repr(identity: &crate::ops::postgresql::Identity) -> String {
+    let mut parts = vec![format!("always={}", python_bool(identity.always))];
+    let numbers = [
+        ("start", identity.start),
+        ("increment", identity.increment),
+        ("minvalue", identity.minvalue),
+        ("maxvalue", identity.maxvalue),
+    ];
+    for (key, value) in numbers {
+        if let Some(value) = value {
+            parts.push(format!("{key}={value}"));
+        }
+    }
+    for (key, value) in [
+        ("nominvalue", identity.nominvalue),
+        ("nomaxvalue", identity.nomaxvalue),
+        ("cycle", identity.cycle),
+    ] {
+        if let Some(value) = value {
+            parts.push(format!("{key}={}", python_bool(value)));
+        }
+    }
+    if let Some(cache) = identity.cache {
+        parts.push(format!("cache={cache}"));
+    }
+    format!("sa.Identity({})", parts.join(", "))
 }
 
 /// `_populate_render_fk_opts` (inside `create_table`).

@@ -9,7 +9,7 @@ use super::SchemaTable;
 use crate::host::{FileSystem, MemoryFs};
 use crate::ops::{SqlType, TypeClass};
 use crate::python;
-use crate::runtime::Database;
+use crate::runtime::{Database, Dialect};
 use crate::script::exec::env::{EnvProgram, EnvSettings};
 use crate::script::exec::models::merge_lists_w_ordering;
 use crate::script::exec::ExecError;
@@ -538,26 +538,29 @@ fn compare_type_ignores_spelling_differences() {
     ];
     for (conn, meta) in same {
         assert!(
-            !types_differ(&SqlType::new(conn), &SqlType::new(meta)),
+            !types_differ(&SqlType::new(conn), &SqlType::new(meta), Dialect::Sqlite),
             "{conn:?} vs {meta:?}"
         );
     }
     let varchar = |n| SqlType::with_length(TypeClass::VARCHAR, n);
     let string = |n| SqlType::with_length(TypeClass::String, n);
-    assert!(!types_differ(&varchar(50), &string(50)));
-    assert!(types_differ(&varchar(50), &string(100)));
+    assert!(!types_differ(&varchar(50), &string(50), Dialect::Sqlite));
+    assert!(types_differ(&varchar(50), &string(100), Dialect::Sqlite));
     // A length on one side only is "less specific", not different.
     assert!(!types_differ(
         &varchar(50),
-        &SqlType::new(TypeClass::String)
+        &SqlType::new(TypeClass::String),
+        Dialect::Sqlite
     ));
     assert!(types_differ(
         &SqlType::new(TypeClass::INTEGER),
-        &SqlType::new(TypeClass::BigInteger)
+        &SqlType::new(TypeClass::BigInteger),
+        Dialect::Sqlite
     ));
     assert!(types_differ(
         &SqlType::new(TypeClass::DATETIME),
-        &SqlType::new(TypeClass::Integer)
+        &SqlType::new(TypeClass::Integer),
+        Dialect::Sqlite
     ));
 }
 
@@ -568,6 +571,7 @@ fn compare_type_false_skips_type_changes() {
     let options = CompareOptions {
         compare_type: false,
         compare_server_default: false,
+        dialect: Dialect::Sqlite,
     };
     let comparison = compare_metadata(&models, &conn, options);
     let up = render_migration(&comparison, false).upgrades;

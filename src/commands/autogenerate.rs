@@ -62,17 +62,27 @@ pub fn compare(
     models: &[SchemaTable],
 ) -> Result<Comparison, Failure> {
     let version_table = environment.options.version_table.clone();
-    if environment.database.dialect() != crate::runtime::Dialect::Sqlite {
-        // (what stays to do: reflection through pg_catalog and PostgreSQL's comparisons)
+    let dialect = environment.database.dialect();
+    #[cfg(feature = "postgresql")]
+    if dialect == crate::runtime::Dialect::Postgresql && environment.options.compare_server_default
+    {
+        // (PostgreSQL's compare_server_default asks the server: `SELECT <reflected> = <model>`)
         return Err(Failure::Playground(
-            "the playground compares models with SQLite databases only; autogenerate and check against PostgreSQL are not supported yet".to_string(),
+            "the playground does not compare server defaults on PostgreSQL yet (compare_server_default=True)".to_string(),
         ));
     }
     let conn_tables = with_context(invocation, environment, false, |context| {
         let Some(database) = context.database() else {
             return Ok(Vec::new());
         };
-        reflect_database(database, &version_table).map_err(|error| {
+        let reflected = match dialect {
+            crate::runtime::Dialect::Sqlite => reflect_database(database, &version_table),
+            #[cfg(feature = "postgresql")]
+            crate::runtime::Dialect::Postgresql => {
+                autogen::reflect_postgresql(database, &version_table)
+            }
+        };
+        reflected.map_err(|error| {
             environment::database_failure(
                 &crate::runtime::RuntimeError::Database {
                     error,
@@ -86,6 +96,7 @@ pub fn compare(
     let options = CompareOptions {
         compare_type: environment.options.compare_type,
         compare_server_default: environment.options.compare_server_default,
+        dialect: environment.database.dialect(),
     };
     let filtered = filter_objects(&mut environment.run, models.to_vec(), conn_tables);
     environment::print_env_output(invocation, &mut environment.run);

@@ -294,6 +294,8 @@ pub fn current_rows(
         let rows = context.current_heads().map_err(failure)?;
         if rows.is_empty() {
             context.ensure_version_table().map_err(failure)?;
+            // env.py's `begin_transaction()` commits it (PostgreSQL's one transaction)
+            context.end_run().map_err(failure)?;
         }
         Ok(rows)
     })

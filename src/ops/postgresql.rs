@@ -269,11 +269,26 @@ pub fn type_ddl(type_: &SqlType) -> Result<String, OpsError> {
         } else {
             "WITHOUT"
         };
-        format!("{base} {with} TIME ZONE")
+        let precision = match type_.arg("precision") {
+            Some(Literal::Int(precision)) => format!("({precision})"),
+            _ => std::string::String::new(),
+        };
+        format!("{base}{precision} {with} TIME ZONE")
     };
     Ok(match type_.class {
-        DateTime | TIMESTAMP => zone("TIMESTAMP"),
-        Time | TIME => zone("TIME"),
+        DateTime | TIMESTAMP | PgTIMESTAMP => zone("TIMESTAMP"),
+        Time | TIME | PgTIME => zone("TIME"),
+        PgINTERVAL => {
+            let mut text = "INTERVAL".to_string();
+            if let Some(Literal::Str(fields)) = type_.arg("fields") {
+                text = format!("{text} {fields}");
+            }
+            if let Some(Literal::Int(precision)) = type_.arg("precision") {
+                text = format!("{text} ({precision})");
+            }
+            text
+        }
+        PgJSON => "JSON".to_string(),
         Double | DOUBLE_PRECISION => "DOUBLE PRECISION".to_string(),
         Float | FLOAT => match type_.arg("precision") {
             Some(Literal::Int(precision)) if *precision != 0 => format!("FLOAT({precision})"),
@@ -329,7 +344,7 @@ pub fn type_ddl(type_: &SqlType) -> Result<String, OpsError> {
 }
 
 /// A server default as PostgreSQL's `get_column_default_string` writes it.
-fn default_sql(default: &ServerDefault) -> String {
+pub fn default_sql(default: &ServerDefault) -> String {
     match default {
         ServerDefault::Str(text) => sql_string(text),
         ServerDefault::Text(text) => text.clone(),

@@ -83,6 +83,16 @@ pub enum TypeClass {
     /// `postgresql.ENUM`: an `Enum` that may skip its `CREATE TYPE` (`create_type=False`).
     #[cfg(feature = "postgresql")]
     ENUM,
+    /// `postgresql.JSON`, `postgresql.TIMESTAMP`, `postgresql.TIME`, `postgresql.INTERVAL`:
+    /// the classes PostgreSQL's reflection returns (their reprs differ from `sa.`'s).
+    #[cfg(feature = "postgresql")]
+    PgJSON,
+    #[cfg(feature = "postgresql")]
+    PgTIMESTAMP,
+    #[cfg(feature = "postgresql")]
+    PgTIME,
+    #[cfg(feature = "postgresql")]
+    PgINTERVAL,
     /// `NullType`: an untyped `sa.column('x')`, or a reflected column with no
     /// declared type.
     NullType,
@@ -155,6 +165,14 @@ const PG_ENUM_SIG: &[(&str, Literal)] = &[
     ("inherit_schema", Literal::Bool(false)),
     ("create_type", Literal::Bool(true)),
 ];
+#[cfg(feature = "postgresql")]
+const PG_TZ_SIG: &[(&str, Literal)] = &[
+    ("timezone", Literal::Bool(false)),
+    ("precision", Literal::None),
+];
+#[cfg(feature = "postgresql")]
+const PG_INTERVAL_SIG: &[(&str, Literal)] =
+    &[("precision", Literal::None), ("fields", Literal::None)];
 /// PostgreSQL's classes, found by name in `sqlalchemy.dialects.postgresql`.
 #[cfg(feature = "postgresql")]
 pub(crate) const POSTGRESQL_CLASSES: &[TypeClass] = &[
@@ -168,6 +186,10 @@ pub(crate) const POSTGRESQL_CLASSES: &[TypeClass] = &[
     TypeClass::BYTEA,
     TypeClass::ARRAY,
     TypeClass::ENUM,
+    TypeClass::PgJSON,
+    TypeClass::PgTIMESTAMP,
+    TypeClass::PgTIME,
+    TypeClass::PgINTERVAL,
 ];
 /// Enum keywords in the order `Enum.__repr__` prints them.
 const ENUM_SIG: &[(&str, Literal)] = &[
@@ -255,6 +277,14 @@ impl TypeClass {
             BYTEA => LargeBinary,
             #[cfg(feature = "postgresql")]
             ENUM => Enum,
+            #[cfg(feature = "postgresql")]
+            PgJSON => JSON,
+            #[cfg(feature = "postgresql")]
+            PgTIMESTAMP => TIMESTAMP,
+            #[cfg(feature = "postgresql")]
+            PgTIME => TIME,
+            #[cfg(feature = "postgresql")]
+            PgINTERVAL => Interval,
             _ => return None,
         })
     }
@@ -348,6 +378,14 @@ impl TypeClass {
             ARRAY => "ARRAY",
             #[cfg(feature = "postgresql")]
             ENUM => "ENUM",
+            #[cfg(feature = "postgresql")]
+            PgJSON => "JSON",
+            #[cfg(feature = "postgresql")]
+            PgTIMESTAMP => "TIMESTAMP",
+            #[cfg(feature = "postgresql")]
+            PgTIME => "TIME",
+            #[cfg(feature = "postgresql")]
+            PgINTERVAL => "INTERVAL",
             NullType => "NullType",
         }
     }
@@ -368,7 +406,11 @@ impl TypeClass {
             UUID => UPPER_UUID_SIG,
             Enum => ENUM_SIG,
             #[cfg(feature = "postgresql")]
-            JSONB => JSON_SIG,
+            JSONB | PgJSON => JSON_SIG,
+            #[cfg(feature = "postgresql")]
+            PgTIMESTAMP | PgTIME => PG_TZ_SIG,
+            #[cfg(feature = "postgresql")]
+            PgINTERVAL => PG_INTERVAL_SIG,
             #[cfg(feature = "postgresql")]
             ARRAY => ARRAY_SIG,
             #[cfg(feature = "postgresql")]
@@ -400,7 +442,13 @@ impl TypeClass {
             #[cfg(feature = "postgresql")]
             ENUM => Affinity::String,
             #[cfg(feature = "postgresql")]
-            JSONB => Affinity::Json,
+            JSONB | PgJSON => Affinity::Json,
+            #[cfg(feature = "postgresql")]
+            PgTIMESTAMP => Affinity::DateTime,
+            #[cfg(feature = "postgresql")]
+            PgTIME => Affinity::Time,
+            #[cfg(feature = "postgresql")]
+            PgINTERVAL => Affinity::Interval,
             #[cfg(feature = "postgresql")]
             BYTEA => Affinity::Binary,
             #[cfg(feature = "postgresql")]
@@ -589,7 +637,13 @@ impl SqlType {
             #[cfg(feature = "postgresql")]
             ENUM => collate(with_len("VARCHAR")),
             #[cfg(feature = "postgresql")]
-            JSONB | INET | CIDR | MACADDR | MONEY | TSVECTOR | HSTORE | BYTEA | ARRAY => {
+            PgJSON => "JSON".to_string(),
+            #[cfg(feature = "postgresql")]
+            PgTIMESTAMP => "TIMESTAMP".to_string(),
+            #[cfg(feature = "postgresql")]
+            PgTIME => "TIME".to_string(),
+            #[cfg(feature = "postgresql")]
+            JSONB | PgINTERVAL | INET | CIDR | MACADDR | MONEY | TSVECTOR | HSTORE | BYTEA | ARRAY => {
                 return Err(OpsError::Compile(format!(
                     "Compiler <sqlalchemy.dialects.sqlite.base.SQLiteTypeCompiler> can't render element of type {} (a PostgreSQL type)",
                     self.class.python_name()
@@ -607,13 +661,25 @@ impl SqlType {
     /// The type as autogenerate renders it: `sa.String(length=50)`,
     /// `sa.Enum('a', 'bb', name='e')`, `sqlite.JSON()`.
     pub fn python_repr(&self) -> String {
-        let prefix = if self.class == TypeClass::SqliteJSON {
+        self.repr_with(true)
+    }
+
+    /// The type's `repr()` as Python logs it: [`python_repr`](Self::python_repr) without
+    /// the module prefixes (`VARCHAR(length=50)`, `JSONB(astext_type=Text())`).
+    pub fn plain_repr(&self) -> String {
+        self.repr_with(false)
+    }
+
+    fn repr_with(&self, modules: bool) -> String {
+        let prefix = if !modules {
+            ""
+        } else if self.class == TypeClass::SqliteJSON {
             "sqlite."
         } else {
             "sa."
         };
         #[cfg(feature = "postgresql")]
-        let prefix = if crate::ops::postgresql::is_dialect_class(self.class) {
+        let prefix = if modules && crate::ops::postgresql::is_dialect_class(self.class) {
             "postgresql."
         } else {
             prefix
@@ -621,7 +687,7 @@ impl SqlType {
         let mut parts: Vec<String> = self.enum_values.iter().map(|v| py_repr_str(v)).collect();
         #[cfg(feature = "postgresql")]
         if let Some(item) = &self.item {
-            parts.push(item.python_repr());
+            parts.push(item.repr_with(modules));
         }
         if self.class != TypeClass::Interval {
             for (key, value) in &self.args {
@@ -630,6 +696,14 @@ impl SqlType {
                 }
                 parts.push(format!("{key}={}", value.python_repr()));
             }
+        }
+        // PostgreSQL's JSON types always hold an `astext_type` (`Text()` unless given).
+        #[cfg(feature = "postgresql")]
+        if matches!(self.class, TypeClass::JSONB | TypeClass::PgJSON) {
+            parts.push(format!(
+                "astext_type={}Text()",
+                if modules { "sa." } else { "" }
+            ));
         }
         format!("{prefix}{}({})", self.class.python_name(), parts.join(", "))
     }

@@ -266,8 +266,21 @@ fn traceback_tail(stderr: &str) -> String {
 /// an unmerge that order comes from Python set iteration (reference §5: which parent row is
 /// UPDATEd and which INSERTed is set-dependent): sort the list before comparing.
 fn canonical_stamp_sources(stderr: &str) -> String {
-    let mut text: String = stderr
-        .lines()
+    // PostgreSQL's "assuming SERIAL" lines come from reflecting the tables autogenerate
+    // compares, which Alembic iterates as a set: sort each run of them.
+    let serial = "INFO  [alembic.ddl.postgresql] Detected sequence named ";
+    let mut lines: Vec<&str> = stderr.lines().collect();
+    let mut index = 0;
+    while index < lines.len() {
+        let start = index;
+        while index < lines.len() && lines[index].starts_with(serial) {
+            index += 1;
+        }
+        lines[start..index].sort();
+        index = index.max(start + 1);
+    }
+    let mut text: String = lines
+        .into_iter()
         .map(|line| {
             let prefix = "INFO  [alembic.runtime.migration] Running stamp_revision ";
             match line

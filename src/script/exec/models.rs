@@ -108,11 +108,15 @@ fn schema_table(table: &Table, metadata: &MetaDataState) -> Result<SchemaTable, 
     for column in &table.columns {
         let mut schema_column = SchemaColumn::new(&column.name, column.type_.clone());
         schema_column.primary_key = column.primary_key;
-        schema_column.nullable = column.nullable.unwrap_or(!column.primary_key);
+        schema_column.nullable = column.is_nullable(false);
         schema_column.server_default = column.server_default.clone();
         schema_column.autoincrement = column.autoincrement;
         schema_column.comment = column.comment.clone();
         schema_column.default_repr = column.default.clone();
+        #[cfg(feature = "postgresql")]
+        {
+            schema_column.identity = column.identity.clone().map(Box::new);
+        }
         for check in &column.checks {
             out.checks.push(namer.check(check)?);
         }
@@ -133,6 +137,8 @@ fn schema_table(table: &Table, metadata: &MetaDataState) -> Result<SchemaTable, 
     for column in derived_uniques {
         let columns = vec![column];
         out.uniques.push(SchemaUnique {
+            #[cfg(feature = "postgresql")]
+            pg: Default::default(),
             name: namer.name(&["uq", "unique_constraint"], None, &columns, None)?,
             columns,
         });
@@ -140,6 +146,8 @@ fn schema_table(table: &Table, metadata: &MetaDataState) -> Result<SchemaTable, 
     for (column, unique) in derived_indexes {
         let columns = vec![column];
         out.indexes.push(SchemaIndex {
+            #[cfg(feature = "postgresql")]
+            pg: Default::default(),
             name: namer.index_name(None, &columns)?,
             columns,
             unique: IndexUnique::Bool(unique),
@@ -155,6 +163,8 @@ fn schema_table(table: &Table, metadata: &MetaDataState) -> Result<SchemaTable, 
         }
         match constraint {
             Constraint::Unique(unique) => out.uniques.push(SchemaUnique {
+                #[cfg(feature = "postgresql")]
+                pg: Default::default(),
                 name: namer.name(
                     &["uq", "unique_constraint"],
                     unique.name.as_deref(),
@@ -198,6 +208,8 @@ fn schema_table(table: &Table, metadata: &MetaDataState) -> Result<SchemaTable, 
             }
         }
         out.indexes.push(SchemaIndex {
+            #[cfg(feature = "postgresql")]
+            pg: Default::default(),
             name: namer.index_name(index.name.as_deref(), &columns)?,
             columns,
             unique: IndexUnique::Bool(index.unique),

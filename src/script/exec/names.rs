@@ -103,6 +103,10 @@ pub(super) fn member(module: &str, attr: &str) -> Option<Value> {
     {
         return Some(Value::TypeClass(format!("postgresql.{attr}")));
     }
+    #[cfg(feature = "postgresql")]
+    if module.ends_with("dialects") && attr == "postgresql" {
+        return Some(Value::Module(format!("{module}.{attr}")));
+    }
     let dialect = module.ends_with("dialects.sqlite");
     if dialect && is_type_name(attr) {
         return Some(Value::TypeClass(format!("sqlite.{attr}")));

@@ -521,6 +521,27 @@ pub(super) fn type_call(ev: &mut Evaluator, call: Call<'_>) -> EvalResult<Value>
     if name.rsplit('.').next() == Some("ARRAY") {
         return array_type(ev, name, args, keywords, span);
     }
+    // PostgreSQL's JSON types: `astext_type=sa.Text()` is what they hold anyway (and all
+    // their reprs show)
+    #[cfg(feature = "postgresql")]
+    if name.ends_with("postgresql.JSON") || name.ends_with("postgresql.JSONB") {
+        let is_text = |value: &Value| match value {
+            Value::Type(type_) => {
+                type_.class == crate::ops::TypeClass::Text && type_.args.is_empty()
+            }
+            Value::TypeClass(class) => class.rsplit('.').next() == Some("Text"),
+            _ => false,
+        };
+        if let Some(keyword) = keywords.iter().find(|k| k.name == "astext_type") {
+            if !is_text(&keyword.value) {
+                return Err(ev.unsupported(
+                    keyword.span,
+                    format!("the playground supports {name}(astext_type=sa.Text()) only"),
+                ));
+            }
+        }
+        keywords.retain(|k| k.name != "astext_type");
+    }
     let mut positional = Vec::new();
     for arg in &args {
         match arg.value.to_literal() {
