@@ -3,7 +3,8 @@
 //! `ForeignKeyConstraint`, `DefaultClause`).
 //!
 //! Where Python prints an object's memory address (text defaults, foreign key column
-//! collections) a fixed address stands in; those diffs can never match byte for byte.
+//! collections) a fixed address stands in (the conformance harness masks addresses: they
+//! change from run to run).
 
 use super::compare::{type_repr, AlterColumn, Comparison, TableOp, TopOp};
 use super::{SchemaColumn, SchemaForeignKey, SchemaIndex, SchemaTable, SchemaUnique};

@@ -587,6 +587,66 @@ fn is_autoincrement_column(table: &SchemaTable, column: &SchemaColumn) -> bool {
     }
 }
 
+/// A model's server default as `_render_server_default_for_compare` writes it: a string as
+/// given, an expression compiled for the dialect.
+fn rendered_for_compare(default: &ServerDefault, dialect: Dialect) -> String {
+    match (default, dialect) {
+        (ServerDefault::Str(s), _) => s.clone(),
+        (other, Dialect::Sqlite) => other.sql(),
+        #[cfg(feature = "postgresql")]
+        (other, Dialect::Postgresql) => crate::ops::postgresql::default_sql(other),
+    }
+}
+
+/// What `PostgresqlImpl.compare_server_default` decides without the server, or the query
+/// it sends to decide (`SELECT <reflected default> = <model default>`).
+#[cfg(feature = "postgresql")]
+pub enum DefaultQuestion {
+    Answered(bool),
+    AskServer(String),
+}
+
+/// `PostgresqlImpl.compare_server_default` up to its query: no comparison for the SERIAL
+/// column, equal texts are equal, a default on one side only differs; otherwise the server
+/// compares the two expressions (a string default of a non-numeric column quoted first).
+#[cfg(feature = "postgresql")]
+pub fn postgresql_default_question(
+    metadata_table: &SchemaTable,
+    conn_column: &SchemaColumn,
+    metadata_column: &SchemaColumn,
+) -> DefaultQuestion {
+    if metadata_column.primary_key && is_autoincrement_column(metadata_table, metadata_column) {
+        return DefaultQuestion::Answered(false);
+    }
+    let conn = conn_column.server_default.as_ref().map(ServerDefault::sql);
+    let metadata = metadata_column
+        .server_default
+        .as_ref()
+        .map(|d| rendered_for_compare(d, Dialect::Postgresql));
+    let (Some(conn), Some(metadata)) = (conn, metadata) else {
+        return DefaultQuestion::Answered(
+            conn_column.server_default.is_some() != metadata_column.server_default.is_some(),
+        );
+    };
+    if conn == metadata {
+        return DefaultQuestion::Answered(false);
+    }
+    let metadata = match &metadata_column.server_default {
+        Some(ServerDefault::Str(text))
+            if !matches!(
+                conn_column.type_.class.affinity(),
+                Affinity::Numeric | Affinity::Integer
+            ) =>
+        {
+            let text = text.strip_prefix('\'').unwrap_or(text);
+            let text = text.strip_suffix('\'').unwrap_or(text);
+            format!("'{text}'")
+        }
+        _ => metadata,
+    };
+    DefaultQuestion::AskServer(format!("SELECT {conn} = {metadata}"))
+}
+
 /// SQLite's `compare_server_default` on the rendered texts.
 fn server_defaults_differ(conn: Option<&ServerDefault>, metadata: Option<&ServerDefault>) -> bool {
     let normalise = |text: Option<String>| {
@@ -688,10 +748,10 @@ fn compare_column(
         if !options.compare_server_default {
             defaults_stopped = true;
         } else {
-            let rendered_metadata = metadata_column.server_default.as_ref().map(|d| match d {
-                ServerDefault::Str(s) => s.clone(),
-                other => other.sql(),
-            });
+            let rendered_metadata = metadata_column
+                .server_default
+                .as_ref()
+                .map(|d| rendered_for_compare(d, options.dialect));
             let rendered_conn = conn_column.server_default.as_ref().map(ServerDefault::sql);
             match user.compare_server_default(
                 conn_column,
@@ -748,17 +808,30 @@ fn compare_column(
     {
         type_change(comparison, &mut alter);
     }
-    if !defaults_stopped
-        && has_defaults
-        && server_defaults_differ(
+    let dialect_differs = || match options.dialect {
+        Dialect::Sqlite => server_defaults_differ(
             conn_column.server_default.as_ref(),
             metadata_column.server_default.as_ref(),
-        )
-    {
+        ),
+        #[cfg(feature = "postgresql")]
+        Dialect::Postgresql => {
+            match postgresql_default_question(metadata_table, conn_column, metadata_column) {
+                DefaultQuestion::Answered(differ) => differ,
+                // what the server answered `SELECT <reflected> = <model>` (asked beforehand)
+                DefaultQuestion::AskServer(_) => conn_column.server_default_equal != Some(true),
+            }
+        }
+    };
+    if !defaults_stopped && has_defaults && dialect_differs() {
         alter.modify_server_default = Some(metadata_column.server_default.clone());
+        let impl_class = match options.dialect {
+            Dialect::Sqlite => "sqlite.SQLiteImpl",
+            #[cfg(feature = "postgresql")]
+            Dialect::Postgresql => "postgresql.PostgresqlImpl",
+        };
         comparison.info(
             DEFAULTS_LOGGER,
-            format!("Dialect impl <alembic.ddl.sqlite.SQLiteImpl object at {FAKE_IMPL_ADDRESS}> detected server default on column '{table}.{column}'"),
+            format!("Dialect impl <alembic.ddl.{impl_class} object at {FAKE_IMPL_ADDRESS}> detected server default on column '{table}.{column}'"),
         );
     }
     // The comments plugin's column comparator (dialects that support comments).
@@ -847,11 +920,19 @@ fn compare_indexes_and_uniques(
     let metadata_indexes: Vec<SchemaIndex> = metadata_table
         .map(|t| t.indexes.clone())
         .unwrap_or_default();
-    let conn_uniques: Vec<SchemaUnique> = if is_drop_table {
+    let mut conn_uniques: Vec<SchemaUnique> = if is_drop_table {
         Vec::new()
     } else {
         conn_table.map(|t| t.uniques.clone()).unwrap_or_default()
     };
+    // `PostgresqlImpl.adjust_reflected_dialect_options`: an empty `postgresql_include` goes
+    #[cfg(feature = "postgresql")]
+    for unique in conn_uniques.iter_mut() {
+        unique
+            .pg
+            .options
+            .retain(|(key, value)| !(key == "postgresql_include" && value == "[]"));
+    }
     let conn_indexes: Vec<SchemaIndex> = conn_table.map(|t| t.indexes.clone()).unwrap_or_default();
 
     let mut metadata_names: Vec<(String, Sig)> = Vec::new();

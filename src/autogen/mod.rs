@@ -79,6 +79,10 @@ pub struct SchemaColumn {
     /// `sa.Identity(...)`: rendered in the server default's place.
     #[cfg(feature = "postgresql")]
     pub identity: Option<Box<crate::ops::postgresql::Identity>>,
+    /// A reflected PostgreSQL default: what the server answered comparing it with the
+    /// model's (`SELECT <reflected> = <model>`), when Alembic would ask.
+    #[cfg(feature = "postgresql")]
+    pub server_default_equal: Option<bool>,
 }
 
 impl SchemaColumn {
@@ -95,6 +99,8 @@ impl SchemaColumn {
             default_repr: None,
             #[cfg(feature = "postgresql")]
             identity: None,
+            #[cfg(feature = "postgresql")]
+            server_default_equal: None,
         }
     }
 }

@@ -64,13 +64,7 @@ pub fn compare(
     let version_table = environment.options.version_table.clone();
     let dialect = environment.database.dialect();
     #[cfg(feature = "postgresql")]
-    if dialect == crate::runtime::Dialect::Postgresql && environment.options.compare_server_default
-    {
-        // (PostgreSQL's compare_server_default asks the server: `SELECT <reflected> = <model>`)
-        return Err(Failure::Playground(
-            "the playground does not compare server defaults on PostgreSQL yet (compare_server_default=True)".to_string(),
-        ));
-    }
+    let ask_server = environment.options.compare_server_default;
     let conn_tables = with_context(invocation, environment, false, |context| {
         let Some(database) = context.database() else {
             return Ok(Vec::new());
@@ -79,7 +73,12 @@ pub fn compare(
             crate::runtime::Dialect::Sqlite => reflect_database(database, &version_table),
             #[cfg(feature = "postgresql")]
             crate::runtime::Dialect::Postgresql => {
-                autogen::reflect_postgresql(database, &version_table)
+                autogen::reflect_postgresql(database, &version_table).and_then(|mut tables| {
+                    if ask_server {
+                        compare_defaults_on_server(database, models, &mut tables)?;
+                    }
+                    Ok(tables)
+                })
             }
         };
         reflected.map_err(|error| {
@@ -116,6 +115,37 @@ pub fn compare(
         invocation.info(line.logger, &line.text);
     }
     Ok(comparison)
+}
+
+/// PostgreSQL compares a reflected server default with the model's on the server
+/// (`PostgresqlImpl.compare_server_default`): each answer is kept on the reflected column.
+#[cfg(feature = "postgresql")]
+fn compare_defaults_on_server(
+    database: &mut dyn crate::runtime::Database,
+    models: &[SchemaTable],
+    tables: &mut [SchemaTable],
+) -> Result<(), crate::runtime::DbError> {
+    use crate::autogen::compare::{postgresql_default_question, DefaultQuestion};
+    for table in tables.iter_mut() {
+        let Some(model) = models.iter().find(|m| m.name == table.name) else {
+            continue;
+        };
+        for column in table.columns.iter_mut() {
+            let Some(model_column) = model.column(&column.name) else {
+                continue;
+            };
+            if let DefaultQuestion::AskServer(sql) =
+                postgresql_default_question(model, column, model_column)
+            {
+                let (_, rows) = database.query(&sql, &[])?;
+                column.server_default_equal = Some(matches!(
+                    rows.first().and_then(|row| row.first()),
+                    Some(crate::runtime::SqlValue::Bool(true))
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// env.py's `compare_type` / `compare_server_default` functions, called with what Alembic

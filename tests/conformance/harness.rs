@@ -218,6 +218,24 @@ fn normalise_warning_path(line: &str) -> String {
     format!("<python>/{}", &line[start..])
 }
 
+/// Python prints objects it has no repr for with their memory address, which changes from run
+/// to run (`<... object at 0x7f4c6e513710>`): the addresses are not compared.
+fn mask_addresses(line: &str) -> String {
+    let mut out = String::new();
+    let mut rest = line;
+    while let Some(index) = rest.find(" at 0x") {
+        let (head, tail) = rest.split_at(index + " at 0x".len());
+        out.push_str(head);
+        let digits = tail
+            .find(|c: char| !c.is_ascii_hexdigit())
+            .unwrap_or(tail.len());
+        out.push_str("<address>");
+        rest = &tail[digits..];
+    }
+    out.push_str(rest);
+    out
+}
+
 fn normalise(text: &str, project: &Path) -> String {
     let project = project.to_string_lossy();
     let mut lines = Vec::new();
@@ -229,7 +247,7 @@ fn normalise(text: &str, project: &Path) -> String {
             Some(index) => format!("{}Create Date: <date>", &line[..index]),
             None => line,
         };
-        lines.push(line);
+        lines.push(mask_addresses(&line));
     }
     let mut joined = lines.join("\n");
     if text.ends_with('\n') {
