@@ -920,12 +920,14 @@ fn compare_indexes_and_uniques(
     let metadata_indexes: Vec<SchemaIndex> = metadata_table
         .map(|t| t.indexes.clone())
         .unwrap_or_default();
-    let mut conn_uniques: Vec<SchemaUnique> = if is_drop_table {
+    let conn_uniques: Vec<SchemaUnique> = if is_drop_table {
         Vec::new()
     } else {
         conn_table.map(|t| t.uniques.clone()).unwrap_or_default()
     };
     // `PostgresqlImpl.adjust_reflected_dialect_options`: an empty `postgresql_include` goes
+    #[cfg(feature = "postgresql")]
+    let mut conn_uniques = conn_uniques;
     #[cfg(feature = "postgresql")]
     for unique in conn_uniques.iter_mut() {
         unique

@@ -135,6 +135,8 @@ pub struct SchemaUnique {
 pub struct PgExtras {
     pub expressions: Vec<(usize, String)>,
     pub options: Vec<(String, String)>,
+    /// An index behind a unique constraint (only the inspector lists those).
+    pub duplicates_constraint: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]

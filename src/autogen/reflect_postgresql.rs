@@ -227,44 +227,185 @@ fn action(letter: Option<String>) -> Option<String> {
     )
 }
 
-/// Every table of the current schema (but the version table), by name, as reflected.
+/// The tables of the current schema, (oid, name, comment), in creation order (how
+/// `pg_class` usually lists them; SQLAlchemy's query has no `ORDER BY`).
+fn tables(database: &mut dyn Database) -> Result<Vec<(i64, String, Option<String>)>, DbError> {
+    Ok(query(
+        database,
+        "SELECT c.oid, c.relname, pg_catalog.obj_description(c.oid, 'pg_class') \
+         FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+         WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') ORDER BY c.oid",
+    )?
+    .into_iter()
+    .filter_map(|row| Some((int(&row, 0), text(&row, 1)?, text(&row, 2))))
+    .collect())
+}
+
+/// `Inspector.get_table_names()`: every table of the current schema.
+pub fn table_names(database: &mut dyn Database) -> Result<Vec<String>, DbError> {
+    Ok(tables(database)?
+        .into_iter()
+        .map(|(_, name, _)| name)
+        .collect())
+}
+
+/// What reflecting needs once per inspection: the server's version and its enum types.
+struct Catalog {
+    version: i64,
+    enums: Enums,
+}
+
+impl Catalog {
+    fn load(database: &mut dyn Database) -> Result<Catalog, DbError> {
+        let version = query(
+            database,
+            "SELECT current_setting('server_version_num')::int",
+        )?
+        .first()
+        .map(|row| int(row, 0))
+        .unwrap_or(0);
+        Ok(Catalog {
+            version,
+            enums: Enums::load(database)?,
+        })
+    }
+
+    /// One table; `autogenerate`: with Alembic's `autogen_column_reflect` (a SERIAL's
+    /// default dropped and logged), as autogenerate reflects.
+    fn table(
+        &self,
+        database: &mut dyn Database,
+        (oid, name, comment): (i64, String, Option<String>),
+        autogenerate: bool,
+    ) -> Result<SchemaTable, DbError> {
+        let mut table = SchemaTable {
+            name,
+            comment,
+            ..SchemaTable::default()
+        };
+        reflect_columns(database, &mut table, oid, &self.enums, autogenerate)?;
+        reflect_constraints(database, &mut table, oid, self.version)?;
+        reflect_indexes(database, &mut table, oid, self.version, autogenerate)?;
+        Ok(table)
+    }
+}
+
+/// Every table of the current schema (but the version table), by name, as autogenerate
+/// reflects them.
 pub fn reflect_postgresql(
     database: &mut dyn Database,
     version_table: &str,
 ) -> Result<Vec<SchemaTable>, DbError> {
-    let version = query(
-        database,
-        "SELECT current_setting('server_version_num')::int",
-    )?
-    .first()
-    .map(|row| int(row, 0))
-    .unwrap_or(0);
-    let enums = Enums::load(database)?;
-    let tables = query(
-        database,
-        "SELECT c.oid, c.relname, pg_catalog.obj_description(c.oid, 'pg_class') \
-         FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
-         WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') ORDER BY c.relname",
-    )?;
+    let catalog = Catalog::load(database)?;
     let mut out = Vec::new();
-    for row in tables {
-        let (oid, Some(name)) = (int(&row, 0), text(&row, 1)) else {
-            continue;
-        };
-        if name == version_table {
-            continue;
+    let mut entries = tables(database)?;
+    crate::sort::sort_by(&mut entries, |a, b| a.1.cmp(&b.1));
+    for entry in entries {
+        if entry.1 != version_table {
+            out.push(catalog.table(database, entry, true)?);
         }
-        let mut table = SchemaTable {
-            name,
-            comment: text(&row, 2),
-            ..SchemaTable::default()
-        };
-        reflect_columns(database, &mut table, oid, &enums)?;
-        reflect_constraints(database, &mut table, oid, version)?;
-        reflect_indexes(database, &mut table, oid, version)?;
-        out.push(table);
     }
     Ok(out)
+}
+
+/// One table as SQLAlchemy's reflection gives it to a revision (`autoload_with=`,
+/// `MetaData.reflect()`, the inspector); `None` when the current schema has no such table.
+pub fn reflect_table(
+    database: &mut dyn Database,
+    name: &str,
+) -> Result<Option<SchemaTable>, DbError> {
+    let Some(entry) = tables(database)?.into_iter().find(|(_, n, _)| n == name) else {
+        return Ok(None);
+    };
+    let catalog = Catalog::load(database)?;
+    catalog.table(database, entry, false).map(Some)
+}
+
+/// The reflected table as the operations' `Table` (what a revision's reflected `Table`
+/// holds).
+pub fn to_ops_table(table: &SchemaTable) -> crate::ops::Table {
+    use crate::ops::{
+        CheckConstraint, Column, Constraint, ForeignKeyConstraint, Index, IndexElement,
+        PrimaryKeyConstraint, UniqueConstraint,
+    };
+    let columns = table
+        .columns
+        .iter()
+        .map(|column| {
+            let mut out = Column::new(&column.name, column.type_.clone());
+            out.nullable = Some(column.nullable);
+            out.primary_key = table.primary_key.contains(&column.name);
+            out.server_default = column.server_default.clone();
+            out.comment = column.comment.clone();
+            out.identity = column.identity.as_deref().cloned();
+            out.autoincrement = column.autoincrement;
+            out
+        })
+        .collect();
+    let mut constraints = Vec::new();
+    if !table.primary_key.is_empty() {
+        constraints.push(Constraint::PrimaryKey(PrimaryKeyConstraint {
+            name: table.primary_key_name.as_ref().map(|n| n.text.clone()),
+            columns: table.primary_key.clone(),
+        }));
+    }
+    for key in &table.foreign_keys {
+        constraints.push(Constraint::ForeignKey(ForeignKeyConstraint {
+            name: key.name.as_ref().map(|n| n.text.clone()),
+            columns: key.columns.clone(),
+            referent_table: key.referent_table.clone(),
+            referent_columns: key.referent_columns.clone(),
+            ondelete: key.ondelete.clone(),
+            onupdate: key.onupdate.clone(),
+            deferrable: key.deferrable,
+            initially: key.initially.clone(),
+            match_: key.match_.clone(),
+        }));
+    }
+    for unique in &table.uniques {
+        constraints.push(Constraint::Unique(UniqueConstraint {
+            name: unique.name.as_ref().map(|n| n.text.clone()),
+            columns: unique.columns.clone(),
+        }));
+    }
+    for check in &table.checks {
+        constraints.push(Constraint::Check(CheckConstraint {
+            name: check.name.as_ref().map(|n| n.text.clone()),
+            sqltext: check.sqltext.clone(),
+        }));
+    }
+    let indexes = table
+        .indexes
+        .iter()
+        .filter(|index| !index.pg.duplicates_constraint)
+        .map(|index| {
+            let mut elements: Vec<IndexElement> = index
+                .columns
+                .iter()
+                .cloned()
+                .map(IndexElement::Column)
+                .collect();
+            for (position, expression) in &index.pg.expressions {
+                let at = (*position).min(elements.len());
+                elements.insert(at, IndexElement::Expression(expression.clone()));
+            }
+            Index {
+                name: Some(index.name.text.clone()),
+                table: Some(table.name.clone()),
+                elements,
+                unique: index.unique.is_unique(),
+                sqlite_where: None,
+            }
+        })
+        .collect();
+    crate::ops::Table {
+        name: table.name.clone(),
+        columns,
+        constraints,
+        indexes,
+        comment: table.comment.clone(),
+        sqlite_autoincrement: false,
+    }
 }
 
 fn reflect_columns(
@@ -272,6 +413,7 @@ fn reflect_columns(
     table: &mut SchemaTable,
     oid: i64,
     enums: &Enums,
+    autogenerate: bool,
 ) -> Result<(), DbError> {
     let rows = query(
         database,
@@ -322,7 +464,7 @@ fn reflect_columns(
             }));
             autoincrement = true;
         }
-        if let Some(text) = default.clone() {
+        if let Some(text) = default.clone().filter(|_| autogenerate) {
             if matches!(column.type_.class, TypeClass::INTEGER | TypeClass::BIGINT) {
                 if let Some(sequence) = serial_sequence(database, &text, &name)? {
                     table.reflection_log.push(format!(
@@ -416,8 +558,8 @@ fn reflect_constraints(
                     name,
                     columns,
                     pg: PgExtras {
-                        expressions: Vec::new(),
                         options,
+                        ..PgExtras::default()
                     },
                 });
             }
@@ -453,29 +595,35 @@ fn reflect_constraints(
     Ok(())
 }
 
+/// The table's indexes but its primary key's. An index behind a unique (or exclusion)
+/// constraint is SQLAlchemy's `duplicates_constraint`: the inspector lists it, autogenerate
+/// (`correct_for_autogen_constraints`) and a reflected `Table` leave it out.
 fn reflect_indexes(
     database: &mut dyn Database,
     table: &mut SchemaTable,
     oid: i64,
     version: i64,
+    autogenerate: bool,
 ) -> Result<(), DbError> {
     let nulls = if version >= 150000 {
         "i.indnullsnotdistinct"
     } else {
         "false"
     };
+    let inspector = !autogenerate;
     let rows = query(
         database,
         &format!(
             "SELECT ic.relname, i.indisunique, i.indnkeyatts, am.amname, \
              pg_catalog.pg_get_expr(i.indpred, i.indrelid), k.n, a.attname, \
-             pg_catalog.pg_get_indexdef(i.indexrelid, k.n::int, true), {nulls} \
+             pg_catalog.pg_get_indexdef(i.indexrelid, k.n::int, true), {nulls}, \
+             EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c WHERE c.conindid = i.indexrelid AND c.contype IN ('p', 'u', 'x')) \
              FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid \
              JOIN pg_catalog.pg_am am ON am.oid = ic.relam \
              CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, n) \
              LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum AND k.attnum <> 0 \
              WHERE i.indrelid = {oid} AND NOT i.indisprimary \
-             AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c WHERE c.conindid = i.indexrelid AND c.contype IN ('p', 'u', 'x')) \
+             AND ({inspector} OR NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c WHERE c.conindid = i.indexrelid AND c.contype IN ('p', 'u', 'x'))) \
              ORDER BY ic.relname, k.n"
         ),
     )?;
@@ -532,6 +680,7 @@ fn reflect_indexes(
                 .push(("postgresql_where".to_string(), py_repr_str(&predicate)));
         }
         crate::sort::sort_by(&mut extras.options, |a, b| a.0.cmp(&b.0));
+        extras.duplicates_constraint = boolean(first, 9);
         table.indexes.push(SchemaIndex {
             name: Name::conv(&name),
             columns,

@@ -502,14 +502,17 @@ fn inspect_now(
     let failed = |ev: &Evaluator, error: crate::runtime::RuntimeError| {
         ev.python(span, "sqlalchemy.exc.OperationalError", error.to_string())
     };
-    super::metadata::reflection_supported(ev, span)?;
-    let Some(database) = ev.database() else {
-        return Err(ev.unsupported(span, super::NEEDS_DATABASE));
-    };
     if name == "get_table_names" {
         let names = super::metadata::table_names(ev, span)?;
         return Ok(Value::List(names.into_iter().map(Value::Str).collect()));
     }
+    #[cfg(feature = "postgresql")]
+    if super::metadata::on_postgresql(ev) {
+        return inspect_postgresql(ev, name, table.unwrap_or_default(), span);
+    }
+    let Some(database) = ev.database() else {
+        return Err(ev.unsupported(span, super::NEEDS_DATABASE));
+    };
     let table = table.unwrap_or_default();
     let data = crate::runtime::reflect::fetch_table(database, table);
     let data = data.map_err(|error| failed(ev, error))?;
@@ -553,6 +556,14 @@ fn inspect_now(
                 })
                 .collect(),
         ),
+        _ => constraints_value(name, &reflected),
+    })
+}
+
+/// What the inspector's `get_foreign_keys`, `get_pk_constraint` and
+/// `get_unique_constraints` return for a reflected table.
+fn constraints_value(name: &str, reflected: &crate::autogen::SchemaTable) -> Value {
+    match name {
         "get_foreign_keys" => Value::List(
             reflected
                 .foreign_keys
@@ -608,5 +619,81 @@ fn inspect_now(
                 })
                 .collect(),
         ),
+    }
+}
+
+/// The inspector on PostgreSQL: SQLAlchemy's PostgreSQL reflection (`pg_catalog`).
+#[cfg(feature = "postgresql")]
+fn inspect_postgresql(
+    ev: &mut Evaluator,
+    name: &str,
+    table: &str,
+    span: Span,
+) -> EvalResult<Value> {
+    let Some(database) = ev.database() else {
+        return Err(ev.unsupported(span, super::NEEDS_DATABASE));
+    };
+    let reflected = crate::autogen::reflect_postgresql::reflect_table(database, table)
+        .map_err(|error| ev.python(span, "sqlalchemy.exc.OperationalError", error.to_string()))?;
+    if name == "has_table" {
+        return Ok(Value::Bool(reflected.is_some()));
+    }
+    let Some(reflected) = reflected else {
+        return Err(ev.python(span, "sqlalchemy.exc.NoSuchTableError", table.to_string()));
+    };
+    Ok(match name {
+        "get_columns" => Value::List(
+            reflected
+                .columns
+                .iter()
+                .map(|column| {
+                    dict(vec![
+                        ("name", Value::Str(column.name.clone())),
+                        ("type", Value::Type(column.type_.clone())),
+                        ("nullable", Value::Bool(column.nullable)),
+                        (
+                            "default",
+                            opt_str(&column.server_default.as_ref().map(|d| d.sql())),
+                        ),
+                        (
+                            "autoincrement",
+                            Value::Bool(column.autoincrement == Some(true)),
+                        ),
+                        ("comment", opt_str(&column.comment)),
+                    ])
+                })
+                .collect(),
+        ),
+        "get_indexes" => Value::List(
+            reflected
+                .indexes
+                .iter()
+                .map(|index| {
+                    let mut columns: Vec<Value> =
+                        index.columns.iter().cloned().map(Value::Str).collect();
+                    for (position, _) in &index.pg.expressions {
+                        columns.insert((*position).min(columns.len()), Value::None);
+                    }
+                    dict(vec![
+                        ("name", Value::Str(index.name.text.clone())),
+                        ("unique", Value::Bool(index.unique.is_unique())),
+                        ("column_names", Value::List(columns)),
+                    ])
+                })
+                .collect(),
+        ),
+        // PostgreSQL's primary key also tells its comment and `INCLUDE` columns
+        "get_pk_constraint" => {
+            let Value::Dict(mut entries) = constraints_value(name, &reflected) else {
+                return Ok(Value::None);
+            };
+            entries.push((Value::Str("comment".to_string()), Value::None));
+            entries.push((
+                Value::Str("dialect_options".to_string()),
+                dict(vec![("postgresql_include", Value::List(Vec::new()))]),
+            ));
+            Value::Dict(entries)
+        }
+        _ => constraints_value(name, &reflected),
     })
 }

@@ -195,26 +195,28 @@ fn operational(ev: &Evaluator, span: Span, error: impl std::fmt::Display) -> sup
     ev.python(span, "sqlalchemy.exc.OperationalError", error.to_string())
 }
 
-/// Reflection reads SQLite's catalog; on PostgreSQL it stops with a clear error (what stays
-/// to do: `pg_catalog`, as autogenerate will read it).
-pub(super) fn reflection_supported(ev: &Evaluator, span: Span) -> EvalResult<()> {
+/// Whether the revision runs against PostgreSQL (reflection reads `pg_catalog` there).
+pub(super) fn on_postgresql(ev: &Evaluator) -> bool {
     #[cfg(feature = "postgresql")]
     if ev.dialect() == crate::runtime::Dialect::Postgresql {
-        return Err(ev.unsupported(
-            span,
-            "the playground reflects SQLite databases only: sa.inspect(bind), MetaData.reflect() and autoload_with= are not supported on PostgreSQL yet",
-        ));
+        return true;
     }
-    let _ = (ev, span);
-    Ok(())
+    let _ = ev;
+    false
 }
 
-/// The database's tables, as SQLAlchemy's SQLite dialect lists them (`get_table_names`).
+/// The database's tables, as SQLAlchemy's dialect lists them (`get_table_names`).
 pub(super) fn table_names(ev: &mut Evaluator, span: Span) -> EvalResult<Vec<String>> {
-    reflection_supported(ev, span)?;
+    let postgresql = on_postgresql(ev);
     let Some(database) = ev.database() else {
         return Err(ev.unsupported(span, super::NEEDS_DATABASE));
     };
+    #[cfg(feature = "postgresql")]
+    if postgresql {
+        return crate::autogen::reflect_postgresql::table_names(database)
+            .map_err(|error| operational(ev, span, error));
+    }
+    let _ = postgresql;
     let rows = database.query(
         "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite~_%' ESCAPE '~' ORDER BY name",
         &[],
@@ -232,10 +234,19 @@ pub(super) fn table_names(ev: &mut Evaluator, span: Span) -> EvalResult<Vec<Stri
 }
 
 fn reflect(ev: &mut Evaluator, name: &str, span: Span) -> EvalResult<Table> {
-    reflection_supported(ev, span)?;
+    let postgresql = on_postgresql(ev);
     let Some(database) = ev.database() else {
         return Err(ev.unsupported(span, super::NEEDS_DATABASE));
     };
+    #[cfg(feature = "postgresql")]
+    if postgresql {
+        return match crate::autogen::reflect_postgresql::reflect_table(database, name) {
+            Ok(Some(table)) => Ok(crate::autogen::reflect_postgresql::to_ops_table(&table)),
+            Ok(None) => Err(ev.python(span, "sqlalchemy.exc.NoSuchTableError", name.to_string())),
+            Err(error) => Err(operational(ev, span, error)),
+        };
+    }
+    let _ = postgresql;
     match crate::runtime::reflect::fetch_table(database, name) {
         Ok(Some(data)) => Ok(crate::ops::reflect_table(&data).table),
         Ok(None) => Err(ev.python(span, "sqlalchemy.exc.NoSuchTableError", name.to_string())),

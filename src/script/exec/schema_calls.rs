@@ -130,6 +130,7 @@ pub(super) fn attribute(
         (Value::LightTable(BulkInsertTable { name, .. }), "name") => Ok(Value::Str(name.clone())),
         (Value::Table(t), "name") => Ok(Value::Str(t.name.clone())),
         (Value::Column(c), "name" | "key") => Ok(Value::Str(c.name.clone())),
+        (Value::Sql(SqlExpr::Column { name, .. }), "name" | "key") => Ok(Value::Str(name.clone())),
         (Value::Column(c), "type") => Ok(Value::Type(c.type_.clone())),
         (Value::Column(c), "nullable") => Ok(Value::Bool(c.nullable.unwrap_or(!c.primary_key))),
         (Value::Column(c), "primary_key") => Ok(Value::Bool(c.primary_key)),

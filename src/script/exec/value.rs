@@ -299,10 +299,7 @@ impl Value {
                 Some(format!("{{{}}}", parts.join(", ")))
             }
             // SQLAlchemy's repr of a type is the class and its arguments (`VARCHAR(length=5)`)
-            Value::Type(sql_type) => {
-                let repr = sql_type.python_repr();
-                Some(repr.strip_prefix("sa.").unwrap_or(&repr).to_string())
-            }
+            Value::Type(sql_type) => Some(sql_type.plain_repr()),
             Value::Library(library) => Some(super::stdlib::repr(library)),
             other => other.to_literal().map(|literal| literal.python_repr()),
         }

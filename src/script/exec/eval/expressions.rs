@@ -12,6 +12,15 @@ impl<'a> Evaluator<'a> {
             Value::Rows(rows) => Ok(rows.items()),
             Value::Row(_, values) => Ok(values),
             Value::OrmQuery(query) => super::super::orm::results(self, &query, span),
+            Value::TableColumns(table, columns) => Ok(columns
+                .into_iter()
+                .map(|name| {
+                    Value::Sql(SqlExpr::Column {
+                        table: table.clone(),
+                        name,
+                    })
+                })
+                .collect()),
             other => Err(self.unsupported(
                 span,
                 format!(
