@@ -1060,11 +1060,13 @@ fn compare_indexes_and_uniques(
                         python_bool(meta_unique)
                     ));
                 }
-                if metadata_index.columns != conn_index.columns {
+                let (conn_elements, metadata_elements) =
+                    (index_elements(conn_index), index_elements(metadata_index));
+                if metadata_elements != conn_elements {
                     messages.push(format!(
                         "expression {} to {}",
-                        tuple_repr(&conn_index.columns),
-                        tuple_repr(&metadata_index.columns)
+                        tuple_repr(&conn_elements),
+                        tuple_repr(&metadata_elements)
                     ));
                 }
                 if !messages.is_empty() {
@@ -1145,6 +1147,65 @@ fn compare_indexes_and_uniques(
     let _ = Sig::name;
     let _ = Sig::column_names;
     let _ = IndexUnique::Bool(false);
+}
+
+/// An index's elements as its signature compares them: the columns, and on PostgreSQL the
+/// expressions in their places, cleaned up as `PostgresqlImpl._cleanup_index_expr` does.
+fn index_elements(index: &SchemaIndex) -> Vec<String> {
+    #[cfg(feature = "postgresql")]
+    if !index.pg.expressions.is_empty() {
+        let mut columns = index.columns.iter();
+        let count = index.columns.len() + index.pg.expressions.len();
+        return (0..count)
+            .filter_map(|position| {
+                match index.pg.expressions.iter().find(|(p, _)| *p == position) {
+                    Some((_, expression)) => Some(cleanup_index_expression(expression)),
+                    None => columns.next().cloned(),
+                }
+            })
+            .collect();
+    }
+    index.columns.clone()
+}
+
+/// `PostgresqlImpl._cleanup_index_expr`: lower case, no quotes, no `::type` casts, no outer
+/// parentheses.
+#[cfg(feature = "postgresql")]
+fn cleanup_index_expression(expression: &str) -> String {
+    let lowered: String = expression
+        .to_lowercase()
+        .chars()
+        .filter(|c| *c != '"' && *c != '\'')
+        .collect();
+    // re.sub(r"(::[\w ]+\w)", "", expr)
+    let chars: Vec<char> = lowered.chars().collect();
+    let word = |c: char| c.is_alphanumeric() || c == '_';
+    let mut out = String::new();
+    let mut index = 0;
+    while index < chars.len() {
+        if chars[index] == ':' && chars.get(index + 1) == Some(&':') {
+            let mut end = index + 2;
+            while end < chars.len() && (word(chars[end]) || chars[end] == ' ') {
+                end += 1;
+            }
+            // the match ends on a word character (backtracking over trailing spaces)
+            let mut last = end;
+            while last > index + 2 && chars[last - 1] == ' ' {
+                last -= 1;
+            }
+            if last >= index + 4 && word(chars[last - 1]) {
+                index = last;
+                continue;
+            }
+        }
+        out.push(chars[index]);
+        index += 1;
+    }
+    let mut text = out.as_str();
+    while text.len() >= 2 && text.starts_with('(') && text.ends_with(')') {
+        text = &text[1..text.len() - 1];
+    }
+    text.to_string()
 }
 
 fn python_bool(value: bool) -> &'static str {
@@ -1256,5 +1317,21 @@ fn compare_foreign_keys(
                 format!("Detected added foreign key {}", describe(fk)),
             );
         }
+    }
+}
+
+#[cfg(all(test, feature = "postgresql"))]
+mod postgresql_tests {
+    use super::cleanup_index_expression;
+
+    #[test]
+    fn index_expressions_are_cleaned_up_as_postgresql_impl_does() {
+        assert_eq!(cleanup_index_expression("lower(name::text)"), "lower(name)");
+        assert_eq!(cleanup_index_expression("(\"Name\")"), "name");
+        assert_eq!(
+            cleanup_index_expression("(x::character varying = 'a')"),
+            "x = a"
+        );
+        assert_eq!(cleanup_index_expression("a::b"), "a::b");
     }
 }

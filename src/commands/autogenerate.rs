@@ -65,6 +65,21 @@ pub fn compare(
     let dialect = environment.database.dialect();
     #[cfg(feature = "postgresql")]
     let ask_server = environment.options.compare_server_default;
+    #[cfg(feature = "postgresql")]
+    if dialect == crate::runtime::Dialect::Sqlite {
+        let expression_index = models.iter().find_map(|table| {
+            let index = table
+                .indexes
+                .iter()
+                .find(|i| !i.pg.expressions.is_empty())?;
+            Some((table.name.clone(), index.name.text.clone()))
+        });
+        if let Some((table, index)) = expression_index {
+            return Err(Failure::Playground(format!(
+                "index '{index}' of table '{table}' is on an expression: the playground compares those on PostgreSQL only"
+            )));
+        }
+    }
     let conn_tables = with_context(invocation, environment, false, |context| {
         let Some(database) = context.database() else {
             return Ok(Vec::new());

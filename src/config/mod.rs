@@ -380,8 +380,12 @@ pub fn parse_sqlite_url(url: &str) -> Result<SqliteTarget, String> {
     };
     let dialect = scheme.split('+').next().unwrap_or("");
     if dialect != "sqlite" {
+        #[cfg(feature = "postgresql")]
+        let runs = "SQLite and PostgreSQL";
+        #[cfg(not(feature = "postgresql"))]
+        let runs = "SQLite";
         return Err(format!(
-            "the playground runs SQLite only; sqlalchemy.url uses the '{dialect}' dialect (try sqlite:///app.db)"
+            "the playground runs {runs} only; sqlalchemy.url uses the '{dialect}' dialect (try sqlite:///app.db)"
         ));
     }
     let rest = rest.split('?').next().unwrap_or("");

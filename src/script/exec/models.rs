@@ -191,7 +191,10 @@ fn schema_table(table: &Table, metadata: &MetaDataState) -> Result<SchemaTable, 
     }
     for index in &table.indexes {
         let mut columns = Vec::new();
-        for element in &index.elements {
+        #[cfg(feature = "postgresql")]
+        let mut expressions = Vec::new();
+        for (position, element) in index.elements.iter().enumerate() {
+            let _ = position;
             match element {
                 IndexElement::Column(name) if out.column(name).is_some() => {
                     columns.push(name.clone())
@@ -199,6 +202,10 @@ fn schema_table(table: &Table, metadata: &MetaDataState) -> Result<SchemaTable, 
                 IndexElement::Column(name) => {
                     return Err(ModelError::Python("KeyError", format!("'{name}'")))
                 }
+                // (compared on PostgreSQL only: the command refuses them on SQLite)
+                #[cfg(feature = "postgresql")]
+                IndexElement::Expression(text) => expressions.push((position, text.clone())),
+                #[cfg(not(feature = "postgresql"))]
                 IndexElement::Expression(_) => {
                     return Err(ModelError::Unsupported(
                         "an index on an expression is not supported in models by the playground"
@@ -209,7 +216,10 @@ fn schema_table(table: &Table, metadata: &MetaDataState) -> Result<SchemaTable, 
         }
         out.indexes.push(SchemaIndex {
             #[cfg(feature = "postgresql")]
-            pg: Default::default(),
+            pg: crate::autogen::PgExtras {
+                expressions,
+                ..Default::default()
+            },
             name: namer.index_name(index.name.as_deref(), &columns)?,
             columns,
             unique: IndexUnique::Bool(index.unique),
