@@ -34,6 +34,28 @@ fn text(row: &[SqlValue], index: usize) -> Option<String> {
     }
 }
 
+/// The rows grouped by their first column (a constraint's or an index's name), in order.
+fn by_name(rows: &[Vec<SqlValue>]) -> Vec<(String, &[Vec<SqlValue>])> {
+    let mut groups = Vec::new();
+    let mut start = 0;
+    while start < rows.len() {
+        let name = text(&rows[start], 0).unwrap_or_default();
+        let mut end = start + 1;
+        while end < rows.len() && text(&rows[end], 0).as_deref() == Some(name.as_str()) {
+            end += 1;
+        }
+        groups.push((name, &rows[start..end]));
+        start = end;
+    }
+    groups
+}
+
+/// A Python list of strings: `['a', 'b']`.
+fn python_list(items: &[String]) -> String {
+    let items: Vec<String> = items.iter().map(|item| py_repr_str(item)).collect();
+    format!("[{}]", items.join(", "))
+}
+
 fn int(row: &[SqlValue], index: usize) -> i64 {
     match row.get(index) {
         Some(SqlValue::Integer(i)) => *i,
@@ -512,14 +534,7 @@ fn reflect_constraints(
              ORDER BY con.conname, k.ord"
         ),
     )?;
-    let mut index = 0;
-    while index < rows.len() {
-        let name = text(&rows[index], 0).unwrap_or_default();
-        let start = index;
-        while index < rows.len() && text(&rows[index], 0).as_deref() == Some(name.as_str()) {
-            index += 1;
-        }
-        let group = &rows[start..index];
+    for (name, group) in by_name(&rows) {
         let first = &group[0];
         let columns: Vec<String> = group.iter().filter_map(|row| text(row, 2)).collect();
         let name = Some(Name::conv(&name));
@@ -537,17 +552,7 @@ fn reflect_constraints(
                 let include: Vec<String> = text(first, 12)
                     .map(|list| list.split(',').map(str::to_string).collect())
                     .unwrap_or_default();
-                let mut options = vec![(
-                    "postgresql_include".to_string(),
-                    format!(
-                        "[{}]",
-                        include
-                            .iter()
-                            .map(|c| py_repr_str(c))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                )];
+                let mut options = vec![("postgresql_include".to_string(), python_list(&include))];
                 if version >= 150000 {
                     options.push((
                         "postgresql_nulls_not_distinct".to_string(),
@@ -627,14 +632,7 @@ fn reflect_indexes(
              ORDER BY ic.relname, k.n"
         ),
     )?;
-    let mut index = 0;
-    while index < rows.len() {
-        let name = text(&rows[index], 0).unwrap_or_default();
-        let start = index;
-        while index < rows.len() && text(&rows[index], 0).as_deref() == Some(name.as_str()) {
-            index += 1;
-        }
-        let group = &rows[start..index];
+    for (name, group) in by_name(&rows) {
         let first = &group[0];
         let key_count = int(first, 2);
         let mut columns = Vec::new();
@@ -651,17 +649,9 @@ fn reflect_indexes(
             }
         }
         if !include.is_empty() {
-            extras.options.push((
-                "postgresql_include".to_string(),
-                format!(
-                    "[{}]",
-                    include
-                        .iter()
-                        .map(|c| py_repr_str(c))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            ));
+            extras
+                .options
+                .push(("postgresql_include".to_string(), python_list(&include)));
         }
         if boolean(first, 8) {
             extras.options.push((
