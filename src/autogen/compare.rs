@@ -544,16 +544,16 @@ pub fn types_differ(conn_type: &SqlType, metadata_type: &SqlType, dialect: Diale
         #[cfg(feature = "postgresql")]
         Dialect::Postgresql => &[&["numeric", "decimal"], &["float", "double precision"]],
     };
+    let conn_all = std::iter::once(conn_first.clone())
+        .chain(conn_rest.iter().cloned())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let meta_all = std::iter::once(meta_first.clone())
+        .chain(meta_rest.iter().cloned())
+        .collect::<Vec<_>>()
+        .join(" ");
     let types_match = conn_first == meta_first
         || synonym_sets.iter().any(|synonyms| {
-            let conn_all = std::iter::once(conn_first.clone())
-                .chain(conn_rest.iter().cloned())
-                .collect::<Vec<_>>()
-                .join(" ");
-            let meta_all = std::iter::once(meta_first.clone())
-                .chain(meta_rest.iter().cloned())
-                .collect::<Vec<_>>()
-                .join(" ");
             (synonyms.contains(&conn_all.as_str()) && synonyms.contains(&meta_all.as_str()))
                 || (synonyms.contains(&conn_first.as_str())
                     && synonyms.contains(&meta_first.as_str()))
@@ -1154,14 +1154,12 @@ fn compare_indexes_and_uniques(
 fn index_elements(index: &SchemaIndex) -> Vec<String> {
     #[cfg(feature = "postgresql")]
     if !index.pg.expressions.is_empty() {
-        let mut columns = index.columns.iter();
-        let count = index.columns.len() + index.pg.expressions.len();
-        return (0..count)
-            .filter_map(|position| {
-                match index.pg.expressions.iter().find(|(p, _)| *p == position) {
-                    Some((_, expression)) => Some(cleanup_index_expression(expression)),
-                    None => columns.next().cloned(),
-                }
+        return index
+            .parts()
+            .into_iter()
+            .map(|part| match part {
+                super::IndexPart::Column(column) => column.to_string(),
+                super::IndexPart::Expression(expression) => cleanup_index_expression(expression),
             })
             .collect();
     }

@@ -172,6 +172,29 @@ pub struct SchemaIndex {
     pub pg: PgExtras,
 }
 
+/// One element of an index as written: a column's name, or (PostgreSQL) an expression.
+#[cfg(feature = "postgresql")]
+pub enum IndexPart<'a> {
+    Column(&'a str),
+    Expression(&'a str),
+}
+
+#[cfg(feature = "postgresql")]
+impl SchemaIndex {
+    /// The index's elements in order: its columns, with the expressions in their places.
+    pub fn parts(&self) -> Vec<IndexPart<'_>> {
+        let mut columns = self.columns.iter();
+        (0..self.columns.len() + self.pg.expressions.len())
+            .filter_map(
+                |position| match self.pg.expressions.iter().find(|(p, _)| *p == position) {
+                    Some((_, expression)) => Some(IndexPart::Expression(expression)),
+                    None => columns.next().map(|column| IndexPart::Column(column)),
+                },
+            )
+            .collect()
+    }
+}
+
 /// A table as autogenerate sees it (from the models or from the database).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SchemaTable {

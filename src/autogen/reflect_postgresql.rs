@@ -12,8 +12,8 @@
 //! `NOT VALID` checks.
 
 use super::{
-    IndexUnique, Name, PgExtras, SchemaCheck, SchemaColumn, SchemaForeignKey, SchemaIndex,
-    SchemaTable, SchemaUnique,
+    IndexPart, IndexUnique, Name, PgExtras, SchemaCheck, SchemaColumn, SchemaForeignKey,
+    SchemaIndex, SchemaTable, SchemaUnique,
 };
 use crate::ops::postgresql::Identity;
 use crate::ops::regex::Regex;
@@ -401,16 +401,16 @@ pub fn to_ops_table(table: &SchemaTable) -> crate::ops::Table {
         .iter()
         .filter(|index| !index.pg.duplicates_constraint)
         .map(|index| {
-            let mut elements: Vec<IndexElement> = index
-                .columns
-                .iter()
-                .cloned()
-                .map(IndexElement::Column)
+            let elements = index
+                .parts()
+                .into_iter()
+                .map(|part| match part {
+                    IndexPart::Column(column) => IndexElement::Column(column.to_string()),
+                    IndexPart::Expression(expression) => {
+                        IndexElement::Expression(expression.to_string())
+                    }
+                })
                 .collect();
-            for (position, expression) in &index.pg.expressions {
-                let at = (*position).min(elements.len());
-                elements.insert(at, IndexElement::Expression(expression.clone()));
-            }
             Index {
                 name: Some(index.name.text.clone()),
                 table: Some(table.name.clone()),

@@ -449,15 +449,13 @@ impl Renderer<'_> {
     fn index_elements(&self, index: &SchemaIndex) -> String {
         #[cfg(feature = "postgresql")]
         if !index.pg.expressions.is_empty() {
-            let mut columns = index.columns.iter();
-            let count = index.columns.len() + index.pg.expressions.len();
-            let elements: Vec<String> = (0..count)
-                .filter_map(|position| {
-                    match index.pg.expressions.iter().find(|(p, _)| *p == position) {
-                        Some((_, expression)) => {
-                            Some(format!("sa.literal_column({})", py_repr_str(expression)))
-                        }
-                        None => columns.next().map(|column| py_repr_str(column)),
+            let elements: Vec<String> = index
+                .parts()
+                .into_iter()
+                .map(|part| match part {
+                    super::IndexPart::Column(column) => py_repr_str(column),
+                    super::IndexPart::Expression(expression) => {
+                        format!("sa.literal_column({})", py_repr_str(expression))
                     }
                 })
                 .collect();

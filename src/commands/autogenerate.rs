@@ -110,7 +110,7 @@ pub fn compare(
     let options = CompareOptions {
         compare_type: environment.options.compare_type,
         compare_server_default: environment.options.compare_server_default,
-        dialect: environment.database.dialect(),
+        dialect,
     };
     let filtered = filter_objects(&mut environment.run, models.to_vec(), conn_tables);
     environment::print_env_output(invocation, &mut environment.run);

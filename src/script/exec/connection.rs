@@ -669,11 +669,16 @@ fn inspect_postgresql(
                 .indexes
                 .iter()
                 .map(|index| {
-                    let mut columns: Vec<Value> =
-                        index.columns.iter().cloned().map(Value::Str).collect();
-                    for (position, _) in &index.pg.expressions {
-                        columns.insert((*position).min(columns.len()), Value::None);
-                    }
+                    let columns: Vec<Value> = index
+                        .parts()
+                        .into_iter()
+                        .map(|part| match part {
+                            crate::autogen::IndexPart::Column(column) => {
+                                Value::Str(column.to_string())
+                            }
+                            crate::autogen::IndexPart::Expression(_) => Value::None,
+                        })
+                        .collect();
                     dict(vec![
                         ("name", Value::Str(index.name.text.clone())),
                         ("unique", Value::Bool(index.unique.is_unique())),
