@@ -213,7 +213,7 @@ impl Config {
     pub fn truncate_slug_length(&self) -> Result<usize, ConfigError> {
         match self.main_option("truncate_slug_length")? {
             None => Ok(40),
-            Some(value) => value.trim().parse().map_err(|_| {
+            Some(value) => crate::python::parse_int(value.trim(), 10).ok_or_else(|| {
                 ConfigError(format!("invalid literal for int() with base 10: '{value}'"))
             }),
         }
@@ -251,7 +251,7 @@ fn percent_decode(text: &str) -> String {
         let hex = bytes
             .get(index + 1..index + 3)
             .and_then(|pair| std::str::from_utf8(pair).ok())
-            .and_then(|pair| u8::from_str_radix(pair, 16).ok());
+            .and_then(|pair| crate::python::parse_int::<u8>(pair, 16));
         match (byte, hex) {
             (b'%', Some(value)) => {
                 out.push(value);
@@ -295,7 +295,7 @@ fn parse_postgres_rest(driver: &str, rest: &str) -> Result<PostgresUrl, String> 
     let port = if port.is_empty() {
         None
     } else {
-        Some(port.parse::<u16>().map_err(|_| cannot())?)
+        Some(crate::python::parse_int::<u16>(port, 10).ok_or_else(cannot)?)
     };
     let query = query
         .split('&')

@@ -143,7 +143,7 @@ impl<'a> Parser<'a> {
             self.pos += 1;
         }
         let digits: String = self.chars.get(start..self.pos)?.iter().collect();
-        digits.parse().ok()
+        crate::python::parse_int(&digits, 10)
     }
 
     fn parse_quantifier(&mut self, atom: Node) -> Option<Node> {
@@ -261,7 +261,7 @@ impl<'a> Parser<'a> {
                     let hex: String = self.chars.get(self.pos..self.pos + 2)?.iter().collect();
                     self.pos += 2;
                     return Some(Node::Char(char::from_u32(
-                        u32::from_str_radix(&hex, 16).ok()?,
+                        crate::python::parse_int::<u32>(&hex, 16)?,
                     )?));
                 }
                 match Self::parse_escape_class(e) {

@@ -215,7 +215,10 @@ pub fn py_float_repr(value: f64) -> String {
     // `{:e}` gives the shortest round-trip digits, e.g. "1.2345e-5".
     let sci = format!("{value:e}");
     let (mantissa, exponent) = match sci.split_once('e') {
-        Some((m, e)) => (m.to_string(), e.parse::<i32>().unwrap_or(0)),
+        Some((m, e)) => (
+            m.to_string(),
+            crate::python::parse_int::<i32>(e, 10).unwrap_or(0),
+        ),
         None => (sci.clone(), 0),
     };
     let negative = mantissa.starts_with('-');

@@ -856,7 +856,7 @@ impl SqlType {
             Some(a) => a
                 .split(|c: char| !c.is_ascii_digit())
                 .filter(|s| !s.is_empty())
-                .filter_map(|s| s.parse().ok())
+                .filter_map(|s| crate::python::parse_int(s, 10))
                 .collect(),
             None => Vec::new(),
         };

@@ -139,6 +139,16 @@ pub fn tokenize(source: &str) -> Result<Vec<Token>, SyntaxError> {
     }
 }
 
+/// An integer in `radix` (an optional sign, then digits), as `T` when it fits.
+///
+/// The crate's one integer parser: every integer type parses through `i128`, so the page
+/// compiles one `from_str_radix` instead of one per type.
+pub fn parse_int<T: TryFrom<i128>>(text: &str, radix: u32) -> Option<T> {
+    i128::from_str_radix(text, radix)
+        .ok()
+        .and_then(|value| T::try_from(value).ok())
+}
+
 /// Python's `repr()` of a `str`.
 pub fn repr_str(value: &str) -> String {
     let quote_char = if value.contains('\'') && !value.contains('"') {

@@ -117,11 +117,20 @@ pub fn expand_file_template(
                 Some(value) => {
                     // Supported specs: "", ".2", "02", "2".
                     let (zero_pad, width) = if let Some(precision) = spec.strip_prefix('.') {
-                        (true, precision.parse::<usize>().unwrap_or(0))
+                        (
+                            true,
+                            crate::python::parse_int::<usize>(precision, 10).unwrap_or(0),
+                        )
                     } else if let Some(width) = spec.strip_prefix('0') {
-                        (true, width.parse::<usize>().unwrap_or(0))
+                        (
+                            true,
+                            crate::python::parse_int::<usize>(width, 10).unwrap_or(0),
+                        )
                     } else {
-                        (false, spec.parse::<usize>().unwrap_or(0))
+                        (
+                            false,
+                            crate::python::parse_int::<usize>(spec, 10).unwrap_or(0),
+                        )
                     };
                     if zero_pad {
                         format!("{value:0width$}")

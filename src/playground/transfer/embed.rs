@@ -52,12 +52,12 @@ fn percent_decode(text: &str) -> String {
             b'+' => decoded.push(b' '),
             b'%' if index + 2 < bytes.len() => {
                 let hex = std::str::from_utf8(&bytes[index + 1..index + 3]).unwrap_or("");
-                match u8::from_str_radix(hex, 16) {
-                    Ok(byte) => {
+                match crate::python::parse_int::<u8>(hex, 16) {
+                    Some(byte) => {
                         decoded.push(byte);
                         index += 2;
                     }
-                    Err(_) => decoded.push(b'%'),
+                    None => decoded.push(b'%'),
                 }
             }
             byte => decoded.push(byte),
@@ -140,9 +140,7 @@ pub fn parse(query: &str) -> Option<EmbedOptions> {
                 options.file = Some(value.trim_start_matches('/').to_string())
             }
             "height" => {
-                options.height = value
-                    .parse::<u32>()
-                    .ok()
+                options.height = crate::python::parse_int::<u32>(&value, 10)
                     .map(|height| height.clamp(200, 2000))
             }
             "theme" if value == "light" || value == "dark" => options.theme = Some(value),

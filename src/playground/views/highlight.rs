@@ -220,45 +220,40 @@ fn scan_string(chars: &[char], index: usize) -> usize {
 }
 
 fn highlight_ini(text: &str) -> Vec<Line> {
-    text.split('\n')
-        .map(|line| {
-            let trimmed = line.trim_start();
-            if trimmed.starts_with('#') || trimmed.starts_with(';') {
-                vec![(Kind::Comment, line.to_string())]
-            } else if trimmed.starts_with('[') {
-                vec![(Kind::Section, line.to_string())]
-            } else if let (false, Some(at)) = (
-                line.starts_with(' ') || line.starts_with('\t'),
-                line.find(['=', ':']),
-            ) {
-                vec![
-                    (Kind::Key, line[..at].to_string()),
-                    (Kind::Plain, line[at..].to_string()),
-                ]
-            } else {
-                vec![(Kind::Plain, line.to_string())]
+    let mut lines = Vec::new();
+    for line in text.split('\n') {
+        let trimmed = line.trim_start();
+        lines.push(Vec::new());
+        let kind = if trimmed.starts_with('#') || trimmed.starts_with(';') {
+            Kind::Comment
+        } else if trimmed.starts_with('[') {
+            Kind::Section
+        } else {
+            Kind::Plain
+        };
+        let indented = line.starts_with(' ') || line.starts_with('\t');
+        match line
+            .find(['=', ':'])
+            .filter(|_| kind == Kind::Plain && !indented)
+        {
+            Some(at) => {
+                push_piece(&mut lines, Kind::Key, &line[..at]);
+                push_piece(&mut lines, Kind::Plain, &line[at..]);
             }
-        })
-        .map(|mut pieces| {
-            pieces.retain(|(_, text)| !text.is_empty());
-            pieces
-        })
-        .collect()
+            None => push_piece(&mut lines, kind, line),
+        }
+    }
+    lines
 }
 
 fn highlight_mako(text: &str) -> Vec<Line> {
     // The template is Python with `${...}` substitutions and `%` control lines: colour it as
     // Python, then mark those on top.
-    let python = highlight_python(text);
-    text.split('\n')
-        .zip(python)
-        .map(|(line, coloured)| {
-            if line.trim_start().starts_with('%') {
-                return vec![(Kind::Section, line.to_string())];
-            }
-            if !line.contains("${") {
-                return coloured;
-            }
+    let mut lines = highlight_python(text);
+    for (line, coloured) in text.split('\n').zip(lines.iter_mut()) {
+        if line.trim_start().starts_with('%') {
+            *coloured = vec![(Kind::Section, line.to_string())];
+        } else if line.contains("${") {
             let mut pieces = Vec::new();
             let mut rest = line;
             while let Some(start) = rest.find("${") {
@@ -274,9 +269,10 @@ fn highlight_mako(text: &str) -> Vec<Line> {
             if !rest.is_empty() {
                 pieces.push((Kind::Plain, rest.to_string()));
             }
-            pieces
-        })
-        .collect()
+            *coloured = pieces;
+        }
+    }
+    lines
 }
 
 #[cfg(test)]

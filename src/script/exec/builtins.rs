@@ -275,19 +275,21 @@ pub(super) fn call(ev: &mut Evaluator, call: Call<'_>) -> EvalResult<Value> {
             Value::Int(i) => Value::Int(i),
             Value::Bool(b) => Value::Int(i64::from(b)),
             Value::Float(f) if f.is_finite() => Value::Int(f.trunc() as i64),
-            Value::Str(s) => match s.trim().replace('_', "").parse::<i64>() {
-                Ok(i) => Value::Int(i),
-                Err(_) => {
-                    return Err(ev.python(
-                        span,
-                        "ValueError",
-                        format!(
-                            "invalid literal for int() with base 10: {}",
-                            crate::ops::Literal::Str(s).python_repr()
-                        ),
-                    ))
+            Value::Str(s) => {
+                match crate::python::parse_int::<i64>(&s.trim().replace('_', ""), 10) {
+                    Some(i) => Value::Int(i),
+                    None => {
+                        return Err(ev.python(
+                            span,
+                            "ValueError",
+                            format!(
+                                "invalid literal for int() with base 10: {}",
+                                crate::ops::Literal::Str(s).python_repr()
+                            ),
+                        ))
+                    }
                 }
-            },
+            }
             other => {
                 return Err(type_error(
                     ev,

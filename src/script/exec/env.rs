@@ -653,7 +653,7 @@ pub(super) fn attribute(ev: &Evaluator, name: &str, attr: &str) -> Option<Value>
         (engine, "name") if engine.starts_with(ENGINE) => Value::Str("sqlite".to_string()),
         (engine, "dialect") if engine.starts_with(ENGINE) => Value::Dialect,
         (ops, "ops") if ops.starts_with(UPGRADE_OPS) || ops.starts_with(DOWNGRADE_OPS) => {
-            let count = ops.rsplit('#').next()?.parse().ok()?;
+            let count = crate::python::parse_int(ops.rsplit('#').next()?, 10)?;
             Value::List(vec![
                 Value::Foreign(
                     "alembic.operations.ops.MigrateOperation".to_string()
@@ -675,7 +675,7 @@ pub(super) fn missing_attribute(ev: &Evaluator, name: &str, attr: &str) -> Optio
 }
 
 fn engine_url(ev: &Evaluator, engine: &str) -> Option<String> {
-    let index: usize = engine.strip_prefix(ENGINE)?.parse().ok()?;
+    let index: usize = crate::python::parse_int(engine.strip_prefix(ENGINE)?, 10)?;
     ev.env.engines.get(index).cloned()
 }
 

@@ -82,7 +82,7 @@ fn parse_spec(text: &str) -> Result<Spec, FormatError> {
             *at += 1;
         }
         let text: String = chars[start..*at].iter().collect();
-        text.parse().ok()
+        crate::python::parse_int(&text, 10)
     };
     spec.width = digits(&mut at).unwrap_or(0);
     if let Some(grouping @ (',' | '_')) = chars.get(at).copied() {
@@ -476,7 +476,7 @@ pub(super) fn str_format(
                             ),
                         )
                     })?
-                } else if let Ok(index) = name.parse::<usize>() {
+                } else if let Some(index) = crate::python::parse_int::<usize>(name, 10) {
                     args.get(index).ok_or_else(|| {
                         (
                             "IndexError",

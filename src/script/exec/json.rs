@@ -290,7 +290,7 @@ impl Parser {
         }
         let text: String = self.chars[start..self.at].iter().collect();
         if !float {
-            if let Ok(i) = text.parse::<i64>() {
+            if let Some(i) = crate::python::parse_int::<i64>(&text, 10) {
                 return Ok(Value::Int(i));
             }
         }
@@ -369,7 +369,8 @@ impl Parser {
             return Err(self.error("Invalid \\uXXXX escape"));
         }
         self.at += 4;
-        u32::from_str_radix(&digits, 16).map_err(|_| self.error("Invalid \\uXXXX escape"))
+        crate::python::parse_int::<u32>(&digits, 16)
+            .ok_or_else(|| self.error("Invalid \\uXXXX escape"))
     }
 }
 

@@ -838,7 +838,7 @@ fn expand(
                     .skip(1)
                     .take_while(|c| *c != '>')
                     .collect();
-                name.parse().map_err(|_| {
+                crate::python::parse_int(&name, 10).ok_or_else(|| {
                     ev.unsupported(
                         span,
                         "the playground's re.sub supports numbered groups only",

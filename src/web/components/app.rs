@@ -109,9 +109,7 @@ impl Layout {
             .and_then(|storage| storage.get_item(LAYOUT_KEY).ok().flatten())
             .unwrap_or_default();
         let mut sizes = saved.split(',').map(|part| {
-            part.parse::<i32>()
-                .ok()
-                .filter(|size| (40..=4000).contains(size))
+            crate::python::parse_int::<i32>(part, 10).filter(|size| (40..=4000).contains(size))
         });
         Layout {
             left: sizes.next().flatten(),

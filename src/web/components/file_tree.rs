@@ -122,7 +122,11 @@ pub fn file_tree() -> Html {
         }
         rows.push(Row::File(path));
     }
-    let indent = |depth: usize| format!("padding-left: {}rem", 0.5 + depth as f32 * 0.9);
+    // 0.5rem + 0.9rem per level, in tenths (no float formatting in the page for this).
+    let indent = |depth: usize| {
+        let tenths = 5 + 9 * depth;
+        format!("padding-left: {}.{}rem", tenths / 10, tenths % 10)
+    };
     html! {
         <nav class="file-tree" aria-label="Project files">
             <div class="file-tree-head">
