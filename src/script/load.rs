@@ -185,17 +185,20 @@ fn string_list(path: &str, name: &str, expression: &Expr) -> Result<Vec<String>,
     match &expression.kind {
         ExprKind::Constant(Constant::None) => Ok(Vec::new()),
         ExprKind::Constant(Constant::Str(text)) => Ok(vec![text.clone()]),
-        ExprKind::Tuple(items) | ExprKind::List(items) | ExprKind::Set(items) => items
-            .iter()
-            .map(|item| match item.as_str_constant() {
-                Some(text) => Ok(text.to_string()),
-                None => Err(unsupported(
-                    path,
-                    item,
-                    format!("{name} must list revision ids as string literals"),
-                )),
-            })
-            .collect(),
+        ExprKind::Tuple(items) | ExprKind::List(items) | ExprKind::Set(items) => {
+            let mut texts = Vec::with_capacity(items.len());
+            for item in items {
+                let Some(text) = item.as_str_constant() else {
+                    return Err(unsupported(
+                        path,
+                        item,
+                        format!("{name} must list revision ids as string literals"),
+                    ));
+                };
+                texts.push(text.to_string());
+            }
+            Ok(texts)
+        }
         _ => Err(unsupported(
             path,
             expression,

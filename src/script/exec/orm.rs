@@ -506,17 +506,15 @@ fn set_attributes(ev: &Evaluator, instance: u32, mapping: &Mapping) -> Vec<(Stri
 }
 
 fn key_of(attributes: &[(String, Value)], mapping: &Mapping) -> Option<Vec<Value>> {
-    mapping
-        .primary_key
-        .iter()
-        .map(|attribute| {
-            attributes
-                .iter()
-                .find(|(a, _)| a == attribute)
-                .map(|(_, v)| v.clone())
-                .filter(|v| !matches!(v, Value::None))
-        })
-        .collect()
+    let mut key = Vec::with_capacity(mapping.primary_key.len());
+    for attribute in &mapping.primary_key {
+        let (_, value) = attributes.iter().find(|(a, _)| a == attribute)?;
+        if matches!(value, Value::None) {
+            return None;
+        }
+        key.push(value.clone());
+    }
+    Some(key)
 }
 
 fn literal(ev: &Evaluator, value: &Value, span: Span) -> EvalResult<SqlExpr> {

@@ -108,12 +108,16 @@ pub(super) fn column_name_of(value: &Value) -> Option<String> {
 /// A list of column names (`['a', 'b']`); a bare string is iterated, as Python would.
 pub(super) fn str_list(ev: &Evaluator, arg: &Arg, what: &str) -> EvalResult<Vec<String>> {
     match &arg.value {
-        Value::List(items) | Value::Tuple(items) => items
-            .iter()
-            .map(|item| {
-                column_name_of(item).ok_or_else(|| wrong(ev, arg.span, what, "column names", item))
-            })
-            .collect(),
+        Value::List(items) | Value::Tuple(items) => {
+            let mut names = Vec::with_capacity(items.len());
+            for item in items {
+                match column_name_of(item) {
+                    Some(name) => names.push(name),
+                    None => return Err(wrong(ev, arg.span, what, "column names", item)),
+                }
+            }
+            Ok(names)
+        }
         Value::Str(s) => Ok(s.chars().map(|c| c.to_string()).collect()),
         other => Err(wrong(ev, arg.span, what, "a list of column names", other)),
     }
@@ -263,10 +267,13 @@ pub(super) fn index_element(ev: &Evaluator, value: &Value, span: Span) -> EvalRe
 /// `op.create_index(..., columns)`: a list of names / `text()`; a bare string is iterated.
 pub(super) fn index_elements(ev: &Evaluator, arg: &Arg) -> EvalResult<Vec<IndexElement>> {
     match &arg.value {
-        Value::List(items) | Value::Tuple(items) => items
-            .iter()
-            .map(|item| index_element(ev, item, arg.span))
-            .collect(),
+        Value::List(items) | Value::Tuple(items) => {
+            let mut elements = Vec::with_capacity(items.len());
+            for item in items {
+                elements.push(index_element(ev, item, arg.span)?);
+            }
+            Ok(elements)
+        }
         Value::Str(s) => Ok(s
             .chars()
             .map(|c| IndexElement::Column(c.to_string()))

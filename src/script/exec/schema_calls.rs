@@ -792,22 +792,27 @@ pub(super) fn function_call(ev: &mut Evaluator, call: Call<'_>) -> EvalResult<Va
             };
             let columns = str_list(ev, columns, "columns")?;
             let refcolumns: Vec<String> = match &refcolumns.value {
-                Value::List(items) | Value::Tuple(items) => items
-                    .iter()
-                    .map(|item| match item {
-                        Value::Str(s) => Ok(s.clone()),
-                        Value::Sql(SqlExpr::Column { table, name }) => {
-                            Ok(format!("{table}.{name}"))
-                        }
-                        other => Err(wrong(
-                            ev,
-                            refcolumns.span,
-                            "refcolumns",
-                            "'table.column' strings",
-                            other,
-                        )),
-                    })
-                    .collect::<EvalResult<_>>()?,
+                Value::List(items) | Value::Tuple(items) => {
+                    let mut specs = Vec::with_capacity(items.len());
+                    for item in items {
+                        specs.push(match item {
+                            Value::Str(s) => s.clone(),
+                            Value::Sql(SqlExpr::Column { table, name }) => {
+                                format!("{table}.{name}")
+                            }
+                            other => {
+                                return Err(wrong(
+                                    ev,
+                                    refcolumns.span,
+                                    "refcolumns",
+                                    "'table.column' strings",
+                                    other,
+                                ))
+                            }
+                        });
+                    }
+                    specs
+                }
                 other => {
                     return Err(wrong(
                         ev,

@@ -31,7 +31,9 @@ pub fn read_files(
         return;
     }
     let count = files.len();
-    let results: Rc<RefCell<Vec<Option<Upload>>>> = Rc::new(RefCell::new(vec![None; count]));
+    let mut slots: Vec<Option<Upload>> = Vec::new();
+    slots.resize_with(count, || None);
+    let results = Rc::new(RefCell::new(slots));
     let failed: Rc<RefCell<Option<String>>> = Rc::default();
     let remaining = Rc::new(std::cell::Cell::new(count));
     let done = Rc::new(RefCell::new(Some(done)));
