@@ -92,7 +92,7 @@ const COMMANDS: &[&str] = &[
 fn relative_files(session: &Session) -> Vec<(String, String)> {
     let prefix = format!("{PROJECT_DIR}/");
     session
-        .files
+        .files()
         .files()
         .filter_map(|(path, text)| {
             let relative = path.strip_prefix(&prefix)?;

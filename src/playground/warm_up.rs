@@ -91,7 +91,7 @@ impl WarmUp {
         let Some(path) = created.touched_files.first().cloned() else {
             return false;
         };
-        let Ok(source) = self.scratch.files.read_to_string(&path) else {
+        let Ok(source) = self.scratch.files().read_to_string(&path) else {
             return false;
         };
         let body = source.replacen(
@@ -104,7 +104,7 @@ impl WarmUp {
             &format!("    op.drop_index('ix_warm{n}_name', table_name='warm{n}')\n    op.drop_table('warm{n}')"),
             1,
         );
-        self.scratch.files.write(&path, &body).is_ok()
+        self.scratch.write_file(&path, &body).is_ok()
     }
 }
 

@@ -394,7 +394,7 @@ impl Store {
             Action::WriteFiles(files) => {
                 let mut failed = None;
                 for (path, text) in &files {
-                    if let Err(error) = self.session_mut().files.write(path, text) {
+                    if let Err(error) = self.session_mut().write_file(path, text) {
                         failed = Some(error.into());
                         break;
                     }
@@ -431,7 +431,7 @@ impl Store {
             }
             Action::Replace { mut session, label } => {
                 if let Ok(before) = self.session_mut().snapshot() {
-                    session.undo_point = Some((label, before));
+                    session.set_undo_point(label, before);
                 }
                 let first_file = session.first_file();
                 *self.session_mut() = *session;
@@ -451,7 +451,7 @@ impl Store {
                     };
                     let keep_open = shared_open
                         .or_else(|| self.open_file())
-                        .filter(|path| self.session().files.is_file(path));
+                        .filter(|path| self.session().files().is_file(path));
                     *self.0.open_file.borrow_mut() = keep_open.or(Some(models));
                 }
                 self.changed(topic::ALL);
@@ -474,7 +474,7 @@ impl Store {
                         || answer.0.is_empty();
                     if wrote {
                         if let Some(before) = before {
-                            session.undo_point = Some((format!("sql {sql}"), before));
+                            session.set_undo_point(format!("sql {sql}"), before);
                         }
                     }
                     (answer, wrote)
@@ -490,7 +490,7 @@ impl Store {
                 undone.map(|_| Outcome::Done).map_err(StoreError::from)
             }
             Action::CloseLesson => {
-                self.session_mut().lesson = None;
+                self.session_mut().close_lesson();
                 self.changed(topic::LESSON | topic::PAGE);
                 Ok(Outcome::Done)
             }
@@ -502,8 +502,8 @@ impl Store {
     /// write, and for a keystroke (`typed`) the editor at the start of the next frame and the
     /// rest once typing pauses.
     fn write(&self, path: String, text: String, typed: bool) -> Result<Outcome, StoreError> {
-        let existed = self.session().files.is_file(&path);
-        self.session_mut().files.write(&path, &text)?;
+        let existed = self.session().files().is_file(&path);
+        self.session_mut().write_file(&path, &text)?;
         if !existed {
             self.changed(topic::ALL);
             return Ok(Outcome::Done);
@@ -642,13 +642,13 @@ impl Store {
     }
 
     pub fn read_file(&self, path: &str) -> Option<String> {
-        self.session().files.read_to_string(path).ok()
+        self.session().files().read_to_string(path).ok()
     }
 
     /// Every file's path (absolute, in the project).
     pub fn file_paths(&self) -> Vec<String> {
         self.session()
-            .files
+            .files()
             .files()
             .map(|(path, _)| path.clone())
             .collect()
@@ -660,11 +660,11 @@ impl Store {
     }
 
     pub fn transcript(&self) -> Ref<'_, [TranscriptEntry]> {
-        Ref::map(self.session(), |session| session.transcript.as_slice())
+        Ref::map(self.session(), |session| session.transcript())
     }
 
     pub fn history(&self) -> Vec<String> {
-        self.session().history.clone()
+        self.session().history().to_vec()
     }
 
     pub fn complete(&self, line: &str) -> crate::playground::terminal::Completion {
@@ -672,11 +672,11 @@ impl Store {
     }
 
     pub fn can_undo(&self) -> bool {
-        self.session().undo_point.is_some()
+        self.session().undo_label().is_some()
     }
 
     pub fn last_sql(&self) -> String {
-        self.session().last_sql.join("\n\n")
+        self.session().last_sql().join("\n\n")
     }
 
     pub fn revision_graph(
@@ -781,13 +781,13 @@ impl Store {
         bool,
     )> {
         let mut session = self.session_mut();
-        let (id, mut done) = session.lesson.clone()?;
+        let (id, mut done) = session.lesson().cloned()?;
         let lesson = crate::playground::learning::lessons::LESSONS
             .iter()
             .find(|lesson| lesson.id == id)?;
         let finished =
             crate::playground::learning::lessons::advance(lesson, &mut done, &mut session);
-        session.lesson = Some((id, done.clone()));
+        session.set_lesson_progress(done.clone());
         Some((lesson, done, finished))
     }
 
@@ -967,7 +967,7 @@ impl Store {
             None
         };
         Ok(crate::playground::transfer::zip::zip(
-            &crate::playground::transfer::export::project_entries(&session.files, database),
+            &crate::playground::transfer::export::project_entries(session.files(), database),
         ))
     }
 

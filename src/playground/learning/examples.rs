@@ -85,12 +85,11 @@ pub fn find(id: &str) -> Option<&'static Example> {
 pub fn open(example: &Example, clock: &dyn Clock, ids: &mut dyn IdSource) -> Session {
     let mut session = Session::starter();
     (example.build)(&mut session, clock, ids);
-    session.history.clear();
-    session.undo_point = None;
-    session.transcript = vec![TranscriptEntry::Note(format!(
+    session.start_lesson(None);
+    session.reset_transcript(vec![TranscriptEntry::Note(format!(
         "Example: {}. {} Try: {}.",
         example.title, example.description, example.try_first
-    ))];
+    ))]);
     session
 }
 
@@ -138,7 +137,7 @@ mod tests {
         let upgraded = run(&mut batch, "alembic upgrade head");
         assert_eq!(upgraded.exit_code, 0, "{upgraded:?}");
         assert!(batch
-            .last_sql
+            .last_sql()
             .iter()
             .any(|sql| sql.starts_with("CREATE TABLE _alembic_tmp_account")));
 
@@ -148,7 +147,7 @@ mod tests {
         for example in EXAMPLES {
             let session = open(example, &FixedClock, &mut ids);
             assert!(
-                matches!(session.transcript.as_slice(), [TranscriptEntry::Note(note)] if note.starts_with("Example: "))
+                matches!(session.transcript(), [TranscriptEntry::Note(note)] if note.starts_with("Example: "))
             );
         }
     }

@@ -63,13 +63,13 @@ fn table_exists(session: &mut Session, table: &str) -> bool {
 /// The last command typed and everything it printed.
 fn last_command(session: &Session) -> Option<(String, String)> {
     let position = session
-        .transcript
+        .transcript()
         .iter()
         .rposition(|entry| matches!(entry, TranscriptEntry::Command(_)))?;
-    let TranscriptEntry::Command(line) = &session.transcript[position] else {
+    let TranscriptEntry::Command(line) = &session.transcript()[position] else {
         return None;
     };
-    let output: String = session.transcript[position + 1..]
+    let output: String = session.transcript()[position + 1..]
         .iter()
         .filter_map(|entry| match entry {
             TranscriptEntry::Output { text, .. } => Some(text.as_str()),
@@ -122,7 +122,7 @@ pub(crate) fn add_revision(
     let Some(path) = output.touched_files.first().cloned() else {
         return;
     };
-    let Ok(text) = session.files.read_to_string(&path) else {
+    let Ok(text) = session.files().read_to_string(&path) else {
         return;
     };
     let text = text
@@ -134,7 +134,7 @@ pub(crate) fn add_revision(
             "    \"\"\"Downgrade schema.\"\"\"\n    pass",
             &format!("    \"\"\"Downgrade schema.\"\"\"\n{downgrade}"),
         );
-    let _ = session.files.write(&path, &text);
+    let _ = session.write_file(&path, &text);
 }
 
 fn setup_nothing(_: &mut Session, _: &dyn Clock, _: &mut dyn IdSource) {}
@@ -162,7 +162,7 @@ pub(crate) fn setup_three_revisions(
         "    op.drop_table('item')",
     );
     session.run_line("alembic upgrade head", clock, ids);
-    session.transcript.clear();
+    session.reset_transcript(Vec::new());
 }
 
 pub(crate) fn setup_two_heads(session: &mut Session, clock: &dyn Clock, ids: &mut dyn IdSource) {
@@ -193,7 +193,7 @@ pub(crate) fn setup_two_heads(session: &mut Session, clock: &dyn Clock, ids: &mu
         "    op.drop_column('account', 'phone')",
     );
     session.run_line(&format!("alembic upgrade {parent}"), clock, ids);
-    session.transcript.clear();
+    session.reset_transcript(Vec::new());
 }
 
 pub(crate) fn setup_existing_database(
@@ -205,7 +205,7 @@ pub(crate) fn setup_existing_database(
     // The database was made by `metadata.create_all()`: the table exists, Alembic never ran.
     session.run_sql("CREATE TABLE account (\n\tid INTEGER NOT NULL, \n\tname VARCHAR(50) NOT NULL, \n\tPRIMARY KEY (id)\n)");
     session.run_sql("INSERT INTO account (id, name) VALUES (1, 'Ann')");
-    session.transcript.clear();
+    session.reset_transcript(Vec::new());
 }
 
 pub(crate) fn setup_applied_account(
@@ -215,7 +215,7 @@ pub(crate) fn setup_applied_account(
 ) {
     add_revision(session, clock, ids, "-m \"create account table\"", "    op.create_table('account', sa.Column('id', sa.Integer, primary_key=True), sa.Column('name', sa.String(50)))", "    op.drop_table('account')");
     session.run_line("alembic upgrade head", clock, ids);
-    session.transcript.clear();
+    session.reset_transcript(Vec::new());
 }
 
 fn setup_half_applied(session: &mut Session, clock: &dyn Clock, ids: &mut dyn IdSource) {
@@ -229,7 +229,7 @@ fn setup_half_applied(session: &mut Session, clock: &dyn Clock, ids: &mut dyn Id
     );
     session.run_line("alembic upgrade head", clock, ids);
     add_revision(session, clock, ids, "-m \"audit table and seed\"", "    op.create_table('audit', sa.Column('id', sa.Integer, primary_key=True))\n    op.execute(\"INSERT INTO audit_log (id) VALUES (1)\")", "    op.drop_table('audit')");
-    session.transcript.clear();
+    session.reset_transcript(Vec::new());
 }
 
 fn columns_of(session: &mut Session, table: &str) -> Vec<(String, bool)> {
@@ -269,7 +269,7 @@ fn autogenerate_first(session: &mut Session) -> bool {
         .iter()
         .any(|script| creates_table(script, "account"))
         && session
-            .history
+            .history()
             .iter()
             .any(|line| line.contains("--autogenerate"))
 }
@@ -279,9 +279,9 @@ fn autogenerate_applied(session: &mut Session) -> bool {
 }
 
 fn autogenerate_model_changed(session: &mut Session) -> bool {
-    let models = format!("{}/models.py", session.cwd);
+    let models = format!("{}/models.py", session.cwd());
     session
-        .files
+        .files()
         .read_to_string(&models)
         .is_ok_and(|text| text.contains("email") && crate::python::parse_module(&text).is_ok())
 }
@@ -321,7 +321,7 @@ fn setup_data_migration(session: &mut Session, clock: &dyn Clock, ids: &mut dyn 
         clock,
         ids,
     );
-    session.transcript.clear();
+    session.reset_transcript(Vec::new());
 }
 
 /// Every account row has a display_name, and none was lost.
@@ -593,9 +593,10 @@ pub fn advance(lesson: &Lesson, done: &mut Vec<bool>, session: &mut Session) -> 
 pub fn start(lesson: &Lesson, clock: &dyn Clock, ids: &mut dyn IdSource) -> Session {
     let mut session = Session::starter();
     (lesson.setup)(&mut session, clock, ids);
-    session.history.clear();
-    session.undo_point = None;
-    session.lesson = Some((lesson.id.to_string(), vec![false; lesson.steps.len()]));
+    session.start_lesson(Some((
+        lesson.id.to_string(),
+        vec![false; lesson.steps.len()],
+    )));
     session
 }
 
@@ -619,7 +620,7 @@ mod tests {
         let first = failing.first_file().unwrap();
         assert!(first.starts_with("/project/alembic/versions/"), "{first}");
         assert!(failing
-            .files
+            .files()
             .read_to_string(&first)
             .unwrap()
             .contains("audit_log"));
@@ -645,10 +646,10 @@ mod tests {
         session.run_line("alembic stamp head", &FixedClock, &mut ids);
         assert_eq!(progress(lesson, &mut session)[2], false);
         session.run_line("alembic stamp base", &FixedClock, &mut ids);
-        let text = session.files.read_to_string(&path).unwrap()
+        let text = session.files().read_to_string(&path).unwrap()
             .replace("    \"\"\"Upgrade schema.\"\"\"\n    pass", "    \"\"\"Upgrade schema.\"\"\"\n    op.create_table('account', sa.Column('id', sa.Integer, primary_key=True))")
             .replace("    \"\"\"Downgrade schema.\"\"\"\n    pass", "    \"\"\"Downgrade schema.\"\"\"\n    op.drop_table('account')");
-        session.files.write(&path, &text).unwrap();
+        session.write_file(&path, &text).unwrap();
         assert_eq!(progress(lesson, &mut session), vec![true, true, false]);
         session.run_line("alembic upgrade head", &FixedClock, &mut ids);
         assert_eq!(progress(lesson, &mut session), vec![true, true, true]);
@@ -690,11 +691,11 @@ mod tests {
 
     fn edit(session: &mut Session, path: &str, from: &str, to: &str) {
         let text = session
-            .files
+            .files()
             .read_to_string(path)
             .unwrap()
             .replace(from, to);
-        session.files.write(path, &text).unwrap();
+        session.write_file(path, &text).unwrap();
     }
 
     fn newest(session: &Session) -> String {

@@ -23,26 +23,103 @@ use crate::sqlite::SqliteDatabase;
 use crate::templates;
 
 /// The playground's state.
+///
+/// Its fields are private: what changes files, databases or the terminal goes through the
+/// methods below, so that the page's store (the only caller that mutates a live session) sees
+/// every change it must save, redraw or leave an undo point for.
 pub struct Session {
-    pub files: MemoryFs,
-    pub databases: MemoryDatabases,
-    pub history: Vec<String>,
+    files: MemoryFs,
+    databases: MemoryDatabases,
+    /// The lines typed in the terminal, oldest first (for the arrow keys).
+    history: Vec<String>,
     /// The terminal's contents since the last `clear`.
-    pub transcript: Vec<TranscriptEntry>,
+    transcript: Vec<TranscriptEntry>,
     /// The SQL the last command executed (empty for commands that touch no database).
-    pub last_sql: Vec<String>,
+    last_sql: Vec<String>,
     /// The source of each applied revision as it was when it was applied, by revision id.
-    pub applied_sources: SortedMap<String>,
+    applied_sources: SortedMap<String>,
     /// The lesson being followed (its id) and which of its steps are done.
-    pub lesson: Option<(String, Vec<bool>)>,
+    lesson: Option<(String, Vec<bool>)>,
     /// The last revision-graph layout and the fingerprint of what it was made from.
     graph_cache: Option<(u64, crate::playground::views::graph_layout::GraphView)>,
     /// Files and databases as they were before the last `alembic` command, for undo.
-    pub undo_point: Option<(String, SessionSnapshot)>,
-    pub cwd: String,
+    undo_point: Option<(String, SessionSnapshot)>,
+    /// The terminal's working directory (the project's directory).
+    cwd: String,
 }
 
 impl Session {
+    /// The project's files.
+    pub fn files(&self) -> &MemoryFs {
+        &self.files
+    }
+
+    /// Writes one file of the project (the editor, a lesson's setup, a script's `writeFile`).
+    pub fn write_file(&mut self, path: &str, text: &str) -> Result<(), crate::host::FsError> {
+        self.files.write(path, text)
+    }
+
+    /// The terminal's contents since the last `clear`.
+    pub fn transcript(&self) -> &[TranscriptEntry] {
+        &self.transcript
+    }
+
+    /// Empties the terminal and leaves `notes` in it (none for a plain clear).
+    pub fn reset_transcript(&mut self, notes: Vec<TranscriptEntry>) {
+        self.transcript = notes;
+    }
+
+    /// The lines typed in the terminal, oldest first.
+    pub fn history(&self) -> &[String] {
+        &self.history
+    }
+
+    /// The SQL the last command executed.
+    pub fn last_sql(&self) -> &[String] {
+        &self.last_sql
+    }
+
+    /// The lesson being followed and which of its steps are done.
+    pub fn lesson(&self) -> Option<&(String, Vec<bool>)> {
+        self.lesson.as_ref()
+    }
+
+    /// Which steps of the followed lesson are done (nothing when no lesson is followed).
+    pub fn set_lesson_progress(&mut self, done: Vec<bool>) {
+        if let Some((_, steps)) = &mut self.lesson {
+            *steps = done;
+        }
+    }
+
+    /// Starts following a lesson, or stops following one: the history and the undo point of
+    /// the project it replaces go with it.
+    pub fn start_lesson(&mut self, lesson: Option<(String, Vec<bool>)>) {
+        self.history.clear();
+        self.undo_point = None;
+        self.lesson = lesson;
+    }
+
+    /// Stops following the lesson (the project stays as it is).
+    pub fn close_lesson(&mut self) {
+        self.lesson = None;
+    }
+
+    /// What the last undoable change was, if it can be undone.
+    pub fn undo_label(&self) -> Option<&str> {
+        self.undo_point.as_ref().map(|(label, _)| label.as_str())
+    }
+
+    /// Files and databases as they were before a change the page made (a shared link opened,
+    /// a script's replacement, a `sql` statement), for "Undo".
+    pub fn set_undo_point(&mut self, label: String, before: SessionSnapshot) {
+        self.undo_point = Some((label, before));
+    }
+
+    /// The terminal's working directory (the project's directory).
+    pub fn cwd(&self) -> &str {
+        &self.cwd
+    }
+
     /// A session on the starter project.
     pub fn starter() -> Session {
         let mut files = MemoryFs::new();

@@ -106,15 +106,13 @@ pub fn complete(line: &str, revision_words: impl FnOnce() -> Vec<String>) -> Com
 
 #[cfg(test)]
 mod tests {
-    use crate::host::FileSystem;
     use crate::playground::session::Session;
 
     #[test]
     fn completes_commands_options_and_revisions() {
         let mut session = Session::starter();
         session
-            .files
-            .write(
+            .write_file(
                 "/project/alembic/versions/ab12_x.py",
                 "revision = 'ab12cd34ef56'\ndown_revision = None\nbranch_labels = ('feature',)\n",
             )

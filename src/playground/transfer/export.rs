@@ -48,7 +48,7 @@ mod tests {
     #[test]
     fn the_starter_project_exports_every_file() {
         let session = Session::starter();
-        let entries = project_entries(&session.files, None);
+        let entries = project_entries(session.files(), None);
         let names: Vec<&str> = entries.iter().map(|(name, _)| name.as_str()).collect();
         for expected in [
             "alembic-project/alembic.ini",

@@ -517,7 +517,7 @@ mod tests {
                 )
                 .output;
             let path = output.touched_files[0].clone();
-            let text = crate::host::FileSystem::read_to_string(&session.files, &path).unwrap();
+            let text = crate::host::FileSystem::read_to_string(session.files(), &path).unwrap();
             let text = text
                 .replace(
                     "    \"\"\"Upgrade schema.\"\"\"\n    pass",
@@ -527,7 +527,7 @@ mod tests {
                     "    \"\"\"Downgrade schema.\"\"\"\n    pass",
                     &format!("    \"\"\"Downgrade schema.\"\"\"\n    op.drop_table('t{n}')"),
                 );
-            crate::host::FileSystem::write(&mut session.files, &path, &text).unwrap();
+            session.write_file(&path, &text).unwrap();
         }
         session.run_line("alembic upgrade head", &FixedClock, &mut ids);
         session.run_line("alembic current", &FixedClock, &mut ids);
@@ -550,7 +550,7 @@ mod tests {
             .run_sql("SELECT count(*) FROM alembic_version")
             .stdout_text()
             .contains('1'));
-        assert_eq!(restored.transcript, session.transcript);
+        assert_eq!(restored.transcript(), session.transcript());
     }
 
     #[test]

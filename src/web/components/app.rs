@@ -222,7 +222,7 @@ fn initial_session(startup: Startup, store: &Saving) -> (Session, Option<String>
         Ok(mut session) => {
             if let Some(mut own) = saved {
                 if let Ok(before) = own.snapshot() {
-                    session.undo_point = Some(("open the shared link".to_string(), before));
+                    session.set_undo_point("open the shared link".to_string(), before);
                 }
             }
             (session, state.open_file, message)

@@ -23,11 +23,11 @@ fn tutorial_session() -> Session {
             &mut ids,
         );
         let path = created.output.touched_files[0].clone();
-        let source = session.files.read_to_string(&path).unwrap().replace(
+        let source = session.files().read_to_string(&path).unwrap().replace(
             "def upgrade() -> None:\n    \"\"\"Upgrade schema.\"\"\"\n    pass",
             &format!("def upgrade() -> None:\n    \"\"\"Upgrade schema.\"\"\"\n    op.create_table('{table}', sa.Column('id', sa.Integer, primary_key=True))"),
         );
-        session.files.write(&path, &source).unwrap();
+        session.write_file(&path, &source).unwrap();
     }
     let upgraded = session.run_line("alembic upgrade head", &FixedClock, &mut ids);
     assert_eq!(upgraded.output.exit_code, 0, "{:?}", upgraded.output);
@@ -92,7 +92,7 @@ fn an_exported_zip_imports_as_the_same_project_and_database() {
     let mut original = tutorial_session();
     let bytes = database_bytes(&mut original);
     let archive = crate::playground::transfer::zip::zip(
-        &crate::playground::transfer::export::project_entries(&original.files, Some(bytes)),
+        &crate::playground::transfer::export::project_entries(original.files(), Some(bytes)),
     );
     let import = classify(vec![upload("alembic-project.zip", &archive)]).unwrap();
     let Import::Project { files, database } = &import else {
@@ -105,8 +105,8 @@ fn an_exported_zip_imports_as_the_same_project_and_database() {
     let note = session.apply_import(&import).unwrap();
     assert!(note.starts_with("Imported a project:"), "{note}");
     assert!(note.ends_with("and its database app.db."), "{note}");
-    let original_files: Vec<_> = original.files.files().collect();
-    let imported_files: Vec<_> = session.files.files().collect();
+    let original_files: Vec<_> = original.files().files().collect();
+    let imported_files: Vec<_> = session.files().files().collect();
     assert_eq!(original_files, imported_files);
     assert_eq!(
         tables(&mut session),
@@ -174,7 +174,7 @@ fn a_zip_bomb_and_broken_archives_are_refused_with_messages() {
 fn mutated_archives_never_panic() {
     let session = tutorial_session();
     let archive = crate::playground::transfer::zip::zip(
-        &crate::playground::transfer::export::project_entries(&session.files, None),
+        &crate::playground::transfer::export::project_entries(session.files(), None),
     );
     let mut random = crate::test_support::Xorshift(0x2545_F491_4F6C_DD1D);
     let mut next = move || random.next();
@@ -196,7 +196,7 @@ fn mutated_archives_never_panic() {
 fn loose_revision_files_join_the_versions_directory() {
     let mut source = tutorial_session();
     let revisions: Vec<Upload> = source
-        .files
+        .files()
         .files()
         .filter(|(path, _)| path.contains("/versions/"))
         .map(|(path, text)| upload(crate::host::file_name(path), text.as_bytes()))
@@ -239,7 +239,7 @@ fn loose_revision_files_join_the_versions_directory() {
 
 fn history_file(session: &mut Session) -> String {
     session
-        .files
+        .files()
         .files()
         .map(|(path, _)| path.clone())
         .find(|path| path.contains("/versions/"))
@@ -250,7 +250,7 @@ fn history_file(session: &mut Session) -> String {
 fn a_folder_with_an_alembic_ini_is_a_project_and_skips_caches() {
     let source = tutorial_session();
     let mut uploads: Vec<Upload> = source
-        .files
+        .files()
         .files()
         .map(|(path, text)| upload(&path.replace("/project/", "my-app/"), text.as_bytes()))
         .collect();
@@ -264,7 +264,7 @@ fn a_folder_with_an_alembic_ini_is_a_project_and_skips_caches() {
         panic!("{import:?}");
     };
     assert!(database.is_none());
-    assert_eq!(files.len(), source.files.files().count());
+    assert_eq!(files.len(), source.files().files().count());
     assert!(files
         .iter()
         .all(|(path, _)| !path.contains("__pycache__") && !path.contains(".git")));
@@ -293,7 +293,7 @@ fn a_database_file_replaces_the_database_and_undo_brings_the_old_one_back() {
     let current = session.run_line("alembic current", &FixedClock, &mut CountingIds::new(0));
     assert_eq!(current.output.stdout_text(), "");
     assert!(matches!(
-        session.transcript.iter().rev().nth(2),
+        session.transcript().iter().rev().nth(2),
         Some(TranscriptEntry::Note(note)) if note.starts_with("Imported a SQLite database")
     ));
 

@@ -146,10 +146,10 @@ fn schema_at_a_revision_replays_the_migrations_in_a_scratch_copy() {
             &mut ids,
         );
         let path = made.output.touched_files[0].clone();
-        let source = crate::host::FileSystem::read_to_string(&session.files, &path)
+        let source = crate::host::FileSystem::read_to_string(session.files(), &path)
             .unwrap()
             .replacen("    pass", &format!("    {body}"), 1);
-        crate::host::FileSystem::write(&mut session.files, &path, &source).unwrap();
+        session.write_file(&path, &source).unwrap();
         revisions.push(crate::host::file_name(&path)[..12].to_string());
     }
     let first = session
@@ -167,9 +167,8 @@ fn schema_at_a_revision_replays_the_migrations_in_a_scratch_copy() {
         Schema::default()
     );
     // The real database was never touched.
-    let path = session.database_path().unwrap();
     assert_eq!(
-        read(session.databases.get(&path).unwrap()).unwrap(),
+        read(session.main_database().unwrap()).unwrap(),
         Schema::default()
     );
     let error = session
@@ -188,14 +187,14 @@ fn drift_shows_what_a_stamp_did_not_build() {
     let mut ids = CountingIds::new(0xd1f700000000);
     let made = session.run_line("alembic revision -m account", &FixedClock, &mut ids);
     let path = made.output.touched_files[0].clone();
-    let source = crate::host::FileSystem::read_to_string(&session.files, &path)
+    let source = crate::host::FileSystem::read_to_string(session.files(), &path)
         .unwrap()
         .replacen(
             "    pass",
             "    op.create_table('account', sa.Column('id', sa.Integer, primary_key=True))",
             1,
         );
-    crate::host::FileSystem::write(&mut session.files, &path, &source).unwrap();
+    session.write_file(&path, &source).unwrap();
     // Nothing applied, nothing there: nothing to compare.
     assert_eq!(session.drift(&FixedClock, &mut ids).unwrap(), None);
     // Stamped without building the table: the table is missing.
@@ -216,6 +215,6 @@ fn drift_shows_what_a_stamp_did_not_build() {
         before,
         "the database is not part of it"
     );
-    crate::host::FileSystem::write(&mut session.files, &path, &format!("{source}\n")).unwrap();
+    session.write_file(&path, &format!("{source}\n")).unwrap();
     assert_ne!(session.migrations_fingerprint(), before);
 }
