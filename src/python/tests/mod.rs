@@ -378,3 +378,21 @@ const FUZZ_FRAGMENTS: &[&str] = &[
     "0x", "1e", "1_", ".", "...", "->", "!", "$", "\0", "match ", "case ", "except* ", "from ",
     "import ", "\\\n", "\u{a0}",
 ];
+
+#[test]
+fn parse_int_reads_a_sign_and_digits_and_refuses_what_does_not_fit() {
+    assert_eq!(parse_int::<i64>("42", 10), Some(42));
+    assert_eq!(parse_int::<i64>("+7", 10), Some(7));
+    assert_eq!(parse_int::<i32>("-12", 10), Some(-12));
+    assert_eq!(parse_int::<u8>("ff", 16), Some(255));
+    assert_eq!(parse_int::<u32>("00e9", 16), Some(0xe9));
+    // out of the target type's range
+    assert_eq!(parse_int::<u8>("100", 16), None);
+    assert_eq!(parse_int::<usize>("-1", 10), None);
+    assert_eq!(parse_int::<i64>("9223372036854775808", 10), None);
+    // not a number at all
+    assert_eq!(parse_int::<i64>("", 10), None);
+    assert_eq!(parse_int::<i64>(" 1", 10), None);
+    assert_eq!(parse_int::<i64>("1_000", 10), None);
+    assert_eq!(parse_int::<u32>("0x10", 16), None);
+}
