@@ -68,17 +68,16 @@ async fn sessions_round_trip_through_indexeddb_one_writer_at_a_time() {
     };
     assert_eq!(generation, 0.0);
     assert_eq!(
-        legacy.files.read_to_string("/project/notes.txt").unwrap(),
+        legacy.files().read_to_string("/project/notes.txt").unwrap(),
         "from the old release\n"
     );
     let (_, rows) = legacy
-        .databases
-        .get("/project/app.db")
+        .database_at("/project/app.db")
         .expect("the old database")
         .query("SELECT a FROM t", &[])
         .expect("its table");
     assert_eq!(rows, vec![vec![SqlValue::Integer(7)]]);
-    assert_eq!(legacy.transcript.len(), 3);
+    assert_eq!(legacy.transcript().len(), 3);
 
     let mut session = Session::starter();
     session.run_sql("CREATE TABLE g (a INTEGER, b INTEGER GENERATED ALWAYS AS (a + 1))");

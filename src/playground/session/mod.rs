@@ -252,6 +252,12 @@ impl Session {
         Ok(self.databases.get(&path)?)
     }
 
+    /// The in-memory database at `path` (an absolute path in the project), created empty when
+    /// no command opened it yet.
+    pub fn database_at(&mut self, path: &str) -> Result<&mut SqliteDatabase, SessionError> {
+        Ok(self.databases.get(path)?)
+    }
+
     /// Runs one terminal line and records it and its output in the transcript.
     pub fn run_line(
         &mut self,
