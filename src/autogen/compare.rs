@@ -544,20 +544,24 @@ pub fn types_differ(conn_type: &SqlType, metadata_type: &SqlType, dialect: Diale
         #[cfg(feature = "postgresql")]
         Dialect::Postgresql => &[&["numeric", "decimal"], &["float", "double precision"]],
     };
-    let conn_all = std::iter::once(conn_first.clone())
-        .chain(conn_rest.iter().cloned())
-        .collect::<Vec<_>>()
-        .join(" ");
-    let meta_all = std::iter::once(meta_first.clone())
-        .chain(meta_rest.iter().cloned())
-        .collect::<Vec<_>>()
-        .join(" ");
-    let types_match = conn_first == meta_first
-        || synonym_sets.iter().any(|synonyms| {
+    // A type's words joined ("double precision"), made only when the first words differ.
+    let joined = |first: &str, rest: &[String]| {
+        let mut all = first.to_string();
+        for word in rest {
+            all.push(' ');
+            all.push_str(word);
+        }
+        all
+    };
+    let types_match = conn_first == meta_first || {
+        let conn_all = joined(&conn_first, &conn_rest);
+        let meta_all = joined(&meta_first, &meta_rest);
+        synonym_sets.iter().any(|synonyms| {
             (synonyms.contains(&conn_all.as_str()) && synonyms.contains(&meta_all.as_str()))
                 || (synonyms.contains(&conn_first.as_str())
                     && synonyms.contains(&meta_first.as_str()))
-        });
+        })
+    };
     if !types_match {
         return true;
     }

@@ -116,22 +116,14 @@ pub fn expand_file_template(
             (_, 's') | (_, 'd') | (_, 'i') => match number {
                 Some(value) => {
                     // Supported specs: "", ".2", "02", "2".
-                    let (zero_pad, width) = if let Some(precision) = spec.strip_prefix('.') {
-                        (
-                            true,
-                            crate::python::parse_int::<usize>(precision, 10).unwrap_or(0),
-                        )
+                    let (zero_pad, digits) = if let Some(precision) = spec.strip_prefix('.') {
+                        (true, precision)
                     } else if let Some(width) = spec.strip_prefix('0') {
-                        (
-                            true,
-                            crate::python::parse_int::<usize>(width, 10).unwrap_or(0),
-                        )
+                        (true, width)
                     } else {
-                        (
-                            false,
-                            crate::python::parse_int::<usize>(spec, 10).unwrap_or(0),
-                        )
+                        (false, spec)
                     };
+                    let width = crate::python::parse_int::<usize>(digits, 10).unwrap_or(0);
                     if zero_pad {
                         format!("{value:0width$}")
                     } else {

@@ -85,7 +85,7 @@ pub fn find(id: &str) -> Option<&'static Example> {
 pub fn open(example: &Example, clock: &dyn Clock, ids: &mut dyn IdSource) -> Session {
     let mut session = Session::starter();
     (example.build)(&mut session, clock, ids);
-    session.start_lesson(None);
+    session.start_fresh(None);
     session.reset_transcript(vec![TranscriptEntry::Note(format!(
         "Example: {}. {} Try: {}.",
         example.title, example.description, example.try_first

@@ -593,7 +593,7 @@ pub fn advance(lesson: &Lesson, done: &mut Vec<bool>, session: &mut Session) -> 
 pub fn start(lesson: &Lesson, clock: &dyn Clock, ids: &mut dyn IdSource) -> Session {
     let mut session = Session::starter();
     (lesson.setup)(&mut session, clock, ids);
-    session.start_lesson(Some((
+    session.start_fresh(Some((
         lesson.id.to_string(),
         vec![false; lesson.steps.len()],
     )));

@@ -91,9 +91,9 @@ impl Session {
         }
     }
 
-    /// Starts following a lesson, or stops following one: the history and the undo point of
-    /// the project it replaces go with it.
-    pub fn start_lesson(&mut self, lesson: Option<(String, Vec<bool>)>) {
+    /// A fresh start on a project just set up (a lesson's or an example's): no history, no
+    /// undo point, and the lesson followed, if any.
+    pub fn start_fresh(&mut self, lesson: Option<(String, Vec<bool>)>) {
         self.history.clear();
         self.undo_point = None;
         self.lesson = lesson;
