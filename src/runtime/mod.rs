@@ -9,6 +9,8 @@
 
 use std::fmt;
 
+#[cfg(feature = "postgresql")]
+pub mod postgres;
 pub mod reflect;
 
 use crate::output::Output;

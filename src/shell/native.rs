@@ -102,7 +102,7 @@ impl DatabaseProvider for DiskDatabases {
         url: &crate::host::PostgresUrl,
     ) -> Result<&mut dyn Database, String> {
         if self.postgres.is_none() {
-            self.postgres = Some(super::postgres::PostgresDatabase::connect(url)?);
+            self.postgres = Some(super::postgres::connect(url)?);
         }
         match self.postgres.as_mut() {
             Some(database) => Ok(database),

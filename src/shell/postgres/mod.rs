@@ -1,53 +1,123 @@
-//! The CLI's PostgreSQL connection: the engine's `Database` port over the `postgres` crate,
-//! with errors worded as SQLAlchemy shows what libpq and the Python drivers (psycopg 3 for a
-//! bare `postgresql://`, psycopg2 for `postgresql+psycopg2://`) report.
-//!
-//! Statements arrive with their values already written in (PostgreSQL renders the engine's
-//! DML with literal binds, as psycopg2 interpolates them on the client), so they run through
-//! the simple query protocol, several per text if the revision wrote several; queries that
-//! return rows run through a prepared statement so that their column types are known.
+//! The CLI's PostgreSQL connection: a socket to the server (TCP, or the Unix socket libpq
+//! uses when no host is given), the startup and authentication (trust, clear text, MD5,
+//! SCRAM-SHA-256), then the engine's wire-protocol database (`runtime::postgres`) over it.
+//! Connection failures are worded as SQLAlchemy shows what libpq and the Python drivers
+//! report.
 
-mod errcodes;
+use std::io::{self, Read, Write};
+use std::net::TcpStream;
+use std::os::unix::net::UnixStream;
 
-use std::error::Error as _;
-
-use postgres::types::Type;
-use postgres::{Client, NoTls, SimpleQueryMessage};
+use postgres_protocol::authentication::{md5_hash, sasl};
 
 use crate::host::PostgresUrl;
-use crate::runtime::{Database, DbError, DbErrorKind, DriverError, SqlValue};
+use crate::runtime::postgres::wire::{self, Backend};
+use crate::runtime::postgres::{
+    driver_module, keeps_newline, server_text, Transport, WireDatabase, OPERATIONAL_BACKGROUND,
+};
 
 /// One open connection.
-pub struct PostgresDatabase {
-    client: Client,
-    driver: &'static str,
-    in_transaction: bool,
-    rowcount: Option<i64>,
+pub type PostgresDatabase = WireDatabase<Socket>;
+
+/// What libpq says when the server goes away in the middle of a request.
+const CLOSED: &str = "server closed the connection unexpectedly\n\tThis probably means the server terminated abnormally\n\tbefore or while processing the request.";
+
+enum Stream {
+    Tcp(TcpStream),
+    Unix(UnixStream),
 }
 
-/// The driver's module name as its exceptions print it.
-fn driver_module(driver: &str) -> &'static str {
-    match driver {
-        "psycopg2" => "psycopg2",
-        "psycopg2cffi" => "psycopg2cffi",
-        "pg8000" => "pg8000",
-        "asyncpg" => "asyncpg",
-        _ => "psycopg",
+/// A socket to the server, reading whole backend messages.
+pub struct Socket {
+    stream: Stream,
+    /// bytes read past the last whole message
+    pending: Vec<u8>,
+}
+
+impl Socket {
+    fn send(&mut self, bytes: &[u8]) -> io::Result<()> {
+        match &mut self.stream {
+            Stream::Tcp(stream) => stream.write_all(bytes),
+            Stream::Unix(stream) => stream.write_all(bytes),
+        }
+    }
+
+    /// The next whole backend message (type byte, length and body).
+    fn next_message(&mut self) -> io::Result<Vec<u8>> {
+        loop {
+            let length = wire::complete_length(&self.pending)
+                .map_err(|error| io::Error::new(io::ErrorKind::InvalidData, error.0))?;
+            if let Some(length) = length {
+                let rest = self.pending.split_off(length);
+                return Ok(std::mem::replace(&mut self.pending, rest));
+            }
+            let mut buffer = [0_u8; 16 * 1024];
+            let read = match &mut self.stream {
+                Stream::Tcp(stream) => stream.read(&mut buffer)?,
+                Stream::Unix(stream) => stream.read(&mut buffer)?,
+            };
+            if read == 0 {
+                return Err(io::Error::new(io::ErrorKind::UnexpectedEof, CLOSED));
+            }
+            self.pending.extend_from_slice(&buffer[..read]);
+        }
     }
 }
 
-/// psycopg2 (and libpq's own text) ends an error message with a newline; psycopg 3 strips it.
-fn keeps_newline(driver: &str) -> bool {
-    driver != "psycopg"
+impl Transport for Socket {
+    fn round_trip(&mut self, messages: &[u8]) -> Result<Vec<u8>, String> {
+        let lost = |error: io::Error| match error.kind() {
+            io::ErrorKind::UnexpectedEof => CLOSED.to_string(),
+            _ => io_text(&error),
+        };
+        self.send(messages).map_err(lost)?;
+        let mut reply = Vec::new();
+        loop {
+            let message = self.next_message().map_err(lost)?;
+            let done = message.first() == Some(&b'Z');
+            reply.extend_from_slice(&message);
+            if done {
+                return Ok(reply);
+            }
+        }
+    }
 }
 
-const BACKGROUND: &str = "(Background on this error at: https://sqlalche.me/e/21/e3q8)";
+impl Drop for Socket {
+    fn drop(&mut self) {
+        let _ = self.send(&wire::terminate());
+    }
+}
 
-impl PostgresDatabase {
-    /// Opens a connection as libpq would for the URL (a Unix socket when no host is given).
-    pub fn connect(url: &PostgresUrl) -> Result<PostgresDatabase, String> {
-        let driver = driver_module(&url.driver);
-        let mut config = postgres::Config::new();
+/// An I/O error's text as the C library words it (Rust adds ` (os error 111)`).
+fn io_text(error: &io::Error) -> String {
+    let text = error.to_string();
+    match text.find(" (os error ") {
+        Some(at) => text[..at].to_string(),
+        None => text,
+    }
+}
+
+/// Why a connection could not be made: libpq's reason after "connection to server ... failed: ".
+enum Refused {
+    Io(io::Error),
+    /// the server's `ErrorResponse` (`FATAL:  password authentication failed ...`)
+    Server(String),
+    /// libpq's own text (`fe_sendauth: no password supplied`)
+    Client(String),
+}
+
+/// Where libpq connects for a URL, with whom, to which database.
+struct Target {
+    host: String,
+    port: u16,
+    user: String,
+    database: String,
+    password: Option<String>,
+}
+
+impl Target {
+    fn of(url: &PostgresUrl) -> Target {
         let query_value = |key: &str| {
             url.query
                 .iter()
@@ -68,392 +138,184 @@ impl PostgresDatabase {
             .clone()
             .or_else(|| query_value("user"))
             .unwrap_or_else(|| std::env::var("USER").unwrap_or_else(|_| "root".to_string()));
-        if host.starts_with('/') {
-            config.host_path(&host);
-        } else {
-            config.host(&host);
+        let database = url
+            .database
+            .clone()
+            .or_else(|| query_value("dbname"))
+            .unwrap_or_else(|| user.clone());
+        let password = url.password.clone().or_else(|| query_value("password"));
+        Target {
+            host,
+            port,
+            user,
+            database,
+            password,
         }
-        config.port(port);
-        config.user(&user);
-        config.dbname(
-            &url.database
-                .clone()
-                .or_else(|| query_value("dbname"))
-                .unwrap_or_else(|| user.clone()),
-        );
-        if let Some(password) = url.password.clone().or_else(|| query_value("password")) {
-            config.password(password);
-        }
-        config.application_name("alembic-playground");
-        let client = config.connect(NoTls).map_err(|error| {
-            let place = if host.starts_with('/') {
-                format!("connection to server on socket \"{host}/.s.PGSQL.{port}\" failed")
-            } else {
-                format!("connection to server at \"{host}\", port {port} failed")
-            };
-            let reason = match error.as_db_error() {
-                Some(server) => format!("{}:  {}", server.severity(), server.message()),
-                None => match error
-                    .source()
-                    .and_then(|source| source.downcast_ref::<std::io::Error>())
-                {
-                    Some(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => {
-                        if host.starts_with('/') {
-                            "No such file or directory\n\tIs the server running locally and accepting connections on that socket?".to_string()
-                        } else {
-                            "Connection refused\n\tIs the server running on that host and accepting TCP/IP connections?".to_string()
-                        }
-                    }
-                    Some(io) if io.kind() == std::io::ErrorKind::NotFound => {
-                        "No such file or directory\n\tIs the server running locally and accepting connections on that socket?".to_string()
-                    }
-                    _ => error.to_string(),
-                },
-            };
-            let (prefix, end) = if keeps_newline(driver) {
-                ("", "\n")
-            } else {
-                ("connection failed: ", "")
-            };
-            format!("({driver}.OperationalError) {prefix}{place}: {reason}{end}\n{BACKGROUND}")
-        })?;
-        Ok(PostgresDatabase {
-            client,
-            driver,
-            in_transaction: false,
-            rowcount: None,
-        })
     }
 
-    /// A statement's error as the driver reports it through SQLAlchemy.
-    fn failed(&self, error: postgres::Error, sql: &str) -> DbError {
-        let Some(server) = error.as_db_error() else {
-            let connection_lost = DbErrorKind::Postgresql(leak_class(
-                "OperationalError",
-                "e3q8",
-                format!("{}.OperationalError", self.driver),
-            ));
-            return DbError {
-                kind: connection_lost,
-                message: error.to_string(),
-            };
+    fn is_socket(&self) -> bool {
+        self.host.starts_with('/')
+    }
+
+    /// libpq's "connection to server ..." for this target.
+    fn place(&self) -> String {
+        if self.is_socket() {
+            format!(
+                "connection to server on socket \"{}/.s.PGSQL.{}\" failed",
+                self.host, self.port
+            )
+        } else {
+            format!(
+                "connection to server at \"{}\", port {} failed",
+                self.host, self.port
+            )
+        }
+    }
+
+    fn open(&self) -> Result<Socket, Refused> {
+        let stream = if self.is_socket() {
+            let path = format!("{}/.s.PGSQL.{}", self.host, self.port);
+            Stream::Unix(UnixStream::connect(path).map_err(Refused::Io)?)
+        } else {
+            let stream =
+                TcpStream::connect((self.host.as_str(), self.port)).map_err(Refused::Io)?;
+            let _ = stream.set_nodelay(true);
+            Stream::Tcp(stream)
         };
-        let code = server.code().code();
-        let name = errcodes::CONDITIONS
-            .iter()
-            .find(|(known, _)| *known == code)
-            .map(|(_, name)| *name)
-            .unwrap_or("DatabaseError");
-        let (sqlalchemy, background) = sqlalchemy_class(code);
-        let mut lines = vec![server.message().to_string()];
-        if let Some(postgres::error::ErrorPosition::Original(position)) = server.position() {
-            lines.push(error_position(sql, *position as usize));
-        }
-        if let Some(detail) = server.detail() {
-            lines.push(format!("DETAIL:  {detail}"));
-        }
-        if let Some(hint) = server.hint() {
-            lines.push(format!("HINT:  {hint}"));
-        }
-        let mut message = lines.join("\n");
-        if keeps_newline(self.driver) {
-            message.push('\n');
-        }
-        DbError {
-            kind: DbErrorKind::Postgresql(leak_class(
-                sqlalchemy,
-                background,
-                format!("{}.errors.{name}", self.driver),
-            )),
-            message,
-        }
+        let mut socket = Socket {
+            stream,
+            pending: Vec::new(),
+        };
+        self.start(&mut socket)?;
+        Ok(socket)
     }
 
-    fn note_transaction(&mut self, sql: &str) {
-        let word: String = sql
-            .trim_start()
-            .chars()
-            .take_while(|c| c.is_ascii_alphabetic())
-            .collect::<String>()
-            .to_uppercase();
-        match word.as_str() {
-            "BEGIN" | "START" => self.in_transaction = true,
-            "COMMIT" | "ROLLBACK" | "END" | "ABORT" => self.in_transaction = false,
-            _ => {}
-        }
-    }
-}
-
-/// The classes of an error, kept for the rest of the process: error kinds are `Copy`, and a
-/// command reports at most a few errors.
-fn leak_class(
-    sqlalchemy: &'static str,
-    background: &'static str,
-    driver_class: String,
-) -> &'static DriverError {
-    Box::leak(Box::new(DriverError {
-        sqlalchemy,
-        background,
-        driver_class,
-    }))
-}
-
-/// SQLAlchemy's exception class for a SQLSTATE (the drivers' class-by-prefix table) and the
-/// code of its page on sqlalche.me.
-fn sqlalchemy_class(code: &str) -> (&'static str, &'static str) {
-    let class = code.get(..2).unwrap_or("");
-    match class {
-        "0A" => ("NotSupportedError", "tw8g"),
-        "22" => ("DataError", "9h9h"),
-        "23" => ("IntegrityError", "gkpj"),
-        "24" | "25" | "2B" | "2D" | "XX" => ("InternalError", "2j85"),
-        "10" | "20" | "21" | "26" | "34" | "3D" | "3F" | "42" | "44" => {
-            ("ProgrammingError", "f405")
-        }
-        _ if class.starts_with('P') => ("ProgrammingError", "f405"),
-        "08" | "27" | "28" | "2F" | "38" | "39" | "3B" | "40" | "53" | "54" | "55" | "57"
-        | "58" => ("OperationalError", "e3q8"),
-        _ if class.starts_with('F') || class.starts_with('H') => ("OperationalError", "e3q8"),
-        _ => ("DatabaseError", "4xp6"),
-    }
-}
-
-/// libpq's `LINE n: ...` and caret lines for an error at `position` (1-based, in
-/// characters) of `query`: tabs shown as spaces, a line longer than 60 columns cut with
-/// `...` around the caret as `reportErrorPosition` cuts it.
-fn error_position(query: &str, position: usize) -> String {
-    const DISPLAY_SIZE: usize = 60;
-    const MIN_RIGHT_CUT: usize = 10;
-    let chars: Vec<char> = query
-        .chars()
-        .map(|c| if c == '\t' { ' ' } else { c })
-        .collect();
-    let location = position.saturating_sub(1).min(chars.len());
-    let mut line_number = 1;
-    let mut begin = 0;
-    for (index, c) in chars.iter().enumerate().take(location) {
-        if *c == '\n' {
-            line_number += 1;
-            begin = index + 1;
-        }
-    }
-    let mut end = chars
-        .iter()
-        .skip(begin)
-        .position(|c| *c == '\n' || *c == '\r')
-        .map_or(chars.len(), |offset| begin + offset);
-    let (mut cut_begin, mut cut_end) = (false, false);
-    if end - begin > DISPLAY_SIZE {
-        if begin + DISPLAY_SIZE >= location + MIN_RIGHT_CUT {
-            end = begin + DISPLAY_SIZE;
-            cut_end = true;
-        } else {
-            while location + MIN_RIGHT_CUT < end {
-                end -= 1;
-                cut_end = true;
-            }
-            while end - begin > DISPLAY_SIZE {
-                begin += 1;
-                cut_begin = true;
+    /// The startup message, authentication and the server's first `ReadyForQuery`.
+    fn start(&self, socket: &mut Socket) -> Result<(), Refused> {
+        socket
+            .send(&wire::startup(&[
+                ("user", &self.user),
+                ("database", &self.database),
+                ("application_name", "alembic-playground"),
+                ("client_encoding", "UTF8"),
+            ]))
+            .map_err(Refused::Io)?;
+        let mut scram: Option<sasl::ScramSha256> = None;
+        loop {
+            let message = socket.next_message().map_err(Refused::Io)?;
+            let read = wire::messages(&message).map_err(|error| Refused::Client(error.0))?;
+            let Some(message) = read.into_iter().next() else {
+                continue;
+            };
+            match message {
+                Backend::Authentication { code: 0, .. } => {}
+                Backend::Authentication { code: 3, .. } => {
+                    let password = self.password()?;
+                    socket
+                        .send(&wire::password(password))
+                        .map_err(Refused::Io)?;
+                }
+                Backend::Authentication { code: 5, data } => {
+                    let password = self.password()?;
+                    let salt = data
+                        .get(..4)
+                        .and_then(|salt| <[u8; 4]>::try_from(salt).ok())
+                        .ok_or_else(|| Refused::Client("malformed MD5 request".to_string()))?;
+                    let hashed = md5_hash(self.user.as_bytes(), password.as_bytes(), salt);
+                    socket.send(&wire::password(&hashed)).map_err(Refused::Io)?;
+                }
+                Backend::Authentication { code: 10, data } => {
+                    let offers_scram = data
+                        .split(|byte| *byte == 0)
+                        .any(|name| name == sasl::SCRAM_SHA_256.as_bytes());
+                    if !offers_scram {
+                        return Err(Refused::Client(
+                            "none of the server's SASL authentication mechanisms are supported"
+                                .to_string(),
+                        ));
+                    }
+                    let password = self.password()?;
+                    let state = sasl::ScramSha256::new(
+                        password.as_bytes(),
+                        sasl::ChannelBinding::unsupported(),
+                    );
+                    socket
+                        .send(&wire::sasl_initial(sasl::SCRAM_SHA_256, state.message()))
+                        .map_err(Refused::Io)?;
+                    scram = Some(state);
+                }
+                Backend::Authentication { code: 11, data } => {
+                    let state = scram.as_mut().ok_or_else(|| {
+                        Refused::Client("SASL continue without a SASL start".to_string())
+                    })?;
+                    state
+                        .update(data)
+                        .map_err(|error| Refused::Client(error.to_string()))?;
+                    socket
+                        .send(&wire::sasl_response(state.message()))
+                        .map_err(Refused::Io)?;
+                }
+                Backend::Authentication { code: 12, data } => {
+                    let state = scram.as_mut().ok_or_else(|| {
+                        Refused::Client("SASL final without a SASL start".to_string())
+                    })?;
+                    state
+                        .finish(data)
+                        .map_err(|error| Refused::Client(error.to_string()))?;
+                }
+                Backend::Authentication { code, .. } => {
+                    return Err(Refused::Client(format!(
+                        "authentication method {code} not supported"
+                    )));
+                }
+                Backend::Error(error) => {
+                    return Err(Refused::Server(format!(
+                        "{}:  {}",
+                        error.severity,
+                        server_text(&error, None)
+                    )));
+                }
+                Backend::ReadyForQuery(_) => return Ok(()),
+                _ => {}
             }
         }
     }
-    let mut prefix = format!("LINE {line_number}: ");
-    if cut_begin {
-        prefix.push_str("...");
+
+    fn password(&self) -> Result<&str, Refused> {
+        self.password
+            .as_deref()
+            .ok_or_else(|| Refused::Client("fe_sendauth: no password supplied".to_string()))
     }
-    let mut text = prefix.clone();
-    text.extend(&chars[begin..end]);
-    if cut_end {
-        text.push_str("...");
-    }
-    text.push('\n');
-    let caret = prefix.chars().count() + location.saturating_sub(begin);
-    text.push_str(&" ".repeat(caret));
-    text.push('^');
-    text
 }
 
-/// A column's text (as the simple query protocol returns it) as the engine's value, by the
-/// column's type: numbers, booleans and `bytea` as Python's drivers give them, the rest as
-/// PostgreSQL prints it.
-fn value_of(kind: &Type, text: Option<&str>) -> SqlValue {
-    let Some(text) = text else {
-        return SqlValue::Null;
+/// Opens a connection as libpq would for the URL (a Unix socket when no host is given).
+pub fn connect(url: &PostgresUrl) -> Result<PostgresDatabase, String> {
+    let driver = driver_module(&url.driver);
+    let target = Target::of(url);
+    let refused = match target.open() {
+        Ok(socket) => return Ok(WireDatabase::new(socket, driver)),
+        Err(refused) => refused,
     };
-    let otherwise = || SqlValue::Text(text.to_string());
-    match *kind {
-        Type::INT2 | Type::INT4 | Type::INT8 | Type::OID => text
-            .parse()
-            .map(SqlValue::Integer)
-            .unwrap_or_else(|_| otherwise()),
-        Type::FLOAT4 | Type::FLOAT8 => match text {
-            "NaN" => SqlValue::Real(f64::NAN),
-            "Infinity" => SqlValue::Real(f64::INFINITY),
-            "-Infinity" => SqlValue::Real(f64::NEG_INFINITY),
-            _ => text
-                .parse()
-                .map(SqlValue::Real)
-                .unwrap_or_else(|_| otherwise()),
+    let reason = match refused {
+        Refused::Server(text) | Refused::Client(text) => text,
+        Refused::Io(io) => match io.kind() {
+            io::ErrorKind::ConnectionRefused if !target.is_socket() => {
+                "Connection refused\n\tIs the server running on that host and accepting TCP/IP connections?".to_string()
+            }
+            io::ErrorKind::ConnectionRefused | io::ErrorKind::NotFound => {
+                "No such file or directory\n\tIs the server running locally and accepting connections on that socket?".to_string()
+            }
+            io::ErrorKind::UnexpectedEof => CLOSED.to_string(),
+            _ => io_text(&io),
         },
-        Type::BOOL => SqlValue::Bool(text == "t"),
-        Type::BYTEA => match text.strip_prefix("\\x") {
-            Some(hex) => SqlValue::Blob(
-                (0..hex.len() / 2)
-                    .filter_map(|index| {
-                        u8::from_str_radix(hex.get(index * 2..index * 2 + 2)?, 16).ok()
-                    })
-                    .collect(),
-            ),
-            None => otherwise(),
-        },
-        _ => otherwise(),
-    }
-}
-
-/// The engine writes PostgreSQL's values into its statements (as psycopg2 does on the
-/// client); a statement with separate parameters is a mistake of the engine's, reported.
-fn refuse_parameters(params: &[SqlValue]) -> Result<(), DbError> {
-    if params.is_empty() {
-        return Ok(());
-    }
-    Err(DbError {
-        kind: DbErrorKind::Other,
-        message: "the playground sends PostgreSQL statements with their values written in, not as parameters".to_string(),
-    })
-}
-
-impl Database for PostgresDatabase {
-    fn execute(&mut self, sql: &str, params: &[SqlValue]) -> Result<usize, DbError> {
-        refuse_parameters(params)?;
-        let messages = self
-            .client
-            .simple_query(sql)
-            .map_err(|error| self.failed(error, sql))?;
-        self.note_transaction(sql);
-        let changed = messages
-            .iter()
-            .filter_map(|message| match message {
-                SimpleQueryMessage::CommandComplete(count) => Some(*count as usize),
-                _ => None,
-            })
-            .sum();
-        self.rowcount = Some(changed as i64);
-        Ok(changed)
-    }
-
-    fn query(
-        &mut self,
-        sql: &str,
-        params: &[SqlValue],
-    ) -> Result<(Vec<String>, Vec<Vec<SqlValue>>), DbError> {
-        refuse_parameters(params)?;
-        let statement = match self.client.prepare(sql) {
-            Ok(statement) => statement,
-            Err(error) => return Err(self.failed(error, sql)),
-        };
-        let columns: Vec<String> = statement
-            .columns()
-            .iter()
-            .map(|column| column.name().to_string())
-            .collect();
-        if columns.is_empty() {
-            let changed = self
-                .client
-                .execute(&statement, &[])
-                .map_err(|error| self.failed(error, sql))?;
-            self.note_transaction(sql);
-            self.rowcount = Some(changed as i64);
-            return Ok((columns, Vec::new()));
-        }
-        let types: Vec<Type> = statement
-            .columns()
-            .iter()
-            .map(|column| column.type_().clone())
-            .collect();
-        // the rows in text form, typed by the prepared statement's columns
-        let messages = self
-            .client
-            .simple_query(sql)
-            .map_err(|error| self.failed(error, sql))?;
-        self.note_transaction(sql);
-        self.rowcount = Some(-1);
-        let rows = messages
-            .iter()
-            .filter_map(|message| match message {
-                SimpleQueryMessage::Row(row) => Some(
-                    types
-                        .iter()
-                        .enumerate()
-                        .map(|(index, kind)| value_of(kind, row.get(index)))
-                        .collect(),
-                ),
-                _ => None,
-            })
-            .collect();
-        Ok((columns, rows))
-    }
-
-    fn in_transaction(&self) -> bool {
-        self.in_transaction
-    }
-
-    fn rowcount(&mut self) -> Option<i64> {
-        self.rowcount
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// libpq's own output, read off psql for the same queries.
-    #[test]
-    fn error_positions_are_shown_as_libpq_shows_them() {
-        assert_eq!(
-            error_position("SELECT * FROM nope", 15),
-            "LINE 1: SELECT * FROM nope\n                      ^"
-        );
-        assert_eq!(
-            error_position("SELECT 1;\nSELEC 2", 11),
-            "LINE 2: SELEC 2\n        ^"
-        );
-        // psql's output for these two (a long line cut on the left, and on the right)
-        let long = format!("SELECT {}FROM nope", "a, ".repeat(30));
-        let at = long.find("FROM").unwrap() + 1;
-        assert_eq!(
-            error_position(&long, at),
-            format!(
-                "LINE 1: ...{}FROM nope\n{}^",
-                "a, ".repeat(17),
-                " ".repeat(62)
-            )
-        );
-        let long = format!("SELECT 1 FROM nope WHERE {} = 1", "x".repeat(82));
-        let at = long.find("nope").unwrap() + 1;
-        assert_eq!(
-            error_position(&long, at),
-            format!(
-                "LINE 1: SELECT 1 FROM nope WHERE {}...\n{}^",
-                "x".repeat(35),
-                " ".repeat(22)
-            )
-        );
-    }
-
-    #[test]
-    fn column_text_is_read_by_type() {
-        assert_eq!(value_of(&Type::INT8, Some("-42")), SqlValue::Integer(-42));
-        assert_eq!(value_of(&Type::FLOAT8, Some("2.5")), SqlValue::Real(2.5));
-        assert_eq!(value_of(&Type::BOOL, Some("t")), SqlValue::Bool(true));
-        assert_eq!(
-            value_of(&Type::BYTEA, Some("\\x00ff")),
-            SqlValue::Blob(vec![0, 255])
-        );
-        assert_eq!(
-            value_of(&Type::NUMERIC, Some("10.50")),
-            SqlValue::Text("10.50".to_string())
-        );
-        assert_eq!(value_of(&Type::TEXT, None), SqlValue::Null);
-    }
+    };
+    let (prefix, end) = if keeps_newline(driver) {
+        ("", "\n")
+    } else {
+        ("connection failed: ", "")
+    };
+    Err(format!(
+        "({driver}.OperationalError) {prefix}{}: {reason}{end}\n{OPERATIONAL_BACKGROUND}",
+        target.place()
+    ))
 }
