@@ -43,8 +43,11 @@ if not charset:
 html = html[:charset.end()] + meta + html[charset.end():]
 open(path, "w", encoding="utf-8").write(html)
 
-# The service worker caches exactly this release's files, under a name made from their hash.
+# The service worker caches exactly this release's files, under a name made from their hash
+# (the PostgreSQL page, www/pg/, has none of its own).
 worker = os.path.join(staging, "sw.js")
+if not os.path.exists(worker):
+    sys.exit(0)
 files = []
 digest = hashlib.sha256()
 for root, _, names in os.walk(staging):

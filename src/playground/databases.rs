@@ -7,11 +7,30 @@ use crate::output::Output;
 use crate::runtime::{Database, DbError, SqlValue};
 use crate::sqlite::SqliteDatabase;
 
-/// In-memory SQLite databases, one per `sqlalchemy.url` path.
+/// In-memory SQLite databases, one per `sqlalchemy.url` path; and in the PostgreSQL page,
+/// the PostgreSQL that runs in it (PGlite), once it has started.
 #[derive(Default)]
 pub struct MemoryDatabases {
     /// by path, in the order they were first opened (a project has one or two)
     databases: Vec<(String, SqliteDatabase)>,
+    #[cfg(feature = "postgresql")]
+    postgresql: PostgresqlSlot,
+}
+
+/// What a command says where PostgreSQL was never started (a session outside the page).
+#[cfg(feature = "postgresql")]
+const NO_POSTGRESQL: &str =
+    "PostgreSQL does not run here: open the project in the PostgreSQL playground (pg/)";
+
+/// The page's PostgreSQL: not started, starting (what to say meanwhile), running, or failed
+/// to start (why).
+#[cfg(feature = "postgresql")]
+#[derive(Default)]
+pub enum PostgresqlSlot {
+    #[default]
+    Absent,
+    Unavailable(String),
+    Running(crate::runtime::postgres::WireDatabase<Box<dyn crate::runtime::postgres::Transport>>),
 }
 
 impl MemoryDatabases {
@@ -48,6 +67,35 @@ impl MemoryDatabases {
     pub fn paths(&self) -> impl Iterator<Item = &String> {
         self.databases.iter().map(|(path, _)| path)
     }
+
+    /// Takes `other`'s SQLite databases in place of these (undo, an import); the page's
+    /// PostgreSQL stays.
+    pub fn replace_sqlite(&mut self, other: MemoryDatabases) {
+        self.databases = other.databases;
+    }
+
+    /// Hands the page's PostgreSQL over (to the session that replaces this one).
+    #[cfg(feature = "postgresql")]
+    pub fn take_postgresql(&mut self) -> PostgresqlSlot {
+        std::mem::take(&mut self.postgresql)
+    }
+
+    /// Gives the page's PostgreSQL a connection (PGlite's, once it has started), or the
+    /// reason there is none.
+    #[cfg(feature = "postgresql")]
+    pub fn set_postgresql(&mut self, slot: PostgresqlSlot) {
+        self.postgresql = slot;
+    }
+
+    /// The page's PostgreSQL connection, or why there is none.
+    #[cfg(feature = "postgresql")]
+    pub fn postgresql(&mut self) -> Result<&mut dyn Database, String> {
+        match &mut self.postgresql {
+            PostgresqlSlot::Running(database) => Ok(database),
+            PostgresqlSlot::Unavailable(why) => Err(why.clone()),
+            PostgresqlSlot::Absent => Err(NO_POSTGRESQL.to_string()),
+        }
+    }
 }
 
 impl DatabaseProvider for MemoryDatabases {
@@ -61,6 +109,23 @@ impl DatabaseProvider for MemoryDatabases {
         self.get(&key)
             .map(|database| database as &mut dyn Database)
             .map_err(|error| error.to_string())
+    }
+
+    /// Every PostgreSQL URL reaches the one PostgreSQL of the page (PGlite has one database);
+    /// errors are worded for the URL's driver.
+    #[cfg(feature = "postgresql")]
+    fn connect_postgresql(
+        &mut self,
+        url: &crate::host::PostgresUrl,
+    ) -> Result<&mut dyn Database, String> {
+        match &mut self.postgresql {
+            PostgresqlSlot::Running(database) => {
+                database.set_driver(crate::runtime::postgres::driver_module(&url.driver));
+                Ok(database)
+            }
+            PostgresqlSlot::Unavailable(why) => Err(why.clone()),
+            PostgresqlSlot::Absent => Err(NO_POSTGRESQL.to_string()),
+        }
     }
 }
 
@@ -172,6 +237,78 @@ pub fn run_sql<'d, E: std::fmt::Display>(
         }
     }
     output
+}
+
+/// The terminal's `sql` command on the page's PostgreSQL (PGlite): a table of the rows, or
+/// how many rows a statement changed; `None` when PostgreSQL does not run in the page.
+#[cfg(feature = "postgresql")]
+pub fn run_sql_postgresql(database: Result<&mut dyn Database, String>, statement: &str) -> Output {
+    let mut output = Output::default();
+    if statement.is_empty() {
+        output.stderr("usage: sql <statement>   e.g. sql SELECT * FROM alembic_version\n");
+        output.exit_code = 2;
+        return output;
+    }
+    let database = match database {
+        Ok(database) => database,
+        Err(why) => {
+            output.stderr(format!("sql: {why}\n"));
+            output.exit_code = 1;
+            return output;
+        }
+    };
+    match database.query(statement, &[]) {
+        Ok((columns, _)) if columns.is_empty() => output.stdout(format!(
+            "OK ({} row(s) changed)\n",
+            database.rowcount().unwrap_or(0).max(0)
+        )),
+        Ok((columns, rows)) => output.stdout(format_table(&columns, &rows)),
+        Err(error) => {
+            output.stderr(format!("sql: {error}\n"));
+            output.exit_code = 1;
+        }
+    }
+    output
+}
+
+/// The rows of `version_table` in the page's PostgreSQL, or None when it has no such table
+/// (in the schemas of its search path).
+#[cfg(feature = "postgresql")]
+pub fn version_table_rows_postgresql(
+    database: &mut dyn Database,
+    version_table: &str,
+) -> Option<Vec<String>> {
+    let literal = version_table.replace('\'', "''");
+    let (_, exists) = database
+        .query(
+            &format!("SELECT 1 FROM pg_catalog.pg_tables WHERE tablename = '{literal}' AND schemaname = ANY (current_schemas(false))"),
+            &[],
+        )
+        .ok()?;
+    if exists.is_empty() {
+        return None;
+    }
+    let identifier = version_table.replace('"', "\"\"");
+    let (_, rows) = database
+        .query(&format!("SELECT version_num FROM \"{identifier}\""), &[])
+        .ok()?;
+    Some(
+        rows.iter()
+            .filter_map(|row| row.first().map(SqlValue::display))
+            .collect(),
+    )
+}
+
+/// Whether the project's `sqlalchemy.url` (in the project at `cwd`) names PostgreSQL.
+#[cfg(feature = "postgresql")]
+pub fn names_postgresql(files: &dyn FileSystem, cwd: &str) -> bool {
+    let url = crate::config::Config::load(files, cwd, &[], None, None, &[])
+        .ok()
+        .and_then(|config| config.sqlalchemy_url().ok().flatten());
+    matches!(
+        url.map(|url| crate::config::parse_url(&url)),
+        Some(Ok(crate::config::DatabaseUrl::Postgresql(_)))
+    )
 }
 
 /// The path of the project's main database (from `sqlalchemy.url` in the project at `cwd`),

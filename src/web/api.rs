@@ -19,6 +19,18 @@ fn set(target: &js_sys::Object, name: &str, value: &JsValue) {
     let _ = js_sys::Reflect::set(target, &JsValue::from_str(name), value);
 }
 
+/// Sets a property of `window.playground` (a state the page reports, such as
+/// `postgresql`), once it is installed.
+#[cfg(feature = "postgresql")]
+pub fn publish(name: &str, value: &JsValue) {
+    let api = web_sys::window()
+        .and_then(|window| js_sys::Reflect::get(&window, &JsValue::from_str("playground")).ok())
+        .filter(|api| api.is_object());
+    if let Some(api) = api {
+        let _ = js_sys::Reflect::set(&api, &JsValue::from_str(name), value);
+    }
+}
+
 /// Installs `window.playground` for this session.
 pub fn install(handle: Store) {
     let Some(window) = web_sys::window() else {
@@ -28,7 +40,7 @@ pub fn install(handle: Store) {
 
     let run_handle = handle.clone();
     let run = Closure::<dyn Fn(String) -> JsValue>::new(move |line: String| {
-        let output = run_handle.run(&line);
+        let output = run_handle.run_now(&line);
         let result = js_sys::Object::new();
         set(&result, "stdout", &JsValue::from_str(&output.stdout_text()));
         set(&result, "stderr", &JsValue::from_str(&output.stderr_text()));
@@ -208,6 +220,12 @@ pub fn install(handle: Store) {
     save_state.forget();
 
     let handle_embed = handle.embed();
+    #[cfg(feature = "postgresql")]
+    set(
+        &api,
+        "postgresql",
+        &crate::web::store::postgresql_label(&handle.postgresql()),
+    );
     let reset_handle = handle;
     let reset = Closure::<dyn Fn()>::new(move || reset_handle.reset());
     set(&api, "reset", reset.as_ref().unchecked_ref());

@@ -8,6 +8,8 @@
 mod api;
 mod components;
 mod host;
+#[cfg(feature = "postgresql")]
+mod pglite;
 pub mod storage;
 mod store;
 

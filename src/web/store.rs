@@ -161,6 +161,27 @@ pub enum Outcome {
     Rows(Vec<String>, Vec<Vec<SqlValue>>),
 }
 
+/// The PostgreSQL page's database, PGlite: downloading and starting (bytes received of the
+/// total), running, or failed to start (why).
+#[cfg(feature = "postgresql")]
+#[derive(Debug, Clone, PartialEq)]
+pub enum Postgresql {
+    Starting { received: f64, total: f64 },
+    Running,
+    Failed(String),
+}
+
+/// `window.playground.postgresql`'s value for a state: `starting`, `running`, or
+/// `failed: why`.
+#[cfg(feature = "postgresql")]
+pub fn postgresql_label(state: &Postgresql) -> wasm_bindgen::JsValue {
+    wasm_bindgen::JsValue::from_str(&match state {
+        Postgresql::Starting { .. } => "starting".to_string(),
+        Postgresql::Running => "running".to_string(),
+        Postgresql::Failed(why) => format!("failed: {why}"),
+    })
+}
+
 /// This tab's side of saving: which generation of the saved work it holds, and whether and
 /// how it saves.
 pub struct Saving {
@@ -229,6 +250,9 @@ struct Inner {
     settle: RefCell<Option<gloo::timers::callback::Timeout>>,
     saving: Saving,
     embed: Option<Rc<crate::playground::transfer::embed::EmbedOptions>>,
+    /// PGlite's state, and the terminal lines waiting for it to start.
+    #[cfg(feature = "postgresql")]
+    postgresql: RefCell<(Postgresql, Vec<String>)>,
 }
 
 /// The handle every component shares (a context that never changes: redraws come from
@@ -285,7 +309,82 @@ impl Store {
             settle: RefCell::new(None),
             saving,
             embed,
+            #[cfg(feature = "postgresql")]
+            postgresql: RefCell::new((
+                Postgresql::Starting {
+                    received: 0.0,
+                    total: 0.0,
+                },
+                Vec::new(),
+            )),
         }))
+    }
+
+    /// Downloads and starts PGlite; the terminal's lines wait for it, and run once it has
+    /// started. If it cannot start, commands say why and SQLite projects keep working.
+    #[cfg(feature = "postgresql")]
+    pub fn start_postgresql(&self) {
+        use crate::playground::databases::PostgresqlSlot;
+        let starting = |received: f64, total: f64| {
+            format!(
+                "PostgreSQL (PGlite) is still starting in this page ({:.1} of {:.1} MB downloaded); run the command again once it has started",
+                received / 1e6,
+                total / 1e6
+            )
+        };
+        self.session_mut()
+            .set_postgresql(PostgresqlSlot::Unavailable(starting(0.0, 0.0)));
+        let store = self.clone();
+        let progress = move |received: f64, total: f64| {
+            store.0.postgresql.borrow_mut().0 = Postgresql::Starting { received, total };
+            store
+                .session_mut()
+                .set_postgresql(PostgresqlSlot::Unavailable(starting(received, total)));
+            store.notify(topic::PAGE);
+        };
+        let store = self.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let state = match super::pglite::start(progress).await {
+                Ok(pglite) => {
+                    let transport: Box<dyn crate::runtime::postgres::Transport> = Box::new(pglite);
+                    store.session_mut().set_postgresql(PostgresqlSlot::Running(
+                        crate::runtime::postgres::WireDatabase::new(transport, "psycopg"),
+                    ));
+                    Postgresql::Running
+                }
+                Err(why) => {
+                    let message = format!(
+                        "PostgreSQL (PGlite) could not start in this page: {why}. SQLite still works here (sqlalchemy.url = sqlite:///app.db)."
+                    );
+                    store
+                        .session_mut()
+                        .set_postgresql(PostgresqlSlot::Unavailable(message.clone()));
+                    Postgresql::Failed(message)
+                }
+            };
+            super::api::publish("postgresql", &postgresql_label(&state));
+            let waiting = {
+                let mut postgresql = store.0.postgresql.borrow_mut();
+                postgresql.0 = state;
+                std::mem::take(&mut postgresql.1)
+            };
+            store.notify(topic::PAGE);
+            for line in waiting {
+                store.run(&line);
+            }
+        });
+    }
+
+    /// PGlite's state.
+    #[cfg(feature = "postgresql")]
+    pub fn postgresql(&self) -> Postgresql {
+        self.0.postgresql.borrow().0.clone()
+    }
+
+    /// The terminal lines waiting for PGlite to start.
+    #[cfg(feature = "postgresql")]
+    pub fn waiting_lines(&self) -> Vec<String> {
+        self.0.postgresql.borrow().1.clone()
     }
 
     fn subscribe(&self, topics: u8, redraw: UseForceUpdateHandle) -> u32 {
@@ -432,6 +531,8 @@ impl Store {
                     session.set_undo_point(label, before);
                 }
                 let first_file = session.first_file();
+                #[cfg(feature = "postgresql")]
+                session.set_postgresql(self.session_mut().take_postgresql());
                 *self.session_mut() = *session;
                 *self.0.open_file.borrow_mut() = first_file;
                 self.changed(topic::ALL);
@@ -542,8 +643,27 @@ impl Store {
 
     // ---- the actions' short forms, for callers that only need success or a message ----
 
-    /// Runs a terminal line; files the command created open in the editor.
+    /// Runs a terminal line; files the command created open in the editor. In the PostgreSQL
+    /// page, a command waits while PGlite starts (and runs once it has).
     pub fn run(&self, line: &str) -> Output {
+        #[cfg(feature = "postgresql")]
+        {
+            let mut postgresql = self.0.postgresql.borrow_mut();
+            let is_command =
+                line.trim_start().starts_with("alembic") || line.trim_start().starts_with("sql");
+            if matches!(postgresql.0, Postgresql::Starting { .. }) && is_command {
+                postgresql.1.push(line.to_string());
+                drop(postgresql);
+                self.notify(topic::PAGE);
+                return Output::default();
+            }
+        }
+        self.run_now(line)
+    }
+
+    /// Runs a terminal line at once (`window.playground.run`: a command that needs PGlite
+    /// before it has started says so).
+    pub fn run_now(&self, line: &str) -> Output {
         match self.dispatch(Action::Run(line.to_string())) {
             Ok(Outcome::Ran(output)) => output,
             _ => Output::default(),
@@ -690,7 +810,11 @@ impl Store {
         let mut session = self.session_mut();
         let version_rows = session.version_table_rows(version_table);
         let Ok(database) = session.main_database() else {
-            return LiveState::default();
+            // (the PostgreSQL page's schema list does not read PostgreSQL yet)
+            return LiveState {
+                version_rows,
+                ..LiveState::default()
+            };
         };
         let schema = crate::playground::views::schema::read(database).unwrap_or_default();
         // Large schemas (hundreds of tables) would make every redraw slow: rows are read for

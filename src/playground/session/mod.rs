@@ -252,6 +252,19 @@ impl Session {
         Ok(self.databases.get(&path)?)
     }
 
+    /// Gives the page's PostgreSQL its connection (PGlite, once started) or the reason there
+    /// is none.
+    #[cfg(feature = "postgresql")]
+    pub fn set_postgresql(&mut self, slot: databases::PostgresqlSlot) {
+        self.databases.set_postgresql(slot);
+    }
+
+    /// Hands the page's PostgreSQL over to the session that replaces this one.
+    #[cfg(feature = "postgresql")]
+    pub fn take_postgresql(&mut self) -> databases::PostgresqlSlot {
+        self.databases.take_postgresql()
+    }
+
     /// The in-memory database at `path` (an absolute path in the project), created empty when
     /// no command opened it yet.
     pub fn database_at(&mut self, path: &str) -> Result<&mut SqliteDatabase, SessionError> {
@@ -269,10 +282,24 @@ impl Session {
         // Only commands that can change files or the database get an undo point and a
         // re-read of the applied revisions (both read every file: slow on big projects).
         let mutating = is_alembic && !is_read_only_command(line);
-        let before = if mutating { self.snapshot().ok() } else { None };
+        // A snapshot holds files and SQLite databases: the PostgreSQL page's database is not
+        // in it, so a command on PostgreSQL leaves no undo point (undo would bring back the
+        // files without the database).
+        #[cfg(feature = "postgresql")]
+        let mutating_postgresql =
+            mutating && databases::names_postgresql(&self.files, &self.cwd);
+        #[cfg(not(feature = "postgresql"))]
+        let mutating_postgresql = false;
+        let before = if mutating && !mutating_postgresql {
+            self.snapshot().ok()
+        } else {
+            None
+        };
         let result = self.execute_line(line, clock, ids);
         if let Some(snapshot) = before {
             self.undo_point = Some((line.trim().to_string(), snapshot));
+        } else if mutating_postgresql {
+            self.undo_point = None;
         }
         if mutating {
             self.record_applied_sources();
@@ -420,7 +447,7 @@ impl Session {
         };
         let restored = Session::from_snapshot(&snapshot)?;
         self.files = restored.files;
-        self.databases = restored.databases;
+        self.databases.replace_sqlite(restored.databases);
         let note =
             format!("Undid `{line}`: the files and the database are as they were before it.");
         self.transcript.push(TranscriptEntry::Note(note.clone()));
@@ -641,7 +668,7 @@ impl Session {
                     fresh.databases.insert(&target, loaded);
                 }
                 self.files = fresh.files;
-                self.databases = fresh.databases;
+                self.databases.replace_sqlite(fresh.databases);
                 self.applied_sources.clear();
                 self.lesson = None;
             }
@@ -852,11 +879,20 @@ impl Session {
     /// The rows of `version_table` (the name `version_table_name()` gives: env.py may name
     /// another table than `alembic_version`), or None when the database has no such table.
     pub fn version_table_rows(&mut self, version_table: &str) -> Option<Vec<String>> {
+        #[cfg(feature = "postgresql")]
+        if databases::names_postgresql(&self.files, &self.cwd) {
+            let database = self.databases.postgresql().ok()?;
+            return databases::version_table_rows_postgresql(database, version_table);
+        }
         databases::version_table_rows(self.main_database().ok()?, version_table)
     }
 
     /// Runs SQL against the project's database and formats the result as a table.
     pub fn run_sql(&mut self, statement: &str) -> Output {
+        #[cfg(feature = "postgresql")]
+        if databases::names_postgresql(&self.files, &self.cwd) {
+            return databases::run_sql_postgresql(self.databases.postgresql(), statement);
+        }
         databases::run_sql(|| self.main_database(), statement)
     }
 

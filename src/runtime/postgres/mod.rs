@@ -23,6 +23,12 @@ pub trait Transport {
     fn round_trip(&mut self, messages: &[u8]) -> Result<Vec<u8>, String>;
 }
 
+impl Transport for Box<dyn Transport> {
+    fn round_trip(&mut self, messages: &[u8]) -> Result<Vec<u8>, String> {
+        (**self).round_trip(messages)
+    }
+}
+
 /// The driver's module name as its exceptions print it.
 pub fn driver_module(driver: &str) -> &'static str {
     match driver {
@@ -72,6 +78,11 @@ impl<T: Transport> WireDatabase<T> {
 
     pub fn transport_mut(&mut self) -> &mut T {
         &mut self.transport
+    }
+
+    /// Words later errors as `driver` does (a project may change its URL's driver).
+    pub fn set_driver(&mut self, driver: &'static str) {
+        self.driver = driver;
     }
 
     /// Runs one text of SQL through the simple query protocol.

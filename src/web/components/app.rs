@@ -30,7 +30,9 @@ fn warm_up_later(mut warm_up: WarmUp, delay: u32) {
         match warm_up.step(&BrowserClock, &mut BrowserIds) {
             WarmUpStep::More => warm_up_later(warm_up, WARM_UP_STEP_MS),
             WarmUpStep::Done(succeeded) => {
-                // Once the page is idle: the offline copy of this release.
+                // Once the page is idle: the offline copy of this release (of the SQLite
+                // page: the PostgreSQL page has no service worker of its own yet).
+                #[cfg(not(feature = "postgresql"))]
                 storage::cache_for_offline();
                 if let Some(api) = web_sys::window()
                     .and_then(|window| js_sys::Reflect::get(&window, &"playground".into()).ok())
@@ -280,6 +282,45 @@ pub fn embed_options() -> Option<crate::playground::transfer::embed::EmbedOption
         .and_then(|query| crate::playground::transfer::embed::parse(&query))
 }
 
+/// What the top bar says the page runs.
+#[cfg(not(feature = "postgresql"))]
+const SUBTITLE: &str = "real Alembic commands on SQLite, in your browser";
+#[cfg(feature = "postgresql")]
+const SUBTITLE: &str = "real Alembic commands on PostgreSQL (PGlite), in your browser";
+
+/// PGlite's progress while it starts (and the lines waiting for it), or why it failed.
+#[cfg(feature = "postgresql")]
+fn postgresql_banner(handle: &Store) -> Html {
+    use crate::web::store::Postgresql;
+    match handle.postgresql() {
+        Postgresql::Running => html! {},
+        Postgresql::Failed(why) => html! { <div class="banner error" role="alert">{why}</div> },
+        Postgresql::Starting { received, total } => {
+            let progress = if total > 0.0 && received >= total {
+                "downloaded, starting".to_string()
+            } else if total > 0.0 {
+                format!("{:.1} of {:.1} MB downloaded", received / 1e6, total / 1e6)
+            } else {
+                "downloading".to_string()
+            };
+            let waiting = handle.waiting_lines();
+            html! {
+                <div class="banner postgresql" role="status" aria-live="polite">
+                    {format!("Starting PostgreSQL in this page (PGlite, several MB, once): {progress}.")}
+                    if !waiting.is_empty() {
+                        {format!(" Waiting to run: {}", waiting.join("; "))}
+                    }
+                </div>
+            }
+        }
+    }
+}
+
+#[cfg(not(feature = "postgresql"))]
+fn postgresql_banner(_: &Store) -> Html {
+    html! {}
+}
+
 #[function_component(App)]
 pub fn app(props: &AppProps) -> Html {
     let handle = (*use_memo((), |_| {
@@ -316,6 +357,8 @@ pub fn app(props: &AppProps) -> Html {
         let online = online.clone();
         use_effect_with((), move |_| {
             crate::web::api::install(handle.clone());
+            #[cfg(feature = "postgresql")]
+            handle.start_postgresql();
             gloo::timers::callback::Timeout::new(0, move || panels_drawn.set(true)).forget();
             // Once the page is idle, warm the engine up in small steps (see WarmUp);
             // `window.playground.warmedUp` tells scripts (the benchmark) when it is done.
@@ -590,7 +633,7 @@ pub fn app(props: &AppProps) -> Html {
             <div class="playground" ondragover={on_dragover} ondrop={on_drop}>
                 <header class="topbar">
                     <h1>{"Alembic Playground"}</h1>
-                    <span class="subtitle">{"real Alembic commands on SQLite, in your browser"}</span>
+                    <span class="subtitle">{SUBTITLE}</span>
                     <div class="actions">
                         <button type="button" onclick={on_theme} aria-label="Switch between dark and light theme">{"Theme"}</button>
                         <button type="button" onclick={click_input("import-files")} title="Open a project zip, revision files (.py) or a SQLite database file; or drop them on the page">{"Import"}</button>
@@ -623,6 +666,7 @@ pub fn app(props: &AppProps) -> Html {
                         if framed { <a href={own_tab.clone()} target="_blank" rel="noopener">{"Open the playground in its own tab"}</a> }
                     </div>
                 }
+                { postgresql_banner(&handle) }
                 if !*online {
                     <div class="banner offline" role="status">{"You are offline. The playground keeps working, and your work is saved in this browser."}</div>
                 }

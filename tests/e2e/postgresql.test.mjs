@@ -1,0 +1,158 @@
+// The PostgreSQL page (dist/pg/): PGlite (real PostgreSQL compiled to WebAssembly) behind the
+// engine, loaded only there. A learner's command typed while PGlite starts waits and runs
+// once it has started; migrations run with PostgreSQL's transactional DDL; a PGlite that
+// cannot load says so and SQLite keeps working; the SQLite page never fetches any of it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { openPlayground, terminalText, artifacts } from './browser.mjs';
+
+const POSTGRESQL_URL = 'postgresql://scott:tiger@localhost/app';
+
+function revision(id, down, message, upgrade, downgrade) {
+  return `"""${message}
+
+Revision ID: ${id}
+Revises: ${down ?? ''}
+Create Date: 2026-12-07 10:00:00.000000
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = '${id}'
+down_revision = ${down ? `'${down}'` : 'None'}
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+${upgrade}
+
+
+def downgrade():
+${downgrade}
+`;
+}
+
+/// Points the project's alembic.ini at `url`.
+async function useUrl(page, url) {
+  await page.evaluate((url) => {
+    const ini = window.playground.readFile('alembic.ini');
+    window.playground.writeFile('alembic.ini', ini.replace(/^sqlalchemy\.url = .*$/m, `sqlalchemy.url = ${url}`));
+  }, url);
+}
+
+async function run(page, line) {
+  return page.evaluate((line) => window.playground.run(line), line);
+}
+
+test('a PostgreSQL project runs on PGlite in the page; a command typed while it starts waits for it', async () => {
+  const playground = await openPlayground();
+  const { page, consoleErrors } = playground;
+  try {
+    await page.goto(`${playground.server.url}pg/`);
+    await page.waitForFunction(() => window.playground && window.playground.ready === true);
+    // PGlite is several MB and takes seconds to start: the page says so meanwhile.
+    assert.equal(await page.evaluate(() => window.playground.postgresql), 'starting');
+    await page.locator('.banner.postgresql', { hasText: 'Starting PostgreSQL in this page' }).waitFor();
+    await page.screenshot({ path: path.join(artifacts, 'postgresql-starting.png') });
+    await useUrl(page, POSTGRESQL_URL);
+    await page.evaluate(([first, second]) => window.playground.writeFiles({
+      'alembic/versions/a1_account.py': first,
+      'alembic/versions/a2_broken.py': second,
+    }), [
+      revision('a1', null, 'account', "    op.create_table('account', sa.Column('id', sa.Integer, primary_key=True), sa.Column('name', sa.String(50), nullable=False))", "    op.drop_table('account')"),
+      revision('a2', 'a1', 'broken', "    op.create_table('note', sa.Column('id', sa.Integer, primary_key=True))\n    op.execute('SELECT no_such_column FROM account')", "    op.drop_table('note')"),
+    ]);
+    // typed into the terminal before PGlite has started: it waits, then runs
+    await page.fill('#terminal-input', 'alembic upgrade a1');
+    await page.press('#terminal-input', 'Enter');
+    await page.waitForFunction(() => window.playground.postgresql !== 'starting', null, { timeout: 120000 });
+    assert.equal(await page.evaluate(() => window.playground.postgresql), 'running');
+    await page.locator('.terminal-scroll', { hasText: 'Running upgrade  -> a1, account' }).waitFor();
+    const text = await terminalText(page);
+    assert.ok(text.includes('INFO  [alembic.runtime.migration] Context impl PostgresqlImpl.'), text);
+    assert.ok(text.includes('INFO  [alembic.runtime.migration] Will assume transactional DDL.'), text);
+    assert.equal(await page.locator('.banner.postgresql').count(), 0, 'the banner goes once PGlite runs');
+
+    let output = await run(page, 'alembic current');
+    assert.equal(output.exitCode, 0, output.stderr);
+    assert.equal(output.stdout, 'a1\n');
+    // The version table panel reads PostgreSQL.
+    await page.locator('.version-table', { hasText: 'a1' }).waitFor();
+    // Undo restores files and SQLite databases, not PostgreSQL: a command on PostgreSQL
+    // leaves no undo point rather than an undo that would half-restore.
+    assert.equal(await page.locator('button', { hasText: 'Undo last command' }).isDisabled(), true);
+
+    // Transactional DDL: the failing revision's CREATE TABLE is rolled back with it, and the
+    // error is psycopg's, raised by the real PostgreSQL.
+    output = await run(page, 'alembic upgrade head');
+    assert.equal(output.exitCode, 1);
+    assert.ok(output.stderr.includes('Running upgrade a1 -> a2, broken'), output.stderr);
+    assert.ok(output.stderr.includes('sqlalchemy.exc.ProgrammingError: (psycopg.errors.UndefinedColumn) column "no_such_column" does not exist'), output.stderr);
+    output = await run(page, "sql SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1");
+    assert.equal(output.exitCode, 0, output.stderr);
+    assert.equal(output.stdout, 'tablename\n---------------\naccount\nalembic_version\n(2 rows)\n');
+    output = await run(page, 'sql SELECT version_num FROM alembic_version');
+    assert.equal(output.stdout, 'version_num\n-----------\na1\n(1 row)\n');
+
+    output = await run(page, 'alembic downgrade base');
+    assert.equal(output.exitCode, 0, output.stderr);
+    assert.ok(output.stderr.includes('Running downgrade a1 -> , account'), output.stderr);
+    output = await run(page, "sql SELECT count(*) AS tables FROM pg_tables WHERE tablename = 'account'");
+    assert.equal(output.stdout, 'tables\n------\n0\n(1 row)\n');
+    output = await run(page, 'sql SELEC 1');
+    assert.equal(output.exitCode, 1);
+    assert.equal(output.stderr, 'sql: (psycopg.errors.SyntaxError) syntax error at or near "SELEC"\nLINE 1: SELEC 1\n        ^\n');
+    await page.screenshot({ path: path.join(artifacts, 'postgresql-ran.png') });
+    assert.deepEqual(consoleErrors, []);
+  } finally {
+    await playground.close();
+  }
+});
+
+test('PGlite that cannot load: a clear message, and SQLite keeps working', async () => {
+  const playground = await openPlayground();
+  const { page } = playground;
+  try {
+    await page.route('**/pg/pglite/pglite.wasm', (route) => route.abort('blockedbyclient'));
+    await page.goto(`${playground.server.url}pg/`);
+    await page.waitForFunction(() => window.playground && window.playground.ready === true);
+    await page.waitForFunction(() => window.playground.postgresql !== 'starting', null, { timeout: 60000 });
+    const state = await page.evaluate(() => window.playground.postgresql);
+    assert.match(state, /^failed: PostgreSQL \(PGlite\) could not start in this page: /);
+    await page.locator('.banner.error', { hasText: 'could not start in this page' }).waitFor();
+    await useUrl(page, POSTGRESQL_URL);
+    let output = await run(page, 'alembic current');
+    assert.equal(output.exitCode, 1);
+    assert.ok(output.stderr.includes('PostgreSQL (PGlite) could not start in this page'), output.stderr);
+    await useUrl(page, 'sqlite:///%(here)s/app.db');
+    output = await run(page, 'alembic revision -m one --rev-id b1');
+    assert.equal(output.exitCode, 0, output.stderr);
+    output = await run(page, 'alembic upgrade head');
+    assert.equal(output.exitCode, 0, output.stderr);
+    assert.ok(output.stderr.includes('Context impl SQLiteImpl.'), output.stderr);
+    output = await run(page, 'alembic current');
+    assert.equal(output.stdout, 'b1 (head)\n');
+  } finally {
+    await playground.close();
+  }
+});
+
+test('the SQLite page fetches nothing of the PostgreSQL page', async () => {
+  const playground = await openPlayground();
+  const { page } = playground;
+  try {
+    const fetched = [];
+    page.on('request', (request) => fetched.push(new URL(request.url()).pathname));
+    await page.goto(playground.server.url);
+    await page.waitForFunction(() => window.playground && window.playground.ready === true);
+    await page.waitForFunction(() => window.playground.warmedUp !== undefined, null, { timeout: 60000 });
+    assert.ok(fetched.length > 3, fetched.join(' '));
+    assert.deepEqual(fetched.filter((name) => name.startsWith('/pg/') || name.includes('pglite')), []);
+    assert.equal(await page.evaluate(() => window.playground.postgresql), undefined);
+  } finally {
+    await playground.close();
+  }
+});
