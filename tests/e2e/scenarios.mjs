@@ -306,10 +306,11 @@ function freshPostgresqlDatabase(server, name) {
 
 /// The schema as PostgreSQL describes it, one line per query: columns (type, nullability,
 /// default), constraints and indexes as PostgreSQL prints their definitions, enum types; then
-/// whether the version table exists.
+/// whether the version table exists. (NOT NULL shows in the columns: PGlite's PostgreSQL also
+/// keeps it as a constraint of its own, `contype = 'n'`, which PostgreSQL 15 does not.)
 const POSTGRESQL_STATE = [
   "SELECT coalesce(string_agg(format('%s.%s %s %s %s', table_name, column_name, data_type, is_nullable, coalesce(column_default, '-')), ' ; ' ORDER BY table_name, ordinal_position), '') FROM information_schema.columns WHERE table_schema = 'public'",
-  "SELECT coalesce(string_agg(format('%s %s %s', conrelid::regclass, conname, pg_get_constraintdef(oid)), ' ; ' ORDER BY conrelid::regclass::text, conname), '') FROM pg_constraint WHERE connamespace = 'public'::regnamespace",
+  "SELECT coalesce(string_agg(format('%s %s %s', conrelid::regclass, conname, pg_get_constraintdef(oid)), ' ; ' ORDER BY conrelid::regclass::text, conname), '') FROM pg_constraint WHERE connamespace = 'public'::regnamespace AND contype <> 'n'",
   "SELECT coalesce(string_agg(pg_get_indexdef(indexrelid), ' ; ' ORDER BY indexrelid::regclass::text), '') FROM pg_index WHERE indrelid IN (SELECT oid FROM pg_class WHERE relnamespace = 'public'::regnamespace)",
   "SELECT coalesce(string_agg(format('%s %s', t.typname, e.enumlabel), ' ; ' ORDER BY t.typname, e.enumsortorder), '') FROM pg_enum e JOIN pg_type t ON t.oid = e.enumtypid",
   "SELECT to_regclass('public.alembic_version') IS NOT NULL",
