@@ -286,8 +286,7 @@ impl Session {
         // in it, so a command on PostgreSQL leaves no undo point (undo would bring back the
         // files without the database).
         #[cfg(feature = "postgresql")]
-        let mutating_postgresql =
-            mutating && databases::names_postgresql(&self.files, &self.cwd);
+        let mutating_postgresql = mutating && databases::names_postgresql(&self.files, &self.cwd);
         #[cfg(not(feature = "postgresql"))]
         let mutating_postgresql = false;
         let before = if mutating && !mutating_postgresql {

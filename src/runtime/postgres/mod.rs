@@ -76,7 +76,8 @@ impl<T: Transport> WireDatabase<T> {
         }
     }
 
-    pub fn transport_mut(&mut self) -> &mut T {
+    #[cfg(test)]
+    fn transport_mut(&mut self) -> &mut T {
         &mut self.transport
     }
 
@@ -435,12 +436,7 @@ mod tests {
         }
     }
 
-    fn backend(tag: u8, body: &[u8]) -> Vec<u8> {
-        let mut bytes = vec![tag];
-        bytes.extend_from_slice(&(body.len() as i32 + 4).to_be_bytes());
-        bytes.extend_from_slice(body);
-        bytes
-    }
+    use wire::message as backend;
 
     #[test]
     fn statements_and_queries_read_the_backends_reply() {

@@ -3,8 +3,9 @@
 //! big-endian length that counts itself, and a body; the startup message has no type byte.
 //! Reading never trusts the bytes: a short or malformed message is an error, not a panic.
 
-/// A frontend message with a type byte: the tag, the length, the body.
-fn message(tag: u8, body: &[u8]) -> Vec<u8> {
+/// A message with a type byte (frontend or backend: the framing is the same): the tag, the
+/// length, the body.
+pub(crate) fn message(tag: u8, body: &[u8]) -> Vec<u8> {
     let mut bytes = Vec::with_capacity(body.len() + 5);
     bytes.push(tag);
     bytes.extend_from_slice(&(body.len() as i32 + 4).to_be_bytes());
@@ -257,10 +258,6 @@ pub fn tag_count(tag: &str) -> u64 {
 mod tests {
     use super::*;
 
-    fn backend(tag: u8, body: &[u8]) -> Vec<u8> {
-        message(tag, body)
-    }
-
     #[test]
     fn frontend_messages_are_framed_as_the_protocol_says() {
         assert_eq!(query("SELECT 1"), b"Q\0\0\0\x0dSELECT 1\0".to_vec());
@@ -277,17 +274,17 @@ mod tests {
 
     #[test]
     fn a_reply_is_read_message_by_message() {
-        let mut bytes = backend(
+        let mut bytes = message(
             b'T',
             b"\0\x01id\0\0\0\0\0\0\x01\0\0\0\x17\0\x04\xff\xff\xff\xff\0\0",
         );
-        bytes.extend(backend(b'D', b"\0\x02\0\0\0\x0242\xff\xff\xff\xff"));
-        bytes.extend(backend(b'C', b"SELECT 1\0"));
-        bytes.extend(backend(
+        bytes.extend(message(b'D', b"\0\x02\0\0\0\x0242\xff\xff\xff\xff"));
+        bytes.extend(message(b'C', b"SELECT 1\0"));
+        bytes.extend(message(
             b'E',
             b"SERROR\0C42P01\0Mrelation \"x\" does not exist\0P15\0\0",
         ));
-        bytes.extend(backend(b'Z', b"T"));
+        bytes.extend(message(b'Z', b"T"));
         let read = messages(&bytes).unwrap();
         assert_eq!(
             read[0],
@@ -314,15 +311,15 @@ mod tests {
 
     #[test]
     fn cut_and_malformed_replies_are_errors() {
-        let whole = backend(b'C', b"SELECT 1\0");
+        let whole = message(b'C', b"SELECT 1\0");
         assert_eq!(complete_length(&whole[..3]), Ok(None));
         assert_eq!(complete_length(&whole), Ok(Some(whole.len())));
         assert!(messages(&whole[..whole.len() - 1]).is_err());
         assert!(messages(b"C\0\0\0\x02").is_err());
         // a data row that says it has more than it holds
-        assert!(messages(&backend(b'D', b"\0\x01\0\0\0\x09ab")).is_err());
+        assert!(messages(&message(b'D', b"\0\x01\0\0\0\x09ab")).is_err());
         // a command tag without its terminating zero
-        assert!(messages(&backend(b'C', b"SELECT 1")).is_err());
+        assert!(messages(&message(b'C', b"SELECT 1")).is_err());
     }
 
     #[test]
