@@ -15,6 +15,11 @@ pub struct MemoryDatabases {
     databases: Vec<(String, SqliteDatabase)>,
     #[cfg(feature = "postgresql")]
     postgresql: PostgresqlSlot,
+    /// The project's PostgreSQL database as the statements that built it, while no
+    /// PostgreSQL runs here to hold it: the SQLite page keeps it as it found it (switching
+    /// back to PostgreSQL finds the database as it was), the PostgreSQL page until PGlite has
+    /// started. Once PostgreSQL runs, its connection keeps the journal.
+    postgresql_journal: Vec<String>,
 }
 
 /// What a command says where PostgreSQL was never started (a session outside the page).
@@ -68,23 +73,65 @@ impl MemoryDatabases {
         self.databases.iter().map(|(path, _)| path)
     }
 
-    /// Takes `other`'s SQLite databases in place of these (undo, an import); the page's
-    /// PostgreSQL stays.
-    pub fn replace_sqlite(&mut self, other: MemoryDatabases) {
+    /// Takes `other`'s databases in place of these (undo, an import): its SQLite databases,
+    /// and its PostgreSQL database, which the page's PostgreSQL connection is rebuilt into
+    /// (the connection stays).
+    pub fn replace(&mut self, other: MemoryDatabases) {
         self.databases = other.databases;
+        self.set_postgresql_journal(other.postgresql_journal);
     }
 
-    /// Hands the page's PostgreSQL over (to the session that replaces this one).
+    /// The statements that built the project's PostgreSQL database (empty: none, or a fresh
+    /// one).
+    pub fn postgresql_journal(&self) -> Vec<String> {
+        #[cfg(feature = "postgresql")]
+        if let PostgresqlSlot::Running(database) = &self.postgresql {
+            return database.journal().to_vec();
+        }
+        self.postgresql_journal.clone()
+    }
+
+    /// Makes the project's PostgreSQL database the one `journal` builds: the running
+    /// PostgreSQL is rebuilt now (when it differs), else it is built when PostgreSQL starts.
+    pub fn set_postgresql_journal(&mut self, journal: Vec<String>) {
+        #[cfg(feature = "postgresql")]
+        if let PostgresqlSlot::Running(database) = &mut self.postgresql {
+            if database.journal() != journal.as_slice() {
+                if let Err(error) = database.rebuild(&journal, false) {
+                    self.postgresql = PostgresqlSlot::Unavailable(error.to_string());
+                    self.postgresql_journal = journal;
+                }
+            }
+            return;
+        }
+        self.postgresql_journal = journal;
+    }
+
+    /// Hands the page's PostgreSQL over (to the session that replaces this one), its journal
+    /// with it.
     #[cfg(feature = "postgresql")]
     pub fn take_postgresql(&mut self) -> PostgresqlSlot {
         std::mem::take(&mut self.postgresql)
     }
 
-    /// Gives the page's PostgreSQL a connection (PGlite's, once it has started), or the
-    /// reason there is none.
+    /// Gives the page's PostgreSQL a connection (PGlite's, once it has started; then it is
+    /// rebuilt into this session's PostgreSQL database), or the reason there is none.
     #[cfg(feature = "postgresql")]
     pub fn set_postgresql(&mut self, slot: PostgresqlSlot) {
+        let journal = std::mem::take(&mut self.postgresql_journal);
         self.postgresql = slot;
+        if let PostgresqlSlot::Running(database) = &mut self.postgresql {
+            // a connection new to the journal starts on a fresh database: no reset needed
+            let fresh = !database.keeps_journal();
+            if fresh || database.journal() != journal.as_slice() {
+                if let Err(error) = database.rebuild(&journal, fresh) {
+                    self.postgresql = PostgresqlSlot::Unavailable(error.to_string());
+                    self.postgresql_journal = journal;
+                }
+            }
+        } else {
+            self.postgresql_journal = journal;
+        }
     }
 
     /// The page's PostgreSQL connection, or why there is none.

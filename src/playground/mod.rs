@@ -8,6 +8,7 @@
 
 pub mod checks;
 pub mod databases;
+pub mod dialect;
 pub mod learning;
 pub mod project;
 pub mod session;

@@ -13,6 +13,10 @@ use crate::output::{Channel, Output};
 /// Where the project lives in the page's file tree.
 pub const PROJECT_DIR: &str = "/project";
 
+/// The name a snapshot gives the project's PostgreSQL database among its databases; its image
+/// is the statements that built it (`MemoryDatabases::postgresql_journal`).
+pub const POSTGRESQL_IMAGE: &str = "postgresql://";
+
 /// One entry of the terminal transcript.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TranscriptEntry {

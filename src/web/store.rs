@@ -24,6 +24,7 @@ use super::host::{BrowserClock, BrowserIds};
 use super::storage;
 use crate::host::{FileSystem, FsError};
 use crate::output::Output;
+use crate::playground::dialect::Kind;
 use crate::playground::project::{TranscriptEntry, PROJECT_DIR};
 use crate::playground::session::{Session, SessionError};
 use crate::playground::transfer::import::ImportError;
@@ -148,6 +149,8 @@ pub enum Action {
     Undo,
     /// Stops following the current lesson (the project stays).
     CloseLesson,
+    /// Switches the project to the other database (alembic.ini's URL; undoable).
+    SwitchDatabase(Kind),
 }
 
 /// What an action gives back.
@@ -593,6 +596,50 @@ impl Store {
                 self.changed(topic::LESSON | topic::PAGE);
                 Ok(Outcome::Done)
             }
+            Action::SwitchDatabase(kind) => {
+                let switched = self.session_mut().switch_database(kind);
+                self.changed(topic::ALL);
+                switched.map(|_| Outcome::Done).map_err(StoreError::from)
+            }
+        }
+    }
+
+    /// The database the project's `sqlalchemy.url` names (`None`: another one, or none).
+    pub fn dialect(&self) -> Option<Kind> {
+        let session = self.session();
+        crate::playground::dialect::of_project(session.files(), session.cwd())
+    }
+
+    /// The database switch: the project switched to `kind` (unless it names it already), then,
+    /// when this page does not run it (the SQLite page, on PostgreSQL), the page that does: the saved work
+    /// carries the project there (leaving the page saves it at once), or a link when this
+    /// page does not save.
+    pub fn switch_database(&self, kind: Kind) {
+        if self.dialect() != Some(kind) {
+            if let Err(error) = self.dispatch(Action::SwitchDatabase(kind)) {
+                self.show_error(format!("Switch: {error}"));
+                return;
+            }
+        }
+        if cfg!(feature = "postgresql") || kind == Kind::Sqlite {
+            return;
+        }
+        let hash = if self.0.saving.saves() {
+            String::new()
+        } else {
+            match self.share_url() {
+                Ok(url) => url
+                    .split_once('#')
+                    .map(|(_, hash)| format!("#{hash}"))
+                    .unwrap_or_default(),
+                Err(error) => {
+                    self.show_error(format!("Switch: {error}"));
+                    return;
+                }
+            }
+        };
+        if let Some(window) = web_sys::window() {
+            let _ = window.location().assign(&format!("pg/{hash}"));
         }
     }
 

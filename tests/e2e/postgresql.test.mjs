@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { openPlayground, terminalText, artifacts } from './browser.mjs';
+import { openPlayground, gotoReady, terminalText, artifacts } from './browser.mjs';
 
 const POSTGRESQL_URL = 'postgresql://scott:tiger@localhost/app';
 
@@ -81,9 +81,8 @@ test('a PostgreSQL project runs on PGlite in the page; a command typed while it 
     assert.equal(output.stdout, 'a1\n');
     // The version table panel reads PostgreSQL.
     await page.locator('.version-table', { hasText: 'a1' }).waitFor();
-    // Undo restores files and SQLite databases, not PostgreSQL: a command on PostgreSQL
-    // leaves no undo point rather than an undo that would half-restore.
-    assert.equal(await page.locator('button', { hasText: 'Undo last command' }).isDisabled(), true);
+    // A command on PostgreSQL leaves an undo point like one on SQLite (the next test undoes one).
+    assert.equal(await page.locator('button', { hasText: 'Undo last command' }).isDisabled(), false);
 
     // Transactional DDL: the failing revision's CREATE TABLE is rolled back with it, and the
     // error is psycopg's, raised by the real PostgreSQL.
@@ -109,6 +108,110 @@ test('a PostgreSQL project runs on PGlite in the page; a command typed while it 
     assert.deepEqual(consoleErrors, []);
   } finally {
     await playground.close();
+  }
+});
+
+/// Waits until the PostgreSQL page's PGlite runs.
+async function postgresqlRunning(page) {
+  await page.waitForFunction(() => window.playground && window.playground.ready === true);
+  await page.waitForFunction(() => window.playground.postgresql !== 'starting', null, { timeout: 120000 });
+  assert.equal(await page.evaluate(() => window.playground.postgresql), 'running');
+}
+
+const ACCOUNTS = 'name\n-----\nada\ngrace\n(2 rows)\n';
+
+/// The state a PostgreSQL project must come back with: its revision applied and its rows.
+async function assertApplied(page, what) {
+  let output = await run(page, 'alembic current');
+  assert.equal(output.exitCode, 0, `${what}: ${output.stderr}`);
+  assert.equal(output.stdout, 'c1 (head)\n', what);
+  assert.ok(output.stderr.includes('Context impl PostgresqlImpl.'), `${what}: ${output.stderr}`);
+  output = await run(page, 'sql SELECT name FROM account ORDER BY name');
+  assert.equal(output.stdout, ACCOUNTS, what);
+}
+
+test('the database switch, a reload, undo, a share link and an embed carry a PostgreSQL project', async () => {
+  const first = await openPlayground();
+  const { page, consoleErrors } = first;
+  const others = [];
+  try {
+    // On the SQLite page: a revision with data, applied to SQLite.
+    await gotoReady(page, first.server.url);
+    assert.equal(await page.locator('.dialect-switch button[aria-pressed="true"]').innerText(), 'SQLite');
+    await page.evaluate((text) => window.playground.writeFile('alembic/versions/c1_account.py', text),
+      revision('c1', null, 'account',
+        "    account = op.create_table('account', sa.Column('id', sa.Integer, primary_key=True), sa.Column('name', sa.String(50), nullable=False))\n    op.bulk_insert(account, [{'name': 'grace'}, {'name': 'ada'}])",
+        "    op.drop_table('account')"));
+    let output = await run(page, 'alembic upgrade head');
+    assert.equal(output.exitCode, 0, output.stderr);
+
+    // The switch: alembic.ini names PostgreSQL (the SQLite URL kept as a comment) and the
+    // PostgreSQL page opens with the project.
+    await Promise.all([
+      page.waitForURL(/\/pg\/$/),
+      page.locator('.dialect-switch button', { hasText: 'PostgreSQL' }).click(),
+    ]);
+    await postgresqlRunning(page);
+    const ini = await page.evaluate(() => window.playground.readFile('alembic.ini'));
+    assert.ok(ini.includes('# sqlalchemy.url = sqlite:///%(here)s/app.db\nsqlalchemy.url = postgresql+psycopg://postgres:postgres@localhost/app\n'), ini);
+    assert.equal(await page.locator('.dialect-switch button[aria-pressed="true"]').innerText(), 'PostgreSQL');
+    assert.ok((await terminalText(page)).includes('Switched to PostgreSQL'));
+    output = await run(page, 'alembic current');
+    assert.equal(output.stdout, '', 'a fresh PostgreSQL database');
+    output = await run(page, 'alembic upgrade head');
+    assert.equal(output.exitCode, 0, output.stderr);
+    await assertApplied(page, 'after the upgrade');
+
+    // Undo on PostgreSQL: the database is rebuilt as it was before the upgrade.
+    await page.locator('button', { hasText: 'Undo last command' }).click();
+    output = await run(page, "sql SELECT count(*) AS tables FROM pg_tables WHERE schemaname = 'public'");
+    assert.equal(output.stdout, 'tables\n------\n0\n(1 row)\n');
+    output = await run(page, 'alembic upgrade head');
+    assert.equal(output.exitCode, 0, output.stderr);
+
+    // A reload: the PostgreSQL database comes back from the saved work.
+    await page.reload();
+    await postgresqlRunning(page);
+    await assertApplied(page, 'after a reload');
+    await page.screenshot({ path: path.join(artifacts, 'postgresql-switched.png') });
+
+    // A share link, opened on a fresh browser profile at the SQLite page's address: the
+    // SQLite page hands it to the PostgreSQL page, which rebuilds the database.
+    const link = await page.evaluate(() => window.playground.shareUrl());
+    assert.match(link, /\/pg\/#s=1\./);
+    const code = link.split('#s=')[1];
+    const second = await openPlayground();
+    others.push(second);
+    await second.page.goto(`${second.server.url}#s=${code}`);
+    await second.page.waitForURL(/\/pg\//);
+    await postgresqlRunning(second.page);
+    await assertApplied(second.page, 'a share link on a fresh profile');
+    assert.deepEqual(second.consoleErrors, []);
+
+    // An embed of it, on another fresh profile: its commands wait for PGlite, then run.
+    const third = await openPlayground();
+    others.push(third);
+    await third.page.goto(`${third.server.url}?embed&panels=terminal&run=${encodeURIComponent('sql SELECT name FROM account ORDER BY name')}#s=${code}`);
+    await third.page.waitForURL(/\/pg\/\?embed/);
+    await third.page.locator('.terminal-scroll', { hasText: 'grace' }).waitFor({ timeout: 120000 });
+    const embedded = await terminalText(third.page);
+    assert.ok(embedded.includes('ada\ngrace\n(2 rows)'), embedded);
+    await assertApplied(third.page, 'an embed on a fresh profile');
+
+    // Back to SQLite, in the PostgreSQL page: the SQLite URL and database as they were.
+    await page.locator('.dialect-switch button', { hasText: 'SQLite' }).click();
+    const back = await page.evaluate(() => window.playground.readFile('alembic.ini'));
+    assert.ok(back.includes('\nsqlalchemy.url = sqlite:///%(here)s/app.db\n# sqlalchemy.url = postgresql+psycopg://postgres:postgres@localhost/app\n'), back);
+    output = await run(page, 'alembic current');
+    assert.equal(output.stdout, 'c1 (head)\n');
+    assert.ok(output.stderr.includes('Context impl SQLiteImpl.'), output.stderr);
+    // and undo brings PostgreSQL back
+    await page.locator('button', { hasText: 'Undo last command' }).click();
+    await assertApplied(page, 'the switch undone');
+    assert.deepEqual(consoleErrors, []);
+  } finally {
+    for (const other of others) await other.close();
+    await first.close();
   }
 });
 

@@ -39,12 +39,15 @@ pub enum SessionError {
     Replay { target: String, last_line: String },
     /// Undo with no undo point.
     NothingToUndo,
+    /// The database switch could not rewrite alembic.ini.
+    Switch(crate::playground::dialect::SwitchError),
 }
 
 impl fmt::Display for SessionError {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             SessionError::Project(error) => std::fmt::Display::fmt(error, formatter),
+            SessionError::Switch(error) => std::fmt::Display::fmt(error, formatter),
             SessionError::Config(error) => formatter.write_str(&error.0),
             SessionError::UnusableConfig(error) => write!(
                 formatter,

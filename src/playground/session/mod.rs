@@ -14,7 +14,7 @@ use crate::playground::checks::reversibility::{self, Scratch};
 use crate::playground::databases::{self, MemoryDatabases};
 use crate::playground::project::{
     self, DatabaseImage, LineResult, ProjectError, SessionSnapshot, TranscriptEntry, MAX_DATABASES,
-    MAX_TRANSCRIPT_BYTES, MAX_TRANSCRIPT_ENTRIES, PROJECT_DIR,
+    MAX_TRANSCRIPT_BYTES, MAX_TRANSCRIPT_ENTRIES, POSTGRESQL_IMAGE, PROJECT_DIR,
 };
 use crate::playground::terminal::{is_read_only_command, Completion, HELP_TEXT};
 use crate::runtime::{Database, DbError};
@@ -113,6 +113,30 @@ impl Session {
     /// a script's replacement, a `sql` statement), for "Undo".
     pub fn set_undo_point(&mut self, label: String, before: SessionSnapshot) {
         self.undo_point = Some((label, before));
+    }
+
+    /// Switches the project to the other database (`alembic.ini`'s URL, see
+    /// [`dialect::switched`](crate::playground::dialect::switched)); undoable. Each
+    /// database keeps its contents: switching back finds them as they were.
+    pub fn switch_database(
+        &mut self,
+        to: crate::playground::dialect::Kind,
+    ) -> Result<(), SessionError> {
+        let (path, text) = crate::playground::dialect::switch_project(&self.files, &self.cwd, to)
+            .map_err(SessionError::Switch)?;
+        let before = self.snapshot()?;
+        self.files.write(&path, &text)?;
+        self.undo_point = Some((format!("switch to {}", to.name()), before));
+        let from = match to {
+            crate::playground::dialect::Kind::Sqlite => "PostgreSQL",
+            crate::playground::dialect::Kind::Postgresql => "SQLite",
+        };
+        let note = format!(
+            "Switched to {}: alembic.ini's sqlalchemy.url names it now (the {from} URL stays there as a comment, and its database as it was).",
+            to.name()
+        );
+        self.transcript.push(TranscriptEntry::Note(note));
+        Ok(())
     }
 
     /// The terminal's working directory (the project's directory).
@@ -282,23 +306,10 @@ impl Session {
         // Only commands that can change files or the database get an undo point and a
         // re-read of the applied revisions (both read every file: slow on big projects).
         let mutating = is_alembic && !is_read_only_command(line);
-        // A snapshot holds files and SQLite databases: the PostgreSQL page's database is not
-        // in it, so a command on PostgreSQL leaves no undo point (undo would bring back the
-        // files without the database).
-        #[cfg(feature = "postgresql")]
-        let mutating_postgresql = mutating && databases::names_postgresql(&self.files, &self.cwd);
-        #[cfg(not(feature = "postgresql"))]
-        let mutating_postgresql = false;
-        let before = if mutating && !mutating_postgresql {
-            self.snapshot().ok()
-        } else {
-            None
-        };
+        let before = if mutating { self.snapshot().ok() } else { None };
         let result = self.execute_line(line, clock, ids);
         if let Some(snapshot) = before {
             self.undo_point = Some((line.trim().to_string(), snapshot));
-        } else if mutating_postgresql {
-            self.undo_point = None;
         }
         if mutating {
             self.record_applied_sources();
@@ -446,7 +457,7 @@ impl Session {
         };
         let restored = Session::from_snapshot(&snapshot)?;
         self.files = restored.files;
-        self.databases.replace_sqlite(restored.databases);
+        self.databases.replace(restored.databases);
         let note =
             format!("Undid `{line}`: the files and the database are as they were before it.");
         self.transcript.push(TranscriptEntry::Note(note.clone()));
@@ -667,7 +678,7 @@ impl Session {
                     fresh.databases.insert(&target, loaded);
                 }
                 self.files = fresh.files;
-                self.databases.replace_sqlite(fresh.databases);
+                self.databases.replace(fresh.databases);
                 self.applied_sources.clear();
                 self.lesson = None;
             }
@@ -921,6 +932,13 @@ impl Session {
             let database = image(self.databases.get(&path)?)?;
             databases.push((path, database));
         }
+        let journal = self.databases.postgresql_journal();
+        if !journal.is_empty() {
+            databases.push((
+                POSTGRESQL_IMAGE.to_string(),
+                DatabaseImage::Statements(journal),
+            ));
+        }
         Ok(SessionSnapshot {
             files: self
                 .files
@@ -956,6 +974,10 @@ impl Session {
         let mut databases = MemoryDatabases::default();
         for (path, image) in &snapshot.databases {
             let restored = match image {
+                DatabaseImage::Statements(statements) if path == POSTGRESQL_IMAGE => {
+                    databases.set_postgresql_journal(statements.clone());
+                    Ok(())
+                }
                 DatabaseImage::Statements(statements) => databases
                     .get(path)
                     .and_then(|database| database.restore(statements)),

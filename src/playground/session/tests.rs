@@ -322,6 +322,60 @@ fn snapshot_round_trip_restores_files_and_data() {
     assert_eq!(restored.history, session.history);
 }
 
+/// The project's PostgreSQL database travels in a snapshot as its journal, whether or not
+/// PostgreSQL runs here: a save, a link and an undo point carry it, and a session restored
+/// from one gives it back.
+#[test]
+fn snapshots_carry_the_postgresql_journal() {
+    let journal = vec![
+        "CREATE TABLE t (n int)".to_string(),
+        "INSERT INTO t VALUES (1)".to_string(),
+    ];
+    let mut session = Session::starter();
+    let mut snapshot = session.snapshot().unwrap();
+    assert!(snapshot
+        .databases
+        .iter()
+        .all(|(name, _)| name != POSTGRESQL_IMAGE));
+    snapshot.databases.push((
+        POSTGRESQL_IMAGE.to_string(),
+        DatabaseImage::Statements(journal.clone()),
+    ));
+    let mut restored = Session::from_snapshot(&snapshot).unwrap();
+    let image = |snapshot: SessionSnapshot| {
+        snapshot
+            .databases
+            .into_iter()
+            .find(|(name, _)| name == POSTGRESQL_IMAGE)
+            .map(|(_, image)| image)
+    };
+    assert_eq!(
+        image(restored.snapshot().unwrap()),
+        Some(DatabaseImage::Statements(journal.clone()))
+    );
+    assert_eq!(
+        image(restored.link_snapshot().unwrap()),
+        Some(DatabaseImage::Statements(journal.clone()))
+    );
+    // through a save's bytes and a link's text
+    let state = crate::playground::transfer::share::SharedState {
+        snapshot: restored.link_snapshot().unwrap(),
+        open_file: None,
+    };
+    let link = crate::playground::transfer::share::encode(&state);
+    let opened = crate::playground::transfer::share::decode(&link).unwrap();
+    assert_eq!(
+        image(opened.snapshot),
+        Some(DatabaseImage::Statements(journal.clone()))
+    );
+    let saved = crate::playground::transfer::share::encode_save(&state);
+    let opened = crate::playground::transfer::share::decode_save(&saved).unwrap();
+    assert_eq!(
+        image(opened.snapshot),
+        Some(DatabaseImage::Statements(journal))
+    );
+}
+
 /// What SQL text cannot carry (the bug that lost saved work): generated columns, an
 /// infinite REAL, a view and a trigger survive a save and a load, with the lesson.
 #[test]

@@ -10,7 +10,7 @@
 use crate::output::Channel;
 use crate::playground::project::{
     check_path_characters, DatabaseImage, SessionSnapshot, TranscriptEntry, MAX_DATABASES,
-    PROJECT_DIR,
+    POSTGRESQL_IMAGE, PROJECT_DIR,
 };
 
 /// The format version written at the front of every link. Links made with an older version
@@ -410,7 +410,12 @@ fn read_state(compressed: &[u8], payload: Payload) -> Result<SharedState, ShareE
         )));
     }
     for _ in 0..count {
-        let path = checked(reader.text()?)?;
+        let path = reader.text()?;
+        let path = if path == POSTGRESQL_IMAGE {
+            path
+        } else {
+            checked(path)?
+        };
         let image = match (payload, reader.number()?) {
             (Payload::Link, count) => DatabaseImage::Statements(reader.statements(count)?),
             (Payload::Save, 0) => {

@@ -55,6 +55,38 @@ pub struct WireDatabase<T> {
     driver: &'static str,
     in_transaction: bool,
     rowcount: Option<i64>,
+    /// Every text of SQL that may have changed the database, in order, when kept
+    /// ([`WireDatabase::keep_journal`]): the page saves its PostgreSQL as this journal and
+    /// rebuilds it by replaying it.
+    journal: Option<Vec<String>>,
+    /// The transport failed or answered with bytes that are not the protocol.
+    broken: bool,
+}
+
+/// Puts a PostgreSQL database back to a fresh one's state, as far as a learner's project can
+/// tell: the transaction and the session's settings gone, every schema but the system's
+/// dropped with what it holds (tables, types, sequences, functions), and an empty `public`.
+/// Roles and other databases are the cluster's and stay.
+const RESET: [&str; 3] = [
+    "ROLLBACK",
+    "DISCARD ALL",
+    "DO $$ DECLARE name text; BEGIN FOR name IN SELECT nspname FROM pg_catalog.pg_namespace \
+     WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema' LOOP \
+     EXECUTE format('DROP SCHEMA %I CASCADE', name); END LOOP; END $$; CREATE SCHEMA public",
+];
+
+/// Whether a text of SQL that succeeded with these command tags only read: every statement
+/// answered rows (`SELECT n`, `SHOW`), and none of them is one of the reads that write
+/// (`SELECT ... INTO`, a sequence's `nextval`/`setval`, a lock).
+fn only_read(sql: &str, tags: &[String]) -> bool {
+    let lower = sql.to_ascii_lowercase();
+    !tags.is_empty()
+        && tags
+            .iter()
+            .all(|tag| tag.starts_with("SELECT ") || tag == "SHOW")
+        && !["into", "nextval", "setval", "advisory"]
+            .iter()
+            .any(|word| lower.contains(word))
 }
 
 /// What one query text returned.
@@ -73,12 +105,55 @@ impl<T: Transport> WireDatabase<T> {
             driver,
             in_transaction: false,
             rowcount: None,
+            journal: None,
+            broken: false,
         }
     }
 
     #[cfg(test)]
     fn transport_mut(&mut self) -> &mut T {
         &mut self.transport
+    }
+
+    /// From now on, keeps the journal of what may change the database, starting from
+    /// `journal` (what built it so far).
+    pub fn keep_journal(&mut self, journal: Vec<String>) {
+        self.journal = Some(journal);
+    }
+
+    /// Whether the journal is kept.
+    pub fn keeps_journal(&self) -> bool {
+        self.journal.is_some()
+    }
+
+    /// What has been written to the database, in order (empty when no journal is kept).
+    pub fn journal(&self) -> &[String] {
+        self.journal.as_deref().unwrap_or_default()
+    }
+
+    /// Makes the database what `journal` builds: resets it to a fresh one's state (see
+    /// [`RESET`]; not needed when it is `fresh`) and runs `journal` again, statement texts
+    /// that failed failing again as they did. The journal is kept from then on, starting
+    /// with `journal`. Only a lost connection stops it.
+    pub fn rebuild(&mut self, journal: &[String], fresh: bool) -> Result<(), DbError> {
+        self.journal = None;
+        let mut outcome = Ok(());
+        let reset = if fresh { &RESET[..0] } else { &RESET[..] };
+        for sql in reset
+            .iter()
+            .copied()
+            .chain(journal.iter().map(String::as_str))
+        {
+            match self.run(sql) {
+                Err(error) if self.broken => {
+                    outcome = Err(error);
+                    break;
+                }
+                _ => {}
+            }
+        }
+        self.journal = Some(journal.to_vec());
+        outcome
     }
 
     /// Words later errors as `driver` does (a project may change its URL's driver).
@@ -88,11 +163,20 @@ impl<T: Transport> WireDatabase<T> {
 
     /// Runs one text of SQL through the simple query protocol.
     fn run(&mut self, sql: &str) -> Result<Reply, DbError> {
-        let bytes = self
-            .transport
-            .round_trip(&wire::query(sql))
-            .map_err(|message| self.lost(message))?;
-        let messages = wire::messages(&bytes).map_err(|error| self.lost(error.0))?;
+        let bytes = match self.transport.round_trip(&wire::query(sql)) {
+            Ok(bytes) => bytes,
+            Err(message) => {
+                self.broken = true;
+                return Err(self.lost(message));
+            }
+        };
+        let messages = match wire::messages(&bytes) {
+            Ok(messages) => messages,
+            Err(error) => {
+                self.broken = true;
+                return Err(self.lost(error.0));
+            }
+        };
         let mut reply = Reply {
             columns: Vec::new(),
             rows: Vec::new(),
@@ -100,6 +184,7 @@ impl<T: Transport> WireDatabase<T> {
         };
         let mut failed = None;
         let mut described = false;
+        let mut tags = Vec::new();
         for message in messages {
             match message {
                 Backend::RowDescription(fields) if !described => {
@@ -115,10 +200,21 @@ impl<T: Transport> WireDatabase<T> {
                         .collect();
                     reply.rows.push(row);
                 }
-                Backend::CommandComplete(tag) => reply.changed += wire::tag_count(tag),
+                Backend::CommandComplete(tag) => {
+                    reply.changed += wire::tag_count(tag);
+                    if self.journal.is_some() {
+                        tags.push(tag.to_string());
+                    }
+                }
                 Backend::Error(error) if failed.is_none() => failed = Some(error),
                 Backend::ReadyForQuery(status) => self.in_transaction = status != b'I',
                 _ => {}
+            }
+        }
+        if let Some(journal) = &mut self.journal {
+            // a text that failed is kept too: in a transaction it made the COMMIT a ROLLBACK
+            if failed.is_some() || !only_read(sql, &tags) {
+                journal.push(sql.to_string());
             }
         }
         match failed {
@@ -474,6 +570,79 @@ mod tests {
         assert!(
             matches!(lost.kind, DbErrorKind::Postgresql(class) if class.driver_class == "psycopg.OperationalError")
         );
+    }
+
+    /// A reply of one command tag (or a server error when `tag` is `None`), then idle.
+    fn completed(tag: Option<&str>) -> Vec<u8> {
+        let mut reply = match tag {
+            Some(tag) => backend(b'C', format!("{tag}\0").as_bytes()),
+            None => backend(
+                b'E',
+                b"SERROR\0C42P01\0Mrelation \"nope\" does not exist\0\0",
+            ),
+        };
+        reply.extend(backend(b'Z', b"I"));
+        reply
+    }
+
+    #[test]
+    fn the_journal_keeps_what_may_write_and_a_rebuild_replays_it() {
+        let mut database = WireDatabase::new(
+            Scripted {
+                replies: vec![
+                    completed(Some("CREATE TABLE")),
+                    completed(Some("SELECT 0")),
+                    completed(Some("SELECT 1")),
+                    completed(None),
+                    completed(Some("SHOW")),
+                ],
+                sent: Vec::new(),
+            },
+            "psycopg",
+        );
+        // nothing is kept until asked
+        database.execute("CREATE TABLE t (n int)", &[]).unwrap();
+        assert!(!database.keeps_journal());
+        assert!(database.journal().is_empty());
+        database.keep_journal(vec!["CREATE TABLE t (n int)".to_string()]);
+        database.query("SELECT n FROM t", &[]).unwrap();
+        database.query("SELECT setval('s', 5)", &[]).unwrap();
+        database
+            .execute("INSERT INTO nope VALUES (1)", &[])
+            .unwrap_err();
+        database.query("SHOW search_path", &[]).unwrap();
+        let journal = [
+            "CREATE TABLE t (n int)",
+            "SELECT setval('s', 5)",
+            "INSERT INTO nope VALUES (1)",
+        ];
+        assert_eq!(database.journal(), journal);
+
+        // a rebuild resets, then replays; a statement that failed fails again and goes on
+        let replies = std::iter::repeat_with(|| completed(Some("DO")))
+            .take(RESET.len())
+            .chain([
+                completed(Some("CREATE TABLE")),
+                completed(Some("SELECT 1")),
+                completed(None),
+            ])
+            .collect();
+        database.transport_mut().replies = replies;
+        database.transport_mut().sent.clear();
+        let journal: Vec<String> = journal.iter().map(|sql| sql.to_string()).collect();
+        assert_eq!(database.rebuild(&journal, false), Ok(()));
+        let sent = &database.transport_mut().sent;
+        assert_eq!(sent.len(), RESET.len() + 3);
+        assert_eq!(sent[0], wire::query("ROLLBACK"));
+        assert_eq!(
+            sent[RESET.len() + 2],
+            wire::query("INSERT INTO nope VALUES (1)")
+        );
+        assert_eq!(database.journal(), journal.as_slice());
+        // on a fresh database there is nothing to reset; a lost connection stops the replay
+        database.transport_mut().sent.clear();
+        assert!(database.rebuild(&journal, true).is_err());
+        assert_eq!(database.transport_mut().sent, [wire::query(&journal[0])]);
     }
 
     #[test]

@@ -11,12 +11,13 @@ use super::file_tree::FileTree;
 use super::side_panel::SidePanel;
 use super::splitter::Splitter;
 use super::terminal::Terminal;
+use crate::playground::dialect::Kind;
 use crate::playground::project::PROJECT_DIR;
 use crate::playground::session::Session;
 use crate::playground::warm_up::{WarmUp, WarmUpStep};
 use crate::web::host::{BrowserClock, BrowserIds};
 use crate::web::storage;
-use crate::web::store::{topic, use_subscription, Action, Saving, Store, StoreError};
+use crate::web::store::{topic, use_store, use_subscription, Action, Saving, Store, StoreError};
 
 /// When the idle warm-up starts after the page has loaded, and the pause between its steps
 /// (milliseconds): each step is one command on a small scratch project (a few milliseconds
@@ -287,6 +288,37 @@ pub fn embed_options() -> Option<crate::playground::transfer::embed::EmbedOption
 const SUBTITLE: &str = "real Alembic commands on SQLite, in your browser";
 #[cfg(feature = "postgresql")]
 const SUBTITLE: &str = "real Alembic commands on PostgreSQL (PGlite), in your browser";
+
+/// The database switch ("SQLite | PostgreSQL"): the database the project's URL names is
+/// pressed; choosing the other rewrites alembic.ini (undoable) and, from the SQLite page,
+/// PostgreSQL opens the PostgreSQL page with the project.
+#[function_component(DatabaseSwitch)]
+fn database_switch() -> Html {
+    let Some(handle) = use_store(topic::MIGRATIONS) else {
+        return html! {};
+    };
+    let current = handle.dialect();
+    let button = |kind: Kind, title: &'static str| {
+        let pressed = current == Some(kind);
+        let handle = handle.clone();
+        let onclick = Callback::from(move |_: MouseEvent| handle.switch_database(kind));
+        html! {
+            <button type="button" aria-pressed={pressed.to_string()} {title} {onclick}>{kind.name()}</button>
+        }
+    };
+    html! {
+        <div class="dialect-switch" role="group" aria-label="Database">
+            { button(Kind::Sqlite, "Run the project on SQLite (alembic.ini's sqlalchemy.url)") }
+            { button(Kind::Postgresql, POSTGRESQL_TITLE) }
+        </div>
+    }
+}
+
+#[cfg(not(feature = "postgresql"))]
+const POSTGRESQL_TITLE: &str =
+    "Run the project on PostgreSQL: opens the PostgreSQL page (PGlite, a download of 5.6 MB) with your project";
+#[cfg(feature = "postgresql")]
+const POSTGRESQL_TITLE: &str = "Run the project on PostgreSQL (PGlite, in this page)";
 
 /// PGlite's progress while it starts (and the lines waiting for it), or why it failed.
 #[cfg(feature = "postgresql")]
@@ -634,6 +666,7 @@ pub fn app(props: &AppProps) -> Html {
                 <header class="topbar">
                     <h1>{"Alembic Playground"}</h1>
                     <span class="subtitle">{SUBTITLE}</span>
+                    if handle.embed().is_none() { <DatabaseSwitch /> }
                     <div class="actions">
                         <button type="button" onclick={on_theme} aria-label="Switch between dark and light theme">{"Theme"}</button>
                         <button type="button" onclick={click_input("import-files")} title="Open a project zip, revision files (.py) or a SQLite database file; or drop them on the page">{"Import"}</button>
