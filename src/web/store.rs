@@ -1110,16 +1110,26 @@ impl Store {
 
     /// The project as a zip real Alembic runs unchanged (optionally with `app.db`).
     pub fn export_zip(&self, include_database: bool) -> Result<Vec<u8>, StoreError> {
+        use crate::playground::transfer::export;
         let mut session = self.session_mut();
-        let database = if include_database {
+        let database = if include_database && session.database_path().is_some() {
             let bytes = session.main_database()?.file_bytes()?;
             Some(bytes)
         } else {
             None
         };
-        Ok(crate::playground::transfer::zip::zip(
-            &crate::playground::transfer::export::project_entries(session.files(), database),
-        ))
+        let mut entries = export::project_entries(session.files(), database);
+        // a PostgreSQL project's database: the script that rebuilds it on a real server
+        let postgresql = crate::playground::dialect::of_project(session.files(), session.cwd())
+            == Some(Kind::Postgresql);
+        let journal = session.postgresql_journal();
+        if include_database && postgresql && !journal.is_empty() {
+            entries.push((
+                "alembic-project/postgresql.sql".to_string(),
+                export::postgresql_script(&journal).into_bytes(),
+            ));
+        }
+        Ok(crate::playground::transfer::zip::zip(&entries))
     }
 
     /// An `<iframe>` snippet embedding this exact state (editor and terminal).

@@ -5,7 +5,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { openPlayground, gotoReady, terminalText, artifacts } from './browser.mjs';
+import fs from 'node:fs';
+import os from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { openPlayground, gotoReady, terminalText, artifacts, repoRoot } from './browser.mjs';
+
+const alembic = process.env.ALEMBIC_BIN ?? path.join(repoRoot, '.venv/bin/alembic');
+/// The real PostgreSQL server the export is checked on (scripts/test starts it).
+const server = process.env.ALEMBIC_PG_URL
+  ?? spawnSync(path.join(repoRoot, 'scripts/pg-cluster'), ['start']).stdout.toString().trim();
 
 const POSTGRESQL_URL = 'postgresql://scott:tiger@localhost/app';
 
@@ -174,6 +182,36 @@ test('the database switch, a reload, undo, a share link and an embed carry a Pos
     await postgresqlRunning(page);
     await assertApplied(page, 'after a reload');
     await page.screenshot({ path: path.join(artifacts, 'postgresql-switched.png') });
+
+    // Export: the project and a script that rebuilds its database; on the real server, real
+    // Alembic finds it at c1 with its rows.
+    const zip = Buffer.from(await page.evaluate(() => Array.from(window.playground.exportZip(true))));
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'export-pg-'));
+    try {
+      fs.writeFileSync(path.join(work, 'project.zip'), zip);
+      const unzip = spawnSync('python3', ['-c', 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])', path.join(work, 'project.zip'), work], { encoding: 'utf8' });
+      assert.equal(unzip.status, 0, unzip.stderr);
+      const project = path.join(work, 'alembic-project');
+      const script = fs.readFileSync(path.join(project, 'postgresql.sql'), 'utf8');
+      assert.ok(script.includes('CREATE TABLE account ('), script);
+      const database = 'export_pg_journey';
+      const psql = (target, ...args) => {
+        const result = spawnSync('psql', [`${server}/${target}`, '-q', ...args], { encoding: 'utf8' });
+        assert.equal(result.status, 0, result.stderr);
+        return result.stdout;
+      };
+      psql('postgres', '-c', `DROP DATABASE IF EXISTS ${database}`, '-c', `CREATE DATABASE ${database}`);
+      psql(database, '-f', path.join(project, 'postgresql.sql'));
+      const ini = path.join(project, 'alembic.ini');
+      fs.writeFileSync(ini, fs.readFileSync(ini, 'utf8').replace(/^sqlalchemy\.url = .*$/m, `sqlalchemy.url = postgresql+psycopg2://${server.split('://')[1]}/${database}`));
+      const current = spawnSync(alembic, ['current'], { cwd: project, encoding: 'utf8' });
+      assert.equal(current.status, 0, current.stderr);
+      assert.equal(current.stdout, 'c1 (head)\n');
+      assert.equal(psql(database, '-At', '-c', 'SELECT name FROM account ORDER BY name'), 'ada\ngrace\n');
+      psql('postgres', '-c', `DROP DATABASE ${database}`);
+    } finally {
+      fs.rmSync(work, { recursive: true, force: true });
+    }
 
     // A share link, opened on a fresh browser profile at the SQLite page's address: the
     // SQLite page hands it to the PostgreSQL page, which rebuilds the database.

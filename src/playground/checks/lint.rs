@@ -81,13 +81,16 @@ fn row_count(database: &mut Option<&mut dyn Database>, table: &str) -> Option<i6
 
 const SQLITE_CONSTRAINT_WHY: &str = "SQLite cannot ALTER constraints: Alembic raises NotImplementedError here (after running what came before in this revision). Do it inside `with op.batch_alter_table('<table>') as batch_op:`, which recreates the table.";
 
-/// Lints one revision. `database`, when given, is used to tell whether tables have rows.
+/// Lints one revision for the database the project uses (`postgresql`: PostgreSQL's rules
+/// in place of SQLite's ALTER limits). `database`, when given, is used to tell whether tables
+/// have rows.
 pub fn lint_revision(
     script: &RevisionScript,
     mut database: Option<&mut dyn Database>,
+    postgresql: bool,
 ) -> Vec<Finding> {
     let mut findings = Vec::new();
-    let upgrade = match plan_until_error(script, "upgrade") {
+    let upgrade = match plan_until_error(script, "upgrade", postgresql) {
         (planned, None) => planned,
         (planned, Some(error)) if matches!(&error, ExecError::Unsupported { message, .. } if message == NEEDS_DATABASE) =>
         {
@@ -107,8 +110,15 @@ pub fn lint_revision(
             Vec::new()
         }
     };
+    #[cfg(feature = "postgresql")]
+    if postgresql {
+        postgresql_rules(script, &upgrade, &mut database, &mut findings);
+    }
+    #[cfg(not(feature = "postgresql"))]
+    let _ = postgresql;
     for planned in &upgrade {
         match &planned.operation {
+            _ if postgresql && is_sqlite_rule(&planned.operation) => {}
             Operation::CreateUniqueConstraint { table_name, .. }
             | Operation::CreateCheckConstraint { table_name, .. }
             | Operation::CreatePrimaryKey { table_name, .. }
@@ -155,14 +165,14 @@ pub fn lint_revision(
                         Some(count) if count > 0 => format!("'{table_name}' has {count} row(s) now, so this will fail"),
                         _ => format!("this fails as soon as '{table_name}' has rows"),
                     };
-                    findings.push(finding(
-                        script,
-                        planned,
-                        "not-null-without-default",
-                        format!("a NOT NULL column without a server_default: SQLite needs a value for existing rows, and {when} (\"Cannot add a NOT NULL column with default value NULL\"). Add `server_default=...`, or add it nullable, fill it, then make it NOT NULL in batch mode."),
-                    ));
+                    let message = if postgresql {
+                        format!("a NOT NULL column without a server_default: PostgreSQL needs a value for existing rows, and {when} (column \"{}\" of relation \"{table_name}\" contains null values). Add `server_default=...`, or add it nullable, fill it, then make it NOT NULL.", column.name)
+                    } else {
+                        format!("a NOT NULL column without a server_default: SQLite needs a value for existing rows, and {when} (\"Cannot add a NOT NULL column with default value NULL\"). Add `server_default=...`, or add it nullable, fill it, then make it NOT NULL in batch mode.")
+                    };
+                    findings.push(finding(script, planned, "not-null-without-default", message));
                 }
-                if !column.foreign_keys.is_empty() && !add.inline_references {
+                if !column.foreign_keys.is_empty() && !add.inline_references && !postgresql {
                     findings.push(finding(
                         script,
                         planned,
@@ -200,6 +210,85 @@ pub fn lint_revision(
     findings
 }
 
+/// The SQLite rules that do not hold on PostgreSQL, which ALTERs constraints and columns.
+fn is_sqlite_rule(operation: &Operation) -> bool {
+    matches!(
+        operation,
+        Operation::CreateUniqueConstraint { .. }
+            | Operation::CreateCheckConstraint { .. }
+            | Operation::CreatePrimaryKey { .. }
+            | Operation::DropConstraint { .. }
+            | Operation::CreateForeignKey { .. }
+            | Operation::AlterColumn { .. }
+    )
+}
+
+/// PostgreSQL's rules: what locks or rewrites a table in use, and what cannot be undone.
+#[cfg(feature = "postgresql")]
+fn postgresql_rules(
+    script: &RevisionScript,
+    upgrade: &[PlannedOp],
+    database: &mut Option<&mut dyn Database>,
+    findings: &mut Vec<Finding>,
+) {
+    // tables this revision creates are new: nothing uses them yet
+    let mut created: Vec<&str> = Vec::new();
+    for planned in upgrade {
+        let (options, operation) = match &planned.operation {
+            Operation::Postgresql { options, operation } => (Some(options), &**operation),
+            other => (None, other),
+        };
+        let rows = |database: &mut Option<&mut dyn Database>, table: &str| match row_count(
+            database, table,
+        ) {
+            Some(count) => format!(" ('{table}' has {count} row(s) now)"),
+            None => String::new(),
+        };
+        match operation {
+            Operation::CreateTable { table, .. } => created.push(&table.name),
+            Operation::AlterColumn { table_name, alter } if alter.type_.is_some() => {
+                let using = if options.is_some_and(|options| options.using.is_some()) {
+                    ""
+                } else {
+                    " If PostgreSQL cannot cast the old values by itself, it refuses (\"cannot be cast automatically\"): say how with `postgresql_using='<column>::<type>'`."
+                };
+                findings.push(finding(
+                    script,
+                    planned,
+                    "postgresql-rewrite",
+                    format!("changing the type of '{table_name}.{}' rewrites the whole table and its indexes under an ACCESS EXCLUSIVE lock: every read and write of '{table_name}' waits until it is done{}. Only a few changes skip the rewrite (a longer VARCHAR, VARCHAR to TEXT).{using}", alter.column_name, rows(database, table_name)),
+                ));
+            }
+            Operation::CreateIndex { index, .. }
+                if !options.is_some_and(|options| options.concurrently)
+                    && index
+                        .table
+                        .as_deref()
+                        .is_some_and(|table| !created.contains(&table)) =>
+            {
+                let table = index.table.as_deref().unwrap_or_default();
+                findings.push(finding(
+                    script,
+                    planned,
+                    "postgresql-lock",
+                    format!("CREATE INDEX blocks every write to '{table}' (INSERT, UPDATE, DELETE) until the index is built{}. On a table in use, build it with `postgresql_concurrently=True` inside `with op.get_context().autocommit_block():` (CONCURRENTLY cannot run in a transaction).", rows(database, table)),
+                ));
+            }
+            Operation::Execute(crate::ops::ExecuteSql::Text { sql, .. })
+                if sql.to_ascii_uppercase().contains("ADD VALUE") =>
+            {
+                findings.push(finding(
+                    script,
+                    planned,
+                    "postgresql-enum",
+                    "PostgreSQL can add a value to an enum type but never remove one: downgrade() cannot take it back out (it has to create the type again without the value, move the columns to it with `postgresql_using`, and drop the old type).".to_string(),
+                ));
+            }
+            _ => {}
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -225,17 +314,17 @@ mod tests {
             "    op.create_table('account', sa.Column('id', sa.Integer, primary_key=True), sa.Column('name', sa.String(50), nullable=False))",
             "    op.drop_table('account')",
         );
-        assert!(lint_revision(&create, None).is_empty());
+        assert!(lint_revision(&create, None, false).is_empty());
         let add = revision(
             "    op.add_column('account', sa.Column('last_login', sa.DateTime))",
             "    op.drop_column('account', 'last_login')",
         );
-        assert!(lint_revision(&add, None).is_empty());
+        assert!(lint_revision(&add, None, false).is_empty());
         let batch = revision(
             "    with op.batch_alter_table('account') as batch_op:\n        batch_op.alter_column('name', nullable=True)",
             "    with op.batch_alter_table('account') as batch_op:\n        batch_op.alter_column('name', nullable=False)",
         );
-        assert!(lint_revision(&batch, None).is_empty());
+        assert!(lint_revision(&batch, None, false).is_empty());
     }
 
     #[test]
@@ -247,9 +336,42 @@ mod tests {
             "    pass",
         );
         assert_eq!(
-            rules(&lint_revision(&script, None)),
+            rules(&lint_revision(&script, None, false)),
             vec!["sqlite-alter", "irreversible"]
         );
+    }
+
+    /// On PostgreSQL, SQLite's ALTER limits give way to what locks, rewrites or cannot be
+    /// undone there.
+    #[cfg(feature = "postgresql")]
+    #[test]
+    fn postgresql_projects_get_postgresql_rules() {
+        let script = revision(
+            "    op.create_table('note', sa.Column('id', sa.Integer, primary_key=True))\n    op.create_index('ix_note_id', 'note', ['id'])\n    op.create_index('ix_account_name', 'account', ['name'])\n    op.create_index('ix_account_age', 'account', ['age'], postgresql_concurrently=True)\n    op.alter_column('account', 'age', type_=sa.BigInteger)\n    op.alter_column('account', 'name', type_=sa.Integer, postgresql_using='name::integer')\n    op.create_unique_constraint('uq_a', 'account', ['name'])\n    op.execute(\"ALTER TYPE mood ADD VALUE 'calm'\")",
+            "    pass",
+        );
+        let findings = lint_revision(&script, None, true);
+        assert_eq!(
+            findings
+                .iter()
+                .map(|finding| (finding.rule, finding.line))
+                .collect::<Vec<_>>(),
+            [
+                ("postgresql-lock", 12),
+                ("postgresql-rewrite", 14),
+                ("postgresql-rewrite", 15),
+                ("postgresql-enum", 17),
+                ("irreversible", 21),
+            ]
+        );
+        assert!(findings[1]
+            .message
+            .contains("postgresql_using='<column>::<type>'"));
+        assert!(!findings[2].message.contains("postgresql_using='<column>"));
+        // the same revision on SQLite: its ALTER limits, none of PostgreSQL's
+        let sqlite = rules(&lint_revision(&script, None, false));
+        assert!(sqlite.iter().all(|rule| !rule.starts_with("postgresql")));
+        assert!(sqlite.contains(&"sqlite-alter"));
     }
 
     #[test]
@@ -268,7 +390,7 @@ mod tests {
         database
             .execute("INSERT INTO account VALUES (1, 'a', 3)", &[])
             .unwrap();
-        let findings = lint_revision(&script, Some(&mut database));
+        let findings = lint_revision(&script, Some(&mut database), false);
         assert_eq!(
             rules(&findings),
             vec![

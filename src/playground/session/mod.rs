@@ -268,6 +268,11 @@ impl Session {
         databases::database_path(&self.files, &self.cwd)
     }
 
+    /// The statements that built the project's PostgreSQL database (empty: none yet).
+    pub fn postgresql_journal(&self) -> Vec<String> {
+        self.databases.postgresql_journal()
+    }
+
     /// The project's main database (the SQLite file `sqlalchemy.url` names).
     pub fn main_database(&mut self) -> Result<&mut SqliteDatabase, SessionError> {
         let path = self
@@ -741,8 +746,20 @@ impl Session {
                 match crate::script::load::load_revision(&file, &source) {
                     Ok(Some(script)) => {
                         let applied_source = self.applied_sources.get(&script.id).cloned();
+                        let postgresql =
+                            crate::playground::dialect::of_project(&self.files, &self.cwd)
+                                == Some(crate::playground::dialect::Kind::Postgresql);
                         let database_path = self.database_path();
+                        #[cfg(feature = "postgresql")]
+                        let database = if postgresql {
+                            self.databases.postgresql().ok()
+                        } else {
+                            None
+                        };
+                        #[cfg(not(feature = "postgresql"))]
+                        let database = None;
                         let database = match database_path {
+                            _ if database.is_some() => database,
                             Some(database_path) => self
                                 .databases
                                 .get(&database_path)
@@ -751,7 +768,7 @@ impl Session {
                             None => None,
                         };
                         findings.extend(crate::playground::checks::lint::lint_revision(
-                            &script, database,
+                            &script, database, postgresql,
                         ));
                         if let Some(applied) = applied_source {
                             if applied != script.source {

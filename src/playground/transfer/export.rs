@@ -40,6 +40,25 @@ pub fn project_entries(files: &MemoryFs, database: Option<Vec<u8>>) -> Vec<(Stri
     entries
 }
 
+/// The project's PostgreSQL database as a script that rebuilds it on a real server
+/// (`psql "$URL" -f postgresql.sql`, on an empty database): the statements that built it in the
+/// page, in order. Those that failed there fail again, so a transaction they broke ends as it
+/// did (psql goes on after an error unless told to stop).
+pub fn postgresql_script(journal: &[String]) -> String {
+    let mut script = String::from(
+        "-- The playground's PostgreSQL database: every statement that changed it, in order.\n-- Rebuild it on an empty database with: psql \"$URL\" -f postgresql.sql\n",
+    );
+    for statement in journal {
+        script.push('\n');
+        script.push_str(statement.trim_end());
+        if !statement.trim_end().ends_with(';') {
+            script.push(';');
+        }
+        script.push('\n');
+    }
+    script
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -58,5 +77,17 @@ mod tests {
         ] {
             assert!(names.contains(&expected), "{expected} in {names:?}");
         }
+    }
+
+    #[test]
+    fn the_postgresql_script_ends_each_statement() {
+        let script = postgresql_script(&[
+            "CREATE TABLE t (n int)".to_string(),
+            "BEGIN;\nINSERT INTO t VALUES (1);\n".to_string(),
+        ]);
+        assert!(
+            script.ends_with("\nCREATE TABLE t (n int);\n\nBEGIN;\nINSERT INTO t VALUES (1);\n")
+        );
+        assert!(script.starts_with("-- "));
     }
 }

@@ -236,6 +236,9 @@ pub(super) trait LiveOps {
 pub(super) struct Evaluator<'a> {
     pub script: &'a RevisionScript,
     live: Option<&'a mut dyn LiveOps>,
+    /// The dialect operations are collected for when nothing runs (lint).
+    #[cfg(feature = "postgresql")]
+    pub planning_dialect: crate::runtime::Dialect,
     /// A method that consumes its receiver's rows (`result.fetchone()`) leaves the receiver
     /// as it is afterwards here, for `eval_call` to store back into the variable.
     updated_receiver: Option<Value>,
@@ -302,7 +305,7 @@ pub(super) fn execute<'a>(
     modules: &'a ModuleSet,
     live: Option<&'a mut dyn LiveOps>,
 ) -> Result<Vec<PlannedOp>, ExecError> {
-    let (planned, result) = execute_partial(script, function, modules, live);
+    let (planned, result) = execute_partial(script, function, modules, live, false);
     result.map(|()| planned)
 }
 
@@ -312,8 +315,13 @@ pub(super) fn execute_partial<'a>(
     function: &'a str,
     modules: &'a ModuleSet,
     live: Option<&'a mut dyn LiveOps>,
+    #[cfg_attr(not(feature = "postgresql"), allow(unused_variables))] postgresql: bool,
 ) -> (Vec<PlannedOp>, Result<(), ExecError>) {
     let mut evaluator = Evaluator::new(script, function, modules, live);
+    #[cfg(feature = "postgresql")]
+    if postgresql {
+        evaluator.planning_dialect = crate::runtime::Dialect::Postgresql;
+    }
     let result = evaluator.run(function);
     (evaluator.planned, result)
 }
@@ -379,6 +387,8 @@ impl<'a> Evaluator<'a> {
         Evaluator {
             script,
             live,
+            #[cfg(feature = "postgresql")]
+            planning_dialect: crate::runtime::Dialect::Sqlite,
             updated_receiver: None,
             functions: Vec::new(),
             returned: None,
@@ -691,13 +701,12 @@ impl<'a> Evaluator<'a> {
         self.live.as_deref_mut()?.database()
     }
 
-    /// The dialect the operations compile to (SQLite while collecting them for lint).
+    /// The dialect the operations compile to (while collecting them for lint, the project's).
     #[cfg(feature = "postgresql")]
     pub fn dialect(&self) -> crate::runtime::Dialect {
         self.live
             .as_deref()
-            .map(|live| live.dialect())
-            .unwrap_or_default()
+            .map_or(self.planning_dialect, |live| live.dialect())
     }
 
     /// The naming convention tables made by `op.create_table` get (`target_metadata`'s).

@@ -160,13 +160,20 @@ pub const NEEDS_DATABASE: &str =
     "this reads the database, which only a migration has (lint reads revision files without one)";
 
 /// As [`plan_function`], also returning the operations collected before an error (lint checks
-/// those of a data migration up to its first query).
+/// those of a data migration up to its first query); `postgresql`: collected for PostgreSQL,
+/// with its `postgresql_*` keywords.
 pub fn plan_until_error(
     script: &RevisionScript,
     function: &str,
+    postgresql: bool,
 ) -> (Vec<PlannedOp>, Option<ExecError>) {
-    let (planned, result) =
-        eval::execute_partial(script, function, &modules::ModuleSet::new(), None);
+    let (planned, result) = eval::execute_partial(
+        script,
+        function,
+        &modules::ModuleSet::new(),
+        None,
+        postgresql,
+    );
     (planned, result.err())
 }
 
