@@ -384,10 +384,6 @@ pub fn parse_sqlite_url(url: &str) -> Result<SqliteTarget, String> {
         let runs = "SQLite and PostgreSQL";
         #[cfg(not(feature = "postgresql"))]
         let runs = "SQLite";
-        #[cfg(not(feature = "postgresql"))]
-        if dialect == "postgresql" {
-            return Err("this page runs SQLite only; sqlalchemy.url names PostgreSQL: choose PostgreSQL at the top of the page to run it there".to_string());
-        }
         return Err(format!(
             "the playground runs {runs} only; sqlalchemy.url uses the '{dialect}' dialect (try sqlite:///app.db)"
         ));

@@ -346,6 +346,13 @@ pub fn version_table_rows_postgresql(
     )
 }
 
+/// The project's `sqlalchemy.url` (in the project at `cwd`), as the commands read it.
+#[inline(never)]
+pub fn sqlalchemy_url(files: &dyn FileSystem, cwd: &str) -> Option<String> {
+    let config = crate::config::Config::load(files, cwd, &[], None, None, &[]).ok()?;
+    config.sqlalchemy_url().ok()?
+}
+
 /// Whether the project's `sqlalchemy.url` (in the project at `cwd`) names PostgreSQL.
 #[cfg(feature = "postgresql")]
 pub fn names_postgresql(files: &dyn FileSystem, cwd: &str) -> bool {
@@ -361,8 +368,7 @@ pub fn names_postgresql(files: &dyn FileSystem, cwd: &str) -> bool {
 /// The path of the project's main database (from `sqlalchemy.url` in the project at `cwd`),
 /// if it is a SQLite file.
 pub fn database_path(files: &dyn FileSystem, cwd: &str) -> Option<String> {
-    let config = crate::config::Config::load(files, cwd, &[], None, None, &[]).ok()?;
-    let url = config.sqlalchemy_url().ok()??;
+    let url = sqlalchemy_url(files, cwd)?;
     match crate::config::parse_sqlite_url(&url).ok()? {
         SqliteTarget::File(path) => Some(crate::host::join(cwd, &path)),
         SqliteTarget::Memory => None,

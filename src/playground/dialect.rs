@@ -8,7 +8,9 @@
 //! Does not: parse the URL for a command (`crate::config::parse_url` does, with Alembic's
 //! errors), or touch a database.
 
-use crate::host::{join, FileSystem};
+#[cfg(feature = "postgresql")]
+use crate::host::join;
+use crate::host::FileSystem;
 
 /// The databases the page runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,6 +38,7 @@ impl Kind {
     }
 
     /// The URL a project switched to this database gets when it has none of its own.
+    #[cfg(feature = "postgresql")]
     fn default_url(self) -> &'static str {
         match self {
             Kind::Sqlite => "sqlite:///%(here)s/app.db",
@@ -45,10 +48,12 @@ impl Kind {
 }
 
 /// Where `alembic.ini` sits in a project.
+#[cfg(feature = "postgresql")]
 fn ini_path(cwd: &str) -> String {
     join(cwd, "alembic.ini")
 }
 
+#[cfg(feature = "postgresql")]
 /// One line of `alembic.ini` that sets `sqlalchemy.url`, in use or commented out (`# ` or
 /// `; `): its URL.
 fn url_line(line: &str) -> Option<(bool, &str)> {
@@ -61,43 +66,50 @@ fn url_line(line: &str) -> Option<(bool, &str)> {
 }
 
 /// The `[alembic]` section's lines: their indexes in `lines`.
+#[cfg(feature = "postgresql")]
 fn alembic_section(lines: &[&str]) -> std::ops::Range<usize> {
-    let header = |line: &&str| line.trim_start().starts_with('[');
     let start = lines
         .iter()
         .position(|line| line.trim() == "[alembic]")
         .map_or(lines.len(), |at| at + 1);
     let end = lines[start..]
         .iter()
-        .position(header)
+        .position(|line| line.trim_start().starts_with('['))
         .map_or(lines.len(), |at| start + at);
     start..end
 }
 
 /// The database `alembic.ini`'s `[alembic]` section names in `sqlalchemy.url` (the last
 /// setting wins, as configparser reads it), if it is one the page runs.
+#[cfg(feature = "postgresql")]
 pub fn of_ini(text: &str) -> Option<Kind> {
-    let lines: Vec<&str> = text.lines().collect();
-    lines[alembic_section(&lines)]
-        .iter()
-        .filter_map(|line| url_line(line))
-        .filter(|(commented, _)| !commented)
-        .last()
-        .and_then(|(_, url)| Kind::of_url(url))
+    let mut in_alembic = false;
+    let mut url = None;
+    for line in text.lines() {
+        if line.trim_start().starts_with('[') {
+            in_alembic = line.trim() == "[alembic]";
+        } else if in_alembic {
+            if let Some((false, value)) = url_line(line) {
+                url = Some(value);
+            }
+        }
+    }
+    Kind::of_url(url?)
 }
 
-/// The database the project at `cwd` names.
+/// The database the project at `cwd` names, read as the commands read `alembic.ini`.
 pub fn of_project(files: &dyn FileSystem, cwd: &str) -> Option<Kind> {
-    files
-        .read_to_string(&ini_path(cwd))
-        .ok()
-        .and_then(|text| of_ini(&text))
+    Kind::of_url(&crate::playground::databases::sqlalchemy_url(files, cwd)?)
 }
+
+// The switch itself runs in the PostgreSQL page only: the SQLite page opens that page for it
+// (`?switch`), so none of this reaches the SQLite page's first load.
 
 /// `alembic.ini`'s text switched to `to`: each `sqlalchemy.url` in use in `[alembic]` is
 /// commented out, and the last commented-out URL of `to`'s database comes back (else
 /// `to`'s default URL is added after the URL that was in use). `None` when the section sets
 /// no URL, or already names `to`.
+#[cfg(feature = "postgresql")]
 pub fn switched(text: &str, to: Kind) -> Option<String> {
     if of_ini(text) == Some(to) {
         return None;
@@ -134,6 +146,7 @@ pub fn switched(text: &str, to: Kind) -> Option<String> {
 }
 
 /// The project at `cwd` switched to `to`: `alembic.ini`'s path and new text, or why not.
+#[cfg(feature = "postgresql")]
 pub fn switch_project(
     files: &dyn FileSystem,
     cwd: &str,
@@ -152,6 +165,7 @@ pub fn switch_project(
 }
 
 /// Why the switch left `alembic.ini` as it was.
+#[cfg(feature = "postgresql")]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SwitchError {
     NoIni,
@@ -159,6 +173,7 @@ pub enum SwitchError {
     Already(Kind),
 }
 
+#[cfg(feature = "postgresql")]
 impl std::fmt::Display for SwitchError {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -178,6 +193,7 @@ mod tests {
 
     const STARTER: &str = "[alembic]\nscript_location = %(here)s/migrations\n\n# the database\nsqlalchemy.url = sqlite:///%(here)s/app.db\n\n[loggers]\nkeys = root\n";
 
+    #[cfg(feature = "postgresql")]
     #[test]
     fn the_dialect_is_read_off_the_alembic_section() {
         assert_eq!(of_ini(STARTER), Some(Kind::Sqlite));
@@ -195,6 +211,7 @@ mod tests {
         assert_eq!(of_ini(""), None);
     }
 
+    #[cfg(feature = "postgresql")]
     #[test]
     fn switching_keeps_both_urls_and_switching_back_restores_the_text() {
         let postgresql = switched(STARTER, Kind::Postgresql).unwrap();

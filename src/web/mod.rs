@@ -62,9 +62,6 @@ fn is_framed() -> bool {
 /// app into `#app` and removes the loading indicator.
 pub fn start() {
     reserve_heap();
-    if opens_postgresql_link() {
-        return open_postgresql_page();
-    }
     if components::app::embed_options().is_some() {
         return mount(Startup::Embedded);
     }
@@ -72,49 +69,28 @@ pub fn start() {
         return mount(Startup::Framed);
     }
     wasm_bindgen_futures::spawn_local(async {
-        let saved = storage::load().await;
-        if let storage::Saved::Found { session, .. } = &saved {
-            if !cfg!(feature = "postgresql")
-                && crate::playground::dialect::of_project(session.files(), session.cwd())
-                    == Some(crate::playground::dialect::Kind::Postgresql)
-            {
-                return open_postgresql_page();
-            }
-        }
-        mount(Startup::Saved(saved));
+        mount(Startup::Saved(storage::load().await));
     });
 }
 
-/// Whether this is the SQLite page opening a shared link (or an embed) of a PostgreSQL project.
-fn opens_postgresql_link() -> bool {
-    if cfg!(feature = "postgresql") {
-        return false;
-    }
-    let Some(hash) = web_sys::window().and_then(|window| window.location().hash().ok()) else {
-        return false;
-    };
-    let Some(link) = hash.strip_prefix("#s=") else {
-        return false;
-    };
-    let ini = format!("{}/alembic.ini", crate::playground::project::PROJECT_DIR);
-    crate::playground::transfer::share::decode(link).is_ok_and(|state| {
-        state.snapshot.files.iter().any(|(path, text)| {
-            *path == ini
-                && crate::playground::dialect::of_ini(text)
-                    == Some(crate::playground::dialect::Kind::Postgresql)
-        })
-    })
+/// Whether the SQLite page hands the project in `files` to the PostgreSQL page (it names
+/// PostgreSQL): only a project that uses PostgreSQL downloads it.
+fn opens_in_postgresql_page(files: &dyn crate::host::FileSystem) -> bool {
+    !cfg!(feature = "postgresql")
+        && crate::playground::dialect::of_project(files, crate::playground::project::PROJECT_DIR)
+            == Some(crate::playground::dialect::Kind::Postgresql)
 }
 
-/// The SQLite page hands a PostgreSQL project to the PostgreSQL page (`pg/`), with the same
-/// query (`?embed`) and link: only a project that uses PostgreSQL downloads it.
+/// Opens the PostgreSQL page (`pg/`) in place of this one, with the same query (`?embed`) and
+/// link (`#s=`).
 fn open_postgresql_page() {
     let Some(location) = web_sys::window().map(|window| window.location()) else {
         return;
     };
-    let search = location.search().unwrap_or_default();
-    let hash = location.hash().unwrap_or_default();
-    let _ = location.replace(&format!("pg/{search}{hash}"));
+    let address = String::from("pg/")
+        + &location.search().unwrap_or_default()
+        + &location.hash().unwrap_or_default();
+    let _ = location.replace(&address);
 }
 
 fn mount(startup: Startup) {

@@ -24,6 +24,7 @@ use super::host::{BrowserClock, BrowserIds};
 use super::storage;
 use crate::host::{FileSystem, FsError};
 use crate::output::Output;
+#[cfg(feature = "postgresql")]
 use crate::playground::dialect::Kind;
 use crate::playground::project::{TranscriptEntry, PROJECT_DIR};
 use crate::playground::session::{Session, SessionError};
@@ -149,7 +150,9 @@ pub enum Action {
     Undo,
     /// Stops following the current lesson (the project stays).
     CloseLesson,
-    /// Switches the project to the other database (alembic.ini's URL; undoable).
+    /// Switches the project to the other database (alembic.ini's URL; undoable). In the
+    /// PostgreSQL page only: the SQLite page opens that page for it (`Store::switch_database`).
+    #[cfg(feature = "postgresql")]
     SwitchDatabase(Kind),
 }
 
@@ -596,6 +599,7 @@ impl Store {
                 self.changed(topic::LESSON | topic::PAGE);
                 Ok(Outcome::Done)
             }
+            #[cfg(feature = "postgresql")]
             Action::SwitchDatabase(kind) => {
                 let switched = self.session_mut().switch_database(kind);
                 self.changed(topic::ALL);
@@ -605,41 +609,20 @@ impl Store {
     }
 
     /// The database the project's `sqlalchemy.url` names (`None`: another one, or none).
+    #[cfg(feature = "postgresql")]
     pub fn dialect(&self) -> Option<Kind> {
         let session = self.session();
         crate::playground::dialect::of_project(session.files(), session.cwd())
     }
 
-    /// The database switch: the project switched to `kind` (unless it names it already), then,
-    /// when this page does not run it (the SQLite page, on PostgreSQL), the page that does: the saved work
-    /// carries the project there (leaving the page saves it at once), or a link when this
-    /// page does not save.
+    /// The database switch: in the PostgreSQL page, the project switched to `kind` (unless it
+    /// names it already; the page runs both databases).
+    #[cfg(feature = "postgresql")]
     pub fn switch_database(&self, kind: Kind) {
         if self.dialect() != Some(kind) {
             if let Err(error) = self.dispatch(Action::SwitchDatabase(kind)) {
                 self.show_error(format!("Switch: {error}"));
-                return;
             }
-        }
-        if cfg!(feature = "postgresql") || kind == Kind::Sqlite {
-            return;
-        }
-        let hash = if self.0.saving.saves() {
-            String::new()
-        } else {
-            match self.share_url() {
-                Ok(url) => url
-                    .split_once('#')
-                    .map(|(_, hash)| format!("#{hash}"))
-                    .unwrap_or_default(),
-                Err(error) => {
-                    self.show_error(format!("Switch: {error}"));
-                    return;
-                }
-            }
-        };
-        if let Some(window) = web_sys::window() {
-            let _ = window.location().assign(&format!("pg/{hash}"));
         }
     }
 
@@ -1118,16 +1101,21 @@ impl Store {
         } else {
             None
         };
+        #[cfg_attr(not(feature = "postgresql"), allow(unused_mut))]
         let mut entries = export::project_entries(session.files(), database);
         // a PostgreSQL project's database: the script that rebuilds it on a real server
-        let postgresql = crate::playground::dialect::of_project(session.files(), session.cwd())
-            == Some(Kind::Postgresql);
-        let journal = session.postgresql_journal();
-        if include_database && postgresql && !journal.is_empty() {
-            entries.push((
-                "alembic-project/postgresql.sql".to_string(),
-                export::postgresql_script(&journal).into_bytes(),
-            ));
+        #[cfg(feature = "postgresql")]
+        if include_database
+            && crate::playground::dialect::of_project(session.files(), session.cwd())
+                == Some(Kind::Postgresql)
+        {
+            let journal = session.postgresql_journal();
+            if !journal.is_empty() {
+                entries.push((
+                    "alembic-project/postgresql.sql".to_string(),
+                    export::postgresql_script(&journal).into_bytes(),
+                ));
+            }
         }
         Ok(crate::playground::transfer::zip::zip(&entries))
     }

@@ -114,8 +114,12 @@ pub fn lint_revision(
     if postgresql {
         postgresql_rules(script, &upgrade, &mut database, &mut findings);
     }
+    // the SQLite page has no PostgreSQL projects: none of their rules in its build
     #[cfg(not(feature = "postgresql"))]
-    let _ = postgresql;
+    let postgresql = {
+        let _ = postgresql;
+        false
+    };
     for planned in &upgrade {
         match &planned.operation {
             _ if postgresql && is_sqlite_rule(&planned.operation) => {}

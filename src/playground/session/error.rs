@@ -40,6 +40,7 @@ pub enum SessionError {
     /// Undo with no undo point.
     NothingToUndo,
     /// The database switch could not rewrite alembic.ini.
+    #[cfg(feature = "postgresql")]
     Switch(crate::playground::dialect::SwitchError),
 }
 
@@ -47,6 +48,7 @@ impl fmt::Display for SessionError {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             SessionError::Project(error) => std::fmt::Display::fmt(error, formatter),
+            #[cfg(feature = "postgresql")]
             SessionError::Switch(error) => std::fmt::Display::fmt(error, formatter),
             SessionError::Config(error) => formatter.write_str(&error.0),
             SessionError::UnusableConfig(error) => write!(

@@ -115,6 +115,7 @@ impl Session {
         self.undo_point = Some((label, before));
     }
 
+    #[cfg(feature = "postgresql")]
     /// Switches the project to the other database (`alembic.ini`'s URL, see
     /// [`dialect::switched`](crate::playground::dialect::switched)); undoable. Each
     /// database keeps its contents: switching back finds them as they were.
@@ -733,6 +734,12 @@ impl Session {
     ) -> Result<Vec<crate::playground::checks::lint::Finding>, SessionError> {
         let locations = self.version_locations()?;
         let mut findings = Vec::new();
+        #[cfg(feature = "postgresql")]
+        let postgresql = crate::playground::dialect::of_project(&self.files, &self.cwd)
+            == Some(crate::playground::dialect::Kind::Postgresql);
+        #[cfg(not(feature = "postgresql"))]
+        let postgresql = false;
+        let database_path = self.database_path();
         for location in &locations {
             let files = crate::script::load::revision_files(&self.files, location)
                 .map_err(|_| SessionError::NoDirectory(location.clone()))?;
@@ -746,10 +753,6 @@ impl Session {
                 match crate::script::load::load_revision(&file, &source) {
                     Ok(Some(script)) => {
                         let applied_source = self.applied_sources.get(&script.id).cloned();
-                        let postgresql =
-                            crate::playground::dialect::of_project(&self.files, &self.cwd)
-                                == Some(crate::playground::dialect::Kind::Postgresql);
-                        let database_path = self.database_path();
                         #[cfg(feature = "postgresql")]
                         let database = if postgresql {
                             self.databases.postgresql().ok()
@@ -758,7 +761,7 @@ impl Session {
                         };
                         #[cfg(not(feature = "postgresql"))]
                         let database = None;
-                        let database = match database_path {
+                        let database = match &database_path {
                             _ if database.is_some() => database,
                             Some(database_path) => self
                                 .databases

@@ -44,6 +44,7 @@ pub fn project_entries(files: &MemoryFs, database: Option<Vec<u8>>) -> Vec<(Stri
 /// (`psql "$URL" -f postgresql.sql`, on an empty database): the statements that built it in the
 /// page, in order. Those that failed there fail again, so a transaction they broke ends as it
 /// did (psql goes on after an error unless told to stop).
+#[cfg(feature = "postgresql")]
 pub fn postgresql_script(journal: &[String]) -> String {
     let mut script = String::from(
         "-- The playground's PostgreSQL database: every statement that changed it, in order.\n-- Rebuild it on an empty database with: psql \"$URL\" -f postgresql.sql\n",
@@ -79,6 +80,7 @@ mod tests {
         }
     }
 
+    #[cfg(feature = "postgresql")]
     #[test]
     fn the_postgresql_script_ends_each_statement() {
         let script = postgresql_script(&[

@@ -11,13 +11,16 @@ use super::file_tree::FileTree;
 use super::side_panel::SidePanel;
 use super::splitter::Splitter;
 use super::terminal::Terminal;
+#[cfg(feature = "postgresql")]
 use crate::playground::dialect::Kind;
 use crate::playground::project::PROJECT_DIR;
 use crate::playground::session::Session;
 use crate::playground::warm_up::{WarmUp, WarmUpStep};
 use crate::web::host::{BrowserClock, BrowserIds};
 use crate::web::storage;
-use crate::web::store::{topic, use_store, use_subscription, Action, Saving, Store, StoreError};
+#[cfg(feature = "postgresql")]
+use crate::web::store::use_store;
+use crate::web::store::{topic, use_subscription, Action, Saving, Store, StoreError};
 
 /// When the idle warm-up starts after the page has loaded, and the pause between its steps
 /// (milliseconds): each step is one command on a small scratch project (a few milliseconds
@@ -198,8 +201,24 @@ fn initial_session(startup: Startup, store: &Saving) -> (Session, Option<String>
         }
     };
     let Some(shared) = shared_link() else {
+        if saved
+            .as_ref()
+            .is_some_and(|saved| crate::web::opens_in_postgresql_page(saved.files()))
+        {
+            crate::web::open_postgresql_page();
+        }
         return (saved.unwrap_or_else(Session::starter), open, message);
     };
+    let decoded = crate::playground::transfer::share::decode(&shared);
+    // a PostgreSQL project's link (or embed) goes to the PostgreSQL page as it is
+    if let Ok(state) = &decoded {
+        if crate::playground::project::tree(&state.snapshot.files)
+            .is_ok_and(|files| crate::web::opens_in_postgresql_page(&files))
+        {
+            crate::web::open_postgresql_page();
+            return (Session::starter(), None, None);
+        }
+    }
     clear_shared_link();
     // A link that cannot be opened: the page goes on with what it had.
     let refused = |error: &dyn std::fmt::Display, saved: Option<Session>, open: Option<String>| {
@@ -211,7 +230,7 @@ fn initial_session(startup: Startup, store: &Saving) -> (Session, Option<String>
         let message = format!("The shared link could not be opened: {error}.{unchanged}");
         (saved.unwrap_or_else(Session::starter), open, Some(message))
     };
-    let state = match crate::playground::transfer::share::decode(&shared) {
+    let state = match decoded {
         Ok(state) => state,
         Err(error) => return refused(&error, saved, open),
     };
@@ -289,11 +308,38 @@ const SUBTITLE: &str = "real Alembic commands on SQLite, in your browser";
 #[cfg(feature = "postgresql")]
 const SUBTITLE: &str = "real Alembic commands on PostgreSQL (PGlite), in your browser";
 
-/// The database switch ("SQLite | PostgreSQL"): the database the project's URL names is
-/// pressed; choosing the other rewrites alembic.ini (undoable) and, from the SQLite page,
-/// PostgreSQL opens the PostgreSQL page with the project.
+/// `pg/?switch`: the SQLite page's switch to PostgreSQL, made here (undoable); the query
+/// then leaves the address, so a reload does not switch again.
+#[cfg(feature = "postgresql")]
+fn switch_from_sqlite_page(handle: &Store) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let location = window.location();
+    let search = location.search().unwrap_or_default();
+    if !search
+        .trim_start_matches('?')
+        .split('&')
+        .any(|pair| pair == "switch")
+    {
+        return;
+    }
+    handle.switch_database(Kind::Postgresql);
+    if let (Ok(path), Ok(history)) = (location.pathname(), window.history()) {
+        let hash = location.hash().unwrap_or_default();
+        let _ = history.replace_state_with_url(
+            &wasm_bindgen::JsValue::NULL,
+            "",
+            Some(&format!("{path}{hash}")),
+        );
+    }
+}
+
+/// The database switch ("SQLite | PostgreSQL") in the PostgreSQL page: the database the
+/// project's URL names is pressed; choosing the other rewrites alembic.ini (undoable).
+#[cfg(feature = "postgresql")]
 #[function_component(DatabaseSwitch)]
-fn database_switch() -> Html {
+fn database_switch_buttons() -> Html {
     let Some(handle) = use_store(topic::MIGRATIONS) else {
         return html! {};
     };
@@ -307,18 +353,35 @@ fn database_switch() -> Html {
         }
     };
     html! {
-        <div class="dialect-switch" role="group" aria-label="Database">
+        <div class="toggle dialect-switch" role="group" aria-label="Database">
             { button(Kind::Sqlite, "Run the project on SQLite (alembic.ini's sqlalchemy.url)") }
-            { button(Kind::Postgresql, POSTGRESQL_TITLE) }
+            { button(Kind::Postgresql, "Run the project on PostgreSQL (PGlite, in this page)") }
         </div>
     }
 }
 
-#[cfg(not(feature = "postgresql"))]
-const POSTGRESQL_TITLE: &str =
-    "Run the project on PostgreSQL: opens the PostgreSQL page (PGlite, a download of 5.6 MB) with your project";
 #[cfg(feature = "postgresql")]
-const POSTGRESQL_TITLE: &str = "Run the project on PostgreSQL (PGlite, in this page)";
+fn database_switch(handle: &Store) -> Html {
+    if handle.embed().is_some() {
+        return html! {};
+    }
+    html! { <DatabaseSwitch /> }
+}
+
+/// The database switch in the SQLite page, a plain link: PostgreSQL opens the PostgreSQL page,
+/// which switches the project (`pg/?switch`), carried there by the saved work (leaving a page
+/// saves it at once); so the switch's code loads only with PostgreSQL. A page that does not
+/// save (embedded, framed, no storage) has no switch: the work would not reach the other page.
+#[cfg(not(feature = "postgresql"))]
+fn database_switch(handle: &Store) -> Html {
+    if handle.saving().off.borrow().is_some() {
+        return html! {};
+    }
+    // "SQLite", pressed, is the stylesheet's `::before`: one element to draw
+    html! {
+        <a class="dialect-switch" href="pg/?switch" aria-label="Database: SQLite. Switch to PostgreSQL" title="Run the project on PostgreSQL: opens it in the PostgreSQL page (PGlite, 5.6 MB once)">{"PostgreSQL"}</a>
+    }
+}
 
 /// PGlite's progress while it starts (and the lines waiting for it), or why it failed.
 #[cfg(feature = "postgresql")]
@@ -390,7 +453,10 @@ pub fn app(props: &AppProps) -> Html {
         use_effect_with((), move |_| {
             crate::web::api::install(handle.clone());
             #[cfg(feature = "postgresql")]
-            handle.start_postgresql();
+            {
+                handle.start_postgresql();
+                switch_from_sqlite_page(&handle);
+            }
             gloo::timers::callback::Timeout::new(0, move || panels_drawn.set(true)).forget();
             // Once the page is idle, warm the engine up in small steps (see WarmUp);
             // `window.playground.warmedUp` tells scripts (the benchmark) when it is done.
@@ -666,7 +732,7 @@ pub fn app(props: &AppProps) -> Html {
                 <header class="topbar">
                     <h1>{"Alembic Playground"}</h1>
                     <span class="subtitle">{SUBTITLE}</span>
-                    if handle.embed().is_none() { <DatabaseSwitch /> }
+                    { database_switch(&handle) }
                     <div class="actions">
                         <button type="button" onclick={on_theme} aria-label="Switch between dark and light theme">{"Theme"}</button>
                         <button type="button" onclick={click_input("import-files")} title="Open a project zip, revision files (.py) or a SQLite database file; or drop them on the page">{"Import"}</button>
