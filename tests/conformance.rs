@@ -659,3 +659,127 @@ fn random_model_changes_autogenerate_like_alembic() {
     }
     assert_conformant_or_clear_error(&format!("models_{seed:x}"), &steps);
 }
+
+/// What the PostgreSQL page builds on, against the real server: the schema panel read from
+/// `pg_catalog` (tables, columns with types, defaults and keys, indexes, foreign keys), and
+/// the journal the page saves its database as (reads left out), from which a database that
+/// has changed since is rebuilt to what the journal built.
+#[test]
+fn postgresql_schema_panel_and_journal_rebuild_on_a_real_server() {
+    use alembic_playground::playground::views::schema::{
+        read_postgresql, Column, ForeignKey, Index,
+    };
+    use alembic_playground::runtime::{Database, SqlValue};
+    let name = "page_views";
+    let mut admin = harness::postgres_client("postgres");
+    admin
+        .batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))
+        .unwrap();
+    admin
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .unwrap();
+    let url = match alembic_playground::config::parse_url(&format!(
+        "{}/{name}",
+        harness::postgres_server()
+    )) {
+        Ok(alembic_playground::config::DatabaseUrl::Postgresql(url)) => url,
+        _ => panic!("not a PostgreSQL URL"),
+    };
+    let mut database = alembic_playground::shell::postgres::connect(&url).unwrap();
+    database.keep_journal(Vec::new());
+    for sql in [
+        "CREATE TABLE account (id serial PRIMARY KEY, name varchar(50) NOT NULL UNIQUE, age int DEFAULT 3)",
+        "CREATE TABLE note (id int PRIMARY KEY, account_id int REFERENCES account (id), body text)",
+        "CREATE INDEX ix_note_body ON note (body)",
+        "INSERT INTO account (name) VALUES ('ada')",
+    ] {
+        database.execute(sql, &[]).unwrap();
+    }
+    database.query("SELECT * FROM account", &[]).unwrap();
+    assert_eq!(database.journal().len(), 4, "{:?}", database.journal());
+    let schema = read_postgresql(&mut database).unwrap();
+    let names: Vec<&str> = schema
+        .tables
+        .iter()
+        .map(|table| table.name.as_str())
+        .collect();
+    assert_eq!(names, ["account", "note"]);
+    let column =
+        |name: &str, type_: &str, not_null: bool, default: Option<&str>, primary_key: bool| {
+            Column {
+                name: name.to_string(),
+                type_: type_.to_string(),
+                not_null,
+                default: default.map(str::to_string),
+                primary_key,
+            }
+        };
+    assert_eq!(
+        schema.tables[0].columns,
+        [
+            column(
+                "id",
+                "integer",
+                true,
+                Some("nextval('account_id_seq'::regclass)"),
+                true
+            ),
+            column("name", "character varying(50)", true, None, false),
+            column("age", "integer", false, Some("3"), false),
+        ]
+    );
+    assert_eq!(
+        schema.tables[0].indexes,
+        [Index {
+            name: "account_name_key".to_string(),
+            columns: vec!["name".to_string()],
+            unique: true,
+            explicit: false,
+        }]
+    );
+    assert_eq!(
+        schema.tables[1].indexes,
+        [Index {
+            name: "ix_note_body".to_string(),
+            columns: vec!["body".to_string()],
+            unique: false,
+            explicit: true,
+        }]
+    );
+    assert_eq!(
+        schema.tables[1].foreign_keys,
+        [ForeignKey {
+            columns: vec!["account_id".to_string()],
+            referred_table: "account".to_string(),
+            referred_columns: vec!["id".to_string()],
+        }]
+    );
+
+    // changed since: a table gone, another schema, a session setting; the rebuild undoes all
+    let journal = database.journal().to_vec();
+    for sql in [
+        "DROP TABLE note",
+        "CREATE SCHEMA other",
+        "CREATE TABLE other.x (n int)",
+        "SET search_path TO other",
+    ] {
+        database.execute(sql, &[]).unwrap();
+    }
+    database.rebuild(&journal, false).unwrap();
+    assert_eq!(read_postgresql(&mut database).unwrap(), schema);
+    let (_, rows) = database
+        .query(
+            "SELECT name, (SELECT count(*) FROM pg_namespace WHERE nspname = 'other') FROM account",
+            &[],
+        )
+        .unwrap();
+    assert_eq!(
+        rows,
+        [[SqlValue::Text("ada".to_string()), SqlValue::Integer(0)]]
+    );
+    assert_eq!(database.journal(), journal.as_slice());
+    drop(database);
+    admin
+        .batch_execute(&format!("DROP DATABASE {name}"))
+        .unwrap();
+}

@@ -839,14 +839,24 @@ impl Store {
     pub fn live(&self, version_table: &str, tables: usize, shown: usize) -> LiveState {
         let mut session = self.session_mut();
         let version_rows = session.version_table_rows(version_table);
-        let Ok(database) = session.main_database() else {
-            // (the PostgreSQL page's schema list does not read PostgreSQL yet)
+        let Some((database, postgresql)) = session.live_database() else {
             return LiveState {
                 version_rows,
                 ..LiveState::default()
             };
         };
-        let schema = crate::playground::views::schema::read(database).unwrap_or_default();
+        #[cfg(feature = "postgresql")]
+        let schema = if postgresql {
+            crate::playground::views::schema::read_postgresql(database)
+        } else {
+            crate::playground::views::schema::read(database)
+        };
+        #[cfg(not(feature = "postgresql"))]
+        let schema = {
+            let _ = postgresql;
+            crate::playground::views::schema::read(database)
+        };
+        let schema = schema.unwrap_or_default();
         // Large schemas (hundreds of tables) would make every redraw slow: rows are read for
         // the first tables only; `sql SELECT ...` reaches the rest.
         let rows = schema

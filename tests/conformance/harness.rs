@@ -866,7 +866,7 @@ enum Side {
 
 /// The server the PostgreSQL scenarios use: `$ALEMBIC_PG_URL` (no database part), or the
 /// throw-away cluster `scripts/pg-cluster start` starts (or finds running).
-fn postgres_server() -> String {
+pub fn postgres_server() -> String {
     static SERVER: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     SERVER
         .get_or_init(|| {
@@ -887,7 +887,7 @@ fn postgres_server() -> String {
         .clone()
 }
 
-fn postgres_client(database: &str) -> postgres::Client {
+pub fn postgres_client(database: &str) -> postgres::Client {
     let url = format!("{}/{database}", postgres_server());
     postgres::Client::connect(&url, postgres::NoTls)
         .unwrap_or_else(|error| panic!("connect to {url}: {error}"))

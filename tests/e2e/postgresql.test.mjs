@@ -171,6 +171,13 @@ test('the database switch, a reload, undo, a share link and an embed carry a Pos
     output = await run(page, 'alembic upgrade head');
     assert.equal(output.exitCode, 0, output.stderr);
     await assertApplied(page, 'after the upgrade');
+    // The schema panel reads PostgreSQL's catalog: the table, its types and rows.
+    const table = page.locator('.schema details.table', { hasText: 'account' });
+    await table.waitFor();
+    const panel = await table.innerText();
+    assert.ok(panel.includes('character varying(50)'), panel);
+    assert.ok(panel.includes("nextval('account_id_seq'::regclass)"), panel);
+    assert.ok(panel.includes('2 rows'), panel);
 
     // Undo on PostgreSQL: the database is rebuilt as it was before the upgrade.
     await page.locator('button', { hasText: 'Undo last command' }).click();

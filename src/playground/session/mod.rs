@@ -269,6 +269,21 @@ impl Session {
         databases::database_path(&self.files, &self.cwd)
     }
 
+    /// The database the panels show, and whether it is PostgreSQL: in the PostgreSQL page the
+    /// page's PostgreSQL for a project that names it, else the main SQLite database.
+    pub fn live_database(&mut self) -> Option<(&mut dyn Database, bool)> {
+        #[cfg(feature = "postgresql")]
+        if databases::names_postgresql(&self.files, &self.cwd) {
+            return self
+                .databases
+                .postgresql()
+                .ok()
+                .map(|database| (database, true));
+        }
+        let database = self.main_database().ok()?;
+        Some((database as &mut dyn Database, false))
+    }
+
     /// The statements that built the project's PostgreSQL database (empty: none yet).
     pub fn postgresql_journal(&self) -> Vec<String> {
         self.databases.postgresql_journal()

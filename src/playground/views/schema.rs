@@ -164,6 +164,115 @@ pub fn read(database: &mut dyn Database) -> Result<Schema, SchemaError> {
     Ok(Schema { tables })
 }
 
+/// Reads the schema of a live PostgreSQL database (its current schema, `public` unless the
+/// session's `search_path` says otherwise) from `pg_catalog`, in four queries: tables, columns
+/// (types as `format_type` prints them), indexes other than primary keys, foreign keys.
+#[cfg(feature = "postgresql")]
+pub fn read_postgresql(database: &mut dyn Database) -> Result<Schema, SchemaError> {
+    const TABLES: &str = "SELECT c.oid::int8, c.relname FROM pg_catalog.pg_class c \
+        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+        WHERE c.relkind IN ('r', 'p') AND n.nspname = current_schema() ORDER BY c.relname";
+    const COLUMNS: &str = "SELECT a.attrelid::int8, a.attname, \
+        pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull, \
+        pg_catalog.pg_get_expr(d.adbin, d.adrelid), \
+        EXISTS (SELECT 1 FROM pg_catalog.pg_index i WHERE i.indrelid = a.attrelid \
+            AND i.indisprimary AND a.attnum = ANY (i.indkey)) \
+        FROM pg_catalog.pg_attribute a \
+        JOIN pg_catalog.pg_class c ON c.oid = a.attrelid \
+        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+        LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
+        WHERE c.relkind IN ('r', 'p') AND n.nspname = current_schema() \
+        AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attrelid, a.attnum";
+    const INDEXES: &str = "SELECT i.indrelid::int8, ic.relname, i.indisunique, \
+        NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.conindid = i.indexrelid), \
+        (SELECT string_agg(COALESCE(a.attname, '(expression)'), ',' ORDER BY k.n) \
+            FROM unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, n) \
+            LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum) \
+        FROM pg_catalog.pg_index i \
+        JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid \
+        JOIN pg_catalog.pg_class c ON c.oid = i.indrelid \
+        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+        WHERE n.nspname = current_schema() AND NOT i.indisprimary ORDER BY ic.relname";
+    const FOREIGN_KEYS: &str = "SELECT k.conrelid::int8, \
+        (SELECT string_agg(a.attname, ',' ORDER BY u.n) FROM unnest(k.conkey) WITH ORDINALITY AS u(attnum, n) \
+            JOIN pg_catalog.pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u.attnum), \
+        r.relname, \
+        (SELECT string_agg(a.attname, ',' ORDER BY u.n) FROM unnest(k.confkey) WITH ORDINALITY AS u(attnum, n) \
+            JOIN pg_catalog.pg_attribute a ON a.attrelid = k.confrelid AND a.attnum = u.attnum) \
+        FROM pg_catalog.pg_constraint k \
+        JOIN pg_catalog.pg_class r ON r.oid = k.confrelid \
+        JOIN pg_catalog.pg_class c ON c.oid = k.conrelid \
+        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+        WHERE k.contype = 'f' AND n.nspname = current_schema() ORDER BY k.conname";
+    let text = |value: Option<&SqlValue>| match value {
+        Some(SqlValue::Text(text)) => Some(text.clone()),
+        _ => None,
+    };
+    let id = |value: Option<&SqlValue>| match value {
+        Some(SqlValue::Integer(id)) => *id,
+        _ => -1,
+    };
+    let yes = |value: Option<&SqlValue>| matches!(value, Some(SqlValue::Bool(true)));
+    let list = |value: Option<&SqlValue>| -> Vec<String> {
+        text(value)
+            .map(|joined| joined.split(',').map(str::to_string).collect())
+            .unwrap_or_default()
+    };
+    let mut tables: Vec<(i64, Table)> = database
+        .query(TABLES, &[])?
+        .1
+        .iter()
+        .map(|row| {
+            let table = Table {
+                name: text(row.get(1)).unwrap_or_default(),
+                columns: Vec::new(),
+                indexes: Vec::new(),
+                foreign_keys: Vec::new(),
+            };
+            (id(row.first()), table)
+        })
+        .collect();
+    fn table(tables: &mut [(i64, Table)], oid: i64) -> Option<&mut Table> {
+        tables
+            .iter_mut()
+            .find(|(id, _)| *id == oid)
+            .map(|(_, table)| table)
+    }
+    for row in database.query(COLUMNS, &[])?.1 {
+        if let Some(table) = table(&mut tables, id(row.first())) {
+            table.columns.push(Column {
+                name: text(row.get(1)).unwrap_or_default(),
+                type_: text(row.get(2)).unwrap_or_default(),
+                not_null: yes(row.get(3)),
+                default: text(row.get(4)),
+                primary_key: yes(row.get(5)),
+            });
+        }
+    }
+    for row in database.query(INDEXES, &[])?.1 {
+        if let Some(table) = table(&mut tables, id(row.first())) {
+            table.indexes.push(Index {
+                name: text(row.get(1)).unwrap_or_default(),
+                columns: list(row.get(4)),
+                unique: yes(row.get(2)),
+                explicit: yes(row.get(3)),
+            });
+        }
+    }
+    for row in database.query(FOREIGN_KEYS, &[])?.1 {
+        if let Some(table) = table(&mut tables, id(row.first())) {
+            table.foreign_keys.push(ForeignKey {
+                columns: list(row.get(1)),
+                referred_table: text(row.get(2)).unwrap_or_default(),
+                referred_columns: list(row.get(3)),
+            });
+        }
+    }
+    Ok(Schema {
+        tables: tables.into_iter().map(|(_, table)| table).collect(),
+    })
+}
+
 fn describe_column(column: &Column) -> String {
     let mut text = format!(
         "{} {}",
