@@ -92,12 +92,14 @@ impl MemoryDatabases {
     }
 
     /// Makes the project's PostgreSQL database the one `journal` builds: the running
-    /// PostgreSQL is rebuilt now (when it differs), else it is built when PostgreSQL starts.
+    /// PostgreSQL is rebuilt now (when it differs, or is new to journals: then it is a fresh
+    /// database, with nothing to reset), else it is built when PostgreSQL starts.
     pub fn set_postgresql_journal(&mut self, journal: Vec<String>) {
         #[cfg(feature = "postgresql")]
         if let PostgresqlSlot::Running(database) = &mut self.postgresql {
-            if database.journal() != journal.as_slice() {
-                if let Err(error) = database.rebuild(&journal, false) {
+            let fresh = !database.keeps_journal();
+            if fresh || database.journal() != journal.as_slice() {
+                if let Err(error) = database.rebuild(&journal, fresh) {
                     self.postgresql = PostgresqlSlot::Unavailable(error.to_string());
                     self.postgresql_journal = journal;
                 }
@@ -120,18 +122,7 @@ impl MemoryDatabases {
     pub fn set_postgresql(&mut self, slot: PostgresqlSlot) {
         let journal = std::mem::take(&mut self.postgresql_journal);
         self.postgresql = slot;
-        if let PostgresqlSlot::Running(database) = &mut self.postgresql {
-            // a connection new to the journal starts on a fresh database: no reset needed
-            let fresh = !database.keeps_journal();
-            if fresh || database.journal() != journal.as_slice() {
-                if let Err(error) = database.rebuild(&journal, fresh) {
-                    self.postgresql = PostgresqlSlot::Unavailable(error.to_string());
-                    self.postgresql_journal = journal;
-                }
-            }
-        } else {
-            self.postgresql_journal = journal;
-        }
+        self.set_postgresql_journal(journal);
     }
 
     /// The page's PostgreSQL connection, or why there is none.
@@ -356,9 +347,7 @@ pub fn sqlalchemy_url(files: &dyn FileSystem, cwd: &str) -> Option<String> {
 /// Whether the project's `sqlalchemy.url` (in the project at `cwd`) names PostgreSQL.
 #[cfg(feature = "postgresql")]
 pub fn names_postgresql(files: &dyn FileSystem, cwd: &str) -> bool {
-    let url = crate::config::Config::load(files, cwd, &[], None, None, &[])
-        .ok()
-        .and_then(|config| config.sqlalchemy_url().ok().flatten());
+    let url = sqlalchemy_url(files, cwd);
     matches!(
         url.map(|url| crate::config::parse_url(&url)),
         Some(Ok(crate::config::DatabaseUrl::Postgresql(_)))
